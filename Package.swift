@@ -1,0 +1,73 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module map (see docs/architecture.md):
+//   CSQLite, CZlib        system libraries; only ScopedownSQLite / ScopedownImport import them
+//   ScopedownCore         pure domain model and evaluator: no SQLite, no files, no printing
+//   ScopedownSQLite       thin owner of the SQLite C API (connections, statements, errors)
+//   ScopedownImport       bytes -> Core values + diagnostics (one decoder per shape, format detection,
+//                         streaming Activity Log reader)
+//   ScopedownStore        the only module that knows table names; schema/ and queries/ embedded
+//   ScopedownSynth        deterministic synthetic tenants in real export shapes
+//   ScopedownRender       table / JSON / CSV rendering (returns String)
+//   ScopedownCLI          argument parsing, files, stdout/stderr, exit codes (one type per command)
+//   scopedown             the executable: calls ScopedownCLI
+let package = Package(
+    name: "scopedown",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scopedown", targets: ["scopedown"]),
+        .library(name: "ScopedownCore", targets: ["ScopedownCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "ScopedownCore"),
+        .target(name: "ScopedownSQLite", dependencies: ["CSQLite"]),
+        .target(name: "ScopedownImport", dependencies: ["ScopedownCore", "CZlib"]),
+        .target(
+            name: "ScopedownStore",
+            dependencies: ["ScopedownCore", "ScopedownSQLite", "ScopedownImport"],
+            resources: [
+                .embedInCode("../../schema/v001_core.sql"),
+                .embedInCode("../../schema/v002_usage.sql"),
+            ]
+        ),
+        .target(name: "ScopedownSynth", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(
+            name: "ScopedownCLI",
+            dependencies: [
+                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "scopedown", dependencies: ["ScopedownCLI"]),
+        .target(
+            name: "ScopedownTestSupport",
+            dependencies: ["ScopedownCore"],
+            path: "Tests/ScopedownTestSupport"
+        ),
+        .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
+        .testTarget(
+            name: "ScopedownStoreTests",
+            dependencies: ["ScopedownStore", "ScopedownImport", "ScopedownSQLite", "ScopedownTestSupport"]
+        ),
+        .testTarget(
+            name: "ScopedownCLITests",
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownTestSupport"]
+        ),
+    ]
+)

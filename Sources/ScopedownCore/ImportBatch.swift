@@ -1,0 +1,58 @@
+/// What kind of data a file holds. Detected from content; `--kind` overrides (see docs/formats.md).
+public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case roleDefinitions = "role-definitions"
+    case roleAssignments = "role-assignments"
+    case denyAssignments = "deny-assignments"
+    case pimEligible = "pim-eligible"
+    case pimActive = "pim-active"
+    case managementGroups = "management-groups"
+    case subscriptions
+    case resourceContainers = "resource-containers"
+    case directory
+    case groupMembers = "group-members"
+    case operations
+    case activityLog = "activity-log"
+    case usageAggregate = "usage-aggregate"
+}
+
+/// The decoded content of one inventory file: Core values plus the warnings met while decoding.
+/// A decoder fills the collections its shape carries; the store writes the batch in one transaction.
+public struct ImportBatch: Sendable {
+    public var kind: InputKind
+    /// The detected shape, e.g. `az role definition list`, `ARM REST list`, `Resource Graph rows`.
+    public var shape: String
+    public var roleDefinitions: [RoleDefinition] = []
+    public var roleAssignments: [RoleAssignment] = []
+    public var denyAssignments: [DenyAssignment] = []
+    public var principals: [Principal] = []
+    public var memberships: [GroupMembership] = []
+    /// Groups whose membership this file lists completely (per-group `members` / `transitiveMembers`
+    /// responses, `$expand=members` lists): a re-import replaces their edges of the same kind.
+    public var membershipGroups: [String] = []
+    public var managementGroups: [ManagementGroup] = []
+    public var subscriptions: [Subscription] = []
+    public var resources: [ResourceNode] = []
+    public var operations: [CatalogOperation] = []
+    public var warnings: [Diagnostic] = []
+
+    public init(kind: InputKind, shape: String) {
+        self.kind = kind
+        self.shape = shape
+    }
+
+    /// Rows carried, by collection name (for import records and summaries).
+    public var counts: [String: Int] {
+        var c: [String: Int] = [:]
+        func put(_ k: String, _ n: Int) { if n > 0 { c[k] = n } }
+        put("roleDefinitions", roleDefinitions.count)
+        put("roleAssignments", roleAssignments.count)
+        put("denyAssignments", denyAssignments.count)
+        put("principals", principals.count)
+        put("memberships", memberships.count)
+        put("managementGroups", managementGroups.count)
+        put("subscriptions", subscriptions.count)
+        put("resources", resources.count)
+        put("operations", operations.count)
+        return c
+    }
+}

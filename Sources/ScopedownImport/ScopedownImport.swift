@@ -1,0 +1,1 @@
+// ScopedownImport: see docs/architecture.md

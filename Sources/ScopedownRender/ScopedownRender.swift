@@ -1,0 +1,1 @@
+// ScopedownRender: see docs/architecture.md

@@ -1,0 +1,1 @@
+// ScopedownSQLite: see docs/architecture.md

@@ -1,0 +1,1 @@
+// ScopedownStore: see docs/architecture.md

@@ -1,0 +1,1 @@
+// ScopedownSynth: see docs/architecture.md

@@ -1,0 +1,2 @@
+import ScopedownCLI
+ScopedownCommand.main()

@@ -1,0 +1,1 @@
+// Shared test helpers: fixtures paths, the reference evaluator, random tenants.

@@ -1,0 +1,2 @@
+-- v002: Activity Log usage tables
+SELECT 1;
