@@ -1,1 +1,0 @@
-// ScopedownImport: see docs/architecture.md

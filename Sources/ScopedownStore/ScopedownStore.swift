@@ -1,1 +1,0 @@
-// ScopedownStore: see docs/architecture.md
