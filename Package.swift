@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["ScopedownCore"],
             path: "Tests/ScopedownTestSupport"
         ),
-        .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),
         .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownStoreTests",
