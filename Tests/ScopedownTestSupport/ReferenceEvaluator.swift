@@ -9,6 +9,11 @@ public struct ReferenceEvaluator {
         public var conditional: Bool
         /// Assignment ids whose role grants the operation (before denies).
         public var granting: Set<String>
+        public init(outcome: AccessOutcome, conditional: Bool, granting: Set<String>) {
+            self.outcome = outcome
+            self.conditional = conditional
+            self.granting = granting
+        }
         public var description: String { "\(outcome) conditional=\(conditional) granting=\(granting.sorted())" }
     }
 
