@@ -303,10 +303,16 @@ public final class Evaluator: Sendable {
     /// The full decision with every reason (REFERENCE.md §2.1).
     /// `plane` nil: inferred (control unless the catalog knows the name only as a data operation).
     public func decide(principal: String, operation: String, scope: Scope, plane: Plane? = nil) -> AccessDecision {
-        let p = AzureID.guidKey(principal)
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
         let chain = hierarchy.ancestors(of: scope)
-        let ancestorKeys = chain.map(\.key)
+        return decide(principal: AzureID.guidKey(principal), opName: opName, opPlane: opPlane, catalogued: catalogued,
+                      scope: scope, chain: chain, ancestorKeys: chain.map(\.key))
+    }
+
+    /// `decide` with the operation resolved and the scope's ancestors computed once (who-can and
+    /// blast-radius call it for many principals).
+    func decide(principal p: String, opName: String, opPlane: Plane, catalogued: Bool, scope: Scope,
+                chain: [Scope], ancestorKeys: [String]) -> AccessDecision {
         let op = Array(AzureID.operationKey(opName).utf8)
         let ids = identities(of: p)
         var grants: [GrantDetail] = []
@@ -530,8 +536,10 @@ public final class Evaluator: Sendable {
             for m in members[g] ?? [] where candidates.insert(m).inserted { stack.append(m) }
         }
         var principals: [WhoCanResult.Holder] = [], groups: [WhoCanResult.Holder] = []
+        let ancestorKeys = chain.map(\.key)
         for id in candidates.sorted() {
-            let d = decide(principal: id, operation: opName, scope: scope, plane: opPlane)
+            let d = decide(principal: id, opName: opName, opPlane: opPlane, catalogued: catalogued, scope: scope,
+                           chain: chain, ancestorKeys: ancestorKeys)
             guard d.outcome == .allowed else { continue }
             let kind = kind(of: id, assignmentKind: assignmentKind[id])
             let holder = WhoCanResult.Holder(id: id, kind: kind, displayName: principalsByID[id]?.displayName, decision: d)

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import ScopedownCore
+import ScopedownRender
+import ScopedownStore
+
+/// Shared plumbing of the evaluator commands (`effective`, `who-can`, `explain`, `blast-radius`):
+/// loading the snapshot, resolving `--principal`, validating `--scope`, and the JSON shapes they
+/// share. Commands render to a String (tested with golden files) and `run()` prints it.
+enum EvaluatorCommandSupport {
+    /// A user-facing error: printed compiler-style to stderr, exit code 1.
+    struct Failure: Error {
+        var message: String
+        var help: String?
+    }
+
+    static func loadEvaluator(db: String, includeEligible: Bool) throws -> Evaluator {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw Failure(message: "database `\(db)` does not exist",
+                          help: "create it with `scopedown import --db \(db) FILE...` or try `scopedown demo`")
+        }
+        let snapshot = try Store(path: db, create: false).loadSnapshot()
+        return Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
+    }
+
+    /// `--principal` as an object id, a UPN or an unambiguous display name.
+    static func resolvePrincipal(_ text: String, in evaluator: Evaluator) throws -> String {
+        switch evaluator.resolvePrincipal(text) {
+        case .found(let id):
+            return id
+        case .notFound:
+            throw Failure(message: "no principal matches `\(text)`",
+                          help: "give an object id, a user principal name or an exact display name")
+        case .ambiguous(let candidates):
+            let list = candidates.map { "`\($0.id)` (\($0.kind.rawValue) `\($0.displayName)`)" }.joined(separator: ", ")
+            throw Failure(message: "`\(text)` names \(candidates.count) principals: \(list)",
+                          help: "give the object id of the one you mean")
+        }
+    }
+
+    /// Validates a `--scope` value and returns it parsed.
+    static func scope(_ raw: String) throws -> Scope {
+        let t = raw.trimmingSpaces()
+        guard t.hasPrefix("/") else {
+            throw ValidationError("--scope `\(raw)` is not an ARM scope: it must start with `/` (e.g. `/subscriptions/<id>`)")
+        }
+        return Scope(t)
+    }
+
+    /// Runs a command body: prints its output, or its failure to stderr with exit code 1.
+    static func run(_ body: () throws -> String) throws {
+        do {
+            let out = try body()
+            print(out, terminator: out.hasSuffix("\n") ? "" : "\n")
+        } catch let f as Failure {
+            var text = "error: " + SafeText.terminal(f.message) + "\n"
+            if let h = f.help { text += "  help: " + SafeText.terminal(h) + "\n" }
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(1)
+        } catch let e as ValidationError {
+            throw e
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            FileHandle.standardError.write(Data(("error: " + SafeText.terminal("\(error)") + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func checkFormat(_ f: OutputFormat) throws {
+        if f == .csv { throw ValidationError("--format csv is not offered by this command: use table or json") }
+    }
+
+    // MARK: - Shared shapes
+
+    /// `{"assignment", "role", "roleId", "scope", "via", "conditional"}` (issue 3, item 1).
+    static func grantJSON(_ g: GrantPath) -> JSON {
+        .object([
+            ("assignment", .string(g.assignmentID)),
+            ("role", g.roleName.isEmpty ? .null : .string(g.roleName)),
+            ("roleId", .string(g.roleID)),
+            ("scope", .string(g.scope)),
+            ("via", .strings(g.via)),
+            ("conditional", .bool(g.conditional)),
+        ])
+    }
+
+    /// The distinct assignments of a decision's grant paths: an assignment is conditional only when
+    /// every block through which it grants is.
+    static func grantPaths(_ d: AccessDecision) -> [GrantPath] {
+        var byID: [String: GrantPath] = [:]
+        for g in d.grants {
+            if var existing = byID[g.path.assignmentID] {
+                existing.conditional = existing.conditional && g.path.conditional
+                byID[g.path.assignmentID] = existing
+            } else {
+                byID[g.path.assignmentID] = g.path
+            }
+        }
+        return byID.values.sorted { $0.assignmentID < $1.assignmentID }
+    }
+
+    /// `Role Name` or `(unknown role <id>)`.
+    static func roleLabel(_ g: GrantPath) -> String {
+        g.roleName.isEmpty ? "(unknown role \(g.roleID))" : g.roleName
+    }
+
+    /// A principal for people: `Display Name (id)`, or the id alone.
+    static func principalLabel(_ id: String, in e: Evaluator) -> String {
+        if let p = e.principal(id) {
+            if let upn = p.userPrincipalName, !upn.isEmpty { return "\(p.displayName) <\(upn)> (\(id))" }
+            return "\(p.displayName) (\(id))"
+        }
+        if id == AzureID.everyone { return "everyone" }
+        return id
+    }
+
+    static func viaLabel(_ via: [String], in e: Evaluator) -> String {
+        via.map { e.principal($0)?.displayName ?? $0 }.joined(separator: " > ")
+    }
+}
