@@ -171,6 +171,12 @@ public struct RiskyOperation: Hashable, Sendable {
     public var plane: Plane
     /// Why it matters, for a person.
     public var risk: String
+
+    public init(name: String, plane: Plane, risk: String) {
+        self.name = name
+        self.plane = plane
+        self.risk = risk
+    }
 }
 
 public enum RiskCatalog {

@@ -47,7 +47,10 @@ struct EvaluatorDifferentialTests {
                 let fast = Set(evaluator.grantingAssignments(principal: principal, operation: op, scope: scope, plane: plane)
                     .map(\.assignmentID))
                 seen["\(expected.outcome)/\(expected.conditional)", default: 0] += 1
-                if actual != expected || fast != expected.granting {
+                let prepared = Set(evaluator.grantingAssignments(principal: principal, scope: scope,
+                                                                 query: evaluator.prepare(operation: op, plane: plane))
+                    .map(\.assignmentID))
+                if actual != expected || fast != expected.granting || prepared != expected.granting {
                     let query: [String: Any] = [
                         "principal": principal, "operation": op, "plane": plane.rawValue, "scope": scope.display,
                         "includeEligible": includeEligible, "expected": expected.description,
@@ -58,6 +61,25 @@ struct EvaluatorDifferentialTests {
                     try SnapshotJSON.data(tenant.snapshot, query: query).write(to: url)
                     failures.append("seed \(seed): \(principal) \(op) \(plane) \(scope): expected \(expected), got \(actual), fast \(fast.sorted())")
                     break
+                }
+            }
+            // Blast radius: every scope of the principal's assignments, each risky operation
+            // held there exactly when the reference allows it.
+            let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+            let risks = tenant.operations.prefix(12).enumerated().map {
+                RiskyOperation(name: $1, plane: $0 % 3 == 0 ? .data : .control, risk: "test")
+            }
+            for b in evaluator.blastRadius(principal: principal, risks: risks) {
+                for r in risks {
+                    let ref = reference.decide(principal: principal, operation: r.name, plane: r.plane, scope: b.scope)
+                    let held = b.risky.first { $0.operation == r }
+                    if (ref.outcome == .allowed) != (held != nil) || (held != nil && held?.conditional != ref.conditional) {
+                        failures.append("seed \(seed): blast radius of \(principal) at \(b.scope) for \(r.name): reference \(ref), got \(String(describing: held))")
+                        let url = SharedData.fixture("differential/\(seed).json")
+                        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                        try SnapshotJSON.data(tenant.snapshot, query: ["blastRadius": principal, "operation": r.name,
+                                                                       "scope": b.scope.display]).write(to: url)
+                    }
                 }
             }
             if failures.count >= 5 { break }
