@@ -105,6 +105,7 @@ struct ExplainCommand: ParsableCommand {
                 ])
             })),
             ("unknownRoleAssignments", .strings(d.unknownRoleAssignments)),
+            ("eligible", .array(d.eligibleGrants.map(EvaluatorCommandSupport.grantJSON))),
         ])
     }
 
@@ -151,6 +152,14 @@ struct ExplainCommand: ParsableCommand {
                 let target = m.matchedPrincipal == AzureID.everyone ? "everyone" : EvaluatorCommandSupport.principalLabel(m.matchedPrincipal, in: e)
                 lines.append("  - `\(m.name)` (\(m.denyID)) at \(m.scope)\(m.inherited ? " (inherited)" : ""): pattern `\(m.pattern)`, names \(target)")
                 lines.append("     \(status): \(why)")
+            }
+        }
+        if !d.eligibleGrants.isEmpty {
+            lines.append("")
+            lines.append("PIM-eligible assignments that would grant it once activated (\(d.eligibleGrants.count); not counted without --include-eligible):")
+            for g in d.eligibleGrants {
+                let via = g.via.isEmpty ? "" : " through \(EvaluatorCommandSupport.viaLabel(g.via, in: e))"
+                lines.append("  - assignment \(g.assignmentID) -> role `\(g.roleName)` at \(g.scope)\(via)\(g.conditional ? " (conditional)" : "")")
             }
         }
         if !d.unknownRoleAssignments.isEmpty {

@@ -108,10 +108,15 @@ public struct AccessDecision: Hashable, Sendable {
     public var denies: [DenyMatch]
     /// Applicable assignments whose role definition was not imported: they grant nothing.
     public var unknownRoleAssignments: [String]
+    /// PIM-eligible assignments that would grant the operation once activated (listed when eligible
+    /// assignments are not counted, REFERENCE.md §2.9).
+    public var eligibleGrants: [GrantPath]
 
     public init(principal: String, operation: String, plane: Plane, catalogued: Bool, scope: Scope,
                 outcome: AccessOutcome, conditional: Bool, grants: [GrantDetail],
-                notActionRemovals: [NotActionRemoval], denies: [DenyMatch], unknownRoleAssignments: [String]) {
+                notActionRemovals: [NotActionRemoval], denies: [DenyMatch], unknownRoleAssignments: [String],
+                eligibleGrants: [GrantPath] = []) {
+        self.eligibleGrants = eligibleGrants
         self.principal = principal
         self.operation = operation
         self.plane = plane

@@ -134,6 +134,8 @@ public final class Evaluator: Sendable {
     /// Per assignment: the index of its role in `compiledRoles` (-1: not imported) and the id of its scope.
     let assignmentRole: [Int32]
     let assignmentScope: [Int32]
+    /// Per assignment: whether it grants under the options (active, or eligible with includeEligible).
+    let assignmentCounts: [Bool]
     /// Scope key -> small integer id, for every scope that holds an assignment.
     let scopeIDs: [String: Int32]
     /// Scope key -> indices into `snapshot.roleAssignments`.
@@ -179,6 +181,7 @@ public final class Evaluator: Sendable {
             aRole.append(roleIndex[a.roleDefinitionID].map(Int32.init) ?? -1)
         }
         self.scopeIDs = scopeIDs
+        assignmentCounts = snapshot.roleAssignments.map { $0.state == .active || options.includeEligible }
         assignmentRole = aRole
         assignmentScope = aScope
         assignmentsByScope = byScope
@@ -297,11 +300,10 @@ public final class Evaluator: Sendable {
             guard let list = assignmentsByPrincipal[id.group] else { continue }
             for ai in list {
                 let r = Int(assignmentRole[ai])
-                guard r >= 0, ids.contains(assignmentScope[ai]) else { continue }
-                let a = snapshot.roleAssignments[ai]
-                guard counts(a) else { continue }
+                guard r >= 0, assignmentCounts[ai], ids.contains(assignmentScope[ai]) else { continue }
                 let st = memo.state(r, compiledRoles)
                 guard st == RoleMemo.granted || st == RoleMemo.grantedConditionally else { continue }
+                let a = snapshot.roleAssignments[ai]
                 out.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
             }
         }
@@ -354,14 +356,21 @@ public final class Evaluator: Sendable {
         var removals: [NotActionRemoval] = []
         var unknown: [String] = []
         var denies: [DenyMatch] = []
+        var eligible: [GrantPath] = []
 
         memo.key.withUnsafeBufferPointer { opBuf in
             // Role assignments of the principal and its groups at the scope or an ancestor (§0.2).
             for id in identities {
                 for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
                     let a = snapshot.roleAssignments[ai]
-                    guard counts(a) else { continue }
                     let r = Int(assignmentRole[ai])
+                    guard counts(a) else {
+                        let st = r >= 0 ? memo.state(r, compiledRoles) : RoleMemo.none
+                        if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                            eligible.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
+                        }
+                        continue
+                    }
                     guard r >= 0 else { unknown.append(a.id); continue }
                     if memo.state(r, compiledRoles) == RoleMemo.none { continue }
                     let role = compiledRoles[r]
@@ -407,7 +416,8 @@ public final class Evaluator: Sendable {
         return AccessDecision(principal: p, operation: memo.operation, plane: opPlane, catalogued: catalogued, scope: scope,
                               outcome: outcome, conditional: conditional, grants: grants,
                               notActionRemovals: removals, denies: denies,
-                              unknownRoleAssignments: Array(Set(unknown)).sorted())
+                              unknownRoleAssignments: Array(Set(unknown)).sorted(),
+                              eligibleGrants: eligible.sorted { $0.assignmentID < $1.assignmentID })
     }
 
     /// One deny assignment against one request, or nil when it does not name any of the

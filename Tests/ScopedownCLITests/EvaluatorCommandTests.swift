@@ -111,6 +111,7 @@ struct EvaluatorCommandTests {
         try golden("explain-alice-vm-write.txt", ExplainCommand.render(evaluator: e, principal: "alice@contoso.com", action: "Microsoft.Compute/virtualMachines/write", scope: Self.vm, data: false, format: .table))
         try golden("explain-alice-ra-write.txt", ExplainCommand.render(evaluator: e, principal: "alice@contoso.com", action: "Microsoft.Authorization/roleAssignments/write", scope: Self.vm, data: false, format: .table))
         try golden("explain-mallory-classic.json", ExplainCommand.render(evaluator: e, principal: "mallory@contoso.com", action: "Microsoft.Classic/thing/read", scope: Self.vm, data: false, format: .json))
+        try golden("explain-bob-vm-write.txt", ExplainCommand.render(evaluator: e, principal: "bob@contoso.com", action: "Microsoft.Compute/virtualMachines/write", scope: Self.vm, data: false, format: .table))
         try golden("explain-bot-secret.txt", ExplainCommand.render(evaluator: e, principal: "build-bot", action: "Microsoft.KeyVault/vaults/secrets/getSecret/action", scope: Self.vault, data: true, format: .table))
     }
 

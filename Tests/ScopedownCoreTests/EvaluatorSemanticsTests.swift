@@ -260,7 +260,9 @@ struct EvaluatorSemanticsTests {
     func eligible() {
         let a = [Self.assign(1, Self.alice, Self.writer, Self.sub1, state: .eligible)]
         let op = "Microsoft.Compute/virtualMachines/write"
-        #expect(Self.tenant(a).decide(principal: Self.alice, operation: op, scope: Scope(Self.vm)).outcome == .notGranted)
+        let without = Self.tenant(a).decide(principal: Self.alice, operation: op, scope: Scope(Self.vm))
+        #expect(without.outcome == .notGranted)
+        #expect(without.eligibleGrants.map(\.assignmentID) == [Self.id("0a0a0a0a", 1)])
         #expect(Self.tenant(a).effective(principal: Self.alice, scope: Scope(Self.vm)).grants.isEmpty)
         let inc = Self.tenant(a, includeEligible: true).decide(principal: Self.alice, operation: op, scope: Scope(Self.vm))
         #expect(inc.outcome == .allowed)
