@@ -93,6 +93,27 @@ struct EvaluatorDifferentialTests {
         if ProcessInfo.processInfo.environment["SCOPEDOWN_DIFF_STATS"] != nil { print(seen.sorted { $0.key < $1.key }) }
     }
 
+    @Test("saved differential fixtures replay and agree")
+    func replayFixtures() throws {
+        let dir = SharedData.fixture("differential")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(!files.isEmpty, "fixtures/differential holds at least the example fixture")
+        for f in files {
+            let (snapshot, q) = try SnapshotJSON.load(Data(contentsOf: dir.appendingPathComponent(f)))
+            guard let principal = q["principal"] as? String, let op = q["operation"] as? String,
+                  let scope = q["scope"] as? String else { continue }
+            let plane = Plane(rawValue: q["plane"] as? String ?? "control") ?? .control
+            let eligible = q["includeEligible"] as? Bool ?? false
+            let expected = ReferenceEvaluator(snapshot: snapshot, includeEligible: eligible)
+                .decide(principal: principal, operation: op, plane: plane, scope: Scope(scope))
+            let d = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: eligible))
+                .decide(principal: principal, operation: op, scope: Scope(scope), plane: plane)
+            #expect(ReferenceEvaluator.Result(outcome: d.outcome, conditional: d.conditional,
+                                              granting: Set(d.grantingAssignmentIDs)) == expected, "\(f)")
+            if let outcome = q["expectedOutcome"] as? String { #expect(d.outcome.rawValue == outcome, "\(f)") }
+        }
+    }
+
     @Test("the reference matcher agrees with ActionPattern")
     func matcherAgreement() {
         var rng = SeededGenerator(seed: 42)
