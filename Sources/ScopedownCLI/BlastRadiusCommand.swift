@@ -72,7 +72,8 @@ struct BlastRadiusCommand: ParsableCommand {
             out += "\n\(SafeText.terminal(s.scope.display)) (\(s.scope.level.name))\n"
             for g in s.assignments {
                 let via = g.via.isEmpty ? "direct" : "via \(EvaluatorCommandSupport.viaLabel(g.via, in: e))"
-                out += "  role: \(SafeText.terminal(EvaluatorCommandSupport.roleLabel(g))) (\(via)\(g.conditional ? ", conditional" : "")\(g.state == .eligible ? ", eligible" : ""))\n"
+                let line = "  role: \(EvaluatorCommandSupport.roleLabel(g)) (\(via)\(g.conditional ? ", conditional" : "")\(g.state == .eligible ? ", eligible" : ""))"
+                out += SafeText.terminal(line) + "\n"
             }
             if s.risky.isEmpty {
                 out += "  no high-risk operation\n"

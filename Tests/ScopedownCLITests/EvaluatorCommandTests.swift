@@ -127,6 +127,8 @@ struct EvaluatorCommandTests {
         let e = Self.evaluator
         let out = try EffectiveCommand.render(evaluator: e, principal: Self.mallory, scope: Self.sub, format: .table)
             + ExplainCommand.render(evaluator: e, principal: Self.mallory, action: "Microsoft.Compute/virtualMachines/read", scope: Self.vm, data: false, format: .table)
+            + BlastRadiusCommand.render(evaluator: e, principal: Self.mallory, format: .table)
+            + WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/read", scope: Self.vm, data: false, format: .table)
         #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         let json = try EffectiveCommand.render(evaluator: e, principal: Self.mallory, scope: Self.sub, format: .json)
         #expect(!json.unicodeScalars.contains { $0.value == 0x1B })
