@@ -145,8 +145,8 @@ public final class Evaluator: Sendable {
     /// Scope key -> indices into `snapshot.denyAssignments`.
     let denyByScope: [String: [Int]]
     let denyBlocks: [[CompiledBlock]]
-    /// Member -> the groups it belongs to transitively, with the path (REFERENCE.md §2.8).
-    let groupClosure: [String: [GroupHop]]
+    /// Member -> the groups it belongs to directly (or per a transitive export), sorted.
+    let memberOfGroups: [String: [String]]
     /// Group -> direct members (from direct and transitive membership edges), sorted.
     let members: [String: [String]]
     /// Member kinds known from membership edges.
@@ -206,27 +206,7 @@ public final class Evaluator: Sendable {
             if e.memberKind != .unknown, kinds[e.memberID] == nil { kinds[e.memberID] = e.memberKind }
             if kinds[e.groupID] == nil { kinds[e.groupID] = .group }
         }
-        let sortedMemberOf = memberOf.mapValues { $0.sorted() }
-        var closure: [String: [GroupHop]] = [:]
-        for start in sortedMemberOf.keys {
-            // Breadth-first: the shortest path to each group, ties broken by group id.
-            var hops: [GroupHop] = []
-            var seen: Set<String> = [start]
-            var frontier: [GroupHop] = [GroupHop(group: start, via: [])]
-            while !frontier.isEmpty {
-                var next: [GroupHop] = []
-                for h in frontier {
-                    for g in sortedMemberOf[h.group] ?? [] where seen.insert(g).inserted {
-                        let hop = GroupHop(group: g, via: h.via + [g])
-                        hops.append(hop)
-                        next.append(hop)
-                    }
-                }
-                frontier = next
-            }
-            closure[start] = hops
-        }
-        groupClosure = closure
+        memberOfGroups = memberOf.mapValues { $0.sorted() }
         members = mem.mapValues { $0.sorted() }
         memberKinds = kinds
     }
@@ -234,8 +214,23 @@ public final class Evaluator: Sendable {
     // MARK: - Building blocks
 
     /// The principal and each group it belongs to transitively, with the via path.
+    /// REFERENCE.md §2.8: group membership is transitive. Breadth-first from the principal, so each
+    /// group comes with its shortest path (ties broken by group id); cycles are cut by the visited set.
     func identities(of principal: String) -> [GroupHop] {
-        [GroupHop(group: principal, via: [])] + (groupClosure[principal] ?? [])
+        var hops = [GroupHop(group: principal, via: [])]
+        guard memberOfGroups[principal] != nil else { return hops }
+        var seen: Set<String> = [principal]
+        var level = 0, end = 1
+        while level < end {
+            for i in level..<end {
+                for g in memberOfGroups[hops[i].group] ?? [] where seen.insert(g).inserted {
+                    hops.append(GroupHop(group: g, via: hops[i].via + [g]))
+                }
+            }
+            level = end
+            end = hops.count
+        }
+        return hops
     }
 
     func counts(_ a: RoleAssignment) -> Bool { a.state == .active || options.includeEligible }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScopedownCore
+import ScopedownTestSupport
 @testable import ScopedownCLI
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// tenant. Set SCOPEDOWN_UPDATE_GOLDEN=1 to rewrite the files after an intended change.
 @Suite("Evaluator commands")
 struct EvaluatorCommandTests {
-    static let goldenDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let goldenDir = SharedData.fixture("golden/evaluator")
 
     static func id(_ p: String, _ n: Int) -> String { "\(p)-0000-4000-8000-00000000000\(n)" }
     static let alice = id("05050505", 1), bob = id("05050505", 2), mallory = id("05050505", 3), bot = id("05050505", 4)
