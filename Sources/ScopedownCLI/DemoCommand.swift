@@ -66,6 +66,7 @@ struct DemoCommand: ParsableCommand {
             let inventory = inputs.filter { $0.path?.contains("/activity/") != true }
             var run = ImportRun(store: store, io: io)
             run.perFileLines = false
+            run.databaseName = db
             run.importAll(inventory + activity)
             ok = run.finish()
             counts = try store.tableCounts()

@@ -70,7 +70,7 @@ struct ImportCommand: ParsableCommand {
 enum CLIErrors {
     /// A diagnostic as `file:line:col: error: ...`; anything else as `file: error: ...`.
     static func describe(_ error: Error, file: String) -> String {
-        if let d = error as? Diagnostic { return SafeText.terminal(d.description.replacingNewlines()) }
+        if let d = error as? Diagnostic { return d.description.replacingNewlines() }
         return SafeText.terminal("\(file): error: \(error)")
     }
 }
@@ -94,6 +94,11 @@ struct ImportRun {
     var perFileLines = true
     /// Warnings printed per file before the rest are counted.
     var warningsShownPerFile = 20
+    /// Files failing with the same message: the first few are printed, the rest counted.
+    var sameErrorShown = 5
+    /// The database as named in messages (the demo builds under a temporary name).
+    var databaseName: String?
+    private var errorMessages: [String: Int] = [:]
 
     private(set) var imported = 0
     private(set) var alreadyImported = 0
@@ -139,7 +144,11 @@ struct ImportRun {
             record(receipt, name: name)
         } catch {
             failed += 1
-            io.errLine(CLIErrors.describe(error, file: input.displayName))
+            let message = (error as? Diagnostic)?.message ?? "\(error)"
+            errorMessages[message, default: 0] += 1
+            if errorMessages[message, default: 0] <= sameErrorShown {
+                io.errLine(CLIErrors.describe(error, file: input.displayName))
+            }
         }
     }
 
@@ -183,8 +192,12 @@ struct ImportRun {
         } catch {
             io.errLine(CLIErrors.describe(error, file: store.path))
         }
+        for (message, n) in errorMessages.sorted(by: { $0.key < $1.key }) where n > sameErrorShown {
+            io.errLine(SafeText.terminal("error: \(n - sameErrorShown) more files failed with: \(message)"))
+        }
         for var u in unresolved {
             if strict { u.severity = .error }
+            if let databaseName { u.file = databaseName }
             io.errLine(CLIErrors.describe(u, file: store.path))
         }
         let total = imported + alreadyImported + failed
