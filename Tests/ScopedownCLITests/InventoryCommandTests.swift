@@ -103,3 +103,21 @@ struct InventoryCommandTests {
         #expect(runCLI(["inventory", "--db", tmp.path("x.db"), "--format", "csv"]).exitCode == 64)
     }
 }
+
+@Suite("inventory after import")
+struct InventoryAfterImportTests {
+    @Test("importing fixtures/store-small/exports then `inventory` matches the golden file")
+    func endToEnd() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let db = tmp.path("small.db")
+        let exports = SharedData.fixture("store-small/exports").path
+        let imported = runCLI(["import", "--db", db, exports])
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("summary: 3 files: 3 imported, 0 already imported, 0 failed"))
+        // Every assignment names a role and a principal this tenant does not export.
+        #expect(imported.stderr.contains("warning: unresolved references: 12 role assignments name 1 role definition not in the database"))
+        let r = runCLI(["inventory", "--db", db])
+        #expect(r.exitCode == 0)
+        #expect(try matchesGolden(r.stdout, "store-small/inventory-imported.txt"), "\(r.stdout)")
+    }
+}
