@@ -29,6 +29,9 @@ public final class Store {
         }
         do {
             connection = try Connection(path: path, mode: create ? .readWriteCreate : .readWrite)
+            // A 64 MiB page cache (allocated only as used) keeps a whole-file import transaction in
+            // memory instead of spilling pages to disk mid-transaction.
+            try connection.execute("PRAGMA cache_size = -65536")
             try Migrator(migrations: Store.migrations).migrate(connection)
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot open database: \(e.message)", file: path,
@@ -121,10 +124,11 @@ public final class Store {
         var acc: [String: Acc] = [:]
         try db.query(try Store.query("unresolved_references")) { row in
             let kind = row.string(0), target = row.string(1)
-            var a = acc[kind] ?? Acc()
-            a.count += 1
-            if a.targets.insert(target).inserted && a.examples.count < examples { a.examples.append(target) }
-            acc[kind] = a
+            // Mutated in place: copying the accumulator out and back would copy its set per row.
+            acc[kind, default: Acc()].count += 1
+            if acc[kind, default: Acc()].targets.insert(target).inserted, acc[kind, default: Acc()].examples.count < examples {
+                acc[kind, default: Acc()].examples.append(target)
+            }
         }
         let order = ["roleDefinition", "principal", "group", "managementGroup", "parentManagementGroup"]
         var out: [Diagnostic] = []
