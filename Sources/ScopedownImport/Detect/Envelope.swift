@@ -29,6 +29,8 @@ struct Envelope {
     var wrapper: Wrapper
     /// True when the body came from a recorded `{request, response}` pair.
     var recorded = false
+    /// True when the body came from an API specification example file.
+    var specExample = false
     var collections: [Collection]
 
     var items: [JSONValue] { collections.flatMap(\.items) }
@@ -49,6 +51,13 @@ struct Envelope {
             if let response = root["response"], response.kind == .object, root["request"] != nil {
                 var inner = unwrap(response)
                 inner.recorded = true
+                return inner
+            }
+            // An API specification example (`{parameters, responses: {"200": {body}}}`): its body.
+            if root["parameters"] != nil, let responses = root["responses"], responses.kind == .object,
+               let body = (responses["200"] ?? responses.members.first?.value)?["body"], body.kind == .object || body.kind == .array {
+                var inner = unwrap(body)
+                inner.specExample = true
                 return inner
             }
             if let value = root["value"], value.kind == .array {
