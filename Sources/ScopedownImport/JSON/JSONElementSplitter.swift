@@ -56,6 +56,9 @@ public struct JSONElementSplitter {
     private var line = 1
     private var lineStart = 0     // input offset of the current line's first byte
     private var ended = false
+    /// Characters of the current line dropped from the buffer by compaction (`carryLine` = its line).
+    private var carry = 0
+    private var carryLine = -1
     private var started = false
     private var finished = false
     private var count = 0
@@ -75,6 +78,8 @@ public struct JSONElementSplitter {
         if ended { return false }
         // Compact: drop consumed bytes before reading more.
         if pos > 0 {
+            let dropped = characters(from: max(lineStart - base, 0), to: pos)
+            if carryLine == line && lineStart < base { carry += dropped } else { carry = dropped; carryLine = line }
             buffer.removeSubrange(0..<pos)
             base += pos
             pos = 0
@@ -89,13 +94,19 @@ public struct JSONElementSplitter {
         Diagnostic.error(message, file: file, line: line, column: columnOf(offset), help: help)
     }
 
-    private func columnOf(_ offset: Int) -> Int {
-        // Column in characters from the line start (which is in the buffer unless the line is huge).
-        let from = max(lineStart - base, 0)
-        var col = 1
+    private func characters(from: Int, to: Int) -> Int {
+        var n = 0
         var i = from
-        while i < offset - base && i < buffer.count { if buffer[i] & 0xC0 != 0x80 { col += 1 }; i += 1 }
-        return col
+        while i < to && i < buffer.count { if buffer[i] & 0xC0 != 0x80 { n += 1 }; i += 1 }
+        return n
+    }
+
+    /// Column in characters of an input offset on the current line (counting bytes already dropped).
+    private func columnOf(_ offset: Int) -> Int {
+        if carryLine == line && lineStart < base {
+            return 1 + carry + characters(from: 0, to: offset - base)
+        }
+        return 1 + characters(from: max(lineStart - base, 0), to: offset - base)
     }
 
     /// Skips whitespace (and a leading BOM); returns the next byte without consuming it, or nil at end.
