@@ -77,7 +77,8 @@ public enum InputCollector {
             }
             if !isDirectory.boolValue { add(InputFile(displayName: argument, path: argument)); continue }
             var files: [String] = []
-            try walk(argument, into: &files)
+            var visited = Set<String>()
+            try walk(argument, into: &files, visited: &visited)
             for f in files.sorted() { add(InputFile(displayName: f, path: f)) }
         }
         return result
@@ -87,8 +88,11 @@ public enum InputCollector {
         name.hasPrefix(".") || name.lowercased().contains(".db")
     }
 
-    private static func walk(_ folder: String, into files: inout [String]) throws {
+    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<String>) throws {
         let fm = FileManager.default
+        // A symbolic link back to an ancestor must not loop: each real folder is walked once.
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard visited.insert(real).inserted else { return }
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: folder) } catch {
             throw Diagnostic.error("cannot list folder", file: folder)
@@ -98,7 +102,7 @@ public enum InputCollector {
             let path = base + "/" + name
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue { try walk(path, into: &files) } else { files.append(path) }
+            if isDirectory.boolValue { try walk(path, into: &files, visited: &visited) } else { files.append(path) }
         }
     }
 }

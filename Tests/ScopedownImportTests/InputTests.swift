@@ -49,6 +49,14 @@ struct InputTests {
         #expect(files.last?.path == nil)
     }
 
+    @Test func symbolicLinkLoopsAreWalkedOnce() throws {
+        let t = TempFolder()
+        t.write("a/x.json", "[]")
+        try FileManager.default.createSymbolicLink(atPath: t.path + "/a/loop", withDestinationPath: t.path + "/a")
+        let files = try InputCollector.expand([t.path])
+        #expect(files.map { $0.displayName.replacingOccurrences(of: t.path, with: "") } == ["/a/x.json"])
+    }
+
     @Test func missingPathIsADiagnostic() {
         let e = diagnostic { _ = try InputCollector.expand(["/no/such/export.json"]) }
         #expect(e?.description.hasPrefix("/no/such/export.json: error: no such file or folder `/no/such/export.json`") == true)

@@ -56,7 +56,7 @@ struct JSONParser {
                 if truncationAllowed { throw Truncated() }
                 throw fail("unexpected end of file: \(what)", at: n, help: "the file looks truncated")
             }
-            let parentIndex = { () -> UInt32 in stack.last ?? JSONParser.noParent }
+            @inline(__always) func parentIndex() -> UInt32 { stack.last ?? JSONParser.noParent }
 
             /// Scans a string starting at the opening quote; returns the node (not appended).
             func scanString() throws -> JSONNode {
