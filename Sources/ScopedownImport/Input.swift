@@ -137,16 +137,32 @@ public enum FormatDetector {
 public enum InventoryImporter {
     /// Reads and decodes one inventory file (any kind but activity-log / usage-aggregate).
     /// Throws a `Diagnostic` (file, line:column, JSON path, field) on bad input.
+    ///
+    /// A top-level array (az CLI output, Resource Graph rows) is decoded element by element through
+    /// `JSONElementSplitter`, so its parse tree never exists whole; wrapped lists (`{"value": [...]}`,
+    /// paged by the APIs) are parsed whole. The file is read once; its SHA-256 is computed on the
+    /// bytes as stored, while reading.
     public static func decode(_ file: InputFile, format: DetectedFormat) throws -> DecodedFile {
-        let raw = try InputReader.openRaw(file).readAll()
-        let sha = SHA256.hex(raw)
-        let content = InputReader.isGzip(raw) ? try InputReader.gunzip(raw, displayName: file.displayName) : raw
-        let batch = try decode(bytes: content, file: file, format: format)
-        return DecodedFile(file: file, sha256: sha, byteCount: raw.count, format: format, batch: batch)
+        try rejectActivityKinds(file, format)
+        let head = try InputReader.openRaw(file).readPrefix(2)
+        let hashing = HashingByteStream(try InputReader.openRaw(file))
+        let content: ByteStream = InputReader.isGzip(head) ? try GzipByteStream(hashing) : hashing
+        var splitter = JSONElementSplitter(content)
+        var decoder = InventoryDecoder(file: file, format: format)
+        let batch = try decoder.decode(&splitter)
+        let sha = try hashing.finish()
+        return DecodedFile(file: file, sha256: sha, byteCount: hashing.byteCount, format: format, batch: batch)
     }
 
     /// Decodes content already in memory (decompressed).
     public static func decode(bytes: [UInt8], file: InputFile, format: DetectedFormat) throws -> ImportBatch {
+        try rejectActivityKinds(file, format)
+        var splitter = JSONElementSplitter(MemoryByteStream(bytes, displayName: file.displayName))
+        var decoder = InventoryDecoder(file: file, format: format)
+        return try decoder.decode(&splitter)
+    }
+
+    static func rejectActivityKinds(_ file: InputFile, _ format: DetectedFormat) throws {
         switch format.kind {
         case .activityLog, .usageAggregate:
             throw Diagnostic.error("`\(format.kind.rawValue)` files are read by the Activity Log importer, not the inventory decoder",
@@ -154,8 +170,5 @@ public enum InventoryImporter {
         default:
             break
         }
-        let document = try JSONDocument.parse(bytes, file: file.displayName)
-        var decoder = InventoryDecoder(file: file, format: format)
-        return try decoder.decode(document)
     }
 }

@@ -217,7 +217,7 @@ struct BadInputTests {
     func failure(_ text: String, name: String = "roles.json") throws -> String { try failure(Array(text.utf8), name: name) }
 
     @Test func truncatedJSON() throws {
-        #expect(try failure("[\(Self.goodRole), {\"roleName\": \"R2\", \"perm") == "roles.json:1:130: error: unexpected end of file: unterminated string starting at 1:125")
+        #expect(try failure("[\(Self.goodRole), {\"roleName\": \"R2\", \"perm") == "roles.json:1:125: error: unexpected end of file: unterminated string at $[1]")
     }
 
     @Test func wrongTypes() throws {
@@ -239,6 +239,24 @@ struct BadInputTests {
         let other = #"{"roleName": "Other", "name": "11111111-1111-1111-1111-111111111111", "permissions": []}"#
         #expect(try failure("[\n\(Self.goodRole),\n\(other)\n]")
                 == "roles.json:3:1: error: conflicting duplicate role definition `11111111-1111-1111-1111-111111111111`: differs from the one at $[0] at $[1]")
+    }
+
+    @Test func errorsDeepInALargeArrayKeepTheirFilePositions() throws {
+        // Decoded element by element: positions and paths are the whole file's.
+        var lines = (0..<3000).map { i in
+            #"  {"roleName": "R\#(i)", "name": "\#(String(format: "%08ld", i))-1111-1111-1111-111111111111", "permissions": [{"actions": ["a"]}]},"#
+        }
+        lines[2500] = #"  {"roleName": "R", "name": "n", "permissions": [{"actions": ["a"], "notActions": {"x": 1}}]},"#
+        let text = "[\n" + lines.joined(separator: "\n").dropLast() + "\n]"
+        #expect(try failure(text) == "roles.json:2502:83: error: expected array, found object at $[2500].permissions[0].notActions")
+    }
+
+    @Test func conflictingDuplicatesInAWrappedList() throws {
+        let a = #"{"id": "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/x", "name": "x", "properties": {"principalId": "p", "roleDefinitionId": "r"}}"#
+        let b = #"{"id": "/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/x", "name": "x", "properties": {"principalId": "q", "roleDefinitionId": "r"}}"#
+        #expect(try failure("{\"value\": [\(a),\n \(a),\n \(b)]}", name: "ra.json")
+                == "ra.json:3:2: error: conflicting duplicate role assignment `x`: differs from the one at $.value[0] at $.value[2]")
+        #expect(try failure("{\"value\": [\(a)]}\n{\"value\": []}", name: "ra.json") == "ra.json:2:1: error: unexpected `{` after the JSON value")
     }
 
     @Test func emptyFiles() throws {

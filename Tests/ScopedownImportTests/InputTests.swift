@@ -142,7 +142,7 @@ struct SplitterTests {
     @Test(arguments: [
         ("[{\"a\": 1},]", "s.json:1:11: error: trailing comma before `]`"),
         ("[{\"a\": 1} {\"a\": 2}]", "s.json:1:11: error: expected `,` or `]` between array elements, found `{`"),
-        ("[{\"a\": 1}, {\"a\": ", "s.json:1:12: error: unexpected end of file inside element 1"),
+        ("[{\"a\": 1}, {\"a\": ", "s.json:1:18: error: unexpected end of file: expected a value at $[1]"),
         ("[{\"a\": 1}", "s.json:1:10: error: unexpected end of file: expected `,` or `]`"),
         ("[1] x", "s.json:1:5: error: unexpected `x` after the closing `]`"),
         ("", "s.json: error: empty file"),

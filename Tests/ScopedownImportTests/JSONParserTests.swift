@@ -79,7 +79,7 @@ struct JSONParserTests {
         ("{a: 1}", "t.json:1:2: error: expected a string key, found `a`"),
         ("[tru]", "t.json:1:2: error: unexpected `t`: expected a JSON value"),
         ("{\"a\": [1, 2", "t.json:1:12: error: unexpected end of file: expected `,` or `]`"),
-        ("[\"abc", "t.json:1:6: error: unexpected end of file: unterminated string starting at 1:2"),
+        ("[\"abc", "t.json:1:2: error: unexpected end of file: unterminated string"),
         ("", "t.json:1:1: error: empty file"),
         ("{} {}", "t.json:1:4: error: unexpected `{` after the JSON value"),
     ])

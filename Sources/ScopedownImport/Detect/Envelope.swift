@@ -42,6 +42,9 @@ struct Envelope {
             if let records = root["records"], records.kind == .array {
                 return Envelope(wrapper: .records, collections: [Collection(items: records.elements)])
             }
+            // Several wrapped pages in one file (an error when decoding) still say what they hold.
+            let inner = unwrap(root)
+            if inner.wrapper != .single { return inner }
             return Envelope(wrapper: .jsonLines, collections: [Collection(items: [root])])
         }
         switch root.kind {

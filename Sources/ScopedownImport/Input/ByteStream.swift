@@ -226,6 +226,30 @@ public final class GzipByteStream: ByteStream {
     }
 }
 
+/// Passes bytes through while hashing them (SHA-256 of the bytes as stored) and counting them.
+public final class HashingByteStream: ByteStream {
+    private let source: ByteStream
+    private var hasher = SHA256()
+    public private(set) var byteCount = 0
+    public var displayName: String { source.displayName }
+    public var sizeHint: Int? { source.sizeHint }
+
+    public init(_ source: ByteStream) { self.source = source }
+
+    public func read(max: Int) throws -> [UInt8] {
+        let chunk = try source.read(max: max)
+        hasher.update(chunk)
+        byteCount += chunk.count
+        return chunk
+    }
+
+    /// Reads whatever is left (so the digest covers every byte), then returns the lower-case hex digest.
+    public func finish() throws -> String {
+        while try !read(max: 1 << 20).isEmpty {}
+        return SHA256.hexString(hasher.finalize())
+    }
+}
+
 public enum InputReader {
     /// Opens an input as a stream of its content: standard input (buffered once), a file, gunzipped
     /// when its first bytes are the gzip magic `1f 8b` (whatever its name).

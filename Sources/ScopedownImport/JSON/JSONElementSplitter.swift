@@ -12,19 +12,11 @@ public struct JSONElement: Sendable {
     public var line: Int
     public var column: Int
 
-    /// Parses the element as a JSON document; diagnostics carry the element's position in the whole
-    /// input (line:column) and a path prefixed with `$[index]` in array mode.
+    /// Parses the element as a JSON document. Positions in diagnostics and `JSONValue.location` are
+    /// the element's position in the whole input; paths start with `pathPrefix` (e.g. `$[12]`).
     public func parse(file: String, pathPrefix: String? = nil) throws -> JSONDocument {
-        do {
-            return try JSONDocument.parse(bytes, file: file)
-        } catch var d as Diagnostic {
-            if let l = d.line {
-                if l == 1, let c = d.column { d.column = c + column - 1 }
-                d.line = l + line - 1
-            }
-            if let pathPrefix { d.path = pathPrefix + String((d.path ?? "$").dropFirst()) }
-            throw d
-        }
+        try JSONDocument.parse(bytes, file: file,
+                               origin: JSONDocument.Origin(line: line, column: column, path: pathPrefix ?? "$"))
     }
 }
 
@@ -208,6 +200,10 @@ public struct JSONElementSplitter {
             let consumed = i - pos
             if try !fill() {
                 if scalar && consumed > 0 { break scan }
+                // Parse what there is for a precise message (where the text stops, and what was expected).
+                let partial = JSONElement(bytes: Array(buffer[pos..<buffer.count]), index: count, byteOffset: startOffset,
+                                          line: startLine, column: startColumn)
+                _ = try partial.parse(file: file, pathPrefix: mode == .array ? "$[\(count)]" : nil)
                 throw Diagnostic.error("unexpected end of file inside element \(count)", file: file, line: startLine,
                                        column: startColumn, help: "the file looks truncated")
             }

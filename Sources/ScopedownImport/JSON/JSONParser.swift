@@ -102,7 +102,10 @@ struct JSONParser {
             }
             i = j
             while true {
-                guard i < n else { try eof("unterminated string starting at \(SourceLocation.of(offset: open, in: bytes).line):\(SourceLocation.of(offset: open, in: bytes).column)") }
+                guard i < n else {
+                    if truncationAllowed { throw Truncated() }
+                    throw fail("unexpected end of file: unterminated string", at: open, help: "the file ends inside this string: it looks truncated")
+                }
                 let b = p[i]
                 if b == 0x22 { break }
                 if b == 0x5C {
