@@ -52,6 +52,9 @@ struct DemoFixtureTests {
         #expect("\(az.count + rest.count)" == facts["active role assignments (total)"])
         #expect("\(try Self.list("assignments/pim-eligible.json").count)" == facts["PIM eligible assignments (assignments/pim-eligible.json)"])
         #expect("\(try Self.list("subscriptions.json").count)" == facts["subscriptions"])
+        let containers = try #require(try Self.json("resource-containers.json") as? [String: Any])
+        let groups = (containers["data"] as? [[String: Any]] ?? []).filter { ($0["type"] as? String)?.hasSuffix("/resourcegroups") == true }
+        #expect("\(groups.count)" == facts["resource groups (resource-containers.json)"])
         #expect("\(try Self.list("directory/users.json").count)" == facts["users (incl. 1 guest, 1 disabled)"])
         #expect("\(try Self.list("directory/groups.json").count)" == facts["groups"])
         #expect("\(try Self.list("roles/builtin-roles.json").count)" == facts["built-in roles in roles/builtin-roles.json"])
@@ -72,9 +75,17 @@ struct DemoFixtureTests {
         #expect(depth(props) == 3)
         let rootSubs = (props["children"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "/subscriptions" }
         #expect(rootSubs.count == 1)
-        let subs = try Self.list("subscriptions.json")
-        let untagged = subs.filter { (($0["tags"] as? [String: String]) ?? [:])["owner"] == nil }
+        let containers = try #require(try Self.json("resource-containers.json") as? [String: Any])
+        let rows = containers["data"] as? [[String: Any]] ?? []
+        let subRows = rows.filter { $0["type"] as? String == "microsoft.resources/subscriptions" }
+        #expect(subRows.count == (try Self.list("subscriptions.json")).count)
+        let untagged = subRows.filter { (($0["tags"] as? [String: String]) ?? [:])["owner"] == nil }
         #expect(untagged.count == 1)
+        // the chain starts at the direct parent and ends at the tenant root group (REFERENCE.md §1.5)
+        for row in subRows {
+            let chain = (row["properties"] as? [String: Any])?["managementGroupAncestorsChain"] as? [[String: Any]] ?? []
+            #expect(chain.last?["name"] as? String == root["name"] as? String)
+        }
     }
 
     @Test("assignments: every role resolves, every principal resolves except the one orphan, every scope level is used")
