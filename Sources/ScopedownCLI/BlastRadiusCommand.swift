@@ -34,8 +34,10 @@ struct BlastRadiusCommand: ParsableCommand {
         try EvaluatorCommandSupport.checkFormat(format)
     }
 
-    func run() throws {
-        try EvaluatorCommandSupport.run {
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
             return try Self.render(evaluator: e, principal: principal, format: format)
         }

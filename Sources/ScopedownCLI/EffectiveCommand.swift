@@ -37,8 +37,10 @@ struct EffectiveCommand: ParsableCommand {
         _ = try EvaluatorCommandSupport.scope(scope)
     }
 
-    func run() throws {
-        try EvaluatorCommandSupport.run {
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
             return try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
         }

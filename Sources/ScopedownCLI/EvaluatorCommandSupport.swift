@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ScopedownCore
 import ScopedownRender
 import ScopedownStore
@@ -14,14 +13,19 @@ enum EvaluatorCommandSupport {
         var help: String?
     }
 
+    /// Loads the snapshot through the store (which reports a missing or foreign file) and indexes it.
     static func loadEvaluator(db: String, includeEligible: Bool) throws -> Evaluator {
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw Failure(message: "database `\(db)` does not exist",
-                          help: "create it with `scopedown import --db \(db) FILE...` or try `scopedown demo`")
+        let snapshot: AuthorizationSnapshot
+        do {
+            snapshot = try Store(path: db, create: false).loadSnapshot()
+        } catch {
+            throw StoreFailure(text: CLIErrors.describe(error, file: db))
         }
-        let snapshot = try Store(path: db, create: false).loadSnapshot()
         return Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
     }
+
+    /// A store error, already rendered compiler-style.
+    struct StoreFailure: Error { var text: String }
 
     /// `--principal` as an object id, a UPN or an unambiguous display name.
     static func resolvePrincipal(_ text: String, in evaluator: Evaluator) throws -> String {
@@ -47,22 +51,18 @@ enum EvaluatorCommandSupport {
         return Scope(t)
     }
 
-    /// Runs a command body: prints its output, or its failure to stderr with exit code 1.
-    static func run(_ body: () throws -> String) throws {
+    /// Runs a command body: writes its output, or its failure to stderr with exit code 1.
+    static func run(io: CommandIO, _ body: () throws -> String) throws {
         do {
             let out = try body()
-            print(out, terminator: out.hasSuffix("\n") ? "" : "\n")
+            io.out(out.hasSuffix("\n") ? out : out + "\n")
         } catch let f as Failure {
             var text = "error: " + SafeText.terminal(f.message) + "\n"
             if let h = f.help { text += "  help: " + SafeText.terminal(h) + "\n" }
-            FileHandle.standardError.write(Data(text.utf8))
+            io.err(text)
             throw ExitCode(1)
-        } catch let e as ValidationError {
-            throw e
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            FileHandle.standardError.write(Data(("error: " + SafeText.terminal("\(error)") + "\n").utf8))
+        } catch let f as StoreFailure {
+            io.errLine(f.text)
             throw ExitCode(1)
         }
     }
@@ -119,3 +119,8 @@ enum EvaluatorCommandSupport {
         via.map { e.principal($0)?.displayName ?? $0 }.joined(separator: " > ")
     }
 }
+
+extension EffectiveCommand: IOCommand {}
+extension WhoCanCommand: IOCommand {}
+extension ExplainCommand: IOCommand {}
+extension BlastRadiusCommand: IOCommand {}

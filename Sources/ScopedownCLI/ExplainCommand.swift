@@ -44,8 +44,10 @@ struct ExplainCommand: ParsableCommand {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
-    func run() throws {
-        try EvaluatorCommandSupport.run {
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
             return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
         }

@@ -42,8 +42,10 @@ struct WhoCanCommand: ParsableCommand {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
-    func run() throws {
-        try EvaluatorCommandSupport.run {
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
             return try Self.render(evaluator: e, action: action, scope: scope, data: data, format: format)
         }

@@ -157,10 +157,10 @@ struct EvaluatorCommandTests {
         #expect(throws: (any Error).self) {
             _ = try ScopedownCommand.parseAsRoot(["who-can", "--db", "x.db", "--action", "a", "--scope", "/", "--format", "csv"])
         }
-        var cmd = try #require(try ScopedownCommand.parseAsRoot(
-            ["who-can", "--db", "/nonexistent/scopedown-test.db", "--action", "a/b/read", "--scope", "/"]) as? WhoCanCommand)
-        #expect(throws: ExitCode(1)) { try cmd.run() }
-        cmd.format = .json
-        _ = cmd
+        let missing = runCLI(["who-can", "--db", "/nonexistent/scopedown-test.db", "--action", "a/b/read", "--scope", "/"])
+        #expect(missing.exitCode == 1)
+        #expect(missing.stderr.contains("/nonexistent/scopedown-test.db: error: database `/nonexistent/scopedown-test.db` does not exist"))
+        #expect(missing.stdout.isEmpty)
+        #expect(runCLI(["explain", "--db", "x.db", "--principal", "p", "--action", "a", "--scope", "nope"]).exitCode == 64)
     }
 }
