@@ -42,7 +42,12 @@ struct EffectiveCommand: ParsableCommand {
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
-            return try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
+            let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
+            if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
+               let s = try? EvaluatorCommandSupport.scope(scope) {
+                EvaluatorCommandSupport.warnUnknownRoles(e.applicableAssignments(principal: id, scope: s), io: io)
+            }
+            return out
         }
     }
 

@@ -67,6 +67,25 @@ enum EvaluatorCommandSupport {
         }
     }
 
+    /// stderr: the operation is not in the imported catalog (it is still matched by name, §1.1.3).
+    static func warnUncatalogued(_ action: String, data: Bool, evaluator e: Evaluator, io: CommandIO) {
+        let r = e.resolveOperation(action, plane: data ? .data : nil)
+        guard !r.catalogued else { return }
+        let note = e.operations.control.isEmpty && e.operations.data.isEmpty
+            ? "no operations catalog is imported" : "`\(r.name)` is not in the imported operations catalog"
+        io.errLine(SafeText.terminal("warning: \(note): it is matched against role patterns by name, as a \(r.plane.rawValue)-plane operation"))
+        if !data && r.plane == .control { io.errLine("  help: pass --data if it is a data-plane operation") }
+    }
+
+    /// stderr: applicable assignments whose role was not imported grant nothing.
+    static func warnUnknownRoles(_ grants: [GrantPath], io: CommandIO) {
+        let unknown = grants.filter { $0.roleName.isEmpty }
+        guard !unknown.isEmpty else { return }
+        let ids = unknown.map { "`\($0.assignmentID)` (role `\($0.roleID)`)" }.joined(separator: ", ")
+        io.errLine(SafeText.terminal("warning: \(unknown.count) assignment(s) name a role that was not imported and grant nothing: \(ids)"))
+        io.errLine("  help: import the role definitions (az role definition list) into the same database")
+    }
+
     static func checkFormat(_ f: OutputFormat) throws {
         if f == .csv { throw ValidationError("--format csv is not offered by this command: use table or json") }
     }

@@ -49,6 +49,7 @@ struct ExplainCommand: ParsableCommand {
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
+            if format == .json { EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io) }
             return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
         }
     }

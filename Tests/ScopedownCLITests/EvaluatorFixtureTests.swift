@@ -61,5 +61,10 @@ struct EvaluatorFixtureTests {
                         "--format", "json"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\"outcome\": \"\(try #require(first["expected"] as? String))\""))
+        #expect(r.stderr.isEmpty)
+        let who = runCLI(["who-can", "--db", db, "--action", "Microsoft.Nothing/things/read", "--scope", "/", "--format", "json"])
+        #expect(who.exitCode == 0)
+        #expect(who.stderr.contains("warning: `Microsoft.Nothing/things/read` is not in the imported operations catalog"))
+        #expect(who.stdout.hasPrefix("{\n  \"action\": \"Microsoft.Nothing/things/read\""))
     }
 }
