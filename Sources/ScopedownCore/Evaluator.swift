@@ -666,7 +666,11 @@ public final class Evaluator: Sendable {
 
     /// The kind of a principal: the directory's, else the membership edges', else the assignment's.
     public func kind(of id: String, assignmentKind: PrincipalKind? = nil) -> PrincipalKind {
-        if let p = principalsByID[id] { return p.kind }
+        if let p = principalsByID[id] {
+            // A managed identity is a service principal of type ManagedIdentity in Graph exports.
+            if p.kind == .servicePrincipal, p.servicePrincipalType?.lowercased() == "managedidentity" { return .managedIdentity }
+            return p.kind
+        }
         if let k = memberKinds[id] { return k }
         if members[id] != nil { return .group }
         return assignmentKind ?? .unknown
