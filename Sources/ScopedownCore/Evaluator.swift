@@ -155,6 +155,10 @@ public final class Evaluator: Sendable {
     /// Member kinds known from membership edges.
     let memberKinds: [String: PrincipalKind]
     let principalsByID: [String: Principal]
+    /// Literal (wildcard-free) names in role definitions that the catalog lacks in that plane, as
+    /// (lower-cased key, first spelling), sorted (REFERENCE.md §1.1.3).
+    let roleOnlyControl: [([UInt8], String)]
+    let roleOnlyData: [([UInt8], String)]
 
     public init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
         self.snapshot = snapshot
@@ -170,6 +174,22 @@ public final class Evaluator: Sendable {
         }
         compiledRoles = compiled
         self.roleIndex = roleIndex
+        let ops = operations
+        var onlyC: [String: String] = [:], onlyD: [String: String] = [:]
+        for role in compiled {
+            for block in role.blocks {
+                for p in block.actions where !p.hasWildcard && onlyC[AzureID.operationKey(p.text)] == nil
+                    && !ops.contains(p.text, plane: .control) {
+                    onlyC[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                }
+                for p in block.dataActions where !p.hasWildcard && onlyD[AzureID.operationKey(p.text)] == nil
+                    && !ops.contains(p.text, plane: .data) {
+                    onlyD[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                }
+            }
+        }
+        roleOnlyControl = onlyC.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+        roleOnlyData = onlyD.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
 
         var byScope: [Int32: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
         var scopeIDs: [String: Int32] = [:]
@@ -559,13 +579,14 @@ public final class Evaluator: Sendable {
             .data: OperationBitSet(count: operations.data.count),
         ]
         var uncatalogued: [String: String] = [:]   // key -> spelling
-        var literalHeld: [Plane: [String: String]] = [.control: [:], .data: [:]]
+        var applicableRoles: [Int] = []
         var unknown: [String] = []
         var seenRoles = Set<String>()
         for g in grants {
             guard let ri = roleIndex[g.roleID] else { unknown.append(g.assignmentID); continue }
             let role = compiledRoles[ri]
             guard seenRoles.insert(role.id).inserted else { continue }
+            applicableRoles.append(ri)
             for block in role.blocks {
                 for plane in [Plane.control, .data] {
                     let count = plane == .control ? operations.control.count : operations.data.count
@@ -574,11 +595,6 @@ public final class Evaluator: Sendable {
                         let r = resolve(pat, plane)
                         if r.isEmpty {
                             uncatalogued[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
-                            // A wildcard-free name outside the catalog is still granted (§1.1.3),
-                            // unless its own block's NotActions remove it (§2.3).
-                            if !pat.hasWildcard, !block.removes(plane).contains(where: { $0.matches(pat.text) }) {
-                                literalHeld[plane]?[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
-                            }
                         }
                         for i in r { set.insert(i) }
                     }
@@ -588,6 +604,22 @@ public final class Evaluator: Sendable {
                     set.subtract(removed)
                     held[plane]?.formUnion(set)
                 }
+            }
+        }
+        // Names outside the catalog that some role of the tenant names literally (REFERENCE.md
+        // §1.1.3, "known by role only"): held when some applicable block grants them, by any
+        // pattern, less that block's NotActions (§2.3), like any other operation.
+        var literalHeld: [Plane: [String: String]] = [.control: [:], .data: [:]]
+        for plane in [Plane.control, .data] where !applicableRoles.isEmpty {
+            for (key, name) in (plane == .control ? roleOnlyControl : roleOnlyData) {
+                let held = key.withUnsafeBufferPointer { op in
+                    applicableRoles.contains { ri in
+                        compiledRoles[ri].blocks.contains {
+                            if case .granted = Evaluator.match($0, op: op, plane: plane) { return true } else { return false }
+                        }
+                    }
+                }
+                if held { literalHeld[plane]?[String(decoding: key, as: UTF8.self)] = name }
             }
         }
         // Deny assignments that block this principal here (§2.5).
