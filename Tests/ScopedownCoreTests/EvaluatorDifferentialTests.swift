@@ -174,3 +174,40 @@ struct EvaluatorDifferentialTests {
         }
     }
 }
+
+/// Hostile or malformed strings anywhere (patterns, conditions, scopes, ids, operation names)
+/// never crash the evaluator.
+@Suite("Evaluator robustness")
+struct EvaluatorRobustnessTests {
+    @Test("random strings in every field are evaluated without crashing")
+    func randomStrings() {
+        var rng = SeededGenerator(seed: 7)
+        let alphabet = Array("/*aB{}'\"() \u{0}\u{1B}é-providersubscriptionsresourceGroupsmanagementGroupsMicrosoft.Management")
+        func junk(_ max: Int = 40) -> String {
+            String((0..<Int.random(in: 0...max, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+        }
+        for _ in 0..<RandomCases.count(default: 200) {
+            let block = PermissionBlock(actions: [junk(), junk()], notActions: [junk()], dataActions: [junk()],
+                                        notDataActions: [junk()], condition: "ActionMatches{'\(junk())" + junk())
+            let snapshot = AuthorizationSnapshot(
+                roleDefinitions: [RoleDefinition(id: junk(), resourceID: junk(), roleName: junk(), isCustom: true, permissions: [block])],
+                roleAssignments: [RoleAssignment(id: junk(), resourceID: junk(), scope: Scope(junk()), roleDefinitionID: junk(),
+                                                 principalID: junk(), principalType: junk(), condition: junk())],
+                denyAssignments: [DenyAssignment(id: junk(), resourceID: junk(), name: junk(), scope: Scope(junk()), permissions: [block],
+                                                 principals: [PrincipalReference(id: junk(), type: junk())])],
+                principals: [Principal(id: junk(), kind: .user, displayName: junk())],
+                memberships: [GroupMembership(groupID: junk(), memberID: junk()), GroupMembership(groupID: junk(), memberID: junk())],
+                managementGroups: [ManagementGroup(name: junk(), displayName: junk(), parentName: junk())],
+                subscriptions: [Subscription(id: junk(), displayName: junk(), managementGroupID: junk())],
+                operations: [CatalogOperation(name: junk(), isDataAction: Bool.random(using: &rng))])
+            let e = Evaluator(snapshot: snapshot)
+            let scope = Scope(junk())
+            _ = e.decide(principal: junk(), operation: junk(), scope: scope)
+            _ = e.effective(principal: junk(), scope: scope)
+            _ = e.whoCan(operation: junk(), scope: scope)
+            _ = e.blastRadius(principal: junk())
+            _ = e.grantingAssignments(principal: junk(), operation: junk(), scope: scope)
+            _ = e.resolvePrincipal(junk())
+        }
+    }
+}
