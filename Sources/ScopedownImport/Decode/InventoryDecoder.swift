@@ -29,7 +29,7 @@ struct Deduper<T: Hashable> {
     mutating func add(_ value: T, id: String, item: JSONValue) throws {
         if let seen = index[id] {
             if values[seen.position] == value { return }
-            throw item.error("conflicting duplicate \(what) `\(id)`: differs from the one at \(seen.origin.path)",
+            throw item.error("conflicting duplicate \(what) `\(TextSanitizer.clean(id))`: differs from the one at \(seen.origin.path)",
                              help: "the file holds two different objects with the same id; export it again or remove one")
         }
         index[id] = (values.count, origin(item))

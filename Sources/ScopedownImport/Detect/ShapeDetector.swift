@@ -88,7 +88,7 @@ enum ShapeDetector {
         let context = envelope.collections.first(where: { !$0.items.isEmpty })?.odataContext
         guard let type = ItemType.of(item, graphContext: context) else {
             let loc = item.location
-            let keys = item.members.prefix(12).map { "`\($0.key)`" }.joined(separator: ", ")
+            let keys = item.members.prefix(12).map { "`\(TextSanitizer.clean($0.key, limit: 60))`" }.joined(separator: ", ")
             throw unknown("unknown JSON shape: an object with keys \(keys)", file: file, line: loc.line, column: loc.column,
                           path: item.path)
         }
@@ -194,7 +194,10 @@ extension StringProtocol {
 
 /// Strips control characters and ANSI escapes from input echoed in messages.
 enum TextSanitizer {
-    static func clean(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
+    /// Input echoed in a message: control characters (and so ANSI escape sequences) removed, at most
+    /// `limit` characters.
+    static func clean(_ s: String, limit: Int = 200) -> String {
+        let kept = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
+        return kept.count > limit ? String(kept.prefix(limit)) + "..." : kept
     }
 }
