@@ -180,6 +180,10 @@ struct DecoderTests {
         #expect(d.format == DetectedFormat(kind: .groupMembers, shape: "Microsoft Graph members"))
         #expect(d.batch.memberships == [GroupMembership(groupID: "cccccccc-0000-0000-0000-00000000000c", memberID: "bbbbbbbb-0000-0000-0000-00000000000b",
                                                         memberKind: .managedIdentity, transitive: false)])
+        // An empty page says the group has no members (its edges are replaced by nothing).
+        let empty = try importFile(t.write("groups/dddddddd-0000-0000-0000-00000000000d/transitiveMembers.json", "{\"value\": []}"))
+        #expect(empty.format.kind == .groupMembers && empty.batch.memberships.isEmpty)
+        #expect(empty.batch.membershipGroups == ["dddddddd-0000-0000-0000-00000000000d"])
         let bad = t.write("groups/not-a-group/members.json", "{\"value\": []}")
         #expect(diagnostic { _ = try importFile(bad, displayName: "groups/not-a-group/members.json") }?.message == "folder name `not-a-group` is not a group object id")
     }
