@@ -43,9 +43,10 @@ extension InventoryDecoder {
         let isRoot = tenantID.map { $0.lowercased() == name.lowercased() } ?? false
         let mg = ManagementGroup(name: name, displayName: displayName, parentName: isRoot ? nil : parentName, tenantID: tenantID)
         try managementGroups.add(mg, id: mg.id, item: item)
-        if let parentName, let tenantID, parentName.lowercased() == tenantID.lowercased(), !isRoot {
-            let root = ManagementGroup(name: parentName, displayName: parentDisplayName ?? "Tenant Root Group",
-                                       parentName: nil, tenantID: tenantID)
+        // A file that names the tenant root group only as a parent (with its display name) still
+        // tells everything about it: emit it. Without a display name, leave it to its own entity.
+        if let parentName, let tenantID, let parentDisplayName, parentName.lowercased() == tenantID.lowercased(), !isRoot {
+            let root = ManagementGroup(name: parentName, displayName: parentDisplayName, parentName: nil, tenantID: tenantID)
             managementGroups.addIfNew(root, id: root.id, item: item)
         }
         if let children = props["children"], !children.isNull {
