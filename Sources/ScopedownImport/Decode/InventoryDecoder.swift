@@ -203,6 +203,11 @@ struct InventoryDecoder {
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)
+        case .otherARMResource:
+            // e.g. classic administrators, retired and to be treated as absent (REFERENCE.md §2.10),
+            // or other rows of a Resource Graph `authorizationresources` query.
+            let t = TextSanitizer.clean(item["type"]?.string ?? "?")
+            warnings.append(item.warning("skipped a resource of type `\(t)`: not an RBAC inventory item"))
         case .activityEvent, .diagnosticRecord, .logAnalyticsRow:
             throw item.error("an Activity Log event in an inventory file",
                              help: "Activity Log files are imported on their own; do not force `--kind \(format.kind.rawValue)`")
