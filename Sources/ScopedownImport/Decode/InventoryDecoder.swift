@@ -62,6 +62,7 @@ struct InventoryDecoder {
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     var membershipGroups: [String] = []
+    var membershipGroupSet = Set<String>()
     var warnings: [Diagnostic] = []
 
     init(file: InputFile, format: DetectedFormat) {
