@@ -77,7 +77,7 @@ enum ShapeDetector {
                ["users", "groups", "serviceprincipals", "directoryobjects"].contains(name) {
                 return DetectedFormat(kind: .directory, shape: "Microsoft Graph list")
             }
-            if envelope.items.contains(where: { $0.kind != .object }), let bad = envelope.items.first(where: { $0.kind != .object }) {
+            if let bad = envelope.items.first(where: { $0.kind != .object }) {
                 let loc = bad.location
                 throw unknown("unknown JSON shape: expected a list of objects, found \(bad.kind)", file: file,
                               line: loc.line, column: loc.column, path: bad.path)
