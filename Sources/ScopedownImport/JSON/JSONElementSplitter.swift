@@ -55,6 +55,11 @@ public struct JSONElementSplitter {
     private var finished = false
     private var count = 0
     private let chunkSize: Int
+    /// The column of the last element start, so the next one on the same line counts only the
+    /// characters in between (elements of a one-line array stay linear, not quadratic).
+    private var columnCacheLine = -1
+    private var columnCacheOffset = 0
+    private var columnCacheValue = 1
 
     public init(_ source: ByteStream, mode: Mode = .automatic, chunkSize: Int = 4 << 20) {
         self.source = source
@@ -99,6 +104,19 @@ public struct JSONElementSplitter {
             return 1 + carry + characters(from: 0, to: offset - base)
         }
         return 1 + characters(from: max(lineStart - base, 0), to: offset - base)
+    }
+
+    /// `columnOf` for element starts, which come in increasing order: resumes from the previous
+    /// element's column when it is on the same line and still in the buffer.
+    private mutating func elementColumn(_ offset: Int) -> Int {
+        let column: Int
+        if columnCacheLine == line, columnCacheOffset >= base, offset >= columnCacheOffset {
+            column = columnCacheValue + characters(from: columnCacheOffset - base, to: offset - base)
+        } else {
+            column = columnOf(offset)
+        }
+        (columnCacheLine, columnCacheOffset, columnCacheValue) = (line, offset, column)
+        return column
     }
 
     /// Skips whitespace (and a leading BOM); returns the next byte without consuming it, or nil at end.
@@ -159,7 +177,7 @@ public struct JSONElementSplitter {
     private mutating func scanElement() throws -> JSONElement {
         let startOffset = base + pos
         let startLine = line
-        let startColumn = columnOf(startOffset)
+        let startColumn = elementColumn(startOffset)
         var depth = 0
         var inString = false
         var escaped = false
