@@ -19,7 +19,8 @@ final class ActivitySource {
     private var rawStart = 0
     private var rawEnd = 0
     private var rawEOF = false
-    private var prefetched: [UInt8] = []
+    private var memory: [UInt8]?
+    private var memoryOffset = 0
     /// Bytes read from disk so far.
     private(set) var rawBytesRead = 0
     let totalRawBytes: Int?
@@ -36,9 +37,12 @@ final class ActivitySource {
             var st = stat()
             totalRawBytes = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
         } else {
-            fd = 0
+            // standard input was buffered once by the format detection (StandardInput)
+            fd = -1
             ownsFD = false
-            totalRawBytes = nil
+            let bytes = try StandardInput.bytes()
+            memory = bytes
+            totalRawBytes = bytes.count
         }
         rawBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     }
@@ -55,6 +59,18 @@ final class ActivitySource {
     private func fillRaw() throws {
         rawStart = 0
         rawEnd = 0
+        if let memory {
+            let n = min(rawBuffer.count, memory.count - memoryOffset)
+            if n <= 0 { rawEOF = true; return }
+            memory.withUnsafeBytes { src in
+                rawBuffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[memoryOffset..<(memoryOffset + n)]))
+            }
+            memoryOffset += n
+            rawEnd = n
+            rawBytesRead += n
+            onRaw?(UnsafeRawBufferPointer(rebasing: rawBuffer[0..<n]))
+            return
+        }
         while !rawEOF {
             let n = Glibc.read(fd, rawBuffer.baseAddress, rawBuffer.count)
             if n < 0 {
