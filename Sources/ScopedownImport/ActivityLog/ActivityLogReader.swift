@@ -436,9 +436,12 @@ struct ActivityElementSplitter {
                 }
                 depth += 1
                 if depth > 512 { throw Diagnostic.error("nesting deeper than 512 levels", file: name, line: line) }
+                closers.append(b == 0x7B ? 0x7D : 0x5D)
             case 0x7D, 0x5D:
                 depth -= 1
-                if depth < 0 { throw Diagnostic.error("unexpected `\(b == 0x7D ? "}" : "]")`", file: name, line: line) }
+                guard depth >= 0, closers.popLast() == b else {
+                    throw Diagnostic.error("mismatched `\(b == 0x7D ? "}" : "]")`", file: name, line: line)
+                }
                 if (mode == .topArray || mode == .envelopeArray) && depth == base, let s = elementStart {
                     elements.append(s..<(i + 1))
                     elementStart = nil
@@ -462,6 +465,7 @@ struct ActivityElementSplitter {
     }
 
     private var envelopeStart = -1
+    private var closers: [UInt8] = []
 
     func finish(name: String) throws {
         if inString { throw Diagnostic.error("unexpected end of input inside a string", file: name, line: line) }

@@ -114,53 +114,53 @@ public struct ActivityRecordScanner {
         var f = ActivityRecordFields()
         var isEnvelope = false
         defer { releaseScratch() }
-        try c.forEachMember { m, ks, ke, _ in
-            switch ke - ks {
+        try c.forEachMember { m, k in
+            switch k.count {
             case 4:
-                if m.equalsLower(ks, ke, "time") { f.time = try self.stringValue(&m) }
+                if k.is("time") { f.time = try self.stringValue(&m) }
             case 5:
-                if m.equalsLower(ks, ke, "value"), m.peek() == 0x5B, depth < 3 {
+                if k.is("value"), m.peek() == 0x5B, depth < 3 {
                     isEnvelope = true
                     try self.scanValue(&m, into: &batch, depth: depth + 1)
                 }
             case 6:
-                if m.equalsLower(ks, ke, "caller") { f.caller = try self.stringValue(&m) }
-                else if m.equalsLower(ks, ke, "status") { f.status = try self.valueOrNested(&m) }
-                else if m.equalsLower(ks, ke, "claims") { try self.claims(&m, &f) }
+                if k.is("caller") { f.caller = try self.stringValue(&m) }
+                else if k.is("status") { f.status = try self.valueOrNested(&m) }
+                else if k.is("claims") { try self.claims(&m, &f) }
             case 7:
-                if m.equalsLower(ks, ke, "records"), m.peek() == 0x5B, depth < 3 {
+                if k.is("records"), m.peek() == 0x5B, depth < 3 {
                     isEnvelope = true
                     try self.scanValue(&m, into: &batch, depth: depth + 1)
                 }
             case 8:
-                if m.equalsLower(ks, ke, "identity"), m.peek() == 0x7B { try self.identity(&m, &f) }
-                else if m.equalsLower(ks, ke, "claims_d") { try self.claims(&m, &f) }
+                if k.is("identity"), m.peek() == 0x7B { try self.identity(&m, &f) }
+                else if k.is("claims_d") { try self.claims(&m, &f) }
             case 9:
-                if m.equalsLower(ks, ke, "substatus") { f.subStatus = try self.valueOrNested(&m) }
+                if k.is("substatus") { f.subStatus = try self.valueOrNested(&m) }
             case 10:
-                if m.equalsLower(ks, ke, "resulttype") { f.status = try self.valueOrNested(&m) }
-                else if m.equalsLower(ks, ke, "properties") { f.properties = try self.rawRange(&m) }
-                else if m.equalsLower(ks, ke, "resourceid") { f.resourceID = try self.stringValue(&m) }
+                if k.is("resulttype") { f.status = try self.valueOrNested(&m) }
+                else if k.is("properties") { f.properties = try self.rawRange(&m) }
+                else if k.is("resourceid") { f.resourceID = try self.stringValue(&m) }
             case 11:
-                if m.equalsLower(ks, ke, "eventdataid") { f.eventDataID = try self.stringValue(&m) }
+                if k.is("eventdataid") { f.eventDataID = try self.stringValue(&m) }
             case 12:
-                if m.equalsLower(ks, ke, "properties_d") { f.properties = try self.rawRange(&m) }
+                if k.is("properties_d") { f.properties = try self.rawRange(&m) }
             case 13:
-                if m.equalsLower(ks, ke, "authorization") { try self.authorization(&m, &f) }
-                else if m.equalsLower(ks, ke, "correlationid") { f.correlationID = try self.stringValue(&m) }
-                else if m.equalsLower(ks, ke, "timegenerated") { f.time = try self.stringValue(&m) }
+                if k.is("authorization") { try self.authorization(&m, &f) }
+                else if k.is("correlationid") { f.correlationID = try self.stringValue(&m) }
+                else if k.is("timegenerated") { f.time = try self.stringValue(&m) }
             case 14:
-                if m.equalsLower(ks, ke, "eventtimestamp") { f.time = try self.stringValue(&m) }
-                else if m.equalsLower(ks, ke, "activitystatus") { f.statusDeprecated = try self.stringValue(&m) }
+                if k.is("eventtimestamp") { f.time = try self.stringValue(&m) }
+                else if k.is("activitystatus") { f.statusDeprecated = try self.stringValue(&m) }
             case 15:
-                if m.equalsLower(ks, ke, "authorization_d") { try self.authorization(&m, &f) }
-                else if m.equalsLower(ks, ke, "resultsignature") { f.subStatus = try self.valueOrNested(&m) }
+                if k.is("authorization_d") { try self.authorization(&m, &f) }
+                else if k.is("resultsignature") { f.subStatus = try self.valueOrNested(&m) }
             case 17:
-                if m.equalsLower(ks, ke, "activitysubstatus") { f.subStatusDeprecated = try self.stringValue(&m) }
+                if k.is("activitysubstatus") { f.subStatusDeprecated = try self.stringValue(&m) }
             case 19:
-                if m.equalsLower(ks, ke, "activitystatusvalue") { f.status = try self.stringValue(&m) }
+                if k.is("activitystatusvalue") { f.status = try self.stringValue(&m) }
             case 22:
-                if m.equalsLower(ks, ke, "activitysubstatusvalue") { f.subStatus = try self.stringValue(&m) }
+                if k.is("activitysubstatusvalue") { f.subStatus = try self.stringValue(&m) }
             default:
                 break
             }
@@ -182,8 +182,8 @@ public struct ActivityRecordScanner {
     func valueOrNested(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
         if m.peek() == 0x7B {
             var out: ActivitySlice?
-            try m.forEachMember { n, ks, ke, _ in
-                if n.equalsLower(ks, ke, "value") { out = try self.stringValue(&n) }
+            try m.forEachMember { n, k in
+                if k.is("value") { out = try self.stringValue(&n) }
             }
             return out
         }
@@ -218,22 +218,22 @@ public struct ActivityRecordScanner {
     func releaseScratch() { scratch.release() }
 
     func identity(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
-        try m.forEachMember { n, ks, ke, _ in
-            if n.equalsLower(ks, ke, "authorization") { try self.authorization(&n, &f) }
-            else if n.equalsLower(ks, ke, "claims") { try self.claims(&n, &f) }
+        try m.forEachMember { n, k in
+            if k.is("authorization") { try self.authorization(&n, &f) }
+            else if k.is("claims") { try self.claims(&n, &f) }
         }
     }
 
     func authorization(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
         try objectOrJSONString(&m) { a in
-            try a.forEachMember { n, ks, ke, _ in
-                if n.equalsLower(ks, ke, "action") { if let v = try self.stringValue(&n), !v.isEmpty { f.action = v } }
-                else if n.equalsLower(ks, ke, "scope") { if let v = try self.stringValue(&n), !v.isEmpty { f.scope = v } }
-                else if n.equalsLower(ks, ke, "evidence"), n.peek() == 0x7B {
-                    try n.forEachMember { e, eks, eke, _ in
-                        if e.equalsLower(eks, eke, "roleassignmentid") { f.evidenceAssignment = try self.stringValue(&e) }
-                        else if e.equalsLower(eks, eke, "principalid") { f.evidencePrincipal = try self.stringValue(&e) }
-                        else if e.equalsLower(eks, eke, "principaltype") { f.evidencePrincipalType = try self.stringValue(&e) }
+            try a.forEachMember { n, k in
+                if k.is("action") { if let v = try self.stringValue(&n), !v.isEmpty { f.action = v } }
+                else if k.is("scope") { if let v = try self.stringValue(&n), !v.isEmpty { f.scope = v } }
+                else if k.is("evidence"), n.peek() == 0x7B {
+                    try n.forEachMember { e, ek in
+                        if ek.is("roleassignmentid") { f.evidenceAssignment = try self.stringValue(&e) }
+                        else if ek.is("principalid") { f.evidencePrincipal = try self.stringValue(&e) }
+                        else if ek.is("principaltype") { f.evidencePrincipalType = try self.stringValue(&e) }
                     }
                 }
             }
@@ -242,9 +242,9 @@ public struct ActivityRecordScanner {
 
     func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
         try objectOrJSONString(&m) { a in
-            try a.forEachMember { n, ks, ke, _ in
+            try a.forEachMember { n, k in
                 // REFERENCE.md §1.9.5: the oid claim (objectidentifier) names the principal.
-                if n.equalsLower(ks, ke, "http://schemas.microsoft.com/identity/claims/objectidentifier") || n.equalsLower(ks, ke, "oid") {
+                if k.is("http://schemas.microsoft.com/identity/claims/objectidentifier") || k.is("oid") {
                     if let v = try self.stringValue(&n), !v.isEmpty { f.oid = v }
                 }
             }

@@ -13,6 +13,28 @@ public struct ActivityScanError: Error, Sendable, Equatable {
     }
 }
 
+/// An object key's bytes (escapes decoded).
+struct ActivityKey {
+    let base: UnsafePointer<UInt8>
+    let start: Int
+    let end: Int
+
+    @inline(__always) var count: Int { end - start }
+
+    /// Case-insensitive comparison with an ASCII literal given lower-case.
+    @inline(__always) func `is`(_ lit: StaticString) -> Bool {
+        let n = lit.utf8CodeUnitCount
+        guard end - start == n else { return false }
+        let l = lit.utf8Start
+        for k in 0..<n {
+            var c = base[start + k]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            if c != l[k] { return false }
+        }
+        return true
+    }
+}
+
 /// A view of bytes with a cursor. All reads are bounds-checked against `end`.
 struct ActivityByteCursor {
     let base: UnsafePointer<UInt8>
@@ -129,7 +151,7 @@ struct ActivityByteCursor {
 
     /// Iterates the members of the object whose `{` is at `pos` (after whitespace). `body` gets the
     /// key's raw range and must consume the value (read or skip it) and return.
-    mutating func forEachMember(_ body: (inout ActivityByteCursor, _ keyStart: Int, _ keyEnd: Int, _ keyEscaped: Bool) throws -> Void) throws {
+    mutating func forEachMember(_ body: (inout ActivityByteCursor, ActivityKey) throws -> Void) throws {
         try expect(0x7B, "`{`")
         skipWhitespace()
         if pos < end, base[pos] == 0x7D { pos += 1; return }
@@ -139,7 +161,16 @@ struct ActivityByteCursor {
             try expect(0x3A, "`:`")
             skipWhitespace()
             let before = pos
-            try body(&self, key.start, key.end, key.escaped)
+            if key.escaped {
+                // an escaped key (`"http:\/\/schemas..."` as some serializers write it): compare decoded
+                let decoded = try unescaped(key.start, key.end)
+                try decoded.withUnsafeBufferPointer { d in
+                    guard let p = d.baseAddress else { return }
+                    try body(&self, ActivityKey(base: p, start: 0, end: d.count))
+                }
+            } else {
+                try body(&self, ActivityKey(base: base, start: key.start, end: key.end))
+            }
             if pos == before { try skipValue() }
             skipWhitespace()
             guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input inside an object") }
