@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
         ),
     ]
 )

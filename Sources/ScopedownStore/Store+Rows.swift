@@ -14,14 +14,24 @@ enum Rows {
         """
 
     static func assignment(_ s: Statement, scopes: inout ScopeCache) -> RoleAssignment {
-        RoleAssignment(
-            id: s.string(0), resourceID: s.string(2), scope: scopes.scope(s.string(3)),
-            roleDefinitionID: s.string(4), principalID: s.string(5), principalType: s.string(6),
-            state: AssignmentState(rawValue: s.string(1)) ?? .active, condition: s.optionalString(7),
-            conditionVersion: s.optionalString(8), description: s.optionalString(9),
-            createdOn: s.optionalString(10), updatedOn: s.optionalString(11), createdBy: s.optionalString(12),
-            delegatedManagedIdentityResourceID: s.optionalString(13),
-            startDateTime: s.optionalString(14), endDateTime: s.optionalString(15))
+        // Stored ids are already normalized keys: build with empty ids and assign the stored keys
+        // directly, skipping the initializer's normalization (the hot path of loadSnapshot).
+        var a = RoleAssignment(id: "", resourceID: s.string(2), scope: scopes.scope(s.string(3)),
+                               roleDefinitionID: "", principalID: "", principalType: s.string(6),
+                               state: s.string(1) == "eligible" ? .eligible : .active)
+        a.id = s.string(0)
+        a.roleDefinitionID = s.string(4)
+        a.principalID = s.string(5)
+        if !s.isNull(7) { a.condition = s.string(7) }
+        a.conditionVersion = s.optionalString(8)
+        a.description = s.optionalString(9)
+        a.createdOn = s.optionalString(10)
+        a.updatedOn = s.optionalString(11)
+        a.createdBy = s.optionalString(12)
+        a.delegatedManagedIdentityResourceID = s.optionalString(13)
+        a.startDateTime = s.optionalString(14)
+        a.endDateTime = s.optionalString(15)
+        return a
     }
 
     static func assignmentValues(_ a: RoleAssignment, importID: Int64) -> [SQLiteBindable?] {

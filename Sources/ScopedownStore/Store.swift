@@ -55,6 +55,12 @@ public final class Store {
     /// Writes one decoded inventory file in one transaction and records the import.
     /// Importing the same bytes twice changes nothing. A failure leaves the database unchanged.
     public func write(_ decoded: DecodedFile) throws -> ImportReceipt {
+        try write(decoded, strict: false)
+    }
+
+    /// `strict`: any warning (from decoding or from the upsert) fails the file and rolls it back
+    /// (`scopedown import --strict`); the thrown error is the first warning turned into an error.
+    public func write(_ decoded: DecodedFile, strict: Bool) throws -> ImportReceipt {
         let batch = decoded.batch
         let name = decoded.file.displayName
         if try db.scalarInt("SELECT id FROM imports WHERE sha256 = ?", [decoded.sha256]) != nil {
@@ -74,6 +80,12 @@ public final class Store {
                 var writer = BatchWriter(db: db, importID: importID, file: name)
                 try writer.write(batch)
                 warnings += writer.replacementWarnings()
+                if strict, var first = warnings.first {
+                    first.severity = .error
+                    if warnings.count > 1 { first.message += " (and \(warnings.count - 1) more warning\(warnings.count == 2 ? "" : "s"))" }
+                    first.help = (first.help.map { $0 + "; " } ?? "") + "--strict turns warnings into errors"
+                    throw first
+                }
                 try db.run("UPDATE imports SET warnings = ? WHERE id = ?", [warnings.count, importID])
             }
         } catch let e as SQLiteError {
