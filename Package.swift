@@ -65,6 +65,7 @@ let package = Package(
             name: "ScopedownStoreTests",
             dependencies: ["ScopedownStore", "ScopedownImport", "ScopedownSQLite", "ScopedownTestSupport"]
         ),
+        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownTestSupport"]

@@ -11,6 +11,8 @@ public struct ActivityStats: Sendable, Equatable {
     public var failedOperations = 0
     /// AuthorizationFailed records: the caller lacked the permission (denied attempts).
     public var authorizationFailures = 0
+    /// Operations whose Start is the last record of its file (no end record written).
+    public var inProgress = 0
     /// Extra copies of records written into a second file (to exercise de-duplication).
     public var duplicateRecords = 0
     public var archiveFiles = 0
@@ -324,9 +326,12 @@ struct ActivityWriter {
                     let assignmentIndex: Tenant.AssignmentNode? = a
                     line.removeAll()
                     build(op, assignment: assignmentIndex, status: .start, day: day, tick: startTick, datePrefix: datePrefix, archive: archive)
-                    if left >= 2 {
-                        try emit(line.bytes, file)
-                        left -= 1
+                    try emit(line.bytes, file)
+                    left -= 1
+                    if left == 0 {
+                        // The hour's last operation is still running: its end lands in a later file.
+                        stats.inProgress += 1
+                        break
                     }
                     let endTick = min(startTick + Int64(1 + rng.below(30)) * 10_000_000 + Int64(rng.below(10_000_000)), hourEnd + 399_000_000)
                     let failed = roll >= 92

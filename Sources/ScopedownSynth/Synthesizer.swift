@@ -153,7 +153,7 @@ enum OutputFileWriter {
             ("counts", .object(s.counts.map { ($0.0, .int($0.1)) })),
             ("activity", .object([
                 ("records", .int(a.records)), ("operations", .int(a.operations)), ("successes", .int(a.successes)),
-                ("failedOperations", .int(a.failedOperations)), ("authorizationFailures", .int(a.authorizationFailures)),
+                ("failedOperations", .int(a.failedOperations)), ("authorizationFailures", .int(a.authorizationFailures)), ("inProgressOperations", .int(a.inProgress)),
                 ("duplicateRecords", .int(a.duplicateRecords)), ("subscriptionsWithEvents", .int(a.subscriptionsWithEvents)),
                 ("archiveFiles", .int(a.archiveFiles)), ("archiveBytes", .int(a.archiveBytes)),
                 ("azFiles", .int(a.azFiles)), ("azBytes", .int(a.azBytes)),
