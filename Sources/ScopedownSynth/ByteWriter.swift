@@ -19,6 +19,17 @@ struct JSONBytes {
     /// A JSON string literal.
     mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Fast path: most values need no escaping and are appended in one copy.
+        var s = s
+        let clean = s.withUTF8 { buf -> Bool in
+            for b in buf where b < 0x20 || b == 0x22 || b == 0x5c { return false }
+            bytes.append(contentsOf: buf)
+            return true
+        }
+        if clean {
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
