@@ -68,14 +68,27 @@ final class UsageIngest {
         self.db = db
         self.keepEvents = keepEvents
         self.file = file
-        let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
-        for (t, table) in tables.enumerated() {
-            try db.query("SELECT id, key FROM \(table)") { row in ids[t][row.string(1)] = Int32(truncatingIfNeeded: row.int(0)) }
+        var raw: [(Int64, Int64)] = []
+        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
+            raw.append((row.int64(0), row.int64(1)))
         }
-        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL") { row in
-            windows.append((row.int64(0), row.int64(1)))
+        // disjoint, sorted intervals for a binary search per event
+        for w in raw {
+            if let last = windows.last, w.0 <= last.1 { windows[windows.count - 1].1 = max(last.1, w.1) } else { windows.append(w) }
         }
     }
+
+    /// True when an earlier import's time window covers `t` (then the event may be a duplicate).
+    private func inEarlierWindow(_ t: Int64) -> Bool {
+        var lo = 0, hi = windows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if windows[mid].1 < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < windows.count && windows[lo].0 <= t
+    }
+
+    static let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
 
     // MARK: interning
 
@@ -94,6 +107,12 @@ final class UsageIngest {
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
         if let id = ids[table.rawValue][key] { return id }
+        // known from an earlier import (looked up on first use: files share the lookup tables)
+        if let id = try db.cached("SELECT id FROM \(Self.tables[table.rawValue]) WHERE key = ?").firstInt([key]) {
+            let v = Int32(truncatingIfNeeded: id)
+            ids[table.rawValue][key] = v
+            return v
+        }
         switch table {
         case .principal:
             let display = raw.trimmingSpaces()
@@ -141,7 +160,7 @@ final class UsageIngest {
                 summary.duplicates += 1
                 continue
             }
-            if seenSpilled || windows.contains(where: { e.time >= $0.0 && e.time <= $0.1 }) {
+            if seenSpilled || inEarlierWindow(e.time) {
                 if try db.cached("SELECT 1 FROM usage_seen_events WHERE event_hash = ?").forEachRowExists([Int64(bitPattern: e.dedupHash)]) {
                     summary.duplicates += 1
                     continue
@@ -308,6 +327,13 @@ final class UsageIngest {
 }
 
 extension Statement {
+    /// The first column of the first row, if any.
+    func firstInt(_ values: [SQLiteBindable?]) throws -> Int? {
+        var out: Int?
+        try forEachRow(values) { if out == nil { out = $0.int(0) } }
+        return out
+    }
+
     /// True when the query returns at least one row.
     func forEachRowExists(_ values: [SQLiteBindable?]) throws -> Bool {
         var found = false
