@@ -112,6 +112,24 @@ enum ReferenceExtractor {
                          time: time, status: status.name, denied: denied, hasOperation: !corr.isEmpty)
     }
 
+    /// Concatenated pretty-printed values: split with a bracket counter, then parse each.
+    static func readConcatenated(_ path: String) throws -> [FlatEvent] {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var values: [Any] = []
+        var depth = 0, inString = false, escape = false, start = 0
+        for (i, b) in bytes.enumerated() {
+            if inString {
+                if escape { escape = false } else if b == 0x5C { escape = true } else if b == 0x22 { inString = false }
+                continue
+            }
+            if b == 0x22 { inString = true } else if b == 0x7B || b == 0x5B { if depth == 0 { start = i }; depth += 1 } else if b == 0x7D || b == 0x5D {
+                depth -= 1
+                if depth == 0 { values.append(try JSONSerialization.jsonObject(with: Data(bytes[start...i]))) }
+            }
+        }
+        return values.flatMap { events($0) }.compactMap { extract($0.record) }.sorted()
+    }
+
     static func read(_ path: String) throws -> [FlatEvent] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         var values: [Any] = []
@@ -231,16 +249,20 @@ struct ActivityLogScannerTests {
             let count = Int.random(in: 1...60, using: &rng)
             var records: [[String: Any]] = []
             for _ in 0..<count { records.append(RandomEvents.record(&rng)) }
-            let layout = c % 4
+            let layout = c % 5
             var text = ""
             switch layout {
             case 0: text = records.map(RandomEvents.json).joined(separator: "\n") + "\n"
             case 1: text = RandomEvents.json(records, pretty: true)
             case 2: text = RandomEvents.json(["value": records, "nextLink": NSNull()], pretty: c % 8 == 2)
-            default: text = records.chunked(5).map { RandomEvents.json(["records": $0]) }.joined(separator: "\n")
+            case 3: text = records.chunked(5).map { RandomEvents.json(["records": $0]) }.joined(separator: "\n")
+            default: // Event Hubs messages saved pretty-printed one after another, and plain objects
+                text = records.chunked(4).enumerated().map { i, chunk in
+                    i % 2 == 0 ? RandomEvents.json(["records": chunk], pretty: true) : chunk.map { RandomEvents.json($0, pretty: true) }.joined(separator: "\n")
+                }.joined(separator: "\n")
             }
             let path = folder.write("r.json", text)
-            let reference = try ReferenceExtractor.read(path)
+            let reference = layout == 4 ? try ReferenceExtractor.readConcatenated(path) : try ReferenceExtractor.read(path)
             let one = try readEvents(path, options: ActivityReadOptions(workers: 1))
             let many = try readEvents(path, options: ActivityReadOptions(workers: 3, chunkBytes: 4096))
             #expect(withoutDedup(one.events) == reference, "case \(c) layout \(layout)")

@@ -371,7 +371,7 @@ public enum ActivityLogReader {
 /// the first top-level `value` / `records` array of an envelope object, or the top-level values
 /// themselves (concatenated objects). Tracks strings and nesting only.
 struct ActivityElementSplitter {
-    private enum Mode { case undecided, topArray, envelopeSearch, envelopeArray, afterArray, concatenated }
+    private enum Mode { case undecided, topArray, envelopeSearch, envelopeArray, afterArray }
     private var mode = Mode.undecided
     private var depth = 0
     private var inString = false
@@ -420,7 +420,7 @@ struct ActivityElementSplitter {
                 inString = true
                 if mode == .envelopeSearch && depth == 1 { keyStart = i + 1 }
             case 0x7B, 0x5B:
-                if mode == .undecided {
+                if mode == .undecided && depth == 0 {
                     mode = b == 0x5B ? .topArray : .envelopeSearch
                     base = 1
                 } else if mode == .envelopeSearch && depth == 1 && b == 0x5B {
@@ -430,8 +430,6 @@ struct ActivityElementSplitter {
                         base = 2
                     }
                 } else if (mode == .topArray || mode == .envelopeArray) && depth == base {
-                    elementStart = i
-                } else if mode == .concatenated && depth == 0 {
                     elementStart = i
                 }
                 depth += 1
@@ -445,16 +443,17 @@ struct ActivityElementSplitter {
                 if (mode == .topArray || mode == .envelopeArray) && depth == base, let s = elementStart {
                     elements.append(s..<(i + 1))
                     elementStart = nil
-                } else if (mode == .topArray && depth == 0) || (mode == .envelopeArray && depth == 1) {
+                } else if mode == .envelopeArray && depth == 1 {
                     mode = .afterArray
-                } else if mode == .envelopeSearch && depth == 0 {
-                    // an object that is not an envelope: the whole value is one record; later
-                    // top-level values (concatenated JSON) are records too
-                    mode = .concatenated
-                    elements.append(envelopeStart..<(i + 1))
-                } else if mode == .concatenated && depth == 0, let s = elementStart {
-                    elements.append(s..<(i + 1))
-                    elementStart = nil
+                }
+                if depth == 0 {
+                    // the end of a top-level value: an object that was not an envelope is one record;
+                    // whatever follows (concatenated JSON) starts afresh
+                    if mode == .envelopeSearch, envelopeStart >= 0 { elements.append(envelopeStart..<(i + 1)) }
+                    mode = .undecided
+                    envelopeStart = -1
+                    lastKey = []
+                    keyStart = -1
                 }
             default:
                 break
