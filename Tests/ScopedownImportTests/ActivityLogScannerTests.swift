@@ -328,6 +328,21 @@ struct ActivityLogScannerTests {
         #expect(delete.denied)
     }
 
+    @Test("Log Analytics query API tables (columns + rows) and az's array of row objects")
+    func logAnalyticsJSON() throws {
+        let folder = TempFolder()
+        let auth = #"{\"action\":\"Microsoft.Compute/virtualMachines/write\",\"scope\":\"/subscriptions/s1\"}"#
+        let tables = #"{"tables":[{"name":"PrimaryResult","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Caller","type":"string"},{"name":"ActivityStatusValue","type":"string"},{"name":"Authorization","type":"string"},{"name":"Authorization_d","type":"dynamic"}],"rows":[["2024-05-01T10:00:00Z","alice@contoso.com","Success","\#(auth)",null],["2024-05-01T11:00:00Z","bob@contoso.com","Failure","",{"action":"Microsoft.Compute/virtualMachines/delete","scope":"/subscriptions/s1"}]]}]}"#
+        let (events, _) = try readEvents(folder.write("la.json", tables))
+        #expect(events.map(\.action) == ["Microsoft.Compute/virtualMachines/write", "Microsoft.Compute/virtualMachines/delete"].sorted { a, b in
+            events.firstIndex { $0.action == a } ?? 0 < events.firstIndex { $0.action == b } ?? 0 })
+        #expect(Set(events.map(\.principal)) == ["alice@contoso.com", "bob@contoso.com"])
+        #expect(Set(events.map(\.status)) == ["succeeded", "failed"])
+        let rows = #"[{"TimeGenerated":"2024-05-01T10:00:00Z","Caller":"alice@contoso.com","ActivityStatusValue":"Succeeded","Authorization_d":{"action":"A/b","scope":"/"},"TableName":"PrimaryResult"}]"#
+        let (azRows, _) = try readEvents(folder.write("az.json", rows))
+        #expect(azRows.map(\.action) == ["A/b"])
+    }
+
     @Test("usage aggregate CSV rows")
     func usageCSV() throws {
         let folder = TempFolder()

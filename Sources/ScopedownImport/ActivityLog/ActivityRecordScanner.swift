@@ -124,7 +124,11 @@ public struct ActivityRecordScanner {
                     try self.scanValue(&m, into: &batch, depth: depth + 1)
                 }
             case 6:
-                if k.is("caller") { f.caller = try self.stringValue(&m) }
+                if k.is("tables"), m.peek() == 0x5B, depth < 3 {
+                    // Log Analytics query API: {"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}]}
+                    isEnvelope = true
+                    try self.logAnalyticsTables(&m, into: &batch)
+                } else if k.is("caller") { f.caller = try self.stringValue(&m) }
                 else if k.is("status") { f.status = try self.valueOrNested(&m) }
                 else if k.is("claims") { try self.claims(&m, &f) }
             case 7:
@@ -167,6 +171,68 @@ public struct ActivityRecordScanner {
         }
         if isEnvelope { return }
         emit(f, recordBase: c.base, recordStart: start, recordEnd: c.pos, into: &batch)
+    }
+
+    /// Rows of the Log Analytics query API's tables, each turned into the JSON object it stands for.
+    mutating func logAnalyticsTables(_ m: inout ActivityByteCursor, into batch: inout ScannedBatch) throws {
+        try m.forEachElement { t in
+            guard t.peek() == 0x7B else { return }
+            var columns: [[UInt8]] = []
+            try t.forEachMember { n, k in
+                if k.is("columns"), n.peek() == 0x5B {
+                    try n.forEachElement { c in
+                        guard c.peek() == 0x7B else { return }
+                        try c.forEachMember { cn, ck in
+                            if ck.is("name"), let name = try self.stringValue(&cn) {
+                                var bytes: [UInt8] = []
+                                ActivityRecordScanner.appendJSONString(&bytes, name.bytes())
+                                columns.append(bytes)
+                            }
+                        }
+                    }
+                } else if k.is("rows"), n.peek() == 0x5B {
+                    try n.forEachElement { r in
+                        guard r.peek() == 0x5B else { return }
+                        guard !columns.isEmpty else {
+                            throw ActivityScanError(offset: r.pos, message: "Log Analytics rows before their columns")
+                        }
+                        var object: [UInt8] = [0x7B]
+                        var index = 0
+                        try r.forEachElement { v in
+                            let start = v.pos
+                            try v.skipValue()
+                            guard index < columns.count else { index += 1; return }
+                            if index > 0 { object.append(0x2C) }
+                            object += columns[index]
+                            object.append(0x3A)
+                            object += UnsafeBufferPointer(start: v.base + start, count: v.pos - start)
+                            index += 1
+                        }
+                        object.append(0x7D)
+                        try object.withUnsafeBufferPointer { b in
+                            guard let base = b.baseAddress else { return }
+                            var c = ActivityByteCursor(base, start: 0, end: b.count)
+                            try self.scanRecord(&c, into: &batch, depth: 3)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static func appendJSONString(_ out: inout [UInt8], _ bytes: [UInt8]) {
+        out.append(0x22)
+        for b in bytes {
+            switch b {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(0x22)
     }
 
     // MARK: nested objects
