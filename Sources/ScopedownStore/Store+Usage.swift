@@ -106,7 +106,7 @@ extension Store {
 
 /// SHA-256 of the raw bytes as read from disk.
 final class UsageRawDigest: ActivityRawObserver {
-    private var sha = SHA256()
+    private var sha = ActivitySHA256()
     func observe(_ bytes: UnsafeRawBufferPointer) { sha.update(bytes) }
-    func hex() -> String { SHA256.hexString(sha.finalize()) }
+    func hex() -> String { ActivitySHA256.hex(sha.finalize()) }
 }
