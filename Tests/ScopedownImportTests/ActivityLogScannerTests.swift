@@ -458,6 +458,11 @@ struct ActivitySHA256Tests {
                 i += n
             }
             #expect(ActivitySHA256.hex(h.finalize()) == SHA256.hex(bytes))
+            let system = ActivityDigest(), portable = ActivityDigest(forcePortable: true)
+            system.update(bytes)
+            portable.update(bytes)
+            #expect(system.hex() == SHA256.hex(bytes))
+            #expect(portable.hex() == SHA256.hex(bytes))
         }
     }
 }
