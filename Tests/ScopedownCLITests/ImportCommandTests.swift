@@ -104,7 +104,7 @@ struct DemoCommandTests {
         #expect(r.stdout.contains("  scopedown inventory --db \(db)\n"))
         #expect(r.stdout.contains("  scopedown who-can --db \(db) --action "))
         #expect(FileManager.default.fileExists(atPath: db))
-        #expect(!FileManager.default.fileExists(atPath: db + ".building"))
+        #expect(!FileManager.default.fileExists(atPath: db + ".building.db"))
         // Rebuilding replaces the earlier demo database.
         let again = runCLI(["demo", "--db", db, "--fixtures", fixtures])
         #expect(again.exitCode == 0)
