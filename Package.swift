@@ -42,6 +42,9 @@ let package = Package(
             resources: [
                 .embedInCode("../../schema/v001_core.sql"),
                 .embedInCode("../../schema/v002_usage.sql"),
+                .embedInCode("../../queries/assignment_counts_by_scope.sql"),
+                .embedInCode("../../queries/table_counts.sql"),
+                .embedInCode("../../queries/unresolved_references.sql"),
             ]
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore"]),
@@ -65,9 +68,10 @@ let package = Package(
             name: "ScopedownStoreTests",
             dependencies: ["ScopedownStore", "ScopedownImport", "ScopedownSQLite", "ScopedownTestSupport"]
         ),
+        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
         ),
     ]
 )

@@ -1,5 +1,5 @@
 // CONTRACT (owned by the evaluator work; the Activity Log work attributes usage through
-// `grantingAssignments`). Bodies are placeholders until that work lands.
+// `grantingAssignments`).
 
 /// Control plane (`actions`) or data plane (`dataActions`), REFERENCE.md §2.4.
 public enum Plane: String, Hashable, Sendable, Codable {
@@ -39,21 +39,631 @@ public struct GrantPath: Hashable, Sendable, Codable {
     }
 }
 
-/// Indexed, exact evaluator over an immutable snapshot (REFERENCE.md §2).
+/// A permission block compiled once: patterns parsed, and the operations its role-definition
+/// condition covers (REFERENCE.md §2.6).
+struct CompiledBlock: Sendable {
+    let actions: [ActionPattern]
+    let notActions: [ActionPattern]
+    let dataActions: [ActionPattern]
+    let notDataActions: [ActionPattern]
+    let hasCondition: Bool
+    /// The `ActionMatches{'...'}` patterns of the condition; empty with a condition means the
+    /// condition could not be parsed and covers the whole block.
+    let conditionActions: [ActionPattern]
+
+    init(_ b: PermissionBlock) {
+        actions = b.actions.map(ActionPattern.init)
+        notActions = b.notActions.map(ActionPattern.init)
+        dataActions = b.dataActions.map(ActionPattern.init)
+        notDataActions = b.notDataActions.map(ActionPattern.init)
+        let cond = (b.condition?.trimmingSpaces().isEmpty ?? true) ? nil : b.condition
+        hasCondition = cond != nil
+        conditionActions = cond.map(CompiledBlock.actionMatches) ?? []
+    }
+
+    func grants(_ plane: Plane) -> [ActionPattern] { plane == .control ? actions : dataActions }
+    func removes(_ plane: Plane) -> [ActionPattern] { plane == .control ? notActions : notDataActions }
+
+    /// REFERENCE.md §2.6: an operation matched by an `ActionMatches{X}` clause of the condition is
+    /// granted only when the condition holds; others are granted unconditionally. A condition
+    /// without a recognizable clause makes the whole block conditional.
+    func conditionCovers(_ op: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hasCondition else { return false }
+        if conditionActions.isEmpty { return true }
+        return conditionActions.contains { $0.matches(lowercased: op) }
+    }
+
+    /// The quoted strings of every `ActionMatches{'a' , 'b'}` clause in a condition expression.
+    static func actionMatches(_ condition: String) -> [ActionPattern] {
+        let bytes = Array(condition.utf8)
+        let needle = Array("actionmatches{".utf8)
+        var out: [ActionPattern] = []
+        var i = 0
+        func lower(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
+        while i + needle.count <= bytes.count {
+            var j = 0
+            while j < needle.count && lower(bytes[i + j]) == needle[j] { j += 1 }
+            if j < needle.count { i += 1; continue }
+            // Reject `SubOperationMatches{` (its tail is not `ActionMatches{`, but be explicit).
+            i += needle.count
+            while i < bytes.count && bytes[i] != UInt8(ascii: "}") {
+                if bytes[i] == UInt8(ascii: "'") {
+                    var k = i + 1
+                    while k < bytes.count && bytes[k] != UInt8(ascii: "'") { k += 1 }
+                    if k > i + 1 { out.append(ActionPattern(String(decoding: bytes[(i + 1)..<k], as: UTF8.self))) }
+                    i = k + 1
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return out
+    }
+}
+
+struct CompiledRole: Sendable {
+    let id: String
+    let name: String
+    let blocks: [CompiledBlock]
+}
+
+/// How one permission block relates to one operation.
+enum BlockMatch {
+    case none
+    case granted(pattern: String, conditional: Bool)
+    case removed(pattern: String, notPattern: String)
+}
+
+/// A group the principal belongs to (transitively) and the path to it, from the principal outward.
+struct GroupHop: Sendable {
+    let group: String
+    let via: [String]
+}
+
+/// Indexed, exact evaluator over an immutable snapshot (REFERENCE.md §2). Build it once per
+/// snapshot; every query is read-only, so one evaluator can be shared across threads.
 public final class Evaluator: Sendable {
     public let snapshot: AuthorizationSnapshot
     public let options: EvaluationOptions
+    public let hierarchy: ScopeHierarchy
+    public let operations: OperationIndex
+
+    /// Role definitions compiled once, and their index by GUID key.
+    let compiledRoles: [CompiledRole]
+    let roleIndex: [String: Int]
+    /// Per assignment: the index of its role in `compiledRoles` (-1: not imported) and the id of its scope.
+    let assignmentRole: [Int32]
+    let assignmentScope: [Int32]
+    /// Per assignment: whether it grants under the options (active, or eligible with includeEligible).
+    let assignmentCounts: [Bool]
+    /// Scope key -> small integer id, for every scope that holds an assignment.
+    let scopeIDs: [String: Int32]
+    /// Scope key -> indices into `snapshot.roleAssignments`.
+    let assignmentsByScope: [String: [Int]]
+    /// Principal key -> indices into `snapshot.roleAssignments`.
+    let assignmentsByPrincipal: [String: [Int]]
+    /// Scope key -> indices into `snapshot.denyAssignments`.
+    let denyByScope: [String: [Int]]
+    let denyBlocks: [[CompiledBlock]]
+    /// Member -> the groups it belongs to directly (or per a transitive export), sorted.
+    let memberOfGroups: [String: [String]]
+    /// Group -> direct members (from direct and transitive membership edges), sorted.
+    let members: [String: [String]]
+    /// Member kinds known from membership edges.
+    let memberKinds: [String: PrincipalKind]
+    let principalsByID: [String: Principal]
 
     public init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
         self.snapshot = snapshot
         self.options = options
+        hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        operations = OperationIndex(operations: snapshot.operations)
+
+        var compiled: [CompiledRole] = [], roleIndex: [String: Int] = [:]
+        for r in snapshot.roleDefinitions where roleIndex[r.id] == nil {
+            roleIndex[r.id] = compiled.count
+            compiled.append(CompiledRole(id: r.id, name: r.roleName, blocks: r.permissions.map(CompiledBlock.init)))
+        }
+        compiledRoles = compiled
+        self.roleIndex = roleIndex
+
+        var byScope: [String: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
+        var scopeIDs: [String: Int32] = [:]
+        var aRole: [Int32] = [], aScope: [Int32] = []
+        aRole.reserveCapacity(snapshot.roleAssignments.count)
+        aScope.reserveCapacity(snapshot.roleAssignments.count)
+        for (i, a) in snapshot.roleAssignments.enumerated() {
+            byScope[a.scope.key, default: []].append(i)
+            byPrincipal[a.principalID, default: []].append(i)
+            let sid: Int32
+            if let x = scopeIDs[a.scope.key] { sid = x } else { sid = Int32(scopeIDs.count); scopeIDs[a.scope.key] = sid }
+            aScope.append(sid)
+            aRole.append(roleIndex[a.roleDefinitionID].map(Int32.init) ?? -1)
+        }
+        self.scopeIDs = scopeIDs
+        assignmentCounts = snapshot.roleAssignments.map { $0.state == .active || options.includeEligible }
+        assignmentRole = aRole
+        assignmentScope = aScope
+        assignmentsByScope = byScope
+        assignmentsByPrincipal = byPrincipal
+
+        var dByScope: [String: [Int]] = [:]
+        for (i, d) in snapshot.denyAssignments.enumerated() { dByScope[d.scope.key, default: []].append(i) }
+        denyByScope = dByScope
+        denyBlocks = snapshot.denyAssignments.map { $0.permissions.map(CompiledBlock.init) }
+
+        var p: [String: Principal] = [:]
+        for x in snapshot.principals where p[x.id] == nil { p[x.id] = x }
+        principalsByID = p
+
+        // Membership graph. Edges from `transitiveMembers` exports are already flattened; edges
+        // from direct exports are followed transitively here. Cycles are cut by the visited set.
+        var memberOf: [String: Set<String>] = [:], mem: [String: Set<String>] = [:]
+        var kinds: [String: PrincipalKind] = [:]
+        for e in snapshot.memberships where e.groupID != e.memberID {
+            memberOf[e.memberID, default: []].insert(e.groupID)
+            mem[e.groupID, default: []].insert(e.memberID)
+            if e.memberKind != .unknown, kinds[e.memberID] == nil { kinds[e.memberID] = e.memberKind }
+            if kinds[e.groupID] == nil { kinds[e.groupID] = .group }
+        }
+        memberOfGroups = memberOf.mapValues { $0.sorted() }
+        members = mem.mapValues { $0.sorted() }
+        memberKinds = kinds
+    }
+
+    // MARK: - Building blocks
+
+    /// The principal and each group it belongs to transitively, with the via path.
+    /// REFERENCE.md §2.8: group membership is transitive. Breadth-first from the principal, so each
+    /// group comes with its shortest path (ties broken by group id); cycles are cut by the visited set.
+    func identities(of principal: String) -> [GroupHop] {
+        var hops = [GroupHop(group: principal, via: [])]
+        guard memberOfGroups[principal] != nil else { return hops }
+        var seen: Set<String> = [principal]
+        var level = 0, end = 1
+        while level < end {
+            for i in level..<end {
+                for g in memberOfGroups[hops[i].group] ?? [] where seen.insert(g).inserted {
+                    hops.append(GroupHop(group: g, via: hops[i].via + [g]))
+                }
+            }
+            level = end
+            end = hops.count
+        }
+        return hops
+    }
+
+    func counts(_ a: RoleAssignment) -> Bool { a.state == .active || options.includeEligible }
+
+    /// REFERENCE.md §0.1, §2.3: per block, (actions − notActions) or (dataActions − notDataActions)
+    /// in the operation's plane only (§2.4). `op` is lower-cased.
+    static func match(_ block: CompiledBlock, op: UnsafeBufferPointer<UInt8>, plane: Plane) -> BlockMatch {
+        guard let hit = block.grants(plane).first(where: { $0.matches(lowercased: op) }) else { return .none }
+        if let not = block.removes(plane).first(where: { $0.matches(lowercased: op) }) {
+            return .removed(pattern: hit.text, notPattern: not.text)
+        }
+        return .granted(pattern: hit.text, conditional: block.conditionCovers(op))
+    }
+
+    /// The operation's display spelling, whether it is catalogued, and its plane when not given.
+    public func resolveOperation(_ name: String, plane: Plane?) -> (name: String, plane: Plane, catalogued: Bool) {
+        let trimmed = name.trimmingSpaces()
+        if let plane {
+            let s = operations.spelling(of: trimmed, plane: plane)
+            return (s ?? trimmed, plane, s != nil)
+        }
+        // Inferred: control unless the catalog knows it only as a data operation (REFERENCE.md §1.2).
+        if let s = operations.spelling(of: trimmed, plane: .control) { return (s, .control, true) }
+        if let s = operations.spelling(of: trimmed, plane: .data) { return (s, .data, true) }
+        return (trimmed, .control, false)
+    }
+
+    // MARK: - Grants (no denies)
+
+    /// The scope's ancestors (nearest first, REFERENCE.md §2.7) and the ids of those that hold assignments.
+    func chainIDs(_ chain: [Scope]) -> [Int32] { chain.compactMap { scopeIDs[$0.key] } }
+
+    /// A prepared operation: what every role does with it, computed once (REFERENCE.md §2.3, §2.4,
+    /// §2.6). Use it for many `grantingAssignments(principal:scope:query:)` calls on one operation.
+    public func prepare(operation: String, plane: Plane = .control) -> OperationQuery {
+        var memo = RoleMemo(operation: operation, plane: plane, roleCount: compiledRoles.count)
+        for r in compiledRoles.indices { _ = memo.state(r, compiledRoles) }
+        return OperationQuery(memo: memo)
     }
 
     /// The assignments of `principal` (direct or through its groups, transitively) at `scope` or an
     /// ancestor whose role grants `operation` on `plane` (NotActions subtracted per block). Deny
     /// assignments are not applied: this answers "which assignments could have authorized it".
+    /// Sorted by assignment id.
     public func grantingAssignments(principal: String, operation: String, scope: Scope,
                                     plane: Plane = .control) -> [GrantPath] {
-        []
+        var memo = RoleMemo(operation: operation, plane: plane, roleCount: compiledRoles.count)
+        return granting(principal: AzureID.guidKey(principal), scope: scope, memo: &memo)
+    }
+
+    /// `grantingAssignments` for a prepared operation (the role checks are already done).
+    public func grantingAssignments(principal: String, scope: Scope, query: OperationQuery) -> [GrantPath] {
+        var memo = query.memo
+        return granting(principal: AzureID.guidKey(principal), scope: scope, memo: &memo)
+    }
+
+    func granting(principal p: String, scope: Scope, memo: inout RoleMemo) -> [GrantPath] {
+        let ids = chainIDs(hierarchy.ancestors(of: scope))
+        if ids.isEmpty { return [] }
+        var out: [GrantPath] = []
+        for id in identities(of: p) {
+            guard let list = assignmentsByPrincipal[id.group] else { continue }
+            for ai in list {
+                let r = Int(assignmentRole[ai])
+                guard r >= 0, assignmentCounts[ai], ids.contains(assignmentScope[ai]) else { continue }
+                let st = memo.state(r, compiledRoles)
+                guard st == RoleMemo.granted || st == RoleMemo.grantedConditionally else { continue }
+                let a = snapshot.roleAssignments[ai]
+                out.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
+            }
+        }
+        return out.sorted { $0.assignmentID < $1.assignmentID }
+    }
+
+    /// Every assignment that applies to `principal` at `scope`: its own or a group's (transitively),
+    /// at the scope or an ancestor (REFERENCE.md §0.2, §2.7, §2.8), whatever its role grants.
+    /// Eligible ones only with `includeEligible`. `roleName` is empty when the role is unknown.
+    public func applicableAssignments(principal: String, scope: Scope) -> [GrantPath] {
+        let p = AzureID.guidKey(principal)
+        let ids = chainIDs(hierarchy.ancestors(of: scope))
+        var out: [GrantPath] = []
+        for id in identities(of: p) {
+            for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
+                let a = snapshot.roleAssignments[ai]
+                guard counts(a) else { continue }
+                out.append(path(a, via: id.via))
+            }
+        }
+        return out.sorted { $0.assignmentID < $1.assignmentID }
+    }
+
+    func roleName(_ roleID: String) -> String { roleIndex[roleID].map { compiledRoles[$0].name } ?? "" }
+
+    func path(_ a: RoleAssignment, via: [String], conditional: Bool? = nil) -> GrantPath {
+        GrantPath(assignmentID: a.id, roleID: a.roleDefinitionID, roleName: roleName(a.roleDefinitionID),
+                  scope: a.scope.display, via: via, conditional: conditional ?? a.isConditional, state: a.state)
+    }
+
+    // MARK: - Decisions
+
+    /// The full decision with every reason (REFERENCE.md §2.1).
+    /// `plane` nil: inferred (control unless the catalog knows the name only as a data operation).
+    public func decide(principal: String, operation: String, scope: Scope, plane: Plane? = nil) -> AccessDecision {
+        let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
+        var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
+        let chain = hierarchy.ancestors(of: scope)
+        return decide(principal: AzureID.guidKey(principal), memo: &memo, catalogued: catalogued, scope: scope,
+                      chain: chain, ids: chainIDs(chain))
+    }
+
+    /// `decide` with the operation's role memo and the scope's ancestors computed once (who-can and
+    /// blast-radius call it for many principals).
+    func decide(principal p: String, memo: inout RoleMemo, catalogued: Bool, scope: Scope,
+                chain: [Scope], ids: [Int32]) -> AccessDecision {
+        let opPlane = memo.plane
+        let identities = identities(of: p)
+        var grants: [GrantDetail] = []
+        var removals: [NotActionRemoval] = []
+        var unknown: [String] = []
+        var denies: [DenyMatch] = []
+        var eligible: [GrantPath] = []
+
+        memo.key.withUnsafeBufferPointer { opBuf in
+            // Role assignments of the principal and its groups at the scope or an ancestor (§0.2).
+            for id in identities {
+                for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
+                    let a = snapshot.roleAssignments[ai]
+                    let r = Int(assignmentRole[ai])
+                    guard counts(a) else {
+                        let st = r >= 0 ? memo.state(r, compiledRoles) : RoleMemo.none
+                        if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                            eligible.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
+                        }
+                        continue
+                    }
+                    guard r >= 0 else { unknown.append(a.id); continue }
+                    if memo.state(r, compiledRoles) == RoleMemo.none { continue }
+                    let role = compiledRoles[r]
+                    let inherited = a.scope.key != scope.key
+                    for (bi, block) in role.blocks.enumerated() {
+                        switch Evaluator.match(block, op: opBuf, plane: opPlane) {
+                        case .none: break
+                        case .granted(let pattern, let roleCond):
+                            var sources: [String] = []
+                            if a.isConditional { sources.append("assignment condition") }
+                            if roleCond { sources.append("role condition") }
+                            grants.append(GrantDetail(path: path(a, via: id.via, conditional: !sources.isEmpty),
+                                                      blockIndex: bi, pattern: pattern, inherited: inherited,
+                                                      conditionSources: sources))
+                        case .removed(let pattern, let notPattern):
+                            removals.append(NotActionRemoval(path: path(a, via: id.via), blockIndex: bi,
+                                                             pattern: pattern, notPattern: notPattern))
+                        }
+                    }
+                }
+            }
+            // Deny assignments at the scope or an ancestor (§2.5).
+            for (depth, s) in chain.enumerated() {
+                for di in denyByScope[s.key] ?? [] {
+                    if let m = denyMatch(di, identities: identities, op: opBuf, plane: opPlane, inherited: depth > 0) {
+                        denies.append(m)
+                    }
+                }
+            }
+        }
+
+        grants.sort { ($0.path.assignmentID, $0.blockIndex) < ($1.path.assignmentID, $1.blockIndex) }
+        removals.sort { ($0.path.assignmentID, $0.blockIndex) < ($1.path.assignmentID, $1.blockIndex) }
+        denies.sort { ($0.denyID, $0.scope.lowercased()) < ($1.denyID, $1.scope.lowercased()) }
+        let blocking = denies.contains { $0.status.isBlocking }
+        let maybeDenied = denies.contains { $0.status == .conditional }
+        let outcome: AccessOutcome = blocking ? .denied : (grants.isEmpty ? .notGranted : .allowed)
+        var conditional = false
+        if outcome == .allowed {
+            // Conditional unless some path grants unconditionally; a conditional deny may still block.
+            conditional = !grants.contains { $0.conditionSources.isEmpty } || maybeDenied
+        }
+        return AccessDecision(principal: p, operation: memo.operation, plane: opPlane, catalogued: catalogued, scope: scope,
+                              outcome: outcome, conditional: conditional, grants: grants,
+                              notActionRemovals: removals, denies: denies,
+                              unknownRoleAssignments: Array(Set(unknown)).sorted(),
+                              eligibleGrants: eligible.sorted { $0.assignmentID < $1.assignmentID })
+    }
+
+    /// One deny assignment against one request, or nil when it does not name any of the
+    /// principal's identities (nor everyone) or its actions do not cover the operation.
+    /// REFERENCE.md §1.4, §2.5: principals (directly, via groups, or everyone) minus
+    /// excludePrincipals (also via groups); an ancestor's only when doNotApplyToChildScopes is
+    /// false; its NotActions carve exceptions; audit does not block.
+    func denyMatch(_ di: Int, identities ids: [GroupHop], op: UnsafeBufferPointer<UInt8>, plane: Plane,
+                   inherited: Bool) -> DenyMatch? {
+        let d = snapshot.denyAssignments[di]
+        let idSet = ids.map(\.group)
+        guard let named = d.principals.first(where: { $0.isEveryone || idSet.contains($0.id) }) else { return nil }
+        // A block denies when its actions match and its NotActions do not; an unconditional
+        // denying block wins over a conditional one.
+        var hit: String?, carved: String?, blockCond = true
+        for block in denyBlocks[di] {
+            guard let h = block.grants(plane).first(where: { $0.matches(lowercased: op) }) else { continue }
+            if let n = block.removes(plane).first(where: { $0.matches(lowercased: op) }) {
+                if hit == nil { hit = h.text; carved = n.text }
+                continue
+            }
+            if carved != nil || hit == nil || (blockCond && !block.hasCondition) {
+                hit = h.text
+                blockCond = block.hasCondition
+            }
+            carved = nil
+            if !blockCond { break }
+        }
+        guard let pattern = hit else { return nil }
+        let status: DenyStatus
+        if let ex = d.excludePrincipals.first(where: { !$0.isEveryone && idSet.contains($0.id) }) {
+            status = .excluded(by: ex.id)
+        } else if inherited && d.doNotApplyToChildScopes {
+            status = .notInherited
+        } else if let c = carved {
+            status = .carvedOut(notPattern: c)
+        } else if !d.blocks {
+            status = .audit
+        } else if d.condition != nil || blockCond {
+            status = .conditional
+        } else {
+            status = .blocks
+        }
+        return DenyMatch(denyID: d.id, name: d.name, scope: d.scope.display, pattern: pattern,
+                         matchedPrincipal: named.isEveryone ? AzureID.everyone : named.id,
+                         inherited: inherited, status: status)
+    }
+
+    // MARK: - Effective permissions
+
+    /// The catalog operations `principal` holds at `scope` (the `effective` command, REFERENCE.md §0.2).
+    public func effective(principal: String, scope: Scope) -> EffectiveAccess {
+        let p = AzureID.guidKey(principal)
+        let chain = hierarchy.ancestors(of: scope)
+        let ids = identities(of: p)
+        let grants = applicableAssignments(principal: p, scope: scope)
+        var memo: [Plane: [ActionPattern: [Int]]] = [.control: [:], .data: [:]]
+        func resolve(_ pat: ActionPattern, _ plane: Plane) -> [Int] {
+            if let r = memo[plane]?[pat] { return r }
+            let r = operations.resolve(pat, plane: plane)
+            memo[plane]?[pat] = r
+            return r
+        }
+        var held: [Plane: OperationBitSet] = [
+            .control: OperationBitSet(count: operations.control.count),
+            .data: OperationBitSet(count: operations.data.count),
+        ]
+        var uncatalogued: [String: String] = [:]   // key -> spelling
+        var literalHeld: [Plane: [String: String]] = [.control: [:], .data: [:]]
+        var unknown: [String] = []
+        var seenRoles = Set<String>()
+        for g in grants {
+            guard let ri = roleIndex[g.roleID] else { unknown.append(g.assignmentID); continue }
+            let role = compiledRoles[ri]
+            guard seenRoles.insert(role.id).inserted else { continue }
+            for block in role.blocks {
+                for plane in [Plane.control, .data] {
+                    let count = plane == .control ? operations.control.count : operations.data.count
+                    var set = OperationBitSet(count: count)
+                    for pat in block.grants(plane) {
+                        let r = resolve(pat, plane)
+                        if r.isEmpty {
+                            uncatalogued[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
+                            // A wildcard-free name outside the catalog is still granted (§1.1.3),
+                            // unless its own block's NotActions remove it (§2.3).
+                            if !pat.hasWildcard, !block.removes(plane).contains(where: { $0.matches(pat.text) }) {
+                                literalHeld[plane]?[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
+                            }
+                        }
+                        for i in r { set.insert(i) }
+                    }
+                    if set.isEmpty { continue }
+                    var removed = OperationBitSet(count: count)
+                    for pat in block.removes(plane) { for i in resolve(pat, plane) { removed.insert(i) } }
+                    set.subtract(removed)
+                    held[plane]?.formUnion(set)
+                }
+            }
+        }
+        // Deny assignments that block this principal here (§2.5).
+        var blocking: [(Int, Bool)] = []
+        for (depth, s) in chain.enumerated() {
+            for di in denyByScope[s.key] ?? [] { blocking.append((di, depth > 0)) }
+        }
+        var actions: [String] = [], dataActions: [String] = [], denied: [String] = []
+        for plane in [Plane.control, .data] {
+            let list = operations.entries(plane)
+            var names: [String] = []
+            func isDenied(_ key: [UInt8]) -> Bool {
+                key.withUnsafeBufferPointer { buf in
+                    blocking.contains { di, inh in
+                        denyMatch(di, identities: ids, op: buf, plane: plane, inherited: inh)?.status.isBlocking ?? false
+                    }
+                }
+            }
+            for i in held[plane]?.indices ?? [] {
+                if !blocking.isEmpty && isDenied(list[i].key) { denied.append(list[i].name) } else { names.append(list[i].name) }
+            }
+            for (key, name) in literalHeld[plane] ?? [:] {
+                if !blocking.isEmpty && isDenied(Array(key.utf8)) { denied.append(name) }
+            }
+            names.sort { $0.lowercased() < $1.lowercased() }
+            if plane == .control { actions = names } else { dataActions = names }
+        }
+        return EffectiveAccess(principal: p, scope: scope, actions: actions, dataActions: dataActions,
+                               grants: grants, denied: Array(Set(denied)).sorted { $0.lowercased() < $1.lowercased() },
+                               uncatalogued: uncatalogued.values.sorted { $0.lowercased() < $1.lowercased() },
+                               unknownRoleAssignments: Array(Set(unknown)).sorted())
+    }
+
+    // MARK: - Who can
+
+    /// The principals and groups that effectively hold `operation` at `scope` (the `who-can` command).
+    public func whoCan(operation: String, scope: Scope, plane: Plane? = nil) -> WhoCanResult {
+        let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
+        var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
+        let chain = hierarchy.ancestors(of: scope)
+        let ids = chainIDs(chain)
+        // Holders: principals of the assignments at the scope or an ancestor whose role grants the
+        // operation; each role's patterns are tested once against this ONE operation.
+        var holders = Set<String>()
+        var assignmentKind: [String: PrincipalKind] = [:]
+        for s in chain {
+            for ai in assignmentsByScope[s.key] ?? [] {
+                let r = Int(assignmentRole[ai])
+                guard r >= 0 else { continue }
+                let a = snapshot.roleAssignments[ai]
+                guard counts(a) else { continue }
+                let st = memo.state(r, compiledRoles)
+                if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                    holders.insert(a.principalID)
+                    if assignmentKind[a.principalID] == nil { assignmentKind[a.principalID] = PrincipalKind.from(a.principalType) }
+                }
+            }
+        }
+        // Everyone inside a holding group, transitively (cycle-safe).
+        var candidates = holders
+        var stack = Array(holders)
+        while let g = stack.popLast() {
+            for m in members[g] ?? [] where candidates.insert(m).inserted { stack.append(m) }
+        }
+        var principals: [WhoCanResult.Holder] = [], groups: [WhoCanResult.Holder] = []
+        for id in candidates.sorted() {
+            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, chain: chain, ids: ids)
+            guard d.outcome == .allowed else { continue }
+            let kind = kind(of: id, assignmentKind: assignmentKind[id])
+            let holder = WhoCanResult.Holder(id: id, kind: kind, displayName: principalsByID[id]?.displayName, decision: d)
+            if kind == .group { groups.append(holder) } else { principals.append(holder) }
+        }
+        return WhoCanResult(operation: opName, plane: opPlane, catalogued: catalogued, scope: scope,
+                            principals: principals, groups: groups)
+    }
+
+    /// The kind of a principal: the directory's, else the membership edges', else the assignment's.
+    public func kind(of id: String, assignmentKind: PrincipalKind? = nil) -> PrincipalKind {
+        if let p = principalsByID[id] { return p.kind }
+        if let k = memberKinds[id] { return k }
+        if members[id] != nil { return .group }
+        return assignmentKind ?? .unknown
+    }
+
+    public func principal(_ id: String) -> Principal? { principalsByID[AzureID.guidKey(id)] }
+
+    // MARK: - Blast radius
+
+    public struct BlastScope: Hashable, Sendable {
+        public var scope: Scope
+        /// The assignments held at exactly this scope (own or via groups).
+        public var assignments: [GrantPath]
+        /// The risky operations held here (allowed), with whether only conditionally.
+        public var risky: [RiskHolding]
+    }
+
+    public struct RiskHolding: Hashable, Sendable {
+        public var operation: RiskyOperation
+        public var conditional: Bool
+    }
+
+    /// Every scope where `principal` holds an assignment (its own or a group's), with the
+    /// high-risk operations it effectively holds there (`RiskCatalog`). Sorted by scope.
+    public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations) -> [BlastScope] {
+        let p = AzureID.guidKey(principal)
+        var byScope: [Scope: [GrantPath]] = [:]
+        for id in identities(of: p) {
+            for ai in assignmentsByPrincipal[id.group] ?? [] {
+                let a = snapshot.roleAssignments[ai]
+                guard counts(a) else { continue }
+                byScope[a.scope, default: []].append(path(a, via: id.via))
+            }
+        }
+        let scopes = byScope.keys.sorted()
+        let chains = scopes.map { hierarchy.ancestors(of: $0) }
+        let chainIDs = chains.map(chainIDs)
+        let identities = identities(of: p)
+        var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
+        for r in risks {
+            let (opName, opPlane, _) = resolveOperation(r.name, plane: r.plane)
+            var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
+            // The principal's assignments (any scope) whose role grants the operation.
+            var grants: [(scope: Int32, conditional: Bool)] = []
+            for id in identities {
+                for ai in assignmentsByPrincipal[id.group] ?? [] {
+                    let ri = Int(assignmentRole[ai])
+                    guard ri >= 0, counts(snapshot.roleAssignments[ai]) else { continue }
+                    let st = memo.state(ri, compiledRoles)
+                    if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                        grants.append((assignmentScope[ai], st == RoleMemo.grantedConditionally || snapshot.roleAssignments[ai].isConditional))
+                    }
+                }
+            }
+            if grants.isEmpty { continue }
+            for (i, ids) in chainIDs.enumerated() {
+                let here = grants.filter { ids.contains($0.scope) }
+                if here.isEmpty { continue }
+                // Denies (§2.5) only where some apply along the chain.
+                var blocked = false, maybe = false
+                memo.key.withUnsafeBufferPointer { op in
+                    for (depth, s) in chains[i].enumerated() {
+                        for di in denyByScope[s.key] ?? [] {
+                            guard let m = denyMatch(di, identities: identities, op: op, plane: opPlane, inherited: depth > 0) else { continue }
+                            if m.status.isBlocking { blocked = true }
+                            if m.status == .conditional { maybe = true }
+                        }
+                    }
+                }
+                if blocked { continue }
+                risky[i].append(RiskHolding(operation: r, conditional: !here.contains { !$0.conditional } || maybe))
+            }
+        }
+        return scopes.enumerated().map { i, s in
+            BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i])
+        }
     }
 }

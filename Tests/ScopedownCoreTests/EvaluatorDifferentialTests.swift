@@ -1,0 +1,128 @@
+import Foundation
+import ScopedownCore
+import ScopedownTestSupport
+import Testing
+
+/// The indexed `Evaluator` against the `ReferenceEvaluator` (a direct transcription of
+/// REFERENCE.md §2) on seeded random tenants. A disagreement is written to
+/// fixtures/differential/<seed>.json and fails the test.
+@Suite("Evaluator differential")
+struct EvaluatorDifferentialTests {
+    @Test("agrees with the reference evaluator on random tenants")
+    func randomTenants() throws {
+        let cases = RandomCases.count(default: 1_000)
+        var failures: [String] = []
+        var seen: [String: Int] = [:]
+        for n in 0..<cases {
+            let seed = UInt64(0x5C0_9ED0) &+ UInt64(n)
+            let tenant = RandomTenant.make(seed: seed)
+            var rng = SeededGenerator(seed: seed ^ 0xFEED)
+            let includeEligible = Bool.random(using: &rng)
+            let evaluator = Evaluator(snapshot: tenant.snapshot, options: EvaluationOptions(includeEligible: includeEligible))
+            let reference = ReferenceEvaluator(snapshot: tenant.snapshot, includeEligible: includeEligible)
+            for _ in 0..<8 {
+                var principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+                var scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
+                // Bias toward queries that meet an assignment: its principal (or a member of its
+                // group) at its scope or below.
+                let assignments = tenant.snapshot.roleAssignments
+                if !assignments.isEmpty, Int.random(in: 0..<10, using: &rng) < 6 {
+                    let a = assignments[Int.random(in: 0..<assignments.count, using: &rng)]
+                    principal = a.principalID
+                    let members = tenant.snapshot.memberships.filter { $0.groupID == a.principalID }
+                    if !members.isEmpty, Bool.random(using: &rng) {
+                        principal = members[Int.random(in: 0..<members.count, using: &rng)].memberID
+                    }
+                    let below = tenant.scopes.filter { $0.isLexicallyWithin(a.scope) }
+                    if !below.isEmpty { scope = below[Int.random(in: 0..<below.count, using: &rng)] }
+                }
+                var op = tenant.operations[Int.random(in: 0..<tenant.operations.count, using: &rng)]
+                if Bool.random(using: &rng) { op = op.uppercased() }
+                let plane: Plane = Bool.random(using: &rng) ? .control : .data
+
+                let expected = reference.decide(principal: principal, operation: op, plane: plane, scope: scope)
+                let decision = evaluator.decide(principal: principal, operation: op, scope: scope, plane: plane)
+                let actual = ReferenceEvaluator.Result(outcome: decision.outcome, conditional: decision.conditional,
+                                                       granting: Set(decision.grantingAssignmentIDs))
+                let fast = Set(evaluator.grantingAssignments(principal: principal, operation: op, scope: scope, plane: plane)
+                    .map(\.assignmentID))
+                seen["\(expected.outcome)/\(expected.conditional)", default: 0] += 1
+                let prepared = Set(evaluator.grantingAssignments(principal: principal, scope: scope,
+                                                                 query: evaluator.prepare(operation: op, plane: plane))
+                    .map(\.assignmentID))
+                if actual != expected || fast != expected.granting || prepared != expected.granting {
+                    let query: [String: Any] = [
+                        "principal": principal, "operation": op, "plane": plane.rawValue, "scope": scope.display,
+                        "includeEligible": includeEligible, "expected": expected.description,
+                        "actual": actual.description, "grantingAssignments": fast.sorted(),
+                    ]
+                    let url = SharedData.fixture("differential/\(seed).json")
+                    try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try SnapshotJSON.data(tenant.snapshot, query: query).write(to: url)
+                    failures.append("seed \(seed): \(principal) \(op) \(plane) \(scope): expected \(expected), got \(actual), fast \(fast.sorted())")
+                    break
+                }
+            }
+            // Blast radius: every scope of the principal's assignments, each risky operation
+            // held there exactly when the reference allows it.
+            let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+            let risks = tenant.operations.prefix(12).enumerated().map {
+                RiskyOperation(name: $1, plane: $0 % 3 == 0 ? .data : .control, risk: "test")
+            }
+            for b in evaluator.blastRadius(principal: principal, risks: risks) {
+                for r in risks {
+                    let ref = reference.decide(principal: principal, operation: r.name, plane: r.plane, scope: b.scope)
+                    let held = b.risky.first { $0.operation == r }
+                    if (ref.outcome == .allowed) != (held != nil) || (held != nil && held?.conditional != ref.conditional) {
+                        failures.append("seed \(seed): blast radius of \(principal) at \(b.scope) for \(r.name): reference \(ref), got \(String(describing: held))")
+                        let url = SharedData.fixture("differential/\(seed).json")
+                        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                        try SnapshotJSON.data(tenant.snapshot, query: ["blastRadius": principal, "operation": r.name,
+                                                                       "scope": b.scope.display]).write(to: url)
+                    }
+                }
+            }
+            if failures.count >= 5 { break }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        // Every outcome is exercised, conditional grants included.
+        #expect(seen["allowed/false", default: 0] > cases / 20)
+        #expect(seen["allowed/true", default: 0] > cases / 100)
+        #expect(seen["denied/false", default: 0] > cases / 100)
+        #expect(seen["notGranted/false", default: 0] > cases / 20)
+        if ProcessInfo.processInfo.environment["SCOPEDOWN_DIFF_STATS"] != nil { print(seen.sorted { $0.key < $1.key }) }
+    }
+
+    @Test("saved differential fixtures replay and agree")
+    func replayFixtures() throws {
+        let dir = SharedData.fixture("differential")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(!files.isEmpty, "fixtures/differential holds at least the example fixture")
+        for f in files {
+            let (snapshot, q) = try SnapshotJSON.load(Data(contentsOf: dir.appendingPathComponent(f)))
+            guard let principal = q["principal"] as? String, let op = q["operation"] as? String,
+                  let scope = q["scope"] as? String else { continue }
+            let plane = Plane(rawValue: q["plane"] as? String ?? "control") ?? .control
+            let eligible = q["includeEligible"] as? Bool ?? false
+            let expected = ReferenceEvaluator(snapshot: snapshot, includeEligible: eligible)
+                .decide(principal: principal, operation: op, plane: plane, scope: Scope(scope))
+            let d = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: eligible))
+                .decide(principal: principal, operation: op, scope: Scope(scope), plane: plane)
+            #expect(ReferenceEvaluator.Result(outcome: d.outcome, conditional: d.conditional,
+                                              granting: Set(d.grantingAssignmentIDs)) == expected, "\(f)")
+            if let outcome = q["expectedOutcome"] as? String { #expect(d.outcome.rawValue == outcome, "\(f)") }
+        }
+    }
+
+    @Test("the reference matcher agrees with ActionPattern")
+    func matcherAgreement() {
+        var rng = SeededGenerator(seed: 42)
+        let alphabet: [Character] = ["a", "B", "/", "*", "c"]
+        for _ in 0..<RandomCases.count(default: 2_000) {
+            let p = String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet[Int.random(in: 0..<5, using: &rng)] })
+            let s = String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet[Int.random(in: 0..<3, using: &rng)] }
+                + ["c"])
+            #expect(ActionPattern(p).matches(s) == ReferenceEvaluator.matches(p, s), "pattern `\(p)` on `\(s)`")
+        }
+    }
+}
