@@ -113,7 +113,7 @@ public final class Store {
     /// Rows per collection (`roleDefinitions`, `roleAssignments` (active), `eligibleAssignments`, ...).
     public func tableCounts() throws -> [(collection: String, rows: Int)] {
         var out: [(String, Int)] = []
-        try db.query(try Store.query("table_counts")) { out.append(($0.string(0), $0.int(1))) }
+        try namedQuery("table_counts") { out.append(($0.string(0), $0.int(1))) }
         return out
     }
 
@@ -122,7 +122,7 @@ public final class Store {
     public func unresolvedReferenceWarnings(examples: Int = 3) throws -> [Diagnostic] {
         struct Acc { var count = 0; var targets = Set<String>(); var examples: [String] = [] }
         var acc: [String: Acc] = [:]
-        try db.query(try Store.query("unresolved_references")) { row in
+        try namedQuery("unresolved_references") { row in
             let kind = row.string(0), target = row.string(1)
             // Mutated in place: copying the accumulator out and back would copy its set per row.
             acc[kind, default: Acc()].count += 1
@@ -172,6 +172,11 @@ public final class Store {
         "table_counts": text(PackageResources.table_counts_sql),
         "unresolved_references": text(PackageResources.unresolved_references_sql),
     ]
+
+    /// Runs the embedded `queries/<name>.sql` (errors name the file) and calls `body` for each row.
+    func namedQuery(_ name: String, _ values: [SQLiteBindable?] = [], _ body: (Statement) throws -> Void) throws {
+        try db.cached(try Store.query(name), label: "queries/\(name).sql").forEachRow(values, body)
+    }
 
     static func query(_ name: String) throws -> String {
         guard let q = queries[name] else { throw SQLiteError(code: 1, message: "no embedded query named \(name)", sql: "queries/\(name).sql") }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Activity Log import: `scopedown import` against the straightforward Python importer
+# (Benchmarks/python_importer.py: json per line, dict aggregation, sqlite3 executemany in one
+# transaction), on the same diagnostic-archive files, in the same run (issue 4, "Performance").
+#
+#   Benchmarks/activity_compare.sh [EVENTS]        (default 800000 records, about 2.2 GB)
+#
+# 1. builds the release binary;
+# 2. generates a tenant with `scopedown synth --activity-shape archive` (reused when present);
+# 3. measures the I/O floor (cat > /dev/null), the Python importer and `scopedown import`, each
+#    under /usr/bin/time -v (wall time, peak RSS);
+# 4. prints events/s and MB/s of both, the ratio, and peak RSS.
+# Environment: SCOPEDOWN_BENCH_OUT (default ./bench-out), SCOPEDOWN_BENCH_KEEP=1 keeps the tenant.
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+EVENTS=${1:-800000}
+OUT=${SCOPEDOWN_BENCH_OUT:-$ROOT/bench-out}/activity-$EVENTS
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "error: $TIME is missing (apt-get install time)" >&2; exit 1; }
+mkdir -p "$OUT"
+
+echo "building the release binary..." >&2
+(cd "$ROOT" && swift build -c release --product scopedown >&2) || { echo "error: release build failed" >&2; exit 1; }
+BIN=$ROOT/.build/release/scopedown
+
+TENANT=$OUT/tenant
+if [ ! -f "$TENANT/MANIFEST.json" ]; then
+  echo "generating $EVENTS Activity Log records..." >&2
+  "$BIN" synth --out "$TENANT" --subscriptions 50 --assignments 2000 --events "$EVENTS" --seed 11 \
+    --activity-shape archive >/dev/null || { echo "error: synth failed" >&2; exit 1; }
+fi
+ARCHIVE=$TENANT/activity/insights-activity-logs
+BYTES=$(du -sb "$ARCHIVE" | awk '{print $1}')
+FILES=$(find "$ARCHIVE" -type f | wc -l)
+RECORDS=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); a=m['activity']; print(a['records'] + a.get('duplicateRecords', 0))" "$TENANT/MANIFEST.json")
+
+# run NAME -- command...  -> sets WALL (s) and RSS (MiB)
+run() {
+  local name=$1; shift 2
+  local tf; tf=$(mktemp)
+  "$TIME" -v -o "$tf" "$@" >"$OUT/$name.stdout" 2>"$OUT/$name.stderr"
+  local rc=$?
+  local e; e=$(grep 'Elapsed (wall clock)' "$tf" | awk '{print $NF}')
+  WALL=$(awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }' <<<"$e")
+  RSS=$(awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$tf")
+  rm -f "$tf"
+  if [ $rc -ne 0 ]; then echo "error: $name failed (exit $rc); see $OUT/$name.stderr" >&2; exit 1; fi
+}
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
+mbs() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "-" }'; }
+
+echo "input: $FILES files, $BYTES bytes, $RECORDS records ($ARCHIVE)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+run cat -- sh -c "find '$ARCHIVE' -type f -exec cat {} + > /dev/null"
+printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "I/O floor (cat > /dev/null)" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
+
+rm -f "$OUT/python.db"
+run python -- python3 "$HERE/python_importer.py" "$ARCHIVE" --db "$OUT/python.db"
+PY_WALL=$WALL
+printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "python importer" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
+
+rm -f "$OUT/scopedown.db"
+run scopedown -- "$BIN" import --db "$OUT/scopedown.db" "$ARCHIVE"
+SD_WALL=$WALL
+printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "scopedown import" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
+
+awk -v p="$PY_WALL" -v s="$SD_WALL" 'BEGIN { if (s > 0) printf "ratio: scopedown is %.1fx the python importer (wall time, same files, same run)\n", p / s }'
+grep -E '^  rows:' "$OUT/scopedown.stdout" | head -1
+[ "${SCOPEDOWN_BENCH_KEEP:-0}" = 1 ] || rm -rf "$TENANT" "$OUT/python.db" "$OUT/scopedown.db"

@@ -1,0 +1,231 @@
+// The normalized view of one Activity Log event (issue 4 item 3; REFERENCE.md §1.9, §3.3).
+
+/// Event status normalized across shapes (REFERENCE.md §1.9.3 "Normalize": lower-case, then
+/// {success, succeeded} → succeeded, {start, started} → started, {accept, accepted} → accepted,
+/// {failure, failed} → failed). Anything else (In Progress, Active, Resolved, Updated) is `other`.
+public enum ActivityStatus: UInt8, Sendable, Hashable, CaseIterable {
+    case succeeded = 1, started, accepted, failed, other, missing
+
+    public static func normalize(_ raw: String) -> ActivityStatus {
+        switch raw.trimmingSpaces().lowercased() {
+        case "success", "succeeded": return .succeeded
+        case "start", "started": return .started
+        case "accept", "accepted": return .accepted
+        case "failure", "failed": return .failed
+        case "": return .missing
+        default: return .other
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .succeeded: return "succeeded"
+        case .started: return "started"
+        case .accepted: return "accepted"
+        case .failed: return "failed"
+        case .other: return "other"
+        case .missing: return "missing"
+        }
+    }
+
+    /// Started / Accepted events are uses only when their operation did not fail (REFERENCE.md §3.3).
+    public var isTentativeUse: Bool { self == .started || self == .accepted }
+}
+
+/// True when a failed event's sub-status, result signature, status code or properties name an
+/// authorization failure (HTTP 403, `Forbidden`, `AuthorizationFailed`, `LinkedAuthorizationFailed`):
+/// a **denied attempt** (issue 4 item 3).
+public func isAuthorizationFailureText(_ lowercased: String) -> Bool {
+    lowercased.contains("authorizationfailed") || lowercased.contains("forbidden") || lowercased.contains("403")
+}
+
+/// One event after scanning, with its strings interned into ids local to the scanner that saw it
+/// (`ScannedBatch.newStrings` carries the strings). Compact: the aggregation never sees the JSON.
+public struct ScannedEvent: Sendable, Hashable {
+    /// De-duplication key: a hash of `eventDataId` when present, else of the whole record's bytes
+    /// (REFERENCE.md §3.2: "de-duplicate by eventDataId, or ... by hashing all fields").
+    public var dedupHash: UInt64
+    /// Local string ids (see `StringTable`); -1 when absent.
+    public var principal: Int32
+    public var action: Int32
+    public var scope: Int32
+    public var assignment: Int32
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public var time: Int64
+    public var status: ActivityStatus
+    /// A failed event whose sub-status says the caller lacked the permission.
+    public var denied: Bool
+    /// Hash of (correlationId, action) for reconciling Started/Accepted with Failed; 0 when the event
+    /// has no correlation id.
+    public var operationHash: UInt64
+
+    public init(dedupHash: UInt64, principal: Int32, action: Int32, scope: Int32, assignment: Int32, time: Int64,
+                status: ActivityStatus, denied: Bool, operationHash: UInt64) {
+        self.dedupHash = dedupHash
+        self.principal = principal
+        self.action = action
+        self.scope = scope
+        self.assignment = assignment
+        self.time = time
+        self.status = status
+        self.denied = denied
+        self.operationHash = operationHash
+    }
+
+    /// Days since 1970-01-01 (UTC).
+    public var day: Int32 { Int32(truncatingIfNeeded: time >= 0 ? time / 86_400 : (time - 86_399) / 86_400) }
+}
+
+/// The interned string tables a scanner fills.
+public enum StringTable: Int, Sendable, CaseIterable {
+    /// The caller as found: the oid claim, the evidence principal id, or `caller` (GUID or UPN).
+    case principal = 0
+    /// `authorization.action` as spelled in the event.
+    case action
+    /// `authorization.scope` as spelled (or `resourceId` when the event has no authorization scope).
+    case scope
+    /// `evidence.roleAssignmentId` as spelled (often 32 hex characters without dashes).
+    case assignment
+}
+
+/// What a scanner produced for one chunk of input.
+public struct ScannedBatch: Sendable {
+    /// Which scanner produced it (local ids are per scanner).
+    public var scanner: Int
+    public var chunkIndex: Int
+    public var events: [ScannedEvent] = []
+    /// Strings first seen in this batch, per table, in local-id order (ids continue across batches
+    /// of the same scanner).
+    public var newStrings: [[String]] = Array(repeating: [], count: StringTable.allCases.count)
+    /// The raw records (one per event, same order) when `--keep-events` asked for them.
+    public var rawRecords: [String]? = nil
+    /// Lines in the chunk (JSON Lines) for error positions.
+    public var lineCount: Int = 0
+    public var bytes: Int = 0
+    /// Records without `authorization.action` (not RBAC-checked events: health, alerts, ...).
+    public var withoutAuthorization: Int = 0
+    /// Records with an action but no parseable time.
+    public var withoutTime: Int = 0
+    public var error: ActivityChunkError? = nil
+
+    public init(scanner: Int, chunkIndex: Int) {
+        self.scanner = scanner
+        self.chunkIndex = chunkIndex
+    }
+}
+
+/// A scan error inside a chunk: the 0-based line within the chunk and the 1-based column.
+public struct ActivityChunkError: Sendable {
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public init(line: Int, column: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+}
+
+/// ISO-8601 timestamps (`2023-12-12T12:06:20.0559464Z`, `...+02:00`, a space instead of `T`) to
+/// seconds since the epoch. Returns nil for anything else.
+public enum ActivityTime {
+    public static func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        let n = end - start
+        guard n >= 19 else { return nil }
+        func d(_ i: Int) -> Int? {
+            let c = p[start + i]
+            return c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil
+        }
+        guard let y0 = d(0), let y1 = d(1), let y2 = d(2), let y3 = d(3), p[start + 4] == 0x2D,
+              let m0 = d(5), let m1 = d(6), p[start + 7] == 0x2D, let d0 = d(8), let d1 = d(9),
+              p[start + 10] == 0x54 || p[start + 10] == 0x20 || p[start + 10] == 0x74,
+              let h0 = d(11), let h1 = d(12), p[start + 13] == 0x3A, let i0 = d(14), let i1 = d(15),
+              p[start + 16] == 0x3A, let s0 = d(17), let s1 = d(18) else { return nil }
+        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+        let month = m0 * 10 + m1, day = d0 * 10 + d1
+        let hour = h0 * 10 + h1, minute = i0 * 10 + i1, second = s0 * 10 + s1
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var i = 19
+        if i < n, p[start + i] == 0x2E {
+            i += 1
+            while i < n, let _ = d(i) { i += 1 }
+        }
+        var offset = 0
+        if i < n {
+            let c = p[start + i]
+            if c == 0x5A || c == 0x7A {
+                i += 1
+            } else if c == 0x2B || c == 0x2D, i + 6 <= n, let a = d(i + 1), let b = d(i + 2), p[start + i + 3] == 0x3A,
+                      let e = d(i + 4), let f = d(i + 5) {
+                offset = ((a * 10 + b) * 60 + (e * 10 + f)) * 60 * (c == 0x2B ? 1 : -1)
+                i += 6
+            } else {
+                return nil
+            }
+        }
+        guard i == n else { return nil }
+        return Int64(daysFromCivil(year, month, day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+    }
+
+    public static func parse(_ s: String) -> Int64? {
+        var bytes = Array(s.trimmingSpaces().utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            guard let base = b.baseAddress else { return nil }
+            return parse(UnsafePointer(base), 0, b.count)
+        }
+    }
+
+    /// Howard Hinnant's days_from_civil.
+    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public static func civil(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `YYYY-MM-DD` of a day number.
+    public static func dayString(_ day: Int) -> String {
+        let c = civil(fromDays: day)
+        let y = String(c.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(c.month) + "-" + two(c.day)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` of seconds since the epoch.
+    public static func isoString(_ t: Int64) -> String {
+        let day = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+        let rem = Int(t - Int64(day) * 86_400)
+        return dayString(day) + "T" + two(rem / 3600) + ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + "Z"
+    }
+
+    /// Parses `YYYY-MM-DD` to a day number.
+    public static func parseDay(_ s: String) -> Int? {
+        let b = Array(s.trimmingSpaces().utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        var digits: [Int] = []
+        for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+            guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+            digits.append(Int(b[i] - 0x30))
+        }
+        let y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        let m = digits[4] * 10 + digits[5], d = digits[6] * 10 + digits[7]
+        guard (1...12).contains(m), (1...31).contains(d) else { return nil }
+        return daysFromCivil(y, m, d)
+    }
+}

@@ -1,0 +1,526 @@
+// The streaming, parallel Activity Log reader (issue 4 items 1-2):
+//
+//   reader thread ──4 MiB chunks (bounded queue)──▶ N scanner threads ──batches (bounded queue)──▶ caller
+//
+// The input is read once. JSON Lines (diagnostic archive PT1H.json, one `{"records":[...]}` per
+// line) are cut at the last newline of each block; any other JSON document (an az/REST array, a
+// `{"value":[...]}` page, a pretty-printed `{"records":[...]}` message, concatenated objects) is cut
+// at element boundaries by a small splitter. Memory is bounded by the queue sizes (a few chunks),
+// whatever the input size. CSV (Log Analytics AzureActivity, the usage aggregate) is read in the
+// calling thread.
+import Foundation
+import ScopedownCore
+
+public struct ActivityReadOptions: Sendable {
+    public var keepEvents: Bool
+    /// Scanner threads (the machine's cores by default, at least 1).
+    public var workers: Int
+    public var chunkBytes: Int
+    /// One record (or line) longer than this is an error rather than unbounded memory.
+    public var maxRecordBytes: Int
+
+    public init(keepEvents: Bool = false, workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
+                chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
+        self.keepEvents = keepEvents
+        self.workers = max(1, workers)
+        self.chunkBytes = max(4096, chunkBytes)
+        self.maxRecordBytes = maxRecordBytes
+    }
+}
+
+/// The layout found in the input.
+public enum ActivityLayout: String, Sendable {
+    case jsonLines = "JSON Lines"
+    case jsonDocument = "JSON document"
+    case azureActivityCSV = "Log Analytics AzureActivity (CSV)"
+    case usageCSV = "usage aggregate (CSV)"
+}
+
+public struct ActivityReadResult: Sendable {
+    public var layout: ActivityLayout
+    public var rawBytes: Int
+    public var decodedBytes: Int
+    public var events: Int
+    public var withoutAuthorization: Int
+    public var withoutTime: Int
+    public var usageRows: Int
+}
+
+/// One row of the pre-aggregated usage CSV (queries/usage-aggregate.kql):
+/// `principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId`.
+public struct UsageAggregateRow: Sendable, Hashable {
+    public var principalID: String
+    public var caller: String
+    public var action: String
+    public var scope: String
+    public var day: Int
+    public var uses: Int
+    public var deniedAttempts: Int
+    public var firstSeen: Int64?
+    public var lastSeen: Int64?
+    public var roleAssignmentID: String
+
+    public static let header = ["principalId", "caller", "action", "scope", "day", "uses", "deniedAttempts",
+                                "firstSeen", "lastSeen", "roleAssignmentId"]
+}
+
+/// Receives the raw bytes as read from disk (before gunzip), on the reader thread, in order.
+public protocol ActivityRawObserver: AnyObject {
+    func observe(_ bytes: UnsafeRawBufferPointer)
+}
+
+/// A bounded blocking FIFO between threads.
+final class ActivityQueue<T>: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var items: [T?] = []
+    private var head = 0
+    private let capacity: Int
+    private var closed = false
+    private var cancelled = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// False when the queue was cancelled.
+    func put(_ x: T) -> Bool {
+        cond.lock(); defer { cond.unlock() }
+        while items.count - head >= capacity && !cancelled { cond.wait() }
+        if cancelled { return false }
+        items.append(x)
+        cond.broadcast()
+        return true
+    }
+
+    /// Nil when closed and drained, or cancelled.
+    func take() -> T? {
+        cond.lock(); defer { cond.unlock() }
+        while items.count == head && !closed && !cancelled { cond.wait() }
+        if cancelled || items.count == head { return nil }
+        let x = items[head]
+        items[head] = nil
+        head += 1
+        if head > 64 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        cond.broadcast()
+        return x
+    }
+
+    func close() { cond.lock(); closed = true; cond.broadcast(); cond.unlock() }
+    func cancel() { cond.lock(); cancelled = true; cond.broadcast(); cond.unlock() }
+}
+
+/// A piece of work for a scanner: whole lines, or whole JSON elements.
+struct ActivityChunk: Sendable {
+    var index: Int
+    var bytes: [UInt8]
+    /// 1-based line of the chunk's first byte.
+    var startLine: Int
+    /// nil: JSON Lines; else the element ranges in `bytes`.
+    var elements: [Range<Int>]?
+}
+
+final class ActivityBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
+public enum ActivityLogReader {
+    /// Reads one Activity Log input. `consumer` gets the scanned batches on the calling thread (in
+    /// no particular order across scanners; in order per scanner). `usageRows` gets the rows of a
+    /// usage-aggregate CSV. Throws a `Diagnostic` (file:line:column) on bad input; by then the
+    /// consumer may have seen batches, so callers write inside a transaction they roll back.
+    public static func read(_ file: InputFile, options: ActivityReadOptions = ActivityReadOptions(),
+                            rawObserver: ActivityRawObserver? = nil,
+                            progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
+                            consumer: (ScannedBatch) throws -> Void,
+                            usageRows: ((UsageAggregateRow) throws -> Void)? = nil) throws -> ActivityReadResult {
+        let source = try ActivitySource(file)
+        if let rawObserver {
+            let box = ActivityBox(rawObserver)
+            source.onRaw = { box.value.observe($0) }
+        }
+        var first: [UInt8] = []
+        first.reserveCapacity(options.chunkBytes)
+        while first.count < 65_536 {
+            if try source.read(into: &first, max: options.chunkBytes - first.count) == 0 { break }
+        }
+        // UTF-8 byte order mark
+        var bomSkip = 0
+        if first.count >= 3, first[0] == 0xEF, first[1] == 0xBB, first[2] == 0xBF { bomSkip = 3 }
+        guard let firstByte = first[bomSkip...].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            throw Diagnostic.error("empty file", file: file.displayName,
+                                   help: "export the Activity Log again; an empty export holds no events")
+        }
+        if bomSkip > 0 { first.removeFirst(bomSkip) }
+        if firstByte != 0x7B && firstByte != 0x5B {
+            return try ActivityCSVReader.read(file, source: source, first: first, options: options,
+                                              progress: progress, consumer: consumer, usageRows: usageRows)
+        }
+        let jsonLines = firstByte == 0x7B && isJSONLines(first)
+        return try runPipeline(file, source: source, first: first, jsonLines: jsonLines, options: options,
+                               progress: progress, consumer: consumer)
+    }
+
+    /// True when the first value is an object that ends on its own line (JSON Lines).
+    static func isJSONLines(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b -> Bool in
+            guard let base = b.baseAddress else { return false }
+            var c = ActivityByteCursor(base, start: 0, end: b.count)
+            c.skipWhitespace()
+            let start = c.pos
+            guard (try? c.skipContainer()) != nil else { return false }
+            for i in start..<c.pos where base[i] == 0x0A { return false }
+            while c.pos < b.count {
+                let x = base[c.pos]
+                if x == 0x0A { return true }
+                if x != 0x20 && x != 0x0D && x != 0x09 { return false }
+                c.pos += 1
+            }
+            return true
+        }
+    }
+
+    static func runPipeline(_ file: InputFile, source: ActivitySource, first: [UInt8], jsonLines: Bool,
+                            options: ActivityReadOptions,
+                            progress: ((Int, Int?, Int) -> Void)?,
+                            consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
+        let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
+        let readerError = ActivityBox<Diagnostic?>(nil)
+        let decoded = ActivityBox(0)
+        let sourceBox = ActivityBox(source)
+        let firstBox = ActivityBox(first)
+        let name = file.displayName
+        let reader = Thread {
+            defer { work.close() }
+            do {
+                if jsonLines {
+                    try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
+                } else {
+                    try produceElements(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
+                }
+            } catch let d as Diagnostic {
+                readerError.value = d
+            } catch {
+                readerError.value = Diagnostic.error("\(error)", file: name)
+            }
+        }
+        reader.stackSize = 1 << 20
+        let remaining = ActivityBox(options.workers)
+        let lock = NSLock()
+        for w in 0..<options.workers {
+            let t = Thread {
+                var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
+                while let chunk = work.take() {
+                    let batch = scanner.scan(chunk)
+                    if !results.put(batch) { break }
+                }
+                lock.lock()
+                remaining.value -= 1
+                let last = remaining.value == 0
+                lock.unlock()
+                if last { results.close() }
+            }
+            t.stackSize = 4 << 20
+            t.start()
+        }
+        reader.start()
+
+        var events = 0, withoutAuthorization = 0, withoutTime = 0
+        var firstError: (chunk: Int, error: ActivityChunkError)?
+        var consumerError: Error?
+        while let batch = results.take() {
+            if let e = batch.error, firstError == nil || batch.chunkIndex < firstError?.chunk ?? Int.max {
+                firstError = (batch.chunkIndex, e)
+            }
+            if firstError != nil || consumerError != nil { continue }
+            events += batch.events.count
+            withoutAuthorization += batch.withoutAuthorization
+            withoutTime += batch.withoutTime
+            do { try consumer(batch) } catch {
+                consumerError = error
+                work.cancel()
+                results.cancel()
+            }
+            progress?(source.rawBytesRead, source.totalRawBytes, events)
+        }
+        // the reader has finished once the workers have (they drain `work` until it is closed)
+        while !reader.isFinished { usleep(200) }
+        if let consumerError { throw consumerError }
+        if let d = readerError.value { throw d }
+        if let (_, e) = firstError {
+            throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
+        }
+        return ActivityReadResult(layout: jsonLines ? .jsonLines : .jsonDocument, rawBytes: source.rawBytesRead,
+                                  decodedBytes: decoded.value, events: events, withoutAuthorization: withoutAuthorization,
+                                  withoutTime: withoutTime, usageRows: 0)
+    }
+
+    /// JSON Lines: blocks cut after their last newline.
+    static func produceLines(_ source: ActivitySource, first: [UInt8], options: ActivityReadOptions, name: String,
+                             work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>) throws {
+        var buffer = first
+        var index = 0
+        var line = 1
+        var eof = false
+        var want = options.chunkBytes
+        while true {
+            while !eof && buffer.count < want {
+                if try source.read(into: &buffer, max: want - buffer.count) == 0 { eof = true }
+            }
+            if buffer.isEmpty { return }
+            var cut = buffer.count
+            if !eof {
+                guard let nl = buffer.lastIndex(of: 0x0A) else {
+                    if buffer.count >= options.maxRecordBytes {
+                        throw Diagnostic.error("a line longer than \(options.maxRecordBytes >> 20) MiB", file: name, line: line,
+                                               help: "split the file into JSON Lines (one event per line)")
+                    }
+                    want = buffer.count * 2
+                    continue
+                }
+                cut = nl + 1
+            }
+            want = options.chunkBytes
+            var rest: [UInt8] = []
+            if cut < buffer.count {
+                rest.reserveCapacity(options.chunkBytes)
+                rest.append(contentsOf: buffer[cut...])
+                buffer.removeSubrange(cut...)
+            }
+            let lines = buffer.withUnsafeBufferPointer { b -> Int in
+                var n = 0
+                var p = UnsafeRawPointer(b.baseAddress)
+                var left = b.count
+                while left > 0, let q = p, let hit = memchr(q, 0x0A, left) {
+                    n += 1
+                    let consumed = UnsafeRawPointer(hit) - q + 1
+                    left -= consumed
+                    p = UnsafeRawPointer(hit) + 1
+                }
+                return n
+            }
+            decoded.value += buffer.count
+            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: line, elements: nil)) { return }
+            index += 1
+            line += lines
+            buffer = rest
+            if eof && buffer.isEmpty { return }
+        }
+    }
+
+    /// Any other JSON document: cut at the boundaries of the record elements.
+    static func produceElements(_ source: ActivitySource, first: [UInt8], options: ActivityReadOptions, name: String,
+                                work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>) throws {
+        var splitter = ActivityElementSplitter()
+        var buffer = first
+        var index = 0
+        var eof = false
+        var want = options.chunkBytes
+        var scanned = 0 // bytes of `buffer` the splitter has seen
+        var elements: [Range<Int>] = []
+        var chunkLine = 1
+        while true {
+            while !eof && buffer.count < want {
+                if try source.read(into: &buffer, max: want - buffer.count) == 0 { eof = true }
+            }
+            try buffer.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                try splitter.feed(base, from: scanned, to: b.count, elements: &elements, name: name)
+            }
+            scanned = buffer.count
+            if eof {
+                try splitter.finish(name: name)
+                decoded.value += buffer.count
+                if !elements.isEmpty {
+                    _ = work.put(ActivityChunk(index: index, bytes: buffer, startLine: chunkLine, elements: elements))
+                }
+                return
+            }
+            // cut after the last complete element; keep the partial one
+            let cut = splitter.safeCut(bufferCount: buffer.count, elements: elements)
+            if cut == 0 || elements.isEmpty {
+                if buffer.count >= options.maxRecordBytes {
+                    throw Diagnostic.error("an event longer than \(options.maxRecordBytes >> 20) MiB", file: name,
+                                           line: splitter.line)
+                }
+                want = buffer.count * 2
+                continue
+            }
+            want = options.chunkBytes
+            var rest: [UInt8] = []
+            rest.reserveCapacity(options.chunkBytes)
+            rest.append(contentsOf: buffer[cut...])
+            buffer.removeSubrange(cut...)
+            let linesInChunk = buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            decoded.value += buffer.count
+            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: chunkLine, elements: elements)) { return }
+            index += 1
+            chunkLine += linesInChunk
+            splitter.rebase(by: cut)
+            elements.removeAll(keepingCapacity: true)
+            buffer = rest
+            // the splitter has seen everything in `rest` already
+            scanned = buffer.count
+        }
+    }
+}
+
+/// Finds the record elements of a JSON document, streaming: the elements of a top-level array, of
+/// the first top-level `value` / `records` array of an envelope object, or the top-level values
+/// themselves (concatenated objects). Tracks strings and nesting only.
+struct ActivityElementSplitter {
+    private enum Mode { case undecided, topArray, envelopeSearch, envelopeArray, afterArray }
+    private var mode = Mode.undecided
+    private var depth = 0
+    private var inString = false
+    private var escape = false
+    private var elementStart: Int? = nil
+    /// the base depth at which elements live (elements open at depth base -> base+1)
+    private var base = 0
+    /// key tracking at depth 1 in envelope search
+    private var keyStart = -1
+    private var lastKey: [UInt8] = []
+    private var lastStringEnd = -1
+    private var offsetShift = 0
+    private(set) var line = 1
+
+    mutating func rebase(by cut: Int) {
+        if let s = elementStart { elementStart = s - cut }
+        if keyStart >= 0 { keyStart -= cut }
+        if envelopeStart >= 0 { envelopeStart -= cut }
+    }
+
+    /// The end of the last complete element (0 when none).
+    func safeCut(bufferCount: Int, elements: [Range<Int>]) -> Int {
+        elements.last?.upperBound ?? 0
+    }
+
+    mutating func feed(_ p: UnsafePointer<UInt8>, from: Int, to: Int, elements: inout [Range<Int>], name: String) throws {
+        var i = from
+        while i < to {
+            let b = p[i]
+            if b == 0x0A { line += 1 }
+            if inString {
+                if escape { escape = false }
+                else if b == 0x5C { escape = true }
+                else if b == 0x22 {
+                    inString = false
+                    if mode == .envelopeSearch && depth == 1 && keyStart >= 0 {
+                        lastKey = Array(UnsafeBufferPointer(start: p + keyStart, count: i - keyStart))
+                        keyStart = -1
+                    }
+                }
+                i += 1
+                continue
+            }
+            switch b {
+            case 0x22:
+                inString = true
+                if mode == .envelopeSearch && depth == 1 { keyStart = i + 1 }
+            case 0x7B, 0x5B:
+                if mode == .undecided && depth == 0 {
+                    mode = b == 0x5B ? .topArray : .envelopeSearch
+                    base = 1
+                } else if mode == .envelopeSearch && depth == 1 && b == 0x5B {
+                    let k = String(decoding: lastKey, as: UTF8.self).lowercased()
+                    if k == "value" || k == "records" {
+                        mode = .envelopeArray
+                        base = 2
+                    }
+                } else if (mode == .topArray || mode == .envelopeArray) && depth == base {
+                    elementStart = i
+                }
+                depth += 1
+                if depth > 512 { throw Diagnostic.error("nesting deeper than 512 levels", file: name, line: line) }
+                closers.append(b == 0x7B ? 0x7D : 0x5D)
+            case 0x7D, 0x5D:
+                depth -= 1
+                guard depth >= 0, closers.popLast() == b else {
+                    throw Diagnostic.error("mismatched `\(b == 0x7D ? "}" : "]")`", file: name, line: line)
+                }
+                if (mode == .topArray || mode == .envelopeArray) && depth == base, let s = elementStart {
+                    elements.append(s..<(i + 1))
+                    elementStart = nil
+                } else if mode == .envelopeArray && depth == 1 {
+                    mode = .afterArray
+                }
+                if depth == 0 {
+                    // the end of a top-level value: an object that was not an envelope is one record;
+                    // whatever follows (concatenated JSON) starts afresh
+                    if mode == .envelopeSearch, envelopeStart >= 0 { elements.append(envelopeStart..<(i + 1)) }
+                    mode = .undecided
+                    envelopeStart = -1
+                    lastKey = []
+                    keyStart = -1
+                }
+            default:
+                break
+            }
+            if mode == .envelopeSearch && depth == 1 && b == 0x7B && envelopeStart < 0 { envelopeStart = i }
+            i += 1
+        }
+    }
+
+    private var envelopeStart = -1
+    private var closers: [UInt8] = []
+
+    func finish(name: String) throws {
+        if inString { throw Diagnostic.error("unexpected end of input inside a string", file: name, line: line) }
+        if depth != 0 {
+            throw Diagnostic.error("unexpected end of input: \(depth) unclosed bracket\(depth == 1 ? "" : "s")", file: name, line: line,
+                                   help: "the file looks truncated; export it again")
+        }
+    }
+}
+
+extension ActivityRecordScanner {
+    /// Scans one chunk into a batch (lines or elements); stops at the first error.
+    mutating func scan(_ chunk: ActivityChunk) -> ScannedBatch {
+        var batch = ScannedBatch(scanner: scannerID, chunkIndex: chunk.index)
+        batch.bytes = chunk.bytes.count
+        chunk.bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            func fail(_ offset: Int, _ message: String) {
+                var line = chunk.startLine, col = 1
+                for i in 0..<min(offset, b.count) {
+                    if base[i] == 0x0A { line += 1; col = 1 } else { col += 1 }
+                }
+                batch.error = ActivityChunkError(line: line, column: col, message: message)
+            }
+            if let elements = chunk.elements {
+                for r in elements {
+                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound)
+                    do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
+                        fail(e.offset, e.message); return
+                    } catch { fail(r.lowerBound, "\(error)"); return }
+                }
+                return
+            }
+            var start = 0
+            let n = b.count
+            while start < n {
+                var end = start
+                if let hit = memchr(base + start, 0x0A, n - start) {
+                    end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                } else {
+                    end = n
+                }
+                var c = ActivityByteCursor(base, start: start, end: end)
+                c.skipWhitespace()
+                if !c.atEnd {
+                    do {
+                        try scanValue(&c, into: &batch)
+                        c.skipWhitespace()
+                        if !c.atEnd { throw ActivityScanError(offset: c.pos, message: "unexpected data after the event") }
+                    } catch let e as ActivityScanError {
+                        fail(e.offset, e.message); return
+                    } catch { fail(start, "\(error)"); return }
+                }
+                start = end + 1
+            }
+        }
+        return batch
+    }
+}

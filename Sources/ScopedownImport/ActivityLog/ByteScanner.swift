@@ -1,0 +1,335 @@
+// A byte-level JSON scanner that walks one record and extracts only the fields the usage import
+// needs, without building a tree (issue 4, "FAST"). It validates the structure it walks (strings
+// terminate, brackets match, nesting is bounded) so that truncated or corrupt input is an error,
+// but it does not validate the content of values it skips (numbers, literals).
+
+/// An error met while scanning: a byte offset in the scanned buffer and a lower-case message.
+public struct ActivityScanError: Error, Sendable, Equatable {
+    public var offset: Int
+    public var message: String
+    public init(offset: Int, message: String) {
+        self.offset = offset
+        self.message = message
+    }
+}
+
+/// An object key's bytes (escapes decoded).
+struct ActivityKey {
+    let base: UnsafePointer<UInt8>
+    let start: Int
+    let end: Int
+
+    @inline(__always) var count: Int { end - start }
+
+    /// Case-insensitive comparison with an ASCII literal given lower-case.
+    @inline(__always) func `is`(_ lit: StaticString) -> Bool {
+        let n = lit.utf8CodeUnitCount
+        guard end - start == n else { return false }
+        let l = lit.utf8Start
+        for k in 0..<n {
+            var c = base[start + k]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            if c != l[k] { return false }
+        }
+        return true
+    }
+}
+
+/// A view of bytes with a cursor. All reads are bounds-checked against `end`.
+struct ActivityByteCursor {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var pos: Int
+
+    init(_ base: UnsafePointer<UInt8>, start: Int, end: Int) {
+        self.base = base
+        self.pos = start
+        self.end = end
+    }
+
+    @inline(__always) var atEnd: Bool { pos >= end }
+    @inline(__always) func byte(_ i: Int) -> UInt8 { base[i] }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while pos < end {
+            let b = base[pos]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
+        }
+    }
+
+    @inline(__always) func peek() -> UInt8? { pos < end ? base[pos] : nil }
+
+    mutating func expect(_ b: UInt8, _ what: String) throws {
+        skipWhitespace()
+        guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected \(what)") }
+        guard base[pos] == b else { throw ActivityScanError(offset: pos, message: "expected \(what)") }
+        pos += 1
+    }
+
+    /// Reads a string whose opening quote is at `pos`. Returns the raw content range (without
+    /// quotes) and whether it contains escapes. Control characters inside strings are rejected.
+    mutating func readStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
+        guard pos < end, base[pos] == 0x22 else { throw ActivityScanError(offset: pos, message: "expected a string") }
+        let start = pos + 1
+        var i = start
+        var escaped = false
+        while i < end {
+            let b = base[i]
+            if b == 0x22 {
+                pos = i + 1
+                return (start, i, escaped)
+            }
+            if b == 0x5C {
+                escaped = true
+                i += 2
+                continue
+            }
+            if b < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
+            i += 1
+        }
+        throw ActivityScanError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// Skips one value of any kind starting at `pos` (after whitespace). Brackets must match;
+    /// nesting deeper than 512 is an error (a nesting bomb must not exhaust anything).
+    mutating func skipValue() throws {
+        skipWhitespace()
+        guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected a value") }
+        let b = base[pos]
+        switch b {
+        case 0x22:
+            _ = try readStringRange()
+        case 0x7B, 0x5B:
+            try skipContainer()
+        default:
+            // number, true, false, null: up to the next delimiter
+            let start = pos
+            while pos < end {
+                let c = base[pos]
+                if c == 0x2C || c == 0x7D || c == 0x5D || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { break }
+                if c == 0x22 || c == 0x7B || c == 0x5B || c == 0x3A { break }
+                pos += 1
+            }
+            if pos == start { throw ActivityScanError(offset: pos, message: "unexpected character `\(Self.printable(c: b))`") }
+        }
+    }
+
+    static func printable(c: UInt8) -> String {
+        if c >= 0x20 && c < 0x7F { return String(UnicodeScalar(c)) }
+        return "\\u{\(String(c, radix: 16))}"
+    }
+
+    /// Skips an object or array with matching brackets, strings handled.
+    mutating func skipContainer() throws {
+        var stack: [UInt8] = []
+        stack.reserveCapacity(16)
+        let start = pos
+        while pos < end {
+            let b = base[pos]
+            switch b {
+            case 0x22:
+                _ = try readStringRange()
+                continue
+            case 0x7B, 0x5B:
+                if stack.count >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
+                stack.append(b == 0x7B ? 0x7D : 0x5D)
+            case 0x7D, 0x5D:
+                guard let want = stack.popLast(), want == b else {
+                    throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
+                }
+                if stack.isEmpty {
+                    pos += 1
+                    return
+                }
+            default:
+                break
+            }
+            pos += 1
+        }
+        throw ActivityScanError(offset: start, message: "unexpected end of input inside this \(base[start] == 0x7B ? "object" : "array")")
+    }
+
+    /// Iterates the members of the object whose `{` is at `pos` (after whitespace). `body` gets the
+    /// key's raw range and must consume the value (read or skip it) and return.
+    mutating func forEachMember(_ body: (inout ActivityByteCursor, ActivityKey) throws -> Void) throws {
+        try expect(0x7B, "`{`")
+        skipWhitespace()
+        if pos < end, base[pos] == 0x7D { pos += 1; return }
+        while true {
+            skipWhitespace()
+            let key = try readStringRange()
+            try expect(0x3A, "`:`")
+            skipWhitespace()
+            let before = pos
+            if key.escaped {
+                // an escaped key (`"http:\/\/schemas..."` as some serializers write it): compare decoded
+                let decoded = try unescaped(key.start, key.end)
+                try decoded.withUnsafeBufferPointer { d in
+                    guard let p = d.baseAddress else { return }
+                    try body(&self, ActivityKey(base: p, start: 0, end: d.count))
+                }
+            } else {
+                try body(&self, ActivityKey(base: base, start: key.start, end: key.end))
+            }
+            if pos == before { try skipValue() }
+            skipWhitespace()
+            guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input inside an object") }
+            let c = base[pos]
+            pos += 1
+            if c == 0x2C { continue }
+            if c == 0x7D { return }
+            throw ActivityScanError(offset: pos - 1, message: "expected `,` or `}`")
+        }
+    }
+
+    /// Iterates the elements of the array whose `[` is at `pos`. `body` must consume the element.
+    mutating func forEachElement(_ body: (inout ActivityByteCursor) throws -> Void) throws {
+        try expect(0x5B, "`[`")
+        skipWhitespace()
+        if pos < end, base[pos] == 0x5D { pos += 1; return }
+        while true {
+            skipWhitespace()
+            let before = pos
+            try body(&self)
+            if pos == before { try skipValue() }
+            skipWhitespace()
+            guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input inside an array") }
+            let c = base[pos]
+            pos += 1
+            if c == 0x2C { continue }
+            if c == 0x5D { return }
+            throw ActivityScanError(offset: pos - 1, message: "expected `,` or `]`")
+        }
+    }
+
+    /// Case-insensitive comparison of the raw range with an ASCII literal given lower-case.
+    @inline(__always) func equalsLower(_ start: Int, _ stop: Int, _ lit: StaticString) -> Bool {
+        let n = lit.utf8CodeUnitCount
+        guard stop - start == n else { return false }
+        let l = lit.utf8Start
+        for k in 0..<n {
+            var c = base[start + k]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            if c != l[k] { return false }
+        }
+        return true
+    }
+
+    /// The bytes of a string's content with escapes decoded (UTF-8). Invalid escapes are errors.
+    func unescaped(_ start: Int, _ stop: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(stop - start)
+        var i = start
+        while i < stop {
+            let b = base[i]
+            if b != 0x5C { out.append(b); i += 1; continue }
+            guard i + 1 < stop else { throw ActivityScanError(offset: i, message: "bad escape") }
+            let e = base[i + 1]
+            i += 2
+            switch e {
+            case 0x22: out.append(0x22)
+            case 0x5C: out.append(0x5C)
+            case 0x2F: out.append(0x2F)
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0C)
+            case 0x6E: out.append(0x0A)
+            case 0x72: out.append(0x0D)
+            case 0x74: out.append(0x09)
+            case 0x75:
+                guard let u = hex4(i, stop) else { throw ActivityScanError(offset: i - 2, message: "bad \\u escape") }
+                i += 4
+                var scalar = u
+                if u >= 0xD800 && u < 0xDC00 {
+                    // a high surrogate must be followed by \uDC00-\uDFFF
+                    if i + 6 <= stop, base[i] == 0x5C, base[i + 1] == 0x75, let lo = hex4(i + 2, stop), lo >= 0xDC00, lo < 0xE000 {
+                        scalar = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                        i += 6
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if u >= 0xDC00 && u < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                appendUTF8(&out, scalar)
+            default:
+                throw ActivityScanError(offset: i - 2, message: "bad escape")
+            }
+        }
+        return out
+    }
+
+    private func hex4(_ i: Int, _ stop: Int) -> UInt32? {
+        guard i + 4 <= stop else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = base[i + k]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: return nil
+            }
+            v = v << 4 | d
+        }
+        return v
+    }
+
+    private func appendUTF8(_ out: inout [UInt8], _ s: UInt32) {
+        switch s {
+        case 0..<0x80: out.append(UInt8(s))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (s >> 6))); out.append(UInt8(0x80 | (s & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (s >> 12))); out.append(UInt8(0x80 | ((s >> 6) & 0x3F))); out.append(UInt8(0x80 | (s & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (s >> 18))); out.append(UInt8(0x80 | ((s >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((s >> 6) & 0x3F))); out.append(UInt8(0x80 | (s & 0x3F)))
+        }
+    }
+}
+
+/// A 64-bit hash of bytes (FNV-1a over 8-byte words, then a final avalanche). Used for
+/// de-duplication keys and interning; not cryptographic.
+public enum ActivityHash {
+    @inline(__always) static func mix(_ h: UInt64) -> UInt64 {
+        var z = h
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public static func hash(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+        var i = 0
+        if !lowercase {
+            let raw = UnsafeRawPointer(p)
+            while i + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                h = (h ^ w) &* 0x100_0000_01B3
+                h ^= h >> 29
+                i += 8
+            }
+        }
+        while i < count {
+            var c = p[i]
+            if lowercase, c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            h = (h ^ UInt64(c)) &* 0x100_0000_01B3
+            i += 1
+        }
+        return mix(h ^ UInt64(count))
+    }
+
+    public static func hash(_ bytes: [UInt8], seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return mix(seed ^ 0xCBF2_9CE4_8422_2325) }
+            return hash(base, b.count, seed: seed, lowercase: lowercase)
+        }
+    }
+
+    public static func hash(_ s: String, seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
+        hash(Array(s.utf8), seed: seed, lowercase: lowercase)
+    }
+
+    public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 { mix(a ^ (b &* 0x9E37_79B9_7F4A_7C15)) }
+}

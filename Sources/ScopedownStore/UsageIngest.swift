@@ -1,0 +1,343 @@
+// Merges scanned Activity Log batches into the usage tables (issue 4 items 3-6):
+// global interning, de-duplication across files and re-imports, the use / denied / tentative
+// logic, aggregation by (principal, action, scope, day, evidence) and bulk upserts through one
+// prepared statement each, inside the caller's transaction. Memory is bounded by distinct keys;
+// the tentative-use and seen-event structures spill to the database past a cap.
+import ScopedownCore
+import ScopedownImport
+import ScopedownSQLite
+
+struct UsageKey: Hashable, Comparable {
+    var principal: Int32
+    var action: Int32
+    var scope: Int32
+    var day: Int32
+    var assignment: Int32
+
+    static func < (a: UsageKey, b: UsageKey) -> Bool {
+        (a.principal, a.action, a.scope, a.day, a.assignment) < (b.principal, b.action, b.scope, b.day, b.assignment)
+    }
+}
+
+struct UsageValue {
+    var uses: Int64 = 0
+    var denied: Int64 = 0
+    var first: Int64? = nil
+    var last: Int64? = nil
+
+    mutating func see(_ t: Int64?) {
+        guard let t else { return }
+        if first.map({ t < $0 }) ?? true { first = t }
+        if last.map({ t > $0 }) ?? true { last = t }
+    }
+}
+
+struct PendingKey: Hashable, Comparable {
+    var operation: UInt64
+    var key: UsageKey
+    static func < (a: PendingKey, b: PendingKey) -> Bool {
+        (Int64(bitPattern: a.operation), a.key) < (Int64(bitPattern: b.operation), b.key)
+    }
+}
+
+final class UsageIngest {
+    let db: Connection
+    let keepEvents: Bool
+    let file: String
+
+    // global interning: key -> id, per table (principal, action, scope, assignment)
+    private var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
+    private var newPrincipalIDs: [Int32] = []
+    /// per scanner, per table: local id -> global id
+    private var translations: [Int: [[Int32]]] = [:]
+
+    private var usage: [UsageKey: UsageValue] = [:]
+    private var pending: [PendingKey: UsageValue] = [:]
+    private var failedOperations = Set<UInt64>()
+    private var seen = Set<UInt64>()
+    private var seenSpilled = false
+    private var windows: [(Int64, Int64)] = []
+    private var summary = UsageImportSummary()
+    private var tentative = 0
+
+    static let pendingCap = 500_000
+    static let usageCap = 2_000_000
+    static let seenCap = 4_000_000
+
+    init(db: Connection, keepEvents: Bool, file: String) throws {
+        self.db = db
+        self.keepEvents = keepEvents
+        self.file = file
+        var raw: [(Int64, Int64)] = []
+        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
+            raw.append((row.int64(0), row.int64(1)))
+        }
+        // disjoint, sorted intervals for a binary search per event
+        for w in raw {
+            if let last = windows.last, w.0 <= last.1 { windows[windows.count - 1].1 = max(last.1, w.1) } else { windows.append(w) }
+        }
+    }
+
+    /// True when an earlier import's time window covers `t` (then the event may be a duplicate).
+    private func inEarlierWindow(_ t: Int64) -> Bool {
+        var lo = 0, hi = windows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if windows[mid].1 < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < windows.count && windows[lo].0 <= t
+    }
+
+    static let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
+
+    // MARK: interning
+
+    /// The key under which a string of `table` is stored.
+    static func key(_ table: StringTable, _ raw: String) -> String {
+        switch table {
+        case .principal:
+            let t = raw.trimmingSpaces()
+            return AzureID.isGUID(t) ? AzureID.guidKey(t) : t.lowercased()
+        case .action: return AzureID.operationKey(raw)
+        case .scope: return Scope(raw).key
+        case .assignment: return AzureID.guidKey(raw)
+        }
+    }
+
+    private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
+        let key = Self.key(table, raw)
+        if let id = ids[table.rawValue][key] { return id }
+        // known from an earlier import (looked up on first use: files share the lookup tables)
+        if let id = try db.cached("SELECT id FROM \(Self.tables[table.rawValue]) WHERE key = ?").firstInt([key]) {
+            let v = Int32(truncatingIfNeeded: id)
+            ids[table.rawValue][key] = v
+            return v
+        }
+        switch table {
+        case .principal:
+            let display = raw.trimmingSpaces()
+            try db.cached("INSERT INTO usage_principals(key, caller, resolved_id) VALUES (?, ?, ?)")
+                .execute([key, display, try resolve(key)])
+        case .action:
+            try db.cached("INSERT INTO usage_actions(key, display) VALUES (?, ?)").execute([key, raw.trimmingSpaces()])
+        case .scope:
+            try db.cached("INSERT INTO usage_scopes(key, display) VALUES (?, ?)").execute([key, Scope(raw).display])
+        case .assignment:
+            try db.cached("INSERT INTO usage_assignments(key) VALUES (?)").execute([key])
+        }
+        let id = Int32(truncatingIfNeeded: db.lastInsertRowID)
+        ids[table.rawValue][key] = id
+        return id
+    }
+
+    /// Caller resolution (issue 4 item 4, REFERENCE.md §1.9.5): a GUID (oid claim or GUID caller)
+    /// is the principal id; a UPN resolves through the imported users; '' is no caller.
+    private func resolve(_ key: String) throws -> String? {
+        if key.isEmpty { return nil }
+        if AzureID.isGUID(key) { return key }
+        if let id = try db.scalar("SELECT id FROM principals WHERE upn_key = ? ORDER BY id LIMIT 1", [key]), case .text(let s) = id {
+            return s
+        }
+        return nil
+    }
+
+    // MARK: events
+
+    func consume(_ batch: ScannedBatch) throws {
+        var tr = translations[batch.scanner] ?? Array(repeating: [], count: 4)
+        for table in StringTable.allCases {
+            for raw in batch.newStrings[table.rawValue] { tr[table.rawValue].append(try globalID(table, raw)) }
+        }
+        translations[batch.scanner] = tr
+        let unknownPrincipal = try globalID(.principal, "")
+        let keepStatement = keepEvents ? try db.cached("""
+            INSERT OR IGNORE INTO usage_events(event_hash, import_id, time, principal_id, action_id, scope_id, assignment_id, status, raw)
+            VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)
+            """) : nil
+        for (n, e) in batch.events.enumerated() {
+            // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
+            if !seen.insert(e.dedupHash).inserted {
+                summary.duplicates += 1
+                continue
+            }
+            if seenSpilled || inEarlierWindow(e.time) {
+                if try db.cached("SELECT 1 FROM usage_seen_events WHERE event_hash = ?").forEachRowExists([Int64(bitPattern: e.dedupHash)]) {
+                    summary.duplicates += 1
+                    continue
+                }
+            }
+            summary.events += 1
+            if summary.windowFrom.map({ e.time < $0 }) ?? true { summary.windowFrom = e.time }
+            if summary.windowTo.map({ e.time > $0 }) ?? true { summary.windowTo = e.time }
+            let key = UsageKey(principal: e.principal >= 0 ? tr[0][Int(e.principal)] : unknownPrincipal,
+                               action: tr[1][Int(e.action)],
+                               scope: e.scope >= 0 ? tr[2][Int(e.scope)] : try globalID(.scope, "/"),
+                               day: e.day,
+                               assignment: e.assignment >= 0 ? tr[3][Int(e.assignment)] : 0)
+            if let keepStatement, let raw = batch.rawRecords?[n] {
+                try keepStatement.execute([Int64(bitPattern: e.dedupHash), e.time, key.principal, key.action, key.scope,
+                                           key.assignment, e.status.name, raw])
+            }
+            // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
+            // operation (correlationId + action) failed; a failure with an authorization sub-status
+            // is a denied attempt.
+            switch e.status {
+            case .succeeded:
+                usage[key, default: UsageValue()].uses += 1
+                usage[key, default: UsageValue()].see(e.time)
+                summary.uses += 1
+            case .started, .accepted:
+                if e.operationHash == 0 {
+                    usage[key, default: UsageValue()].uses += 1
+                    usage[key, default: UsageValue()].see(e.time)
+                    summary.uses += 1
+                } else {
+                    let pk = PendingKey(operation: e.operationHash, key: key)
+                    pending[pk, default: UsageValue()].uses += 1
+                    pending[pk, default: UsageValue()].see(e.time)
+                    tentative += 1
+                }
+            case .failed:
+                summary.failed += 1
+                if e.operationHash != 0 { failedOperations.insert(e.operationHash) }
+                if e.denied {
+                    summary.denied += 1
+                    usage[key, default: UsageValue()].denied += 1
+                    usage[key, default: UsageValue()].see(e.time)
+                }
+            case .other, .missing:
+                break
+            }
+        }
+        if pending.count > Self.pendingCap { try flushPending() }
+        if usage.count > Self.usageCap { try flushUsage() }
+        if seen.count > Self.seenCap { try flushSeen() }
+    }
+
+    /// A row of the pre-aggregated usage CSV.
+    func add(_ row: UsageAggregateRow) throws {
+        let principal = try globalID(.principal, row.principalID.isEmpty ? row.caller : row.principalID)
+        if !row.principalID.isEmpty && !row.caller.isEmpty {
+            try db.cached("UPDATE usage_principals SET caller = ? WHERE id = ? AND caller = key").execute([row.caller, principal])
+        }
+        let key = UsageKey(principal: principal, action: try globalID(.action, row.action), scope: try globalID(.scope, row.scope),
+                           day: Int32(truncatingIfNeeded: row.day),
+                           assignment: row.roleAssignmentID.isEmpty ? 0 : try globalID(.assignment, row.roleAssignmentID))
+        var v = usage[key] ?? UsageValue()
+        v.uses += Int64(row.uses)
+        v.denied += Int64(row.deniedAttempts)
+        v.see(row.firstSeen ?? Int64(row.day) * 86_400)
+        v.see(row.lastSeen ?? (Int64(row.day) * 86_400 + 86_399))
+        usage[key] = v
+        summary.uses += row.uses
+        summary.denied += row.deniedAttempts
+        if let f = v.first, summary.windowFrom.map({ f < $0 }) ?? true { summary.windowFrom = f }
+        if let l = v.last, summary.windowTo.map({ l > $0 }) ?? true { summary.windowTo = l }
+        if usage.count > Self.usageCap { try flushUsage() }
+    }
+
+    // MARK: writing
+
+    private func flushUsage() throws {
+        let st = try db.cached("""
+            INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+              uses = uses + excluded.uses,
+              denied = denied + excluded.denied,
+              first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
+              last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
+            """)
+        for k in usage.keys.sorted() {
+            guard let v = usage[k] else { continue }
+            try st.execute([k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.denied, v.first, v.last])
+        }
+        usage.removeAll(keepingCapacity: false)
+    }
+
+    private func flushPending() throws {
+        let st = try db.cached("""
+            INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(operation_hash, principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+              uses = uses + excluded.uses,
+              first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
+              last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
+            """)
+        for pk in pending.keys.sorted() {
+            guard let v = pending[pk] else { continue }
+            if !failedOperations.contains(pk.operation) { summary.uses += Int(v.uses) }
+            let k = pk.key
+            try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
+        }
+        pending.removeAll(keepingCapacity: false)
+    }
+
+    private func flushFailed() throws {
+        let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
+        for h in failedOperations.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+    }
+
+    private func flushSeen() throws {
+        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(event_hash) VALUES (?)")
+        for h in seen.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        seen.removeAll(keepingCapacity: false)
+        seenSpilled = true
+    }
+
+    /// Writes what is still in memory; returns the summary.
+    func finish() throws -> UsageImportSummary {
+        try flushUsage()
+        try flushPending()
+        try flushFailed()
+        try flushSeen()
+        // callers whose UPN matches a user imported since
+        try db.run("""
+            UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
+            WHERE resolved_id IS NULL AND key <> ''
+            """)
+        summary.unresolvedCallers = try db.scalarInt(
+            "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        return summary
+    }
+
+    func recordImport(_ importID: Int64, _ s: UsageImportSummary) throws {
+        try db.run("""
+            INSERT INTO usage_imports(import_id, window_from, window_to, events, uses, failed, denied, duplicates,
+                                      without_authorization, unresolved_callers)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [importID, s.windowFrom, s.windowTo, s.events, s.uses, s.failed, s.denied, s.duplicates,
+                  s.withoutAuthorization, s.unresolvedCallers])
+        if keepEvents { try db.run("UPDATE usage_events SET import_id = ? WHERE import_id = 0", [importID]) }
+    }
+
+    /// Unresolved callers (issue 4 item 4): kept and reported, never dropped.
+    func unresolvedWarnings(examples: Int = 3) throws -> [Diagnostic] {
+        var callers: [String] = []
+        try db.query("SELECT caller FROM usage_principals WHERE resolved_id IS NULL AND key <> '' ORDER BY key LIMIT ?", [examples + 1]) {
+            callers.append($0.string(0))
+        }
+        guard !callers.isEmpty else { return [] }
+        let total = try db.scalarInt("SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? callers.count
+        let shown = callers.prefix(examples).map { "`\($0)`" }.joined(separator: ", ") + (total > examples ? ", ..." : "")
+        return [.warning("\(total) caller\(total == 1 ? "" : "s") not resolved to a principal (e.g. \(shown)); their events are kept",
+                         file: file,
+                         help: "import the directory users (Microsoft Graph `GET /users`) so UPN callers resolve to object ids")]
+    }
+}
+
+extension Statement {
+    /// The first column of the first row, if any.
+    func firstInt(_ values: [SQLiteBindable?]) throws -> Int? {
+        var out: Int?
+        try forEachRow(values) { if out == nil { out = $0.int(0) } }
+        return out
+    }
+
+    /// True when the query returns at least one row.
+    func forEachRowExists(_ values: [SQLiteBindable?]) throws -> Bool {
+        var found = false
+        try forEachRow(values) { _ in found = true }
+        return found
+    }
+}

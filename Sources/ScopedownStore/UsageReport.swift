@@ -1,0 +1,191 @@
+// `scopedown usage`: per role assignment, what it was used for (issue 4 item 8).
+//
+// Attribution, per distinct (caller, action, scope, evidence) tuple (days summed), not per event:
+//   - a tuple with evidence (identity.authorization.evidence.roleAssignmentId, REFERENCE.md §1.9.4)
+//     is attributed to that assignment alone;
+//   - otherwise to every active assignment of the caller (direct or through groups) whose role
+//     grants the action at the event's scope or an ancestor (Evaluator.grantingAssignments,
+//     REFERENCE.md §2.1, §2.7, §2.8);
+//   - denied attempts (no assignment granted them) go to the caller's active assignments at the
+//     event's scope or an ancestor: the people reviewing those assignments see what was missing.
+// Reads and data-plane operations are not in the Activity Log (REFERENCE.md §3.1): unobservable.
+import ScopedownCore
+import ScopedownImport
+import ScopedownSQLite
+
+public struct AssignmentUsage: Sendable, Hashable {
+    public var assignment: String
+    public var principal: String
+    public var principalName: String?
+    public var role: String
+    public var scope: String
+    public var state: AssignmentState
+    /// Operation names (catalog spelling when the catalog knows them), sorted.
+    public var usedActions: [String]
+    public var uses: Int
+    /// Seconds since the epoch.
+    public var lastUsed: Int64?
+    /// The lowest common scope of every scope where it was used (display spelling).
+    public var commonScope: String?
+    public var deniedAttempts: Int
+}
+
+public struct UsageReport: Sendable {
+    public var assignments: [AssignmentUsage]
+    public var windowFrom: Int64?
+    public var windowTo: Int64?
+    /// Uses whose evidence names an assignment not in the database.
+    public var unknownEvidenceUses: Int
+    /// Uses no assignment could be found for (unresolved caller, or no imported assignment grants it).
+    public var unattributedUses: Int
+    public var unresolvedCallers: Int
+}
+
+extension Store {
+    /// Builds the usage report over the whole database.
+    public func usageReport(options: EvaluationOptions = EvaluationOptions()) throws -> UsageReport {
+        let snapshot = try loadSnapshot()
+        let evaluator = Evaluator(snapshot: snapshot, options: options)
+        let hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+
+        // lookup tables
+        var principals: [Int: (key: String, resolved: String?)] = [:]
+        try db.query("SELECT id, key, resolved_id FROM usage_principals") { principals[$0.int(0)] = ($0.string(1), $0.optionalString(2)) }
+        var actions: [Int: (key: String, display: String)] = [:]
+        try db.query("SELECT id, key, display FROM usage_actions") { actions[$0.int(0)] = ($0.string(1), $0.string(2)) }
+        var scopes: [Int: Scope] = [:]
+        try db.query("SELECT id, display FROM usage_scopes") { scopes[$0.int(0)] = Scope($0.string(1)) }
+        var evidence: [Int: String] = [:]
+        try db.query("SELECT id, key FROM usage_assignments") { evidence[$0.int(0)] = $0.string(1) }
+
+        var byUPN: [String: String] = [:]
+        var names: [String: String] = [:]
+        for p in snapshot.principals {
+            if let upn = p.userPrincipalName?.lowercased(), byUPN[upn] == nil || p.id < byUPN[upn] ?? "" { byUPN[upn] = p.id }
+            names[p.id] = p.displayName
+        }
+        var catalogName: [String: String] = [:]
+        for op in snapshot.operations where !op.isDataAction { catalogName[op.key] = catalogName[op.key] ?? op.name }
+        var roleNames: [String: String] = [:]
+        for r in snapshot.roleDefinitions { roleNames[r.id] = r.roleName }
+        var assignmentIndex: [String: Int] = [:]
+        for (i, a) in snapshot.roleAssignments.enumerated() { assignmentIndex[a.id] = i }
+
+        // group closure for denied-attempt attribution (REFERENCE.md §2.8)
+        var memberOf: [String: [String]] = [:]
+        for m in snapshot.memberships { memberOf[m.memberID, default: []].append(m.groupID) }
+        var assignmentsOf: [String: [Int]] = [:]
+        for (i, a) in snapshot.roleAssignments.enumerated() where a.state == .active || options.includeEligible {
+            assignmentsOf[a.principalID, default: []].append(i)
+        }
+        func identities(_ p: String) -> [String] {
+            var seen: Set<String> = [p]
+            var queue = [p]
+            while let x = queue.popLast() {
+                for g in memberOf[x] ?? [] where seen.insert(g).inserted { queue.append(g) }
+            }
+            return seen.sorted()
+        }
+
+        struct Acc {
+            var actions = Set<String>()
+            var scopes = Set<Scope>()
+            var uses = 0
+            var last: Int64?
+            var denied = 0
+        }
+        var acc: [Int: Acc] = [:]
+        var unknownEvidenceUses = 0, unattributedUses = 0
+        var grantCache: [String: [Int]] = [:]
+
+        try db.query("""
+            SELECT principal_id, action_id, scope_id, assignment_id, SUM(uses), SUM(denied), MAX(last_seen)
+            FROM usage_effective GROUP BY principal_id, action_id, scope_id, assignment_id
+            ORDER BY principal_id, action_id, scope_id, assignment_id
+            """) { row in
+            let uses = row.int(4), denied = row.int(5)
+            let last: Int64? = row.isNull(6) ? nil : row.int64(6)
+            guard let action = actions[row.int(1)], let scope = scopes[row.int(2)] else { return }
+            let p = principals[row.int(0)]
+            let principal: String? = p?.resolved ?? p.flatMap { byUPN[$0.key] }
+            let actionName = catalogName[action.key] ?? action.display
+
+            var targets: [Int] = []
+            let evidenceID = row.int(3)
+            if evidenceID != 0 {
+                if let key = evidence[evidenceID], let i = assignmentIndex[key] { targets = [i] } else { unknownEvidenceUses += uses }
+            } else if uses > 0, let principal {
+                let cacheKey = principal + "|" + action.key + "|" + scope.key
+                if let hit = grantCache[cacheKey] {
+                    targets = hit
+                } else {
+                    let grants = evaluator.grantingAssignments(principal: principal, operation: action.key, scope: scope, plane: .control)
+                    targets = Array(Set(grants.filter { $0.state == .active || options.includeEligible }.compactMap { assignmentIndex[$0.assignmentID] })).sorted()
+                    grantCache[cacheKey] = targets
+                }
+                if targets.isEmpty { unattributedUses += uses }
+            } else if uses > 0 {
+                unattributedUses += uses
+            }
+            if uses > 0 {
+                for i in targets {
+                    var a = acc[i] ?? Acc()
+                    a.actions.insert(actionName)
+                    a.scopes.insert(scope)
+                    a.uses += uses
+                    if let last, a.last.map({ last > $0 }) ?? true { a.last = last }
+                    acc[i] = a
+                }
+            }
+            if denied > 0 {
+                var deniedTargets: [Int] = []
+                if evidenceID != 0, let key = evidence[evidenceID], let i = assignmentIndex[key] {
+                    deniedTargets = [i]
+                } else if let principal {
+                    let ancestors = Set(hierarchy.ancestors(of: scope).map(\.key))
+                    for id in identities(principal) {
+                        for i in assignmentsOf[id] ?? [] where ancestors.contains(snapshot.roleAssignments[i].scope.key) {
+                            deniedTargets.append(i)
+                        }
+                    }
+                }
+                for i in Set(deniedTargets) { acc[i, default: Acc()].denied += denied }
+            }
+        }
+
+        var out: [AssignmentUsage] = []
+        for (i, a) in snapshot.roleAssignments.enumerated() {
+            let u = acc[i]
+            out.append(AssignmentUsage(
+                assignment: a.id, principal: a.principalID, principalName: names[a.principalID],
+                role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
+                usedActions: (u?.actions ?? []).sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) },
+                uses: u?.uses ?? 0, lastUsed: u?.last,
+                commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), hierarchy)?.display },
+                deniedAttempts: u?.denied ?? 0))
+        }
+        out.sort { ($0.assignment, $0.state.rawValue) < ($1.assignment, $1.state.rawValue) }
+
+        var from: Int64?, to: Int64?
+        try db.query("SELECT MIN(window_from), MAX(window_to) FROM usage_imports") { row in
+            from = row.isNull(0) ? nil : row.int64(0)
+            to = row.isNull(1) ? nil : row.int64(1)
+        }
+        let unresolved = try db.scalarInt("SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        return UsageReport(assignments: out, windowFrom: from, windowTo: to, unknownEvidenceUses: unknownEvidenceUses,
+                           unattributedUses: unattributedUses, unresolvedCallers: unresolved)
+    }
+
+    /// The lowest scope that is each given scope or one of its ancestors: resource, parent
+    /// resource, resource group, subscription, management groups, `/` (REFERENCE.md §1.8, §2.7).
+    static func lowestCommonScope(_ scopes: [Scope], _ hierarchy: ScopeHierarchy) -> Scope? {
+        let sorted = scopes.sorted()
+        guard var common = sorted.first else { return nil }
+        for s in sorted.dropFirst() {
+            let ancestors = Set(hierarchy.ancestors(of: s).map(\.key))
+            let chain = hierarchy.ancestors(of: common)
+            common = chain.first { ancestors.contains($0.key) } ?? .root
+        }
+        return common
+    }
+}

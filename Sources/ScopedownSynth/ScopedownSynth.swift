@@ -1,1 +1,0 @@
-// ScopedownSynth: see docs/architecture.md

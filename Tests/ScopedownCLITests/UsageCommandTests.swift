@@ -1,0 +1,53 @@
+import Foundation
+import ScopedownCore
+import ScopedownImport
+import ScopedownStore
+@testable import ScopedownCLI
+import ScopedownTestSupport
+import Testing
+
+@Suite("usage command")
+struct UsageCommandTests {
+    static func report() throws -> UsageReport {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-usage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: dir.appendingPathComponent("t.db").path)
+        try UsageTenant.build(store, folder: dir)
+        return try store.usageReport()
+    }
+
+    /// Compares with fixtures/usage/NAME; `SCOPEDOWN_UPDATE_GOLDEN=1` rewrites it.
+    static func golden(_ name: String, _ text: String) throws {
+        let url = SharedData.packageRoot.appendingPathComponent("fixtures/usage").appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "\(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 after checking the change")
+    }
+
+    @Test("JSON output is exactly the documented shape (golden)")
+    func json() throws {
+        let text = UsageRendering.render(try Self.report(), format: .json)
+        try Self.golden("usage.json", text)
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(Set(object?.keys.map { $0 } ?? []) == ["assignments", "window"])
+        let first = (object?["assignments"] as? [[String: Any]])?.first
+        #expect(Set(first?.keys.map { $0 } ?? []) == ["assignment", "principal", "role", "scope", "usedActions", "uses", "lastUsed",
+                                                        "commonScope", "deniedAttempts"])
+    }
+
+    @Test("table output says reads and data actions are unobservable (golden)")
+    func table() throws {
+        let text = UsageRendering.render(try Self.report(), format: .table)
+        try Self.golden("usage.txt", text)
+        #expect(text.contains("unobservable"))
+    }
+
+    @Test("CSV output escapes cells (golden)")
+    func csv() throws {
+        try Self.golden("usage.csv", UsageRendering.render(try Self.report(), format: .csv))
+    }
+}

@@ -1,0 +1,1 @@
+../ScopedownStoreTests/UsageTenantFixture.swift

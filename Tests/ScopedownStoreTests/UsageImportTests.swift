@@ -1,0 +1,217 @@
+import Foundation
+import ScopedownCore
+import ScopedownImport
+import ScopedownSQLite
+@testable import ScopedownStore
+import ScopedownTestSupport
+import Testing
+
+struct UsageFixture {
+    let db = TempDB()
+    let store: Store
+    let folder: URL
+
+    init() throws {
+        store = try Store(path: db.path)
+        folder = db.dir.appendingPathComponent("inputs")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ lines: [String]) -> InputFile {
+        let url = folder.appendingPathComponent(name)
+        FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        return InputFile(displayName: name, path: url.path)
+    }
+
+    @discardableResult
+    func importLines(_ name: String, _ lines: [String], keep: Bool = false) throws -> (receipt: ImportReceipt, summary: UsageImportSummary) {
+        try store.importActivityLogDetailed(write(name, lines), format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"),
+                                            options: UsageImportOptions(keepEvents: keep))
+    }
+
+    /// `principal action scope day uses denied assignment` rows of the effective usage, sorted.
+    func rows() throws -> [String] {
+        var out: [String] = []
+        try store.connection.query("""
+            SELECT p.key, a.key, s.key, u.day, u.uses, u.denied, COALESCE(x.key, '')
+            FROM usage_effective u JOIN usage_principals p ON p.id = u.principal_id JOIN usage_actions a ON a.id = u.action_id
+            JOIN usage_scopes s ON s.id = u.scope_id LEFT JOIN usage_assignments x ON x.id = u.assignment_id
+            ORDER BY 1, 2, 3, 4, 7
+            """) { r in
+            out.append("\(r.string(0)) \(r.string(1)) \(r.string(2)) \(ActivityTime.dayString(r.int(3))) uses=\(r.int(4)) denied=\(r.int(5)) \(r.string(6))")
+        }
+        return out
+    }
+}
+
+@Suite("Usage import")
+struct UsageImportTests {
+    static let alice = "aaaaaaaa-0000-0000-0000-000000000001"
+
+    @Test("real diagnostic archive: aggregated usage with re-dashed evidence", .enabled(if: SharedData.isAvailable, SharedData.skipMessage))
+    func realArchive() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let file = InputFile(displayName: "PT1H.json", path: SharedData.url("activitylog-storage-pt1h-sample.jsonl").path)
+        let (receipt, summary) = try f.store.importActivityLogDetailed(
+            file, format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"), options: UsageImportOptions())
+        #expect(receipt.kind == .activityLog)
+        #expect(receipt.sha256.count == 64)
+        #expect(summary.events == 3)
+        #expect(summary.withoutAuthorization == 3)
+        #expect(summary.uses == 3) // one Success, two Start events without a failure
+        #expect(summary.windowFrom.map(ActivityTime.isoString) == "2019-10-24T00:13:46Z")
+        #expect(summary.windowTo.map(ActivityTime.isoString) == "2025-04-15T10:16:32Z")
+        let rows = try f.rows()
+        #expect(rows.contains("f7202482-ee08-4d1c-8665-1b25942e1c59 microsoft.resources/subscriptions/resourcegroups/delete /subscriptions/69349acf-2a6c-409d-a925-96ba0c5f099f/resourcegroups/defaultresourcegroup-eus 2023-12-12 uses=1 denied=0 95a6e107-7f8c-434d-9400-106e7d9ba68c"))
+        // the same bytes again: nothing changes
+        let again = try f.store.importActivityLogDetailed(
+            file, format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"), options: UsageImportOptions())
+        #expect(again.receipt.alreadyImported)
+        #expect(try f.rows() == rows)
+    }
+
+    @Test("every real Activity Log sample imports", .enabled(if: SharedData.isAvailable, SharedData.skipMessage), arguments: [
+        ("activitylog-azcli-rest-sample.json", 2), ("activitylog-eventhub-records-sample.json", 2),
+        ("bodies/GetActivityLogsFiltered.body.json", 1),
+    ])
+    func realSamples(_ name: String, _ events: Int) throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let file = InputFile(displayName: name, path: SharedData.url(name).path)
+        let (_, summary) = try f.store.importActivityLogDetailed(file, format: DetectedFormat(kind: .activityLog, shape: "x"), options: UsageImportOptions())
+        #expect(summary.events == events)
+        #expect(try !f.rows().isEmpty)
+    }
+
+    @Test("overlapping exports count each event once, across files and re-imports")
+    func dedupAcrossFiles() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let e1 = UsageLines.line(time: "2024-05-01T10:00:00Z", oid: Self.alice)
+        let e2 = UsageLines.line(time: "2024-05-01T11:00:00Z", oid: Self.alice)
+        let e3 = UsageLines.line(time: "2024-05-01T12:00:00Z", oid: Self.alice)
+        let a = try f.importLines("a.json", [e1, e2, e2])
+        #expect(a.summary.events == 2)
+        #expect(a.summary.duplicates == 1)
+        // a management-group and a subscription diagnostic setting both exported e2 and e3
+        let b = try f.importLines("b.json", [e3, e2])
+        #expect(b.summary.events == 1)
+        #expect(b.summary.duplicates == 1)
+        let c = try f.importLines("c.json", [e3, e1, e2, e3])
+        #expect(c.summary.events == 0)
+        #expect(c.summary.duplicates == 4)
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=3 denied=0 "])
+    }
+
+    @Test("eventDataId de-duplicates REST events even when other fields differ")
+    func dedupByEventDataID() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let x = UsageLines.line(oid: Self.alice, extra: #","eventDataId":"E-1","level":"Informational""#)
+        let y = UsageLines.line(oid: Self.alice, extra: #","eventDataId":"e-1""#)
+        let r = try f.importLines("a.json", [x, y])
+        #expect(r.summary.events == 1)
+        #expect(r.summary.duplicates == 1)
+    }
+
+    @Test("Started/Accepted are uses unless the same operation failed, even in a later file (REFERENCE.md §3.3)")
+    func tentativeUses() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let startOK = UsageLines.line(time: "2024-05-01T10:00:00Z", status: "Start", signature: "Started.", corr: "c-ok", oid: Self.alice)
+        let startBad = UsageLines.line(time: "2024-05-01T10:00:00Z", action: "Microsoft.Compute/virtualMachines/delete", status: "Start",
+                                       signature: "Started.", corr: "c-bad", oid: Self.alice)
+        let accepted = UsageLines.line(time: "2024-05-01T10:05:00Z", action: "Microsoft.Compute/virtualMachines/delete", status: "Accept",
+                                       signature: "Accepted.", corr: "c-bad", oid: Self.alice)
+        try f.importLines("h10.json", [startOK, startBad, accepted])
+        #expect(try f.rows().count == 2)
+        // the failure arrives in the next hour's blob
+        let failed = UsageLines.line(time: "2024-05-01T11:00:01Z", action: "Microsoft.Compute/virtualMachines/delete", status: "Failure",
+                                     signature: "Failed.Conflict", corr: "C-BAD", oid: Self.alice)
+        let b = try f.importLines("h11.json", [failed])
+        #expect(b.summary.failed == 1)
+        #expect(b.summary.denied == 0)
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=1 denied=0 "])
+    }
+
+    @Test("authorization failures are denied attempts; other failures are not")
+    func deniedAttempts() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let denied = UsageLines.line(status: "Failure", signature: "Failed.Forbidden", oid: Self.alice)
+        let denied2 = UsageLines.line(time: "2024-05-01T10:00:01Z", status: "Failed", signature: "",
+                                      oid: Self.alice, extra: #","properties":{"statusCode":"Forbidden","statusMessage":"{\"error\":{\"code\":\"AuthorizationFailed\"}}"}"#)
+        let conflict = UsageLines.line(time: "2024-05-01T10:00:02Z", status: "Failure", signature: "Failed.Conflict", oid: Self.alice)
+        let r = try f.importLines("a.json", [denied, denied2, conflict])
+        #expect(r.summary.failed == 3)
+        #expect(r.summary.denied == 2)
+        #expect(r.summary.uses == 0)
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=0 denied=2 "])
+    }
+
+    @Test("callers: oid, GUID caller, UPN through the directory; unresolved ones kept and reported")
+    func callers() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        var dir = ImportBatch(kind: .directory, shape: "Microsoft Graph users")
+        dir.principals = [Principal(id: Self.alice, kind: .user, displayName: "Alice", userPrincipalName: "Alice@Contoso.com")]
+        _ = try f.store.write(DecodedFile(file: InputFile(displayName: "users.json", path: nil), sha256: "users", byteCount: 1,
+                                          format: DetectedFormat(kind: .directory, shape: "x"), batch: dir))
+        let byUPN = UsageLines.line(time: "2024-05-01T10:00:00Z", caller: "alice@contoso.com")
+        let byGUID = UsageLines.line(time: "2024-05-01T10:00:01Z", caller: "CCCCCCCC-0000-0000-0000-000000000001")
+        let unknown = UsageLines.line(time: "2024-05-01T10:00:02Z", caller: "mallory@evil.example")
+        let r = try f.importLines("a.json", [byUPN, byGUID, unknown])
+        #expect(r.summary.unresolvedCallers == 1)
+        #expect(r.receipt.warnings.count == 1)
+        #expect(r.receipt.warnings.first?.message.contains("`mallory@evil.example`") == true)
+        var resolved: [String] = []
+        try f.store.connection.query("SELECT key, COALESCE(resolved_id, '-') FROM usage_principals WHERE key <> '' ORDER BY key") {
+            resolved.append("\($0.string(0)) -> \($0.string(1))")
+        }
+        #expect(resolved == ["alice@contoso.com -> \(Self.alice)",
+                             "cccccccc-0000-0000-0000-000000000001 -> cccccccc-0000-0000-0000-000000000001",
+                             "mallory@evil.example -> -"])
+    }
+
+    @Test("bad input leaves the database unchanged")
+    func badInputUnchanged() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        try f.importLines("good.json", [UsageLines.line(oid: Self.alice)])
+        let before = f.db.bytes()
+        #expect(throws: Diagnostic.self) {
+            try f.importLines("bad.json", [UsageLines.line(time: "2024-06-01T00:00:00Z", oid: Self.alice), "{\"time\": tru"])
+        }
+        #expect(f.db.bytes() == before)
+    }
+
+    @Test("--keep-events keeps the raw records")
+    func keepEvents() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let l = UsageLines.line(oid: Self.alice)
+        try f.importLines("a.json", [l], keep: true)
+        let raw = try f.store.connection.scalar("SELECT raw FROM usage_events")
+        #expect(raw == .text(l))
+        #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_events WHERE import_id = 0") == 0)
+    }
+
+    @Test("usage aggregate CSV adds to the same tables")
+    func usageCSV() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let url = f.folder.appendingPathComponent("usage.csv")
+        FileManager.default.createFile(atPath: url.path, contents: Data("""
+            principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
+            \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/s1/resourceGroups/rg1,2024-05-01,4,1,2024-05-01T01:00:00Z,2024-05-01T02:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
+
+            """.utf8))
+        let r = try f.store.importActivityLogDetailed(InputFile(displayName: "usage.csv", path: url.path),
+                                                      format: DetectedFormat(kind: .usageAggregate, shape: "usage aggregate (CSV)"),
+                                                      options: UsageImportOptions())
+        #expect(r.receipt.kind == .usageAggregate)
+        #expect(r.summary.usageRows == 1)
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=4 denied=1 95a6e107-7f8c-434d-9400-106e7d9ba68c"])
+    }
+}
