@@ -138,19 +138,19 @@ public final class Store {
             let (what, help): (String, String)
             switch kind {
             case "roleDefinition":
-                what = "\(a.count) role assignment\(a.count == 1 ? "" : "s") name \(a.targets.count) role definition\(a.targets.count == 1 ? "" : "s") not in the database"
+                what = "\(a.count) role assignment\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) role definition\(a.targets.count == 1 ? "" : "s") not in the database"
                 help = "import the role definitions: `az role definition list > roles.json`"
             case "principal":
-                what = "\(a.count) role assignment\(a.count == 1 ? "" : "s") name \(a.targets.count) principal\(a.targets.count == 1 ? "" : "s") not in the directory"
+                what = "\(a.count) role assignment\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) principal\(a.targets.count == 1 ? "" : "s") not in the directory"
                 help = "import the directory (Microsoft Graph users, groups and service principals); deleted principals stay unresolved"
             case "group":
-                what = "\(a.count) membership\(a.count == 1 ? "" : "s") name \(a.targets.count) group\(a.targets.count == 1 ? "" : "s") not in the directory"
+                what = "\(a.count) membership\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) group\(a.targets.count == 1 ? "" : "s") not in the directory"
                 help = "import the groups from Microsoft Graph (`GET /groups`)"
             case "managementGroup":
-                what = "\(a.count) subscription\(a.count == 1 ? "" : "s") name \(a.targets.count) management group\(a.targets.count == 1 ? "" : "s") not in the database"
+                what = "\(a.count) subscription\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) management group\(a.targets.count == 1 ? "" : "s") not in the database"
                 help = "import the management-group tree (`az account management-group show --name ROOT --expand --recurse`)"
             default:
-                what = "\(a.count) management group\(a.count == 1 ? "" : "s") name \(a.targets.count) parent group\(a.targets.count == 1 ? "" : "s") not in the database"
+                what = "\(a.count) management group\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) parent group\(a.targets.count == 1 ? "" : "s") not in the database"
                 help = "import the management-group tree from the tenant root group"
             }
             out.append(.warning("unresolved references: \(what) (e.g. \(ex))", file: path, help: help))

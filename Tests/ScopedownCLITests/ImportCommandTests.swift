@@ -77,7 +77,7 @@ struct ImportCommandTests {
         """#.write(toFile: file, atomically: true, encoding: .utf8)
         let lax = runCLI(["import", "--db", tmp.path("lax.db"), file])
         #expect(lax.exitCode == 0, "\(lax.stderr)")
-        #expect(lax.stderr.contains("warning: unresolved references: 1 role assignment name 1 role definition not in the database"))
+        #expect(lax.stderr.contains("warning: unresolved references: 1 role assignment names 1 role definition not in the database"))
         let strict = runCLI(["import", "--db", tmp.path("strict.db"), "--strict", file])
         #expect(strict.exitCode == 1)
         #expect(strict.stderr.contains("error: unresolved references"))
