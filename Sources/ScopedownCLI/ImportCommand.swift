@@ -187,8 +187,9 @@ struct ImportRun {
     /// Prints the unresolved references and the summary; false when the run failed.
     mutating func finish() -> Bool {
         var unresolved: [Diagnostic] = []
+        // Unresolved references are news only when this run wrote something.
         do {
-            unresolved = try store.unresolvedReferenceWarnings()
+            if imported > 0 { unresolved = try store.unresolvedReferenceWarnings() }
         } catch {
             io.errLine(CLIErrors.describe(error, file: store.path))
         }
