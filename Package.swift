@@ -42,6 +42,9 @@ let package = Package(
             resources: [
                 .embedInCode("../../schema/v001_core.sql"),
                 .embedInCode("../../schema/v002_usage.sql"),
+                .embedInCode("../../queries/assignment_counts_by_scope.sql"),
+                .embedInCode("../../queries/table_counts.sql"),
+                .embedInCode("../../queries/unresolved_references.sql"),
             ]
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore"]),
@@ -59,7 +62,7 @@ let package = Package(
             dependencies: ["ScopedownCore"],
             path: "Tests/ScopedownTestSupport"
         ),
-        .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),
         .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownStoreTests",
@@ -68,7 +71,7 @@ let package = Package(
         .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
         ),
     ]
 )

@@ -1,10 +1,216 @@
 import ArgumentParser
+import ScopedownCore
+import ScopedownImport
+import ScopedownRender
+import ScopedownStore
 
-/// Placeholder until its issue lands.
+/// `scopedown import --db DB FILE...`: imports exports into the database, one transaction per file.
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "(not yet implemented)")
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import tenant exports (az CLI, ARM REST, Resource Graph, Microsoft Graph, Activity Log) into a database.",
+        discussion: """
+        Each file is detected (kind and export shape) and written in its own transaction: a file that
+        fails leaves the database as it was, and the other files still import. Importing the same
+        bytes twice changes nothing. Folders are walked recursively, `-` reads standard input and
+        `.gz` files are read directly. References not yet known (an assignment's role, a member's
+        group) are kept, resolve when their target is imported, and are listed as warnings.
 
-    func run() throws {
-        throw ValidationError("`import` is not implemented yet")
+        Examples:
+          scopedown import --db tenant.db roles.json assignments.json mg-tree.json
+          scopedown import --db tenant.db exports/
+          az role assignment list --all | scopedown import --db tenant.db -
+          scopedown import --db tenant.db --keep-events insights-activity-logs/
+
+        Kinds for --kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
+        Exit codes: 0 every file imported, 1 a file failed (or a warning with --strict), 64 usage error.
+        """
+    )
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(name: .long, help: ArgumentHelp("Force the kind of every input instead of detecting it.", valueName: "kind"))
+    var kind: String?
+
+    @Flag(name: .long, help: "Keep raw Activity Log events (forensics) besides the aggregated usage.")
+    var keepEvents = false
+
+    @Flag(name: .long, help: "Turn warnings (unknown properties, replaced objects, unresolved references) into errors.")
+    var strict = false
+
+    @Argument(help: ArgumentHelp("Files or folders to import; `-` is standard input.", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if let kind, InputKind(rawValue: kind) == nil {
+            throw ValidationError("unknown kind `\(kind)`; use one of: \(InputKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if files.isEmpty { throw ValidationError("give at least one file, folder or `-`") }
+    }
+
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        let inputs: [InputFile]
+        let store: Store
+        do {
+            inputs = try InputCollector.expand(files)
+            store = try Store(path: db.db)
+        } catch {
+            io.errLine(CLIErrors.describe(error, file: db.db))
+            throw ExitCode(1)
+        }
+        var run = ImportRun(store: store, io: io, kindOverride: kind.flatMap(InputKind.init(rawValue:)),
+                            keepEvents: keepEvents, strict: strict)
+        run.importAll(inputs)
+        if !run.finish() { throw ExitCode(1) }
+    }
+}
+
+enum CLIErrors {
+    /// A diagnostic as `file:line:col: error: ...`; anything else as `file: error: ...`.
+    static func describe(_ error: Error, file: String) -> String {
+        if let d = error as? Diagnostic { return d.description.replacingNewlines() }
+        return SafeText.terminal("\(file): error: \(error)")
+    }
+}
+
+extension String {
+    /// Keeps the `help:` line of a diagnostic on its own line while sanitizing the rest.
+    func replacingNewlines() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { SafeText.terminal(String($0)) }.joined(separator: "\n")
+    }
+}
+
+/// The import pipeline shared by `import` and `demo`: detect → decode → write, per file, with
+/// per-file result lines, a summary, and the unresolved references of the whole run.
+struct ImportRun {
+    let store: Store
+    let io: CommandIO
+    var kindOverride: InputKind?
+    var keepEvents = false
+    var strict = false
+    /// Print a line per file (the demo prints only the summary).
+    var perFileLines = true
+    /// Warnings printed per file before the rest are counted.
+    var warningsShownPerFile = 20
+    /// Files failing with the same message: the first few are printed, the rest counted.
+    var sameErrorShown = 5
+    /// The database as named in messages (the demo builds under a temporary name).
+    var databaseName: String?
+    private var errorMessages: [String: Int] = [:]
+
+    private(set) var imported = 0
+    private(set) var alreadyImported = 0
+    private(set) var failed = 0
+    private(set) var warnings = 0
+    private(set) var rows: [String: Int] = [:]
+    private(set) var filesByKind: [String: Int] = [:]
+
+    init(store: Store, io: CommandIO, kindOverride: InputKind? = nil, keepEvents: Bool = false, strict: Bool = false) {
+        self.store = store
+        self.io = io
+        self.kindOverride = kindOverride
+        self.keepEvents = keepEvents
+        self.strict = strict
+    }
+
+    mutating func importAll(_ inputs: [InputFile]) {
+        for input in inputs { importOne(input) }
+    }
+
+    mutating func importOne(_ input: InputFile) {
+        let name = SafeText.terminal(input.displayName)
+        do {
+            let format = try FormatDetector.detect(input, override: kindOverride)
+            let receipt: ImportReceipt
+            if format.kind == .activityLog || format.kind == .usageAggregate {
+                var options = UsageImportOptions(keepEvents: keepEvents)
+                if io.stderrIsTerminal { options.progress = Self.progressPrinter(io: io, name: name) }
+                receipt = try store.importActivityLog(input, format: format, options: options)
+                if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
+                if strict, let first = receipt.warnings.first {
+                    // The usage import already committed: report, and fail the run.
+                    var e = first
+                    e.severity = .error
+                    io.errLine(CLIErrors.describe(e, file: input.displayName))
+                    failed += 1
+                    return
+                }
+            } else {
+                let decoded = try InventoryImporter.decode(input, format: format)
+                receipt = try store.write(decoded, strict: strict)
+            }
+            record(receipt, name: name)
+        } catch {
+            failed += 1
+            let message = (error as? Diagnostic)?.message ?? "\(error)"
+            errorMessages[message, default: 0] += 1
+            if errorMessages[message, default: 0] <= sameErrorShown {
+                io.errLine(CLIErrors.describe(error, file: input.displayName))
+            }
+        }
+    }
+
+    static func progressPrinter(io: CommandIO, name: String) -> @Sendable (UsageImportProgress) -> Void {
+        { (p: UsageImportProgress) in
+            var line = "\r\(name): \(p.bytesRead / 1_048_576) MiB"
+            if let total = p.totalBytes, total > 0 {
+                line += " of \(total / 1_048_576) MiB (\(p.bytesRead * 100 / total)%)"
+            }
+            line += ", \(p.events) events"
+            io.err(line + "\u{1B}[K")
+        }
+    }
+
+    private mutating func record(_ r: ImportReceipt, name: String) {
+        if r.alreadyImported {
+            alreadyImported += 1
+            if perFileLines { io.outLine("\(name): already imported (same sha256), nothing changed") }
+            return
+        }
+        imported += 1
+        filesByKind[r.kind.rawValue, default: 0] += 1
+        for (k, v) in r.counts { rows[k, default: 0] += v }
+        warnings += r.warnings.count
+        if perFileLines {
+            let counts = r.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            io.outLine("\(name): imported \(r.kind.rawValue) (\(SafeText.terminal(r.shape)))\(counts.isEmpty ? ", no rows" : ": " + counts)"
+                       + (r.warnings.isEmpty ? "" : ", \(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"))
+        }
+        for w in r.warnings.prefix(warningsShownPerFile) { io.errLine(CLIErrors.describe(w, file: r.file)) }
+        if r.warnings.count > warningsShownPerFile {
+            io.errLine("\(name): warning: \(r.warnings.count - warningsShownPerFile) more warnings not shown")
+        }
+    }
+
+    /// Prints the unresolved references and the summary; false when the run failed.
+    mutating func finish() -> Bool {
+        var unresolved: [Diagnostic] = []
+        do {
+            unresolved = try store.unresolvedReferenceWarnings()
+        } catch {
+            io.errLine(CLIErrors.describe(error, file: store.path))
+        }
+        for (message, n) in errorMessages.sorted(by: { $0.key < $1.key }) where n > sameErrorShown {
+            io.errLine(SafeText.terminal("error: \(n - sameErrorShown) more files failed with: \(message)"))
+        }
+        for var u in unresolved {
+            if strict { u.severity = .error }
+            if let databaseName { u.file = databaseName }
+            io.errLine(CLIErrors.describe(u, file: store.path))
+        }
+        let total = imported + alreadyImported + failed
+        var summary = "summary: \(total) file\(total == 1 ? "" : "s"): \(imported) imported, \(alreadyImported) already imported, \(failed) failed"
+        if !filesByKind.isEmpty {
+            summary += "\n  files by kind: " + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        if !rows.isEmpty {
+            summary += "\n  rows: " + rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        summary += "\n  warnings: \(warnings + unresolved.count)"
+        if !unresolved.isEmpty { summary += " (\(unresolved.count) about unresolved references)" }
+        io.outLine(summary)
+        return failed == 0 && !(strict && !unresolved.isEmpty)
     }
 }

@@ -1,7 +1,8 @@
+import Foundation
 import ScopedownCore
 
 // CONTRACT (owned by the decoders work; signatures fixed so the store, activity-log and CLI work can
-// build against them). Bodies are placeholders until that work lands.
+// build against them). See docs/formats.md for every shape.
 
 /// One input as the user named it: a file path, or standard input (`-`).
 public struct InputFile: Sendable, Hashable {
@@ -14,6 +15,9 @@ public struct InputFile: Sendable, Hashable {
         self.displayName = displayName
         self.path = path
     }
+
+    /// Standard input.
+    public static let standardInput = InputFile(displayName: "<stdin>", path: nil)
 }
 
 /// A detected input format: what the file holds and in which export shape.
@@ -21,9 +25,16 @@ public struct DetectedFormat: Sendable, Hashable {
     public var kind: InputKind
     /// Human-readable shape, e.g. `az role definition list`, `ARM REST list`, `Resource Graph rows`.
     public var shape: String
+    /// True when the content is gzip-compressed (read through zlib).
+    public var gzip: Bool = false
     public init(kind: InputKind, shape: String) {
         self.kind = kind
         self.shape = shape
+    }
+    public init(kind: InputKind, shape: String, gzip: Bool) {
+        self.kind = kind
+        self.shape = shape
+        self.gzip = gzip
     }
 }
 
@@ -47,25 +58,100 @@ public struct DecodedFile: Sendable {
 
 public enum InputCollector {
     /// Expands command-line arguments into input files: `-` is standard input, a folder is walked
-    /// recursively (sorted, hidden files skipped). Throws a `Diagnostic` for a missing path.
+    /// recursively (sorted by path, hidden files and folders and `*.db*` files skipped). Throws a
+    /// `Diagnostic` for a missing path. A file named twice is listed once.
     public static func expand(_ arguments: [String]) throws -> [InputFile] {
-        arguments.map { InputFile(displayName: $0 == "-" ? "<stdin>" : $0, path: $0 == "-" ? nil : $0) }
+        var result: [InputFile] = []
+        var seen = Set<String>()
+        func add(_ f: InputFile) {
+            let key = f.path ?? "-"
+            if seen.insert(key).inserted { result.append(f) }
+        }
+        let fm = FileManager.default
+        for argument in arguments {
+            if argument == "-" { add(.standardInput); continue }
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+                throw Diagnostic.error("no such file or folder `\(argument)`", file: argument,
+                                       help: "check the path; use `-` to read standard input")
+            }
+            if !isDirectory.boolValue { add(InputFile(displayName: argument, path: argument)); continue }
+            var files: [String] = []
+            try walk(argument, into: &files)
+            for f in files.sorted() { add(InputFile(displayName: f, path: f)) }
+        }
+        return result
+    }
+
+    static func skipped(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.lowercased().contains(".db")
+    }
+
+    private static func walk(_ folder: String, into files: inout [String]) throws {
+        let fm = FileManager.default
+        let names: [String]
+        do { names = try fm.contentsOfDirectory(atPath: folder) } catch {
+            throw Diagnostic.error("cannot list folder", file: folder)
+        }
+        let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
+        for name in names.sorted() where !skipped(name) {
+            let path = base + "/" + name
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue { try walk(path, into: &files) } else { files.append(path) }
+        }
     }
 }
 
 public enum FormatDetector {
+    /// How many (decompressed) bytes detection looks at.
+    public static let sniffBytes = 64 * 1024
+
     /// Detects kind and shape from the first bytes of the content (gunzipped when `.gz`), and from the
     /// path where the layout names it (`groups/<id>/members.json`). `override` forces the kind.
     /// Throws a `Diagnostic` listing the supported shapes when nothing matches.
     public static func detect(_ file: InputFile, override: InputKind? = nil) throws -> DetectedFormat {
-        throw Diagnostic.error("format detection is not implemented yet", file: file.displayName)
+        let raw = try InputReader.openRaw(file)
+        let head = try raw.readPrefix(2)
+        let gzip = InputReader.isGzip(head)
+        let stream: ByteStream = gzip ? try GzipByteStream(try InputReader.openRaw(file)) : try InputReader.openRaw(file)
+        let prefix = try stream.readPrefix(sniffBytes)
+        var format = try detect(prefix: prefix, complete: prefix.count < sniffBytes, file: file, override: override)
+        format.gzip = gzip
+        return format
     }
+
+    /// Detection on bytes already read (`complete` when they are the whole content).
+    public static func detect(prefix: [UInt8], complete: Bool, file: InputFile, override: InputKind? = nil) throws -> DetectedFormat {
+        try ShapeDetector.detect(prefix: prefix, complete: complete, file: file, override: override)
+    }
+
+    /// Every supported shape, for messages and docs.
+    public static var supportedShapes: [(kind: InputKind, shape: String)] { ShapeDetector.supported }
 }
 
 public enum InventoryImporter {
     /// Reads and decodes one inventory file (any kind but activity-log / usage-aggregate).
     /// Throws a `Diagnostic` (file, line:column, JSON path, field) on bad input.
     public static func decode(_ file: InputFile, format: DetectedFormat) throws -> DecodedFile {
-        throw Diagnostic.error("inventory decoding is not implemented yet", file: file.displayName)
+        let raw = try InputReader.openRaw(file).readAll()
+        let sha = SHA256.hex(raw)
+        let content = InputReader.isGzip(raw) ? try InputReader.gunzip(raw, displayName: file.displayName) : raw
+        let batch = try decode(bytes: content, file: file, format: format)
+        return DecodedFile(file: file, sha256: sha, byteCount: raw.count, format: format, batch: batch)
+    }
+
+    /// Decodes content already in memory (decompressed).
+    public static func decode(bytes: [UInt8], file: InputFile, format: DetectedFormat) throws -> ImportBatch {
+        switch format.kind {
+        case .activityLog, .usageAggregate:
+            throw Diagnostic.error("`\(format.kind.rawValue)` files are read by the Activity Log importer, not the inventory decoder",
+                                   file: file.displayName)
+        default:
+            break
+        }
+        let document = try JSONDocument.parse(bytes, file: file.displayName)
+        var decoder = InventoryDecoder(file: file, format: format)
+        return try decoder.decode(document)
     }
 }

@@ -1,0 +1,192 @@
+import ScopedownCore
+
+/// Keeps one copy of each value by id: the same object twice is kept once; the same id with
+/// different content is an error naming both JSON paths.
+struct Deduper<T: Hashable> {
+    private(set) var values: [T] = []
+    private var index: [String: (position: Int, item: JSONValue)] = [:]
+    let what: String
+
+    init(_ what: String) { self.what = what }
+
+    mutating func add(_ value: T, id: String, item: JSONValue) throws {
+        if let seen = index[id] {
+            if values[seen.position] == value { return }
+            throw item.error("conflicting duplicate \(what) `\(id)`: also defined with different content at \(seen.item.path)",
+                             help: "the file holds two different objects with the same id; export it again or remove one")
+        }
+        index[id] = (values.count, item)
+        values.append(value)
+    }
+
+    /// Keeps the first value for an id, silently (principals learned from membership lists).
+    mutating func addIfNew(_ value: T, id: String, item: JSONValue) {
+        if index[id] != nil { return }
+        index[id] = (values.count, item)
+        values.append(value)
+    }
+
+    func contains(_ id: String) -> Bool { index[id] != nil }
+}
+
+/// Decodes a parsed inventory document into an `ImportBatch` (REFERENCE.md §1.1-1.8).
+struct InventoryDecoder {
+    let file: InputFile
+    let format: DetectedFormat
+
+    var roleDefinitions = Deduper<RoleDefinition>("role definition")
+    var roleAssignments = Deduper<RoleAssignment>("role assignment")
+    var denyAssignments = Deduper<DenyAssignment>("deny assignment")
+    var principals = Deduper<Principal>("principal")
+    var memberships = Deduper<GroupMembership>("membership")
+    var managementGroups = Deduper<ManagementGroup>("management group")
+    var subscriptions = Deduper<Subscription>("subscription")
+    var resources = Deduper<ResourceNode>("resource")
+    var operations: [CatalogOperation] = []
+    var operationKeys = Set<String>()
+    var membershipGroups: [String] = []
+    var warnings: [Diagnostic] = []
+
+    init(file: InputFile, format: DetectedFormat) {
+        self.file = file
+        self.format = format
+    }
+
+    mutating func decode(_ document: JSONDocument) throws -> ImportBatch {
+        let root = document.root
+        let envelope = Envelope.unwrap(root)
+        if format.kind == .groupMembers, let membership = groupMembershipPath(file.path) {
+            try decodeMembersResponse(envelope, groupID: membership.groupID, transitive: membership.transitive, root: root)
+        } else {
+            for collection in envelope.collections {
+                for item in collection.items {
+                    try decodeItem(item, context: collection.odataContext)
+                }
+            }
+        }
+        var batch = ImportBatch(kind: format.kind, shape: format.shape)
+        batch.roleDefinitions = roleDefinitions.values
+        batch.roleAssignments = roleAssignments.values
+        batch.denyAssignments = denyAssignments.values
+        batch.principals = principals.values
+        batch.memberships = memberships.values
+        batch.membershipGroups = membershipGroups
+        batch.managementGroups = managementGroups.values
+        batch.subscriptions = subscriptions.values
+        batch.resources = resources.values
+        batch.operations = operations
+        batch.warnings = warnings
+        return batch
+    }
+
+    /// The item type a forced or detected kind implies when the item itself does not say.
+    private func typeForKind() -> ItemType? {
+        switch format.kind {
+        case .roleDefinitions: return .roleDefinition
+        case .roleAssignments: return .roleAssignment
+        case .denyAssignments: return .denyAssignment
+        case .pimEligible: return .pimEligible
+        case .pimActive: return .pimActive
+        case .managementGroups: return .managementGroup
+        case .subscriptions: return .azAccount
+        case .directory: return .graphObject
+        case .groupMembers: return .groupWithMembers
+        case .operations: return .flatOperation
+        case .resourceContainers, .activityLog, .usageAggregate: return nil
+        }
+    }
+
+    mutating func decodeItem(_ item: JSONValue, context: String?) throws {
+        guard item.kind == .object else { throw item.error("expected object, found \(item.kind)") }
+        var type = ItemType.of(item, graphContext: context)
+        if format.kind == .pimEligible || format.kind == .pimActive, type == .roleAssignment || type == nil {
+            type = typeForKind()
+        }
+        if type == nil { type = typeForKind() }
+        guard let type else {
+            warnings.append(item.warning("skipped an item of unknown type `\(TextSanitizer.clean(item["type"]?.string ?? "?"))`"))
+            return
+        }
+        switch type {
+        case .roleDefinition:
+            let r = try Self.roleDefinition(item)
+            try roleDefinitions.add(r, id: r.id, item: item)
+        case .roleAssignment:
+            let a = try Self.roleAssignment(item, state: .active)
+            try roleAssignments.add(a, id: a.id, item: item)
+        case .pimEligible:
+            let a = try Self.roleAssignment(item, state: .eligible)
+            try roleAssignments.add(a, id: a.id, item: item)
+        case .pimActive:
+            let a = try Self.roleAssignment(item, state: .active)
+            try roleAssignments.add(a, id: a.id, item: item)
+        case .denyAssignment:
+            let d = try Self.denyAssignment(item)
+            try denyAssignments.add(d, id: d.id, item: item)
+        case .managementGroup:
+            try decodeManagementGroup(item)
+        case .subscription:
+            try decodeSubscriptionRow(item)
+        case .resourceGroup, .resource:
+            try decodeResourceRow(item)
+        case .azAccount:
+            try decodeAccount(item)
+        case .providerOperations:
+            try decodeProvider(item)
+        case .flatOperation:
+            try decodeFlatOperation(item)
+        case .graphObject:
+            if let p = try graphPrincipal(item, context: context, strict: true) {
+                try principals.add(p, id: p.id, item: item)
+            }
+        case .groupWithMembers:
+            try decodeGroupWithMembers(item, context: context)
+        case .activityEvent, .diagnosticRecord, .logAnalyticsRow:
+            throw item.error("an Activity Log event in an inventory file",
+                             help: "Activity Log files are imported on their own; do not force `--kind \(format.kind.rawValue)`")
+        }
+    }
+}
+
+// MARK: - shared field helpers
+
+extension InventoryDecoder {
+    /// The object holding an item's properties: `properties` in ARM/ARG shapes, the item itself in the
+    /// flattened az CLI shapes (REFERENCE.md §1.1.1, §1.3.2).
+    static func properties(_ item: JSONValue) -> JSONValue {
+        if let p = item["properties"], p.kind == .object { return p }
+        return item
+    }
+
+    static func lastSegment(_ id: String) -> String {
+        id.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? id
+    }
+
+    /// The scope of an extension resource from its id: everything before the last
+    /// `/providers/Microsoft.Authorization/{type}/` (REFERENCE.md §1.3.1, §1.8).
+    static func scopeFromID(_ id: String, type: String) -> Scope? {
+        let marker = Array("/providers/microsoft.authorization/\(type.lowercased())/".utf8)
+        let bytes = Array(id.utf8)
+        let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
+        guard lower.count >= marker.count else { return nil }
+        var i = lower.count - marker.count
+        while i >= 0 {
+            if lower[i] == marker[0], Array(lower[i..<(i + marker.count)]) == marker {
+                let prefix = String(decoding: bytes[0..<i], as: UTF8.self)
+                return Scope(prefix.isEmpty ? "/" : prefix)
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// The item's key: `name`, else the last segment of `id`.
+    static func itemKey(_ item: JSONValue, field: String = "name") throws -> (key: String, resourceID: String) {
+        let name = try item.optionalString(field)
+        let id = try item.optionalString("id")
+        if let name, !name.trimmingSpaces().isEmpty { return (name, id ?? name) }
+        if let id, !id.trimmingSpaces().isEmpty { return (lastSegment(id), id) }
+        throw item.error("missing required field `\(field)`", help: "each item needs its `name` (a GUID) or its `id`")
+    }
+}
+

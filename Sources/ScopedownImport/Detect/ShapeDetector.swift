@@ -1,0 +1,195 @@
+import ScopedownCore
+
+/// Format detection from a prefix of the content (see docs/formats.md, "Detection").
+enum ShapeDetector {
+    static let usageHeader = "principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId"
+
+    static let supported: [(kind: InputKind, shape: String)] = [
+        (.roleDefinitions, "az role definition list"),
+        (.roleDefinitions, "ARM REST list"),
+        (.roleDefinitions, "ARM REST object"),
+        (.roleDefinitions, "Resource Graph rows"),
+        (.roleAssignments, "az role assignment list"),
+        (.roleAssignments, "ARM REST list"),
+        (.roleAssignments, "Resource Graph rows"),
+        (.denyAssignments, "ARM REST list"),
+        (.pimEligible, "ARM REST list (roleEligibilityScheduleInstances)"),
+        (.pimActive, "ARM REST list (roleAssignmentScheduleInstances)"),
+        (.managementGroups, "az account management-group show"),
+        (.managementGroups, "az account management-group entities list"),
+        (.resourceContainers, "Resource Graph rows (resourcecontainers)"),
+        (.subscriptions, "az account list"),
+        (.directory, "Microsoft Graph list (users, groups, servicePrincipals)"),
+        (.groupMembers, "Microsoft Graph groups?$expand=members"),
+        (.groupMembers, "Microsoft Graph members (groups/<id>/members.json)"),
+        (.groupMembers, "Microsoft Graph transitiveMembers (groups/<id>/transitiveMembers.json)"),
+        (.operations, "az provider operation list"),
+        (.operations, "provider operations (flat)"),
+        (.activityLog, "az monitor activity-log list"),
+        (.activityLog, "REST page"),
+        (.activityLog, "diagnostic archive (JSON Lines)"),
+        (.activityLog, "Event Hubs records"),
+        (.activityLog, "Log Analytics AzureActivity (JSON)"),
+        (.activityLog, "Log Analytics AzureActivity (CSV)"),
+        (.usageAggregate, "usage aggregate (CSV)"),
+    ]
+
+    static var supportedHelp: String {
+        "supported shapes: " + supported.map { "\($0.kind.rawValue): \($0.shape)" }.joined(separator: "; ")
+            + "; or force the kind with `--kind`"
+    }
+
+    static func unknown(_ message: String, file: InputFile, line: Int? = nil, column: Int? = nil, path: String? = nil) -> Diagnostic {
+        Diagnostic.error(message, file: file.displayName, line: line, column: column, path: path, help: supportedHelp)
+    }
+
+    static func detect(prefix: [UInt8], complete: Bool, file: InputFile, override: InputKind?) throws -> DetectedFormat {
+        var start = 0
+        if prefix.count >= 3, prefix[0] == 0xEF, prefix[1] == 0xBB, prefix[2] == 0xBF { start = 3 }
+        while start < prefix.count, [0x20, 0x0A, 0x0D, 0x09].contains(prefix[start]) { start += 1 }
+        guard start < prefix.count else {
+            throw Diagnostic.error(prefix.isEmpty ? "empty file" : "empty file (only whitespace)", file: file.displayName,
+                                   help: "export the data again; an empty file holds nothing to import")
+        }
+        let first = prefix[start]
+        if first != 0x7B && first != 0x5B {
+            return try detectText(prefix, start: start, file: file, override: override)
+        }
+
+        // A syntax error inside the sniffed prefix is reported as is: the file is not valid JSON.
+        let (document, trailing) = try JSONDocument.parsePrefix(prefix, file: file.displayName)
+        let jsonLines = trailing == 0x7B
+        let envelope = Envelope.unwrap(document.root, jsonLines: jsonLines)
+
+        if let membership = groupMembershipPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
+            return DetectedFormat(kind: override ?? .groupMembers,
+                                  shape: membership.transitive ? "Microsoft Graph transitiveMembers" : "Microsoft Graph members")
+        }
+
+        guard let item = envelope.firstItem else {
+            if let override { return DetectedFormat(kind: override, shape: "empty list") }
+            if let name = envelope.collections.compactMap({ graphCollectionName($0.odataContext) }).first,
+               ["users", "groups", "serviceprincipals", "directoryobjects"].contains(name) {
+                return DetectedFormat(kind: .directory, shape: "Microsoft Graph list")
+            }
+            if envelope.items.contains(where: { $0.kind != .object }), let bad = envelope.items.first(where: { $0.kind != .object }) {
+                let loc = bad.location
+                throw unknown("unknown JSON shape: expected a list of objects, found \(bad.kind)", file: file,
+                              line: loc.line, column: loc.column, path: bad.path)
+            }
+            throw Diagnostic.error("empty list: nothing to import, and its kind cannot be detected", file: file.displayName,
+                                   help: "pass `--kind` to import it anyway (e.g. to record that a tenant has no deny assignments)")
+        }
+        let context = envelope.collections.first(where: { !$0.items.isEmpty })?.odataContext
+        guard let type = ItemType.of(item, graphContext: context) else {
+            let loc = item.location
+            let keys = item.members.prefix(12).map { "`\($0.key)`" }.joined(separator: ", ")
+            throw unknown("unknown JSON shape: an object with keys \(keys)", file: file, line: loc.line, column: loc.column,
+                          path: item.path)
+        }
+        var format = classify(type, item: item, envelope: envelope)
+        if let override { format.kind = override }
+        return format
+    }
+
+    static func listShape(_ envelope: Envelope, item: JSONValue, az: String) -> String {
+        let prefix = envelope.recorded ? "recorded " : ""
+        switch envelope.wrapper {
+        case .bareArray:
+            // az prints properties flattened; Resource Graph rows keep `properties`.
+            return prefix + (item["properties"]?.kind == .object ? "Resource Graph rows" : az)
+        case .valueList: return prefix + "ARM REST list"
+        case .resourceGraph: return prefix + "Resource Graph response"
+        case .single: return prefix + "ARM REST object"
+        case .labeled: return prefix + "labeled responses"
+        case .records, .jsonLines: return prefix + "JSON Lines"
+        }
+    }
+
+    static func classify(_ type: ItemType, item: JSONValue, envelope: Envelope) -> DetectedFormat {
+        switch type {
+        case .roleDefinition:
+            return DetectedFormat(kind: .roleDefinitions, shape: listShape(envelope, item: item, az: "az role definition list"))
+        case .roleAssignment:
+            return DetectedFormat(kind: .roleAssignments, shape: listShape(envelope, item: item, az: "az role assignment list"))
+        case .denyAssignment:
+            return DetectedFormat(kind: .denyAssignments, shape: listShape(envelope, item: item, az: "az role deny-assignment list"))
+        case .pimEligible:
+            return DetectedFormat(kind: .pimEligible, shape: listShape(envelope, item: item, az: "az rest (roleEligibilityScheduleInstances)"))
+        case .pimActive:
+            return DetectedFormat(kind: .pimActive, shape: listShape(envelope, item: item, az: "az rest (roleAssignmentScheduleInstances)"))
+        case .managementGroup:
+            let rawType = item["type"]?.string ?? ""
+            let isGraphRow = rawType == rawType.lowercased() && (envelope.wrapper == .resourceGraph || envelope.wrapper == .bareArray)
+            if isGraphRow {
+                return DetectedFormat(kind: .resourceContainers, shape: (envelope.recorded ? "recorded " : "")
+                                        + (envelope.wrapper == .resourceGraph ? "Resource Graph response" : "Resource Graph rows"))
+            }
+            if envelope.wrapper == .single { return DetectedFormat(kind: .managementGroups, shape: "az account management-group show") }
+            return DetectedFormat(kind: .managementGroups, shape: "az account management-group entities list")
+        case .subscription, .resourceGroup, .resource:
+            return DetectedFormat(kind: .resourceContainers, shape: envelope.wrapper == .resourceGraph ? "Resource Graph response" : "Resource Graph rows")
+        case .providerOperations:
+            return DetectedFormat(kind: .operations, shape: "az provider operation list")
+        case .flatOperation:
+            return DetectedFormat(kind: .operations, shape: "provider operations (flat)")
+        case .graphObject:
+            return DetectedFormat(kind: .directory, shape: envelope.wrapper == .labeled ? "Microsoft Graph responses (labeled)" : "Microsoft Graph list")
+        case .groupWithMembers:
+            return DetectedFormat(kind: .groupMembers, shape: "Microsoft Graph groups?$expand=members")
+        case .azAccount:
+            return DetectedFormat(kind: .subscriptions, shape: envelope.wrapper == .valueList ? "ARM REST list" : "az account list")
+        case .activityEvent:
+            return DetectedFormat(kind: .activityLog, shape: envelope.wrapper == .valueList ? "REST page" : "az monitor activity-log list")
+        case .diagnosticRecord:
+            return DetectedFormat(kind: .activityLog, shape: envelope.wrapper == .records ? "Event Hubs records" : "diagnostic archive (JSON Lines)")
+        case .logAnalyticsRow:
+            return DetectedFormat(kind: .activityLog, shape: "Log Analytics AzureActivity (JSON)")
+        }
+    }
+
+    /// Content that does not start with `{` or `[`: a CSV with a known header, or an error.
+    static func detectText(_ prefix: [UInt8], start: Int, file: InputFile, override: InputKind?) throws -> DetectedFormat {
+        // Binary data (NUL, other control bytes, invalid UTF-8) fails at once with a clear message.
+        let sample = prefix[start..<min(prefix.count, start + 4096)]
+        let controls = sample.filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.count
+        // A multi-byte character cut by the end of the sample is fine.
+        let checked = sample.count == 4096 ? sample.dropLast(3) : sample
+        let validUTF8 = String(validating: Array(checked), as: UTF8.self) != nil
+        if controls > 0 || !validUTF8 {
+            throw unknown("not a text file: found binary data (byte 0x\(String(prefix[start], radix: 16, uppercase: true)) at the start)",
+                          file: file, line: 1, column: 1)
+        }
+        let lineEnd = prefix[start...].firstIndex(of: 0x0A) ?? prefix.count
+        var header = String(decoding: prefix[start..<lineEnd], as: UTF8.self)
+        if header.hasSuffix("\r") { header.removeLast() }
+        let fields = header.split(separator: ",", omittingEmptySubsequences: false).map {
+            String($0).trimmingSpaces().trimmingCharacters(in: "\"")
+        }
+        if fields.joined(separator: ",") == usageHeader {
+            return DetectedFormat(kind: override ?? .usageAggregate, shape: "usage aggregate (CSV)")
+        }
+        if fields.contains("OperationNameValue") || fields.contains("ActivityStatusValue") {
+            return DetectedFormat(kind: override ?? .activityLog, shape: "Log Analytics AzureActivity (CSV)")
+        }
+        let shown = header.count > 60 ? String(header.prefix(60)) + "..." : header
+        throw unknown("unknown format: not JSON and not a known CSV header (starts with `\(TextSanitizer.clean(shown))`)",
+                      file: file, line: 1, column: 1)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in quote: Character) -> String {
+        var s = Substring(self)
+        while s.first == quote { s.removeFirst() }
+        while s.last == quote { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Strips control characters and ANSI escapes from input echoed in messages.
+enum TextSanitizer {
+    static func clean(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
+    }
+}

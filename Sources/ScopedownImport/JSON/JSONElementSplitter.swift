@@ -1,0 +1,211 @@
+import ScopedownCore
+
+/// One element handed out by `JSONElementSplitter`: the raw bytes of one top-level array element or
+/// one JSON-Lines value, with where it starts in the input.
+public struct JSONElement: Sendable {
+    public var bytes: [UInt8]
+    /// 0-based position among the elements.
+    public var index: Int
+    /// Byte offset of the element's first byte in the (decompressed) input.
+    public var byteOffset: Int
+    /// 1-based line and column of the element's first byte.
+    public var line: Int
+    public var column: Int
+
+    /// Parses the element as a JSON document; diagnostics carry the element's position in the whole
+    /// input (line:column) and a path prefixed with `$[index]` in array mode.
+    public func parse(file: String, pathPrefix: String? = nil) throws -> JSONDocument {
+        do {
+            return try JSONDocument.parse(bytes, file: file)
+        } catch var d as Diagnostic {
+            if let l = d.line {
+                if l == 1, let c = d.column { d.column = c + column - 1 }
+                d.line = l + line - 1
+            }
+            if let pathPrefix { d.path = pathPrefix + String((d.path ?? "$").dropFirst()) }
+            throw d
+        }
+    }
+}
+
+/// Hands out the elements of a huge JSON array (`[ {...}, {...} ]`), or the values of a JSON Lines
+/// / concatenated-JSON stream, one at a time without parsing or holding the whole input: memory is
+/// bounded by the largest element (at most `maxElementBytes`) plus one read chunk.
+///
+/// The splitter only tracks strings, escapes and bracket depth; each element's own syntax is checked
+/// when it is parsed (`JSONElement.parse`). Structural errors between elements (a missing comma,
+/// text after the closing `]`, an element cut off by the end of the input) are reported with
+/// line:column.
+public struct JSONElementSplitter {
+    public enum Mode: Sendable, Equatable {
+        /// Decide from the first byte: `[` = array, anything else = JSON Lines.
+        case automatic
+        /// Elements of one top-level array.
+        case array
+        /// Top-level values separated by whitespace (JSON Lines, concatenated JSON).
+        case lines
+    }
+
+    public let file: String
+    public private(set) var mode: Mode
+    public var maxElementBytes = 256 << 20
+    private let source: ByteStream
+    private var buffer: [UInt8] = []
+    private var pos = 0
+    private var base = 0          // input offset of buffer[0]
+    private var line = 1
+    private var lineStart = 0     // input offset of the current line's first byte
+    private var ended = false
+    private var started = false
+    private var finished = false
+    private var count = 0
+    private let chunkSize: Int
+
+    public init(_ source: ByteStream, mode: Mode = .automatic, chunkSize: Int = 4 << 20) {
+        self.source = source
+        self.file = source.displayName
+        self.mode = mode
+        self.chunkSize = chunkSize
+    }
+
+    /// Total bytes consumed so far (for progress reports).
+    public var bytesConsumed: Int { base + pos }
+
+    private mutating func fill() throws -> Bool {
+        if ended { return false }
+        // Compact: drop consumed bytes before reading more.
+        if pos > 0 {
+            buffer.removeSubrange(0..<pos)
+            base += pos
+            pos = 0
+        }
+        let chunk = try source.read(max: chunkSize)
+        if chunk.isEmpty { ended = true; return false }
+        buffer.append(contentsOf: chunk)
+        return true
+    }
+
+    private func diagnostic(_ message: String, at offset: Int, help: String? = nil) -> Diagnostic {
+        Diagnostic.error(message, file: file, line: line, column: columnOf(offset), help: help)
+    }
+
+    private func columnOf(_ offset: Int) -> Int {
+        // Column in characters from the line start (which is in the buffer unless the line is huge).
+        let from = max(lineStart - base, 0)
+        var col = 1
+        var i = from
+        while i < offset - base && i < buffer.count { if buffer[i] & 0xC0 != 0x80 { col += 1 }; i += 1 }
+        return col
+    }
+
+    /// Skips whitespace (and a leading BOM); returns the next byte without consuming it, or nil at end.
+    private mutating func peekNonSpace() throws -> UInt8? {
+        while true {
+            while pos < buffer.count {
+                let b = buffer[pos]
+                if b == 0x0A { line += 1; pos += 1; lineStart = base + pos }
+                else if b == 0x20 || b == 0x0D || b == 0x09 { pos += 1 }
+                else if base + pos == 0, b == 0xEF { // BOM
+                    if buffer.count < 3, try fill() { continue }
+                    if buffer.count >= pos + 3, buffer[pos + 1] == 0xBB, buffer[pos + 2] == 0xBF { pos += 3; lineStart = 3 } else { return b }
+                }
+                else { return b }
+            }
+            if try !fill() { return nil }
+        }
+    }
+
+    /// The next element, or nil at the end of the input.
+    public mutating func next() throws -> JSONElement? {
+        if finished { return nil }
+        if !started {
+            started = true
+            guard let first = try peekNonSpace() else {
+                finished = true
+                throw Diagnostic.error("empty file", file: file)
+            }
+            if mode == .automatic { mode = first == 0x5B ? .array : .lines }
+            if mode == .array {
+                guard first == 0x5B else { throw diagnostic("expected `[` at the start of a JSON array", at: base + pos) }
+                pos += 1
+                guard let b = try peekNonSpace() else { throw diagnostic("unexpected end of file: expected `]`", at: base + pos) }
+                if b == 0x5D { pos += 1; try finishArray(); return nil }
+            }
+        } else if mode == .array {
+            guard let b = try peekNonSpace() else { throw diagnostic("unexpected end of file: expected `,` or `]`", at: base + pos, help: "the file looks truncated") }
+            if b == 0x5D { pos += 1; try finishArray(); return nil }
+            guard b == 0x2C else { throw diagnostic("expected `,` or `]` between array elements, found `\(Character(Unicode.Scalar(b)))`", at: base + pos) }
+            pos += 1
+            guard let c = try peekNonSpace() else { throw diagnostic("unexpected end of file: expected a value", at: base + pos, help: "the file looks truncated") }
+            if c == 0x5D { throw diagnostic("trailing comma before `]`", at: base + pos, help: "remove the comma after the last element") }
+        }
+        if mode == .lines {
+            guard try peekNonSpace() != nil else { finished = true; return nil }
+        }
+        return try scanElement()
+    }
+
+    private mutating func finishArray() throws {
+        finished = true
+        if let b = try peekNonSpace() {
+            throw diagnostic("unexpected `\(Character(Unicode.Scalar(b)))` after the closing `]`", at: base + pos)
+        }
+    }
+
+    /// Scans one value starting at `pos` (a non-space byte) and returns its bytes.
+    private mutating func scanElement() throws -> JSONElement {
+        let startOffset = base + pos
+        let startLine = line
+        let startColumn = columnOf(startOffset)
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var i = pos
+        var scalar = false
+        if pos < buffer.count {
+            let b = buffer[pos]
+            scalar = b != 0x7B && b != 0x5B && b != 0x22
+        }
+        scan: while true {
+            while i < buffer.count {
+                let b = buffer[i]
+                if inString {
+                    if escaped { escaped = false }
+                    else if b == 0x5C { escaped = true }
+                    else if b == 0x22 { inString = false; if depth == 0 { i += 1; break scan } }
+                    else if b == 0x0A { line += 1; lineStart = base + i + 1 }
+                } else if scalar {
+                    if b == 0x2C || b == 0x5D || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x7D { break scan }
+                } else {
+                    switch b {
+                    case 0x22: inString = true
+                    case 0x7B, 0x5B: depth += 1
+                    case 0x7D, 0x5D:
+                        depth -= 1
+                        if depth == 0 { i += 1; break scan }
+                        if depth < 0 { throw diagnostic("unbalanced `\(Character(Unicode.Scalar(b)))`", at: base + i) }
+                    case 0x0A: line += 1; lineStart = base + i + 1
+                    default: break
+                    }
+                }
+                i += 1
+            }
+            if i - pos > maxElementBytes {
+                throw Diagnostic.error("element \(count) is larger than \(maxElementBytes >> 20) MiB", file: file,
+                                       line: startLine, column: startColumn)
+            }
+            let consumed = i - pos
+            if try !fill() {
+                if scalar && consumed > 0 { break scan }
+                throw Diagnostic.error("unexpected end of file inside element \(count)", file: file, line: startLine,
+                                       column: startColumn, help: "the file looks truncated")
+            }
+            i = pos + consumed
+        }
+        let bytes = Array(buffer[pos..<i])
+        pos = i
+        let element = JSONElement(bytes: bytes, index: count, byteOffset: startOffset, line: startLine, column: startColumn)
+        count += 1
+        return element
+    }
+}

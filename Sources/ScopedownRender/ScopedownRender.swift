@@ -1,1 +1,0 @@
-// ScopedownRender: see docs/architecture.md

@@ -1,0 +1,118 @@
+import ScopedownCore
+import ScopedownSQLite
+
+/// Loads an `AuthorizationSnapshot`: one query per table through prepared statements, child rows
+/// grouped in memory, every list sorted by key so the snapshot is deterministic.
+struct SnapshotLoader {
+    let db: Connection
+
+    func load() throws -> AuthorizationSnapshot {
+        var scopes = ScopeCache()
+        var snap = AuthorizationSnapshot()
+
+        // Role definitions.
+        let roleBlocks = try blocks(blockTable: "role_permission_blocks", patternTable: "role_permission_patterns", owner: "role_id")
+        var assignable: [String: [Scope]] = [:]
+        try db.query("SELECT role_id, scope FROM role_assignable_scopes ORDER BY role_id, ordinal") {
+            assignable[$0.string(0), default: []].append(scopes.scope($0.string(1)))
+        }
+        try db.query("""
+            SELECT id, resource_id, role_name, description, is_custom, created_on, updated_on
+              FROM role_definitions ORDER BY id
+            """) { s in
+            let id = s.string(0)
+            snap.roleDefinitions.append(RoleDefinition(
+                id: id, resourceID: s.string(1), roleName: s.string(2), description: s.string(3), isCustom: s.bool(4),
+                permissions: roleBlocks[id] ?? [], assignableScopes: assignable[id] ?? [],
+                createdOn: s.optionalString(5), updatedOn: s.optionalString(6)))
+        }
+
+        // Role assignments (active and eligible).
+        try db.query("SELECT \(Rows.assignmentColumns) FROM role_assignments ORDER BY id, state") {
+            snap.roleAssignments.append(Rows.assignment($0, scopes: &scopes))
+        }
+
+        // Deny assignments.
+        let denyBlocks = try blocks(blockTable: "deny_permission_blocks", patternTable: "deny_permission_patterns", owner: "deny_id")
+        var included: [String: [PrincipalReference]] = [:], excluded: [String: [PrincipalReference]] = [:]
+        try db.query("SELECT deny_id, excluded, principal_id, principal_type FROM deny_principals ORDER BY deny_id, excluded, ordinal") { s in
+            let ref = PrincipalReference(id: s.string(2), type: s.string(3))
+            if s.bool(1) { excluded[s.string(0), default: []].append(ref) } else { included[s.string(0), default: []].append(ref) }
+        }
+        try db.query("""
+            SELECT id, resource_id, name, description, scope, do_not_apply_to_child_scopes, is_system_protected,
+                   effect, condition
+              FROM deny_assignments ORDER BY id
+            """) { s in
+            let id = s.string(0)
+            snap.denyAssignments.append(DenyAssignment(
+                id: id, resourceID: s.string(1), name: s.string(2), description: s.string(3),
+                scope: scopes.scope(s.string(4)), permissions: denyBlocks[id] ?? [],
+                principals: included[id] ?? [], excludePrincipals: excluded[id] ?? [],
+                doNotApplyToChildScopes: s.bool(5), isSystemProtected: s.bool(6), effect: s.string(7),
+                condition: s.optionalString(8)))
+        }
+
+        // Directory.
+        try db.query("SELECT \(Rows.principalColumns) FROM principals ORDER BY id") {
+            snap.principals.append(Rows.principal($0))
+        }
+        try db.query("SELECT group_id, member_id, member_kind, transitive FROM group_memberships ORDER BY group_id, member_id, transitive") { s in
+            snap.memberships.append(GroupMembership(groupID: s.string(0), memberID: s.string(1),
+                                                    memberKind: PrincipalKind(rawValue: s.string(2)) ?? .unknown,
+                                                    transitive: s.bool(3)))
+        }
+
+        // Hierarchy and resources.
+        try db.query("SELECT \(Rows.managementGroupColumns) FROM management_groups ORDER BY id") {
+            snap.managementGroups.append(Rows.managementGroup($0))
+        }
+        var subTags: [String: [String: String]] = [:]
+        try db.query("SELECT subscription_id, name, value FROM subscription_tags") {
+            subTags[$0.string(0), default: [:]][$0.string(1)] = $0.string(2)
+        }
+        try db.query("SELECT \(Rows.subscriptionColumns) FROM subscriptions ORDER BY id") {
+            snap.subscriptions.append(Rows.subscription($0, tags: subTags[$0.string(0)] ?? [:]))
+        }
+        var resTags: [String: [String: String]] = [:]
+        try db.query("SELECT scope_key, name, value FROM resource_tags") {
+            resTags[$0.string(0), default: [:]][$0.string(1)] = $0.string(2)
+        }
+        try db.query("SELECT \(Rows.resourceColumns) FROM resources ORDER BY scope_key") {
+            snap.resources.append(Rows.resource($0, tags: resTags[$0.string(0)] ?? [:], scopes: &scopes))
+        }
+
+        // Catalog.
+        try db.query("""
+            SELECT name, is_data_action, display_name, description, provider, resource_type, known_by_role_only
+              FROM operations ORDER BY name_key, is_data_action
+            """) { s in
+            snap.operations.append(CatalogOperation(
+                name: s.string(0), isDataAction: s.bool(1), displayName: s.string(2), description: s.string(3),
+                provider: s.string(4), resourceType: s.optionalString(5), knownByRoleOnly: s.bool(6)))
+        }
+        return snap
+    }
+
+    /// Permission blocks by owner id, each block's lists in their stored order.
+    private func blocks(blockTable: String, patternTable: String, owner: String) throws -> [String: [PermissionBlock]] {
+        var result: [String: [PermissionBlock]] = [:]
+        // (owner, block) -> index in result[owner]
+        try db.query("SELECT \(owner), block, condition, condition_version FROM \(blockTable) ORDER BY \(owner), block") { s in
+            result[s.string(0), default: []].append(PermissionBlock(condition: s.optionalString(2), conditionVersion: s.optionalString(3)))
+        }
+        try db.query("SELECT \(owner), block, list, pattern FROM \(patternTable) ORDER BY \(owner), block, list, ordinal") { s in
+            let id = s.string(0), b = s.int(1)
+            guard var list = result[id], b >= 0, b < list.count else { return }
+            result[id] = nil // avoid a copy-on-write of the array while mutating
+            switch s.string(2) {
+            case "actions": list[b].actions.append(s.string(3))
+            case "notActions": list[b].notActions.append(s.string(3))
+            case "dataActions": list[b].dataActions.append(s.string(3))
+            default: list[b].notDataActions.append(s.string(3))
+            }
+            result[id] = list
+        }
+        return result
+    }
+}

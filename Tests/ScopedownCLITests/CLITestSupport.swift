@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import ScopedownTestSupport
+@testable import ScopedownCLI
+
+/// The result of running a command in-process.
+struct CLIResult {
+    var stdout: String
+    var stderr: String
+    var exitCode: Int32
+}
+
+/// Parses `arguments` as the `scopedown` command line and runs the command in-process, capturing
+/// its output. Usage errors give exit code 64, like the binary.
+func runCLI(_ arguments: [String]) -> CLIResult {
+    let io = CommandIO.capturing()
+    do {
+        let command = try ScopedownCommand.parseAsRoot(arguments)
+        guard let runnable = command as? IOCommand else {
+            return CLIResult(stdout: "", stderr: "not an in-process command: \(arguments)", exitCode: 70)
+        }
+        try runnable.run(io: io)
+        return CLIResult(stdout: io.capturedOut, stderr: io.capturedErr, exitCode: 0)
+    } catch {
+        let code = ScopedownCommand.exitCode(for: error).rawValue
+        var err = io.capturedErr
+        if !(error is ExitCode) { err += ScopedownCommand.message(for: error) + "\n" }
+        return CLIResult(stdout: io.capturedOut, stderr: err, exitCode: code)
+    }
+}
+
+/// Compares `actual` with the golden file at `fixtures/<relative>`; `SCOPEDOWN_UPDATE_GOLDEN=1`
+/// rewrites it instead.
+func matchesGolden(_ actual: String, _ relative: String) throws -> Bool {
+    let url = SharedData.fixture(relative)
+    if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try actual.write(to: url, atomically: true, encoding: .utf8)
+        return true
+    }
+    let expected = try String(contentsOf: url, encoding: .utf8)
+    return expected == actual
+}
+
+struct TempDir {
+    let url: URL
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    func cleanup() { try? FileManager.default.removeItem(at: url) }
+}
