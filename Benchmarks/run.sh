@@ -168,18 +168,21 @@ run_size() {
   local q; q=$(python3 - "$tenant" <<'PY'
 import glob, json, os, sys
 root = sys.argv[1]
+# A user with an assignment at a subscription or resource group, and a resource scope below it
+# (taken from resource-level assignments: every scope there is a real resource of the tenant).
+fallback = None
 for f in sorted(glob.glob(os.path.join(root, "role-assignments/subscriptions/*.json"))):
     rows = json.load(open(f))
-    users = [r for r in rows if r["principalType"] == "User"]
-    if not users:
-        continue
-    a = users[0]
-    sub = a["scope"].split("/")[2]
-    for page in sorted(glob.glob(os.path.join(root, "resourcegraph/resources-*.json"))):
-        for r in json.load(open(page))["data"]:
-            if r["subscriptionId"] == sub and r["id"].lower().startswith(a["scope"].lower()):
-                print(a["principalId"]); print(r["id"]); sys.exit(0)
-    print(a["principalId"]); print(a["scope"]); sys.exit(0)
+    resources = sorted(r["scope"] for r in rows if "/providers/" in r["scope"])
+    for a in rows:
+        if a["principalType"] != "User" or "/providers/" in a["scope"]:
+            continue
+        fallback = fallback or (a["principalId"], a["scope"])
+        below = [s for s in resources if s.lower().startswith(a["scope"].lower() + "/")]
+        if below:
+            print(a["principalId"]); print(below[0]); sys.exit(0)
+if fallback:
+    print(fallback[0]); print(fallback[1])
 PY
 )
   local principal scope action=Microsoft.Authorization/roleAssignments/write
