@@ -57,7 +57,9 @@ measure() {
   local cpu; cpu=$(awk -F: '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tf")
   # exit 2 means "findings" for scopedown commands: the command worked.
   if [ $rc -eq 0 ] || [ $rc -eq 2 ]; then status=ok; else
-    status="n/a (exit $rc: $(grep -v '^\s*$' "$ef" | head -1 | tr '\t' ' ' | cut -c1-100))"
+    # The first error message, without the file name in front of it.
+    local reason; reason=$(grep -m1 -o 'error: .*' "$ef" || grep -v '^\s*$' "$ef" | head -1)
+    status="n/a (exit $rc: $(echo "$reason" | tr '\t' ' ' | cut -c1-100))"
   fi
   local mbs="-" ips="-"
   if [ "$status" = ok ] && [ "$bytes" != "-" ]; then mbs=$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }'); fi
@@ -115,6 +117,13 @@ run_size() {
   local extra=()
   if [ -f "$SHARED/builtin-roles.json" ] && [ -f "$SHARED/provider-operations.json" ]; then
     extra=(--roles "$SHARED/builtin-roles.json" --catalog "$SHARED/provider-operations.json")
+  fi
+  # About 3 KB per event plus the databases: refuse to start what the disk cannot hold.
+  local need_kb=$((events * 33 / 10 + 200000)) free_kb
+  free_kb=$(df -Pk "$OUT" | awk 'NR == 2 { print $4 }')
+  if [ "$free_kb" -lt "$need_kb" ]; then
+    echo "error: $size needs about $((need_kb / 1048576 + 1)) GiB free in $OUT, only $((free_kb / 1048576)) GiB: set SCOPEDOWN_BENCH_OUT to a larger disk" >&2
+    return 1
   fi
   echo "[$size] generating the tenant..." >&2
   measure "$size" "synth generation" "tenant" - "$events" -- "$BIN" synth --out "$tenant" --subscriptions "$subs" \
