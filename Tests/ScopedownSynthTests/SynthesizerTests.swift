@@ -253,3 +253,22 @@ struct SynthesizerTests {
         }
     }
 }
+
+@Suite("Synthesizer summary")
+struct SynthSummaryGoldenTests {
+    /// The summary `scopedown synth` prints is deterministic: compared with a golden file
+    /// (regenerate with SCOPEDOWN_UPDATE_GOLDEN=1 after an intended change to the generator).
+    @Test("the printed summary matches the golden file")
+    func golden() throws {
+        let out = temporaryFolder("golden")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let summary = try Synthesizer.run(small(out, events: 1_000))
+        let text = summary.text.replacingOccurrences(of: out.path, with: "OUT")
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/summary-small.txt")
+        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: golden)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(text == expected)
+    }
+}
