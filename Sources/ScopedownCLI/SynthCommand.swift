@@ -72,6 +72,14 @@ struct SynthCommand: ParsableCommand {
         bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
+    /// Drops control characters (ANSI escapes included) but newlines from text that echoes user
+    /// input (the output folder, file names) before it reaches a terminal.
+    static func terminalSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { s in
+            s == "\n" || !(s.value < 0x20 || (s.value >= 0x7f && s.value < 0xa0))
+        }))
+    }
+
     func run() throws {
         let interactive = isatty(2) != 0
         let total = events
@@ -84,13 +92,13 @@ struct SynthCommand: ParsableCommand {
                 Self.standardError(line)
                 if written == total { Self.standardError("\n") }
             }
-            print(summary.text, terminator: "")
+            print(Self.terminalSafe(summary.text), terminator: "")
             if summary.activity.records < events {
                 Self.standardError("scopedown synth: warning: wrote \(summary.activity.records) of \(events) events: no assignment grants an operation the Activity Log records\n  help: raise `--assignments`\n")
             }
         } catch let d as Diagnostic {
             if interactive { Self.standardError("\n") }
-            Self.standardError(d.description + "\n")
+            Self.standardError(Self.terminalSafe(d.description) + "\n")
             throw ExitCode(1)
         }
     }
