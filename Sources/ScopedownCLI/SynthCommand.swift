@@ -15,16 +15,15 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate a synthetic tenant (inventory and Activity Log) in real export shapes.",
         discussion: """
-        The same seed gives byte-identical files. Everything written is importable by `scopedown import`:
-        the management-group tree, subscriptions, Resource Graph rows, Microsoft Graph users, groups,
-        service principals and group members, built-in and custom roles, the operations catalog, role
-        assignments at every level (some conditional), PIM eligible assignments, deny assignments, and
-        Activity Log events whose callers really hold the actions they use. DIR/MANIFEST.json records
-        the parameters and counts.
+        The same seed gives byte-identical files, all importable by `scopedown import`: the management-group tree, subscriptions, Resource Graph rows, Microsoft Graph users, groups, service principals and group members, built-in and custom roles, the operations catalog, role assignments at every level (some conditional), PIM eligible assignments, deny assignments, and Activity Log events whose callers really hold the actions they use. DIR/MANIFEST.json records the parameters and counts.
 
-        Example:
-          scopedown synth --out tenant --subscriptions 50 --assignments 2000 --events 200000 --seed 7
-          scopedown synth --out big --roles builtin-roles.json --catalog provider-operations.json --custom-roles 2000
+        Examples:
+          scopedown synth --out tenant
+          scopedown synth --out t --events 200000 --seed 7
+          scopedown synth --out big --subscriptions 2000 \\
+            --assignments 100000 --custom-roles 2000 \\
+            --roles builtin-roles.json \\
+            --catalog provider-operations.json
         """
     )
 
