@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "scopedown", targets: ["scopedown"]),
         .library(name: "ScopedownCore", targets: ["ScopedownCore"]),
+        // For the in-process latency probe in Benchmarks/QueryLatency (a separate package).
+        .library(name: "ScopedownStore", targets: ["ScopedownStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -21,7 +21,9 @@ enum EvaluatorCommandSupport {
         } catch {
             throw StoreFailure(text: CLIErrors.describe(error, file: db))
         }
-        return Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
+        let evaluator = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
+        ProcessLifetime.keepUntilExit(evaluator)
+        return evaluator
     }
 
     /// A store error, already rendered compiler-style.

@@ -7,6 +7,7 @@ public enum AzureID {
     /// that Activity Log evidence uses (REFERENCE.md §1.9.4) and `{braces}`. Anything that is not a
     /// GUID is returned trimmed and lower-cased, so that callers can still join on it.
     public static func guidKey(_ raw: String) -> String {
+        if isCanonicalGUIDKey(raw) { return raw }
         var s = raw.trimmingSpaces().lowercased()
         if s.hasPrefix("{") && s.hasSuffix("}") && s.count >= 2 { s = String(s.dropFirst().dropLast()) }
         let hex = s.utf8.filter { $0 != UInt8(ascii: "-") }
@@ -14,6 +15,21 @@ public enum AzureID {
         let chars = Array(hex)
         func part(_ r: Range<Int>) -> String { String(decoding: chars[r], as: UTF8.self) }
         return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+    }
+
+    /// Already a key (lower-case, dashed 8-4-4-4-12)? Checked without allocating: ids read back
+    /// from the store and most exported ids take this path.
+    static func isCanonicalGUIDKey(_ raw: String) -> Bool {
+        raw.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard b.count == 36 else { return false }
+            for i in 0..<36 {
+                let c = b[i]
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    if c != UInt8(ascii: "-") { return false }
+                } else if !((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) { return false }
+            }
+            return true
+        } ?? false
     }
 
     /// True when `raw` is a GUID in dashed, dash-less or braced form.

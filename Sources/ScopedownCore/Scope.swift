@@ -110,6 +110,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Canonical display form: trimmed, single leading slash, no trailing slash, PIM subscription
     /// form rewritten (REFERENCE.md §1.6).
     static func canonicalDisplay(_ raw: String) -> String {
+        if isCanonical(raw) { return raw }
         var parts = raw.trimmingSpaces().split(separator: "/", omittingEmptySubsequences: true).map { String($0).trimmingSpaces() }
         parts.removeAll { $0.isEmpty }
         if parts.count >= 4, parts[0].lowercased() == "providers", parts[1].lowercased() == "microsoft.subscription",
@@ -118,6 +119,34 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         return "/" + parts.joined(separator: "/")
     }
+
+    /// True when `raw` is already in canonical display form (the common case: scopes read back from
+    /// the store or exported by ARM), checked without allocating: a leading `/`, no empty segment,
+    /// no trailing `/`, no white space, and not the PIM subscription form.
+    static func isCanonical(_ raw: String) -> Bool {
+        raw.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard let first = b.first, first == UInt8(ascii: "/") else { return false }
+            if b.count == 1 { return true }
+            if b[b.count - 1] == UInt8(ascii: "/") { return false }
+            var previous: UInt8 = 0
+            for c in b {
+                if c == UInt8(ascii: "/") && previous == UInt8(ascii: "/") { return false }
+                if c == 32 || c == 9 || c == 10 || c == 13 { return false }
+                previous = c
+            }
+            // `/providers/Microsoft.Subscription/...` is rewritten by the slow path.
+            // (`| 0x20` folds ASCII letters to lower case and leaves `/` and `.` as they are.)
+            let prefix = pimSubscriptionPrefix
+            if b.count >= prefix.count {
+                var same = true
+                for i in 0..<prefix.count where (b[i] | 0x20) != prefix[i] { same = false; break }
+                if same { return false }
+            }
+            return true
+        } ?? false
+    }
+
+    private static let pimSubscriptionPrefix = Array("/providers/microsoft.subscription/".utf8)
 
     /// True when `self` is `other` or lexically inside it (resource → RG → subscription). Use
     /// `AuthorizationSnapshot.isAncestor` for management groups.

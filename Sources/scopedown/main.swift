@@ -1,2 +1,4 @@
 import ScopedownCLI
+
+ProcessLifetime.isCommandLineProcess = true
 ScopedownCommand.main()

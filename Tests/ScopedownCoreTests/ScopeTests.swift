@@ -53,3 +53,34 @@ import Testing
         #expect(ActionPattern("MICROSOFT.STORAGE/storageAccounts/read").matches("microsoft.storage/storageaccounts/READ"))
     }
 }
+
+@Suite struct CanonicalFastPathTests {
+    @Test func canonicalScopesAreReturnedAsTheyAre() {
+        for raw in ["/", "/subscriptions/S", "/providers/Microsoft.Management/managementGroups/mg",
+                    "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Web/sites/x"] {
+            #expect(Scope.isCanonical(raw))
+            #expect(Scope(raw).display == raw)
+        }
+    }
+
+    @Test func nonCanonicalScopesTakeTheSlowPath() {
+        let cases = ["subscriptions/s": "/subscriptions/s", "/subscriptions/s/": "/subscriptions/s",
+                     "//subscriptions//s": "/subscriptions/s", " /subscriptions/s ": "/subscriptions/s",
+                     "/PROVIDERS/Microsoft.Subscription/subscriptions/abc": "/subscriptions/abc",
+                     "/providers/microsoft.subscription/subscriptions/abc/resourceGroups/r": "/subscriptions/abc/resourceGroups/r",
+                     "": "/"]
+        for (raw, expected) in cases {
+            #expect(!Scope.isCanonical(raw) || raw == expected)
+            #expect(Scope(raw).display == expected)
+        }
+        // Not the PIM form: same length prefix, other namespace.
+        #expect(Scope.isCanonical("/providers/Microsoft.Management/managementGroups/x"))
+    }
+
+    @Test func canonicalGUIDKeysAreReturnedAsTheyAre() {
+        #expect(AzureID.isCanonicalGUIDKey("95a6e107-7f8c-434d-9400-106e7d9ba68c"))
+        #expect(!AzureID.isCanonicalGUIDKey("95A6E107-7F8C-434D-9400-106E7D9BA68C"))
+        #expect(AzureID.guidKey("95A6E107-7F8C-434D-9400-106E7D9BA68C") == "95a6e107-7f8c-434d-9400-106e7d9ba68c")
+        #expect(!AzureID.isCanonicalGUIDKey("95a6e1077f8c434d9400106e7d9ba68c"))
+    }
+}
