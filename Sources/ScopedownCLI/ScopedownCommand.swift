@@ -12,7 +12,8 @@ public struct ScopedownCommand: ParsableCommand {
         Start with the bundled demo tenant:
           scopedown demo
           scopedown inventory --db scopedown-demo.db
-          scopedown who-can --db scopedown-demo.db --action Microsoft.Authorization/roleAssignments/write --scope /
+          scopedown who-can --db scopedown-demo.db --scope / \\
+              --action Microsoft.Authorization/roleAssignments/write
 
         Exit codes: 0 success, 1 error, 2 findings at or above --fail-on, 64 usage error.
         """,
