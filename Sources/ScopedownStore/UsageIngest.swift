@@ -14,8 +14,9 @@ struct UsageKey: Hashable, Comparable {
     var day: Int32
     var assignment: Int32
 
+    /// The primary-key order of the usage tables (day first).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
-        (a.principal, a.action, a.scope, a.day, a.assignment) < (b.principal, b.action, b.scope, b.day, b.assignment)
+        (a.day, a.principal, a.action, a.scope, a.assignment) < (b.day, b.principal, b.action, b.scope, b.assignment)
     }
 }
 
@@ -32,11 +33,18 @@ struct UsageValue {
     }
 }
 
+struct SeenKey: Hashable, Comparable {
+    var time: Int64
+    var hash: UInt64
+    static func < (a: SeenKey, b: SeenKey) -> Bool { (a.time, Int64(bitPattern: a.hash)) < (b.time, Int64(bitPattern: b.hash)) }
+}
+
 struct PendingKey: Hashable, Comparable {
     var operation: UInt64
     var key: UsageKey
     static func < (a: PendingKey, b: PendingKey) -> Bool {
-        (Int64(bitPattern: a.operation), a.key) < (Int64(bitPattern: b.operation), b.key)
+        (a.key.day, Int64(bitPattern: a.operation), a.key.principal, a.key.action, a.key.scope, a.key.assignment)
+            < (b.key.day, Int64(bitPattern: b.operation), b.key.principal, b.key.action, b.key.scope, b.key.assignment)
     }
 }
 
@@ -54,7 +62,8 @@ final class UsageIngest {
     private var usage: [UsageKey: UsageValue] = [:]
     private var pending: [PendingKey: UsageValue] = [:]
     private var failedOperations = Set<UInt64>()
-    private var seen = Set<UInt64>()
+    /// (time, hash) of every event of this import
+    private var seen = Set<SeenKey>()
     private var seenSpilled = false
     private var windows: [(Int64, Int64)] = []
     private var summary = UsageImportSummary()
@@ -62,7 +71,7 @@ final class UsageIngest {
 
     static let pendingCap = 500_000
     static let usageCap = 2_000_000
-    static let seenCap = 4_000_000
+    static let seenCap = 3_000_000
 
     init(db: Connection, keepEvents: Bool, file: String) throws {
         self.db = db
@@ -156,12 +165,12 @@ final class UsageIngest {
             """) : nil
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
-            if !seen.insert(e.dedupHash).inserted {
+            if !seen.insert(SeenKey(time: e.time, hash: e.dedupHash)).inserted {
                 summary.duplicates += 1
                 continue
             }
             if seenSpilled || inEarlierWindow(e.time) {
-                if try db.cached("SELECT 1 FROM usage_seen_events WHERE event_hash = ?").forEachRowExists([Int64(bitPattern: e.dedupHash)]) {
+                if try db.cached("SELECT 1 FROM usage_seen_events WHERE time = ? AND event_hash = ?").forEachRowExists([e.time, Int64(bitPattern: e.dedupHash)]) {
                     summary.duplicates += 1
                     continue
                 }
@@ -242,7 +251,7 @@ final class UsageIngest {
         let st = try db.cached("""
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+            ON CONFLICT(day, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               denied = denied + excluded.denied,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
@@ -259,7 +268,7 @@ final class UsageIngest {
         let st = try db.cached("""
             INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(operation_hash, principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+            ON CONFLICT(day, operation_hash, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
@@ -279,8 +288,8 @@ final class UsageIngest {
     }
 
     private func flushSeen() throws {
-        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(event_hash) VALUES (?)")
-        for h in seen.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
+        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
         seen.removeAll(keepingCapacity: false)
         seenSpilled = true
     }
