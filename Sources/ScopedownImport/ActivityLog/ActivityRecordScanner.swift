@@ -321,6 +321,18 @@ public struct ActivityRecordScanner {
 
     static func status(_ s: ActivitySlice?) -> ActivityStatus {
         guard let s, !s.isEmpty else { return .missing }
+        if !s.escaped {
+            // the common spellings without building a String
+            let k = ActivityKey(base: s.base, start: s.start, end: s.end)
+            switch s.end - s.start {
+            case 5: if k.is("start") { return .started }
+            case 6: if k.is("failed") { return .failed }; if k.is("accept") { return .accepted }
+            case 7: if k.is("success") { return .succeeded }; if k.is("started") { return .started }; if k.is("failure") { return .failed }
+            case 8: if k.is("accepted") { return .accepted }
+            case 9: if k.is("succeeded") { return .succeeded }
+            default: break
+            }
+        }
         return ActivityStatus.normalize(s.string())
     }
 
@@ -345,8 +357,9 @@ public struct ActivityRecordScanner {
         // is the caller itself (User / ServicePrincipal, not a group), else `caller`.
         var principalSlice = f.oid
         if principalSlice == nil, let p = f.evidencePrincipal, let type = f.evidencePrincipalType {
-            let t = type.string().lowercased()
-            if t == "user" || t == "serviceprincipal" { principalSlice = p }
+            let k = ActivityKey(base: type.base, start: type.start, end: type.end)
+            if !type.escaped && (k.is("user") || k.is("serviceprincipal")) { principalSlice = p }
+            else if type.escaped, ["user", "serviceprincipal"].contains(type.string().lowercased()) { principalSlice = p }
         }
         if principalSlice == nil { principalSlice = f.caller }
         var principal: Int32 = -1, scopeID: Int32 = -1, assignment: Int32 = -1
