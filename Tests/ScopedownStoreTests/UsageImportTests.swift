@@ -215,3 +215,26 @@ struct UsageImportTests {
         #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=4 denied=1 95a6e107-7f8c-434d-9400-106e7d9ba68c"])
     }
 }
+
+@Suite("Usage import batches")
+struct UsageBatchTests {
+    @Test("a batch commits once; a failing file inside it leaves no trace and the others stay")
+    func batch() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let alice = UsageImportTests.alice
+        var failures = 0
+        try f.store.withUsageBatch {
+            try f.importLines("h1.json", [UsageLines.line(time: "2024-05-01T01:00:00Z", oid: alice)])
+            do {
+                try f.importLines("bad.json", [UsageLines.line(time: "2024-05-01T02:00:00Z", oid: alice), "{\"time\""])
+            } catch is Diagnostic { failures += 1 }
+            try f.importLines("h3.json", [UsageLines.line(time: "2024-05-01T03:00:00Z", oid: alice),
+                                          UsageLines.line(time: "2024-05-01T01:00:00Z", oid: alice)])
+        }
+        #expect(failures == 1)
+        #expect(try f.rows() == ["\(alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=2 denied=0 "])
+        #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_imports") == 2)
+        #expect(!f.store.connection.isInTransaction)
+    }
+}
