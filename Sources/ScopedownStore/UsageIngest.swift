@@ -36,6 +36,8 @@ struct UsageValue {
 struct SeenKey: Hashable, Comparable {
     var time: Int64
     var hash: UInt64
+    // the hash is already uniformly distributed: feed one word to the hasher
+    func hash(into h: inout Hasher) { h.combine(hash ^ UInt64(bitPattern: time)) }
     static func < (a: SeenKey, b: SeenKey) -> Bool { (a.time, Int64(bitPattern: a.hash)) < (b.time, Int64(bitPattern: b.hash)) }
 }
 
@@ -69,9 +71,11 @@ final class UsageIngest {
     private var summary = UsageImportSummary()
     private var tentative = 0
 
-    static let pendingCap = 500_000
-    static let usageCap = 2_000_000
-    static let seenCap = 3_000_000
+    // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
+    // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
+    static let pendingCap = 200_000
+    static let usageCap = 400_000
+    static let seenCap = 2_000_000
 
     init(db: Connection, keepEvents: Bool, file: String) throws {
         self.db = db

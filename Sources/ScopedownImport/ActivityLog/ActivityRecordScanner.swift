@@ -33,9 +33,31 @@ struct ActivitySlice {
         return ActivityHash.hash(bytes(), seed: seed, lowercase: lowercase)
     }
 
-    func lowercasedContains(_ needles: [String]) -> Bool {
-        let s = string().lowercased()
-        return needles.contains { s.contains($0) }
+    /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
+    func lowercasedContains(_ needles: [StaticString]) -> Bool {
+        for needle in needles {
+            let n = needle.utf8CodeUnitCount
+            let l = needle.utf8Start
+            guard n > 0, end - start >= n else { continue }
+            var i = start
+            let last = end - n
+            while i <= last {
+                var c = base[i]
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                if c == l[0] {
+                    var k = 1
+                    while k < n {
+                        var d = base[i + k]
+                        if d >= 0x41 && d <= 0x5A { d |= 0x20 }
+                        if d != l[k] { break }
+                        k += 1
+                    }
+                    if k == n { return true }
+                }
+                i += 1
+            }
+        }
+        return false
     }
 }
 
@@ -348,10 +370,10 @@ public struct ActivityRecordScanner {
         if status == .missing { status = Self.status(f.statusDeprecated) }
         var denied = false
         if status == .failed {
-            let needles = ["authorizationfailed", "forbidden", "403"]
+            let needles: [StaticString] = ["authorizationfailed", "forbidden", "403"]
             denied = (f.subStatus?.lowercasedContains(needles) ?? false)
                 || (f.subStatusDeprecated?.lowercasedContains(needles) ?? false)
-                || (f.properties?.lowercasedContains(["authorizationfailed", "\"forbidden\"", "\"403\""]) ?? false)
+                || (f.properties?.lowercasedContains(["authorizationfailed", "forbidden", "403"]) ?? false)
         }
         // Caller (issue 4 item 4, REFERENCE.md §1.9.5): oid claim, else the evidence principal when it
         // is the caller itself (User / ServicePrincipal, not a group), else `caller`.
