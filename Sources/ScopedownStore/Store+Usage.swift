@@ -12,6 +12,8 @@ public struct UsageImportOptions: Sendable {
     public var progress: (@Sendable (UsageImportProgress) -> Void)?
     /// Scanner threads (default: the machine's cores, at most 4).
     public var workers: Int? = nil
+    /// Bytes per scanned chunk (default 4 MiB; tests use small chunks).
+    public var chunkBytes: Int? = nil
     public init(keepEvents: Bool = false, progress: (@Sendable (UsageImportProgress) -> Void)? = nil) {
         self.keepEvents = keepEvents
         self.progress = progress
@@ -83,6 +85,7 @@ extension Store {
         let hasher = UsageRawDigest()
         var readOptions = ActivityReadOptions(keepEvents: options.keepEvents)
         if let w = options.workers { readOptions.workers = max(1, w) }
+        if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
         // Durability trade-off for the bulk load, restored afterwards: no fsync at this import's
         // commit (a commit with fsync costs ~20 ms here, which dominates an archive of thousands of

@@ -117,13 +117,33 @@ final class UsageIngest {
         }
     }
 
+    /// The display spelling kept for a key is the smallest one seen (not the first: scanner threads
+    /// deliver in no fixed order, and output must not depend on it).
+    private func keepSmallestDisplay(_ table: StringTable, _ id: Int32, _ raw: String) throws {
+        switch table {
+        case .principal:
+            try db.cached("UPDATE usage_principals SET caller = ? WHERE id = ? AND caller > ?").execute([raw.trimmingSpaces(), id, raw.trimmingSpaces()])
+        case .action:
+            try db.cached("UPDATE usage_actions SET display = ? WHERE id = ? AND display > ?").execute([raw.trimmingSpaces(), id, raw.trimmingSpaces()])
+        case .scope:
+            let d = Scope(raw).display
+            try db.cached("UPDATE usage_scopes SET display = ? WHERE id = ? AND display > ?").execute([d, id, d])
+        case .assignment:
+            break
+        }
+    }
+
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
-        if let id = ids[table.rawValue][key] { return id }
+        if let id = ids[table.rawValue][key] {
+            try keepSmallestDisplay(table, id, raw)
+            return id
+        }
         // known from an earlier import (looked up on first use: files share the lookup tables)
         if let id = try db.cached("SELECT id FROM \(Self.tables[table.rawValue]) WHERE key = ?").firstInt([key]) {
             let v = Int32(truncatingIfNeeded: id)
             ids[table.rawValue][key] = v
+            try keepSmallestDisplay(table, v, raw)
             return v
         }
         switch table {
@@ -279,7 +299,6 @@ final class UsageIngest {
             """)
         for pk in pending.keys.sorted() {
             guard let v = pending[pk] else { continue }
-            if !failedOperations.contains(pk.operation) { summary.uses += Int(v.uses) }
             let k = pk.key
             try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
         }
@@ -304,6 +323,12 @@ final class UsageIngest {
         try flushPending()
         try flushFailed()
         try flushSeen()
+        // Tentative uses count unless their operation failed. Computed after everything is written,
+        // so the figure does not depend on the order in which the scanner threads delivered batches.
+        var cancelled = 0
+        let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
+        for op in failedOperations.sorted() { cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0 }
+        summary.uses += max(0, tentative - cancelled)
         // callers whose UPN matches a user imported since
         try db.run("""
             UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
