@@ -33,14 +33,15 @@ final class CommandIO: @unchecked Sendable {
 
     /// Unbuffered write of the whole text to a file descriptor (retrying partial writes).
     private static func write(fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)  // var: withUnsafeMutableBytes gives a stable pointer
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw in
+            let n: Int = bytes.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress else { return 0 }
                 #if canImport(Glibc)
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                return Glibc.write(fd, base + offset, raw.count - offset)
                 #else
-                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                return Darwin.write(fd, base + offset, raw.count - offset)
                 #endif
             }
             if n <= 0 { if n < 0 && errno == EINTR { continue }; return }

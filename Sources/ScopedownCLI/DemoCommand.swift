@@ -50,7 +50,7 @@ struct DemoCommand: ParsableCommand {
             io.errLine(CLIErrors.describe(error, file: db))
             throw ExitCode(1)
         }
-        let building = db + ".building"
+        let building = db + ".building.db"  // matched by the `*.db` ignore pattern
         try? FileManager.default.removeItem(atPath: building)
         try? FileManager.default.removeItem(atPath: building + "-journal")
 
@@ -95,10 +95,10 @@ struct DemoCommand: ParsableCommand {
             io.out(InventoryCommand.treeNode(Self.withoutResourceGroups(tree)).render())
         }
         let path = Self.absolute(db)
-        let q = Self.shellQuoted(path)
+        let q = Self.shellQuoted(db)
         let sub = tree.flatMap(Self.firstSubscription)?.scope ?? "/"
         io.outLine("")
-        io.outLine("database: \(SafeText.terminal(path)) (a SQLite file: `sqlite3 \(SafeText.terminal(q))` opens it too)")
+        io.outLine("database: \(SafeText.terminal(path)) (a SQLite file: `sqlite3 \(SafeText.terminal(Self.shellQuoted(path)))` opens it too)")
         io.outLine("")
         io.outLine("try next:")
         io.outLine("  scopedown inventory --db \(SafeText.terminal(q))")

@@ -1,10 +1,98 @@
 import ArgumentParser
+import ScopedownCore
+import ScopedownRender
 
-/// Placeholder until its issue lands.
+/// `scopedown effective`: the concrete catalog operations a principal holds at a scope.
 struct EffectiveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "effective", abstract: "(not yet implemented)")
+    static let configuration = CommandConfiguration(
+        commandName: "effective",
+        abstract: "List the operations a principal effectively holds at a scope.",
+        discussion: """
+        Unions the principal's own assignments and those of every group it belongs to (transitively), \
+        at the scope and every ancestor up to `/`, subtracts NotActions per role block, then removes \
+        what deny assignments block. Patterns that match nothing in the catalog are listed as uncatalogued.
 
-    func run() throws {
-        throw ValidationError("`effective` is not implemented yet")
+        Example:
+          scopedown effective --db tenant.db --principal alice@contoso.com \\
+            --scope /subscriptions/<id>/resourceGroups/rg1 --format json
+        """
+    )
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Object id, user principal name or unambiguous display name.", valueName: "id"))
+    var principal: String
+
+    @Option(help: ArgumentHelp("The ARM scope to evaluate at (`/`, a management group, subscription, resource group or resource).", valueName: "scope"))
+    var scope: String
+
+    @Flag(help: "Count PIM-eligible assignments as granting.")
+    var includeEligible = false
+
+    @Option(help: "Output format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        try EvaluatorCommandSupport.checkFormat(format)
+        _ = try EvaluatorCommandSupport.scope(scope)
+    }
+
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        try EvaluatorCommandSupport.run(io: io) {
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
+            let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
+            if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
+               let s = try? EvaluatorCommandSupport.scope(scope) {
+                EvaluatorCommandSupport.warnUnknownRoles(e.applicableAssignments(principal: id, scope: s), io: io)
+            }
+            return out
+        }
+    }
+
+    static func render(evaluator e: Evaluator, principal: String, scope: String, format: OutputFormat) throws -> String {
+        let id = try EvaluatorCommandSupport.resolvePrincipal(principal, in: e)
+        let s = try EvaluatorCommandSupport.scope(scope)
+        let access = e.effective(principal: id, scope: s)
+        if format == .json { return json(access).render() + "\n" }
+        return table(access, evaluator: e)
+    }
+
+    static func json(_ a: EffectiveAccess) -> JSON {
+        .object([
+            ("principal", .string(a.principal)),
+            ("scope", .string(a.scope.display)),
+            ("actions", .strings(a.actions)),
+            ("dataActions", .strings(a.dataActions)),
+            ("grants", .array(a.grants.map(EvaluatorCommandSupport.grantJSON))),
+            ("denied", .strings(a.denied)),
+            ("uncatalogued", .strings(a.uncatalogued)),
+        ])
+    }
+
+    static func table(_ a: EffectiveAccess, evaluator e: Evaluator) -> String {
+        var out = "principal: \(SafeText.terminal(EvaluatorCommandSupport.principalLabel(a.principal, in: e)))\n"
+        out += "scope: \(SafeText.terminal(a.scope.display))\n\n"
+        var grants = Table(columns: ["ASSIGNMENT", "ROLE", "SCOPE", "VIA", "CONDITIONAL"])
+        for g in a.grants {
+            grants.append([g.assignmentID, EvaluatorCommandSupport.roleLabel(g), g.scope,
+                           g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
+                           g.conditional ? "yes" : "no"])
+        }
+        out += "grants (\(a.grants.count)):\n" + (a.grants.isEmpty ? "  none\n" : grants.render())
+        func list(_ title: String, _ items: [String]) {
+            out += "\n\(title) (\(items.count)):\n"
+            for i in items { out += "  \(SafeText.terminal(i))\n" }
+        }
+        list("actions", a.actions)
+        list("dataActions", a.dataActions)
+        list("denied by deny assignments", a.denied)
+        list("uncatalogued patterns", a.uncatalogued)
+        if !a.unknownRoleAssignments.isEmpty {
+            out += "\nwarning: \(a.unknownRoleAssignments.count) assignment(s) name a role that was not imported and grant nothing: "
+            out += a.unknownRoleAssignments.joined(separator: ", ") + "\n"
+        }
+        return out
     }
 }

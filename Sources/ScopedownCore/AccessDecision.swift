@@ -108,10 +108,15 @@ public struct AccessDecision: Hashable, Sendable {
     public var denies: [DenyMatch]
     /// Applicable assignments whose role definition was not imported: they grant nothing.
     public var unknownRoleAssignments: [String]
+    /// PIM-eligible assignments that would grant the operation once activated (listed when eligible
+    /// assignments are not counted, REFERENCE.md §2.9).
+    public var eligibleGrants: [GrantPath]
 
     public init(principal: String, operation: String, plane: Plane, catalogued: Bool, scope: Scope,
                 outcome: AccessOutcome, conditional: Bool, grants: [GrantDetail],
-                notActionRemovals: [NotActionRemoval], denies: [DenyMatch], unknownRoleAssignments: [String]) {
+                notActionRemovals: [NotActionRemoval], denies: [DenyMatch], unknownRoleAssignments: [String],
+                eligibleGrants: [GrantPath] = []) {
+        self.eligibleGrants = eligibleGrants
         self.principal = principal
         self.operation = operation
         self.plane = plane
@@ -171,6 +176,12 @@ public struct RiskyOperation: Hashable, Sendable {
     public var plane: Plane
     /// Why it matters, for a person.
     public var risk: String
+
+    public init(name: String, plane: Plane, risk: String) {
+        self.name = name
+        self.plane = plane
+        self.risk = risk
+    }
 }
 
 public enum RiskCatalog {
@@ -181,11 +192,14 @@ public enum RiskCatalog {
         RiskyOperation(name: "Microsoft.Authorization/roleDefinitions/write", plane: .control, risk: "create or widen custom roles (privilege escalation)"),
         RiskyOperation(name: "Microsoft.Authorization/denyAssignments/write", plane: .control, risk: "write deny assignments"),
         RiskyOperation(name: "Microsoft.Authorization/policyAssignments/write", plane: .control, risk: "change policy (e.g. deployIfNotExists with a managed identity)"),
+        RiskyOperation(name: "Microsoft.Authorization/elevateAccess/action", plane: .control, risk: "elevate to User Access Administrator at `/`"),
         RiskyOperation(name: "Microsoft.Storage/storageAccounts/listKeys/action", plane: .control, risk: "read storage account keys (full data access)"),
+        RiskyOperation(name: "Microsoft.Storage/storageAccounts/listAccountSas/action", plane: .control, risk: "mint account SAS tokens (data access)"),
         RiskyOperation(name: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", plane: .data, risk: "read blobs"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/secrets/getSecret/action", plane: .data, risk: "read key vault secrets"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/keys/decrypt/action", plane: .data, risk: "use key vault keys (decrypt)"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/keys/sign/action", plane: .data, risk: "use key vault keys (sign)"),
+        RiskyOperation(name: "Microsoft.KeyVault/vaults/keys/release/action", plane: .data, risk: "export key vault key material (release)"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/accessPolicies/write", plane: .control, risk: "grant key vault access policies"),
         RiskyOperation(name: "Microsoft.Compute/virtualMachines/runCommand/action", plane: .control, risk: "run commands on virtual machines"),
         RiskyOperation(name: "Microsoft.Compute/virtualMachines/runCommands/write", plane: .control, risk: "run commands on virtual machines"),

@@ -128,7 +128,16 @@ public final class Evaluator: Sendable {
     public let hierarchy: ScopeHierarchy
     public let operations: OperationIndex
 
-    let roles: [String: CompiledRole]
+    /// Role definitions compiled once, and their index by GUID key.
+    let compiledRoles: [CompiledRole]
+    let roleIndex: [String: Int]
+    /// Per assignment: the index of its role in `compiledRoles` (-1: not imported) and the id of its scope.
+    let assignmentRole: [Int32]
+    let assignmentScope: [Int32]
+    /// Per assignment: whether it grants under the options (active, or eligible with includeEligible).
+    let assignmentCounts: [Bool]
+    /// Scope key -> small integer id, for every scope that holds an assignment.
+    let scopeIDs: [String: Int32]
     /// Scope key -> indices into `snapshot.roleAssignments`.
     let assignmentsByScope: [String: [Int]]
     /// Principal key -> indices into `snapshot.roleAssignments`.
@@ -136,8 +145,8 @@ public final class Evaluator: Sendable {
     /// Scope key -> indices into `snapshot.denyAssignments`.
     let denyByScope: [String: [Int]]
     let denyBlocks: [[CompiledBlock]]
-    /// Member -> the groups it belongs to transitively, with the path (REFERENCE.md §2.8).
-    let groupClosure: [String: [GroupHop]]
+    /// Member -> the groups it belongs to directly (or per a transitive export), sorted.
+    let memberOfGroups: [String: [String]]
     /// Group -> direct members (from direct and transitive membership edges), sorted.
     let members: [String: [String]]
     /// Member kinds known from membership edges.
@@ -150,17 +159,31 @@ public final class Evaluator: Sendable {
         hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
         operations = OperationIndex(operations: snapshot.operations)
 
-        var roles: [String: CompiledRole] = [:]
-        for r in snapshot.roleDefinitions where roles[r.id] == nil {
-            roles[r.id] = CompiledRole(id: r.id, name: r.roleName, blocks: r.permissions.map(CompiledBlock.init))
+        var compiled: [CompiledRole] = [], roleIndex: [String: Int] = [:]
+        for r in snapshot.roleDefinitions where roleIndex[r.id] == nil {
+            roleIndex[r.id] = compiled.count
+            compiled.append(CompiledRole(id: r.id, name: r.roleName, blocks: r.permissions.map(CompiledBlock.init)))
         }
-        self.roles = roles
+        compiledRoles = compiled
+        self.roleIndex = roleIndex
 
         var byScope: [String: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
+        var scopeIDs: [String: Int32] = [:]
+        var aRole: [Int32] = [], aScope: [Int32] = []
+        aRole.reserveCapacity(snapshot.roleAssignments.count)
+        aScope.reserveCapacity(snapshot.roleAssignments.count)
         for (i, a) in snapshot.roleAssignments.enumerated() {
             byScope[a.scope.key, default: []].append(i)
             byPrincipal[a.principalID, default: []].append(i)
+            let sid: Int32
+            if let x = scopeIDs[a.scope.key] { sid = x } else { sid = Int32(scopeIDs.count); scopeIDs[a.scope.key] = sid }
+            aScope.append(sid)
+            aRole.append(roleIndex[a.roleDefinitionID].map(Int32.init) ?? -1)
         }
+        self.scopeIDs = scopeIDs
+        assignmentCounts = snapshot.roleAssignments.map { $0.state == .active || options.includeEligible }
+        assignmentRole = aRole
+        assignmentScope = aScope
         assignmentsByScope = byScope
         assignmentsByPrincipal = byPrincipal
 
@@ -183,27 +206,7 @@ public final class Evaluator: Sendable {
             if e.memberKind != .unknown, kinds[e.memberID] == nil { kinds[e.memberID] = e.memberKind }
             if kinds[e.groupID] == nil { kinds[e.groupID] = .group }
         }
-        let sortedMemberOf = memberOf.mapValues { $0.sorted() }
-        var closure: [String: [GroupHop]] = [:]
-        for start in sortedMemberOf.keys {
-            // Breadth-first: the shortest path to each group, ties broken by group id.
-            var hops: [GroupHop] = []
-            var seen: Set<String> = [start]
-            var frontier: [GroupHop] = [GroupHop(group: start, via: [])]
-            while !frontier.isEmpty {
-                var next: [GroupHop] = []
-                for h in frontier {
-                    for g in sortedMemberOf[h.group] ?? [] where seen.insert(g).inserted {
-                        let hop = GroupHop(group: g, via: h.via + [g])
-                        hops.append(hop)
-                        next.append(hop)
-                    }
-                }
-                frontier = next
-            }
-            closure[start] = hops
-        }
-        groupClosure = closure
+        memberOfGroups = memberOf.mapValues { $0.sorted() }
         members = mem.mapValues { $0.sorted() }
         memberKinds = kinds
     }
@@ -211,8 +214,23 @@ public final class Evaluator: Sendable {
     // MARK: - Building blocks
 
     /// The principal and each group it belongs to transitively, with the via path.
+    /// REFERENCE.md §2.8: group membership is transitive. Breadth-first from the principal, so each
+    /// group comes with its shortest path (ties broken by group id); cycles are cut by the visited set.
     func identities(of principal: String) -> [GroupHop] {
-        [GroupHop(group: principal, via: [])] + (groupClosure[principal] ?? [])
+        var hops = [GroupHop(group: principal, via: [])]
+        guard memberOfGroups[principal] != nil else { return hops }
+        var seen: Set<String> = [principal]
+        var level = 0, end = 1
+        while level < end {
+            for i in level..<end {
+                for g in memberOfGroups[hops[i].group] ?? [] where seen.insert(g).inserted {
+                    hops.append(GroupHop(group: g, via: hops[i].via + [g]))
+                }
+            }
+            level = end
+            end = hops.count
+        }
+        return hops
     }
 
     func counts(_ a: RoleAssignment) -> Bool { a.state == .active || options.includeEligible }
@@ -242,35 +260,46 @@ public final class Evaluator: Sendable {
 
     // MARK: - Grants (no denies)
 
+    /// The scope's ancestors (nearest first, REFERENCE.md §2.7) and the ids of those that hold assignments.
+    func chainIDs(_ chain: [Scope]) -> [Int32] { chain.compactMap { scopeIDs[$0.key] } }
+
+    /// A prepared operation: what every role does with it, computed once (REFERENCE.md §2.3, §2.4,
+    /// §2.6). Use it for many `grantingAssignments(principal:scope:query:)` calls on one operation.
+    public func prepare(operation: String, plane: Plane = .control) -> OperationQuery {
+        var memo = RoleMemo(operation: operation, plane: plane, roleCount: compiledRoles.count)
+        for r in compiledRoles.indices { _ = memo.state(r, compiledRoles) }
+        return OperationQuery(memo: memo)
+    }
+
     /// The assignments of `principal` (direct or through its groups, transitively) at `scope` or an
     /// ancestor whose role grants `operation` on `plane` (NotActions subtracted per block). Deny
     /// assignments are not applied: this answers "which assignments could have authorized it".
     /// Sorted by assignment id.
     public func grantingAssignments(principal: String, operation: String, scope: Scope,
                                     plane: Plane = .control) -> [GrantPath] {
-        let p = AzureID.guidKey(principal)
-        let ancestorKeys = hierarchy.ancestors(of: scope).map(\.key)
-        let op = Array(AzureID.operationKey(operation).utf8)
+        var memo = RoleMemo(operation: operation, plane: plane, roleCount: compiledRoles.count)
+        return granting(principal: AzureID.guidKey(principal), scope: scope, memo: &memo)
+    }
+
+    /// `grantingAssignments` for a prepared operation (the role checks are already done).
+    public func grantingAssignments(principal: String, scope: Scope, query: OperationQuery) -> [GrantPath] {
+        var memo = query.memo
+        return granting(principal: AzureID.guidKey(principal), scope: scope, memo: &memo)
+    }
+
+    func granting(principal p: String, scope: Scope, memo: inout RoleMemo) -> [GrantPath] {
+        let ids = chainIDs(hierarchy.ancestors(of: scope))
+        if ids.isEmpty { return [] }
         var out: [GrantPath] = []
-        op.withUnsafeBufferPointer { opBuf in
-            for id in identities(of: p) {
-                guard let list = assignmentsByPrincipal[id.group] else { continue }
-                for ai in list {
-                    let a = snapshot.roleAssignments[ai]
-                    guard counts(a), ancestorKeys.contains(a.scope.key), let role = roles[a.roleDefinitionID] else { continue }
-                    var granted = false, conditional = true
-                    for block in role.blocks {
-                        if case .granted(_, let c) = Evaluator.match(block, op: opBuf, plane: plane) {
-                            granted = true
-                            if !c { conditional = false }
-                        }
-                    }
-                    if granted {
-                        out.append(GrantPath(assignmentID: a.id, roleID: role.id, roleName: role.name,
-                                             scope: a.scope.display, via: id.via,
-                                             conditional: conditional || a.isConditional, state: a.state))
-                    }
-                }
+        for id in identities(of: p) {
+            guard let list = assignmentsByPrincipal[id.group] else { continue }
+            for ai in list {
+                let r = Int(assignmentRole[ai])
+                guard r >= 0, assignmentCounts[ai], ids.contains(assignmentScope[ai]) else { continue }
+                let st = memo.state(r, compiledRoles)
+                guard st == RoleMemo.granted || st == RoleMemo.grantedConditionally else { continue }
+                let a = snapshot.roleAssignments[ai]
+                out.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
             }
         }
         return out.sorted { $0.assignmentID < $1.assignmentID }
@@ -281,20 +310,22 @@ public final class Evaluator: Sendable {
     /// Eligible ones only with `includeEligible`. `roleName` is empty when the role is unknown.
     public func applicableAssignments(principal: String, scope: Scope) -> [GrantPath] {
         let p = AzureID.guidKey(principal)
-        let ancestorKeys = hierarchy.ancestors(of: scope).map(\.key)
+        let ids = chainIDs(hierarchy.ancestors(of: scope))
         var out: [GrantPath] = []
         for id in identities(of: p) {
-            for ai in assignmentsByPrincipal[id.group] ?? [] {
+            for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
                 let a = snapshot.roleAssignments[ai]
-                guard counts(a), ancestorKeys.contains(a.scope.key) else { continue }
+                guard counts(a) else { continue }
                 out.append(path(a, via: id.via))
             }
         }
         return out.sorted { $0.assignmentID < $1.assignmentID }
     }
 
+    func roleName(_ roleID: String) -> String { roleIndex[roleID].map { compiledRoles[$0].name } ?? "" }
+
     func path(_ a: RoleAssignment, via: [String], conditional: Bool? = nil) -> GrantPath {
-        GrantPath(assignmentID: a.id, roleID: a.roleDefinitionID, roleName: roles[a.roleDefinitionID]?.name ?? "",
+        GrantPath(assignmentID: a.id, roleID: a.roleDefinitionID, roleName: roleName(a.roleDefinitionID),
                   scope: a.scope.display, via: via, conditional: conditional ?? a.isConditional, state: a.state)
     }
 
@@ -303,24 +334,42 @@ public final class Evaluator: Sendable {
     /// The full decision with every reason (REFERENCE.md §2.1).
     /// `plane` nil: inferred (control unless the catalog knows the name only as a data operation).
     public func decide(principal: String, operation: String, scope: Scope, plane: Plane? = nil) -> AccessDecision {
-        let p = AzureID.guidKey(principal)
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
+        var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
         let chain = hierarchy.ancestors(of: scope)
-        let ancestorKeys = chain.map(\.key)
-        let op = Array(AzureID.operationKey(opName).utf8)
-        let ids = identities(of: p)
+        return decide(principal: AzureID.guidKey(principal), memo: &memo, catalogued: catalogued, scope: scope,
+                      chain: chain, ids: chainIDs(chain))
+    }
+
+    /// `decide` with the operation's role memo and the scope's ancestors computed once (who-can and
+    /// blast-radius call it for many principals).
+    func decide(principal p: String, memo: inout RoleMemo, catalogued: Bool, scope: Scope,
+                chain: [Scope], ids: [Int32]) -> AccessDecision {
+        let opPlane = memo.plane
+        let identities = identities(of: p)
         var grants: [GrantDetail] = []
         var removals: [NotActionRemoval] = []
         var unknown: [String] = []
         var denies: [DenyMatch] = []
+        var eligible: [GrantPath] = []
 
-        op.withUnsafeBufferPointer { opBuf in
+        memo.key.withUnsafeBufferPointer { opBuf in
             // Role assignments of the principal and its groups at the scope or an ancestor (§0.2).
-            for id in ids {
-                for ai in assignmentsByPrincipal[id.group] ?? [] {
+            for id in identities {
+                for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
                     let a = snapshot.roleAssignments[ai]
-                    guard counts(a), let depth = ancestorKeys.firstIndex(of: a.scope.key) else { continue }
-                    guard let role = roles[a.roleDefinitionID] else { unknown.append(a.id); continue }
+                    let r = Int(assignmentRole[ai])
+                    guard counts(a) else {
+                        let st = r >= 0 ? memo.state(r, compiledRoles) : RoleMemo.none
+                        if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                            eligible.append(path(a, via: id.via, conditional: a.isConditional || st == RoleMemo.grantedConditionally))
+                        }
+                        continue
+                    }
+                    guard r >= 0 else { unknown.append(a.id); continue }
+                    if memo.state(r, compiledRoles) == RoleMemo.none { continue }
+                    let role = compiledRoles[r]
+                    let inherited = a.scope.key != scope.key
                     for (bi, block) in role.blocks.enumerated() {
                         switch Evaluator.match(block, op: opBuf, plane: opPlane) {
                         case .none: break
@@ -329,7 +378,7 @@ public final class Evaluator: Sendable {
                             if a.isConditional { sources.append("assignment condition") }
                             if roleCond { sources.append("role condition") }
                             grants.append(GrantDetail(path: path(a, via: id.via, conditional: !sources.isEmpty),
-                                                      blockIndex: bi, pattern: pattern, inherited: depth > 0,
+                                                      blockIndex: bi, pattern: pattern, inherited: inherited,
                                                       conditionSources: sources))
                         case .removed(let pattern, let notPattern):
                             removals.append(NotActionRemoval(path: path(a, via: id.via), blockIndex: bi,
@@ -341,7 +390,7 @@ public final class Evaluator: Sendable {
             // Deny assignments at the scope or an ancestor (§2.5).
             for (depth, s) in chain.enumerated() {
                 for di in denyByScope[s.key] ?? [] {
-                    if let m = denyMatch(di, identities: ids, op: opBuf, plane: opPlane, inherited: depth > 0) {
+                    if let m = denyMatch(di, identities: identities, op: opBuf, plane: opPlane, inherited: depth > 0) {
                         denies.append(m)
                     }
                 }
@@ -359,10 +408,11 @@ public final class Evaluator: Sendable {
             // Conditional unless some path grants unconditionally; a conditional deny may still block.
             conditional = !grants.contains { $0.conditionSources.isEmpty } || maybeDenied
         }
-        return AccessDecision(principal: p, operation: opName, plane: opPlane, catalogued: catalogued, scope: scope,
+        return AccessDecision(principal: p, operation: memo.operation, plane: opPlane, catalogued: catalogued, scope: scope,
                               outcome: outcome, conditional: conditional, grants: grants,
                               notActionRemovals: removals, denies: denies,
-                              unknownRoleAssignments: Array(Set(unknown)).sorted())
+                              unknownRoleAssignments: Array(Set(unknown)).sorted(),
+                              eligibleGrants: eligible.sorted { $0.assignmentID < $1.assignmentID })
     }
 
     /// One deny assignment against one request, or nil when it does not name any of the
@@ -435,7 +485,8 @@ public final class Evaluator: Sendable {
         var unknown: [String] = []
         var seenRoles = Set<String>()
         for g in grants {
-            guard let role = roles[g.roleID] else { unknown.append(g.assignmentID); continue }
+            guard let ri = roleIndex[g.roleID] else { unknown.append(g.assignmentID); continue }
+            let role = compiledRoles[ri]
             guard seenRoles.insert(role.id).inserted else { continue }
             for block in role.blocks {
                 for plane in [Plane.control, .data] {
@@ -497,29 +548,23 @@ public final class Evaluator: Sendable {
     /// The principals and groups that effectively hold `operation` at `scope` (the `who-can` command).
     public func whoCan(operation: String, scope: Scope, plane: Plane? = nil) -> WhoCanResult {
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
-        let op = Array(AzureID.operationKey(opName).utf8)
+        var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
         let chain = hierarchy.ancestors(of: scope)
-        // Roles that grant the operation: each role's patterns tested against ONE operation.
-        var roleGrants: [String: Bool] = [:]
+        let ids = chainIDs(chain)
+        // Holders: principals of the assignments at the scope or an ancestor whose role grants the
+        // operation; each role's patterns are tested once against this ONE operation.
         var holders = Set<String>()
         var assignmentKind: [String: PrincipalKind] = [:]
-        op.withUnsafeBufferPointer { opBuf in
-            for s in chain {
-                for ai in assignmentsByScope[s.key] ?? [] {
-                    let a = snapshot.roleAssignments[ai]
-                    guard counts(a) else { continue }
-                    let grants: Bool
-                    if let g = roleGrants[a.roleDefinitionID] { grants = g } else {
-                        let g = roles[a.roleDefinitionID]?.blocks.contains {
-                            if case .granted = Evaluator.match($0, op: opBuf, plane: opPlane) { return true } else { return false }
-                        } ?? false
-                        roleGrants[a.roleDefinitionID] = g
-                        grants = g
-                    }
-                    if grants {
-                        holders.insert(a.principalID)
-                        if assignmentKind[a.principalID] == nil { assignmentKind[a.principalID] = PrincipalKind.from(a.principalType) }
-                    }
+        for s in chain {
+            for ai in assignmentsByScope[s.key] ?? [] {
+                let r = Int(assignmentRole[ai])
+                guard r >= 0 else { continue }
+                let a = snapshot.roleAssignments[ai]
+                guard counts(a) else { continue }
+                let st = memo.state(r, compiledRoles)
+                if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                    holders.insert(a.principalID)
+                    if assignmentKind[a.principalID] == nil { assignmentKind[a.principalID] = PrincipalKind.from(a.principalType) }
                 }
             }
         }
@@ -531,7 +576,7 @@ public final class Evaluator: Sendable {
         }
         var principals: [WhoCanResult.Holder] = [], groups: [WhoCanResult.Holder] = []
         for id in candidates.sorted() {
-            let d = decide(principal: id, operation: opName, scope: scope, plane: opPlane)
+            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, chain: chain, ids: ids)
             guard d.outcome == .allowed else { continue }
             let kind = kind(of: id, assignmentKind: assignmentKind[id])
             let holder = WhoCanResult.Holder(id: id, kind: kind, displayName: principalsByID[id]?.displayName, decision: d)
@@ -578,14 +623,47 @@ public final class Evaluator: Sendable {
                 byScope[a.scope, default: []].append(path(a, via: id.via))
             }
         }
-        return byScope.keys.sorted().map { s in
-            var risky: [RiskHolding] = []
-            for r in risks {
-                let d = decide(principal: p, operation: r.name, scope: s, plane: r.plane)
-                if d.outcome == .allowed { risky.append(RiskHolding(operation: r, conditional: d.conditional)) }
+        let scopes = byScope.keys.sorted()
+        let chains = scopes.map { hierarchy.ancestors(of: $0) }
+        let chainIDs = chains.map(chainIDs)
+        let identities = identities(of: p)
+        var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
+        for r in risks {
+            let (opName, opPlane, _) = resolveOperation(r.name, plane: r.plane)
+            var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
+            // The principal's assignments (any scope) whose role grants the operation.
+            var grants: [(scope: Int32, conditional: Bool)] = []
+            for id in identities {
+                for ai in assignmentsByPrincipal[id.group] ?? [] {
+                    let ri = Int(assignmentRole[ai])
+                    guard ri >= 0, counts(snapshot.roleAssignments[ai]) else { continue }
+                    let st = memo.state(ri, compiledRoles)
+                    if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
+                        grants.append((assignmentScope[ai], st == RoleMemo.grantedConditionally || snapshot.roleAssignments[ai].isConditional))
+                    }
+                }
             }
-            return BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID },
-                              risky: risky)
+            if grants.isEmpty { continue }
+            for (i, ids) in chainIDs.enumerated() {
+                let here = grants.filter { ids.contains($0.scope) }
+                if here.isEmpty { continue }
+                // Denies (§2.5) only where some apply along the chain.
+                var blocked = false, maybe = false
+                memo.key.withUnsafeBufferPointer { op in
+                    for (depth, s) in chains[i].enumerated() {
+                        for di in denyByScope[s.key] ?? [] {
+                            guard let m = denyMatch(di, identities: identities, op: op, plane: opPlane, inherited: depth > 0) else { continue }
+                            if m.status.isBlocking { blocked = true }
+                            if m.status == .conditional { maybe = true }
+                        }
+                    }
+                }
+                if blocked { continue }
+                risky[i].append(RiskHolding(operation: r, conditional: !here.contains { !$0.conditional } || maybe))
+            }
+        }
+        return scopes.enumerated().map { i, s in
+            BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i])
         }
     }
 }

@@ -116,3 +116,54 @@ public struct OperationBitSet: Sendable, Hashable {
         return out
     }
 }
+
+/// What each role does with one operation, computed lazily (or all at once by
+/// `Evaluator.prepare`): REFERENCE.md §2.3 (per block, actions − notActions, union of blocks),
+/// §2.4 (only the operation's plane), §2.6 (role-definition conditions).
+struct RoleMemo: Sendable {
+    static let unknown: UInt8 = 255
+    static let none: UInt8 = 0
+    static let granted: UInt8 = 1
+    /// Granted only by blocks whose role-definition condition covers the operation.
+    static let grantedConditionally: UInt8 = 2
+    /// Some block matched but its NotActions removed it, and no block grants it.
+    static let removed: UInt8 = 3
+
+    let operation: String
+    let key: [UInt8]
+    let plane: Plane
+    var states: [UInt8]
+
+    init(operation: String, plane: Plane, roleCount: Int) {
+        self.operation = operation.trimmingSpaces()
+        key = Array(AzureID.operationKey(operation).utf8)
+        self.plane = plane
+        states = Array(repeating: RoleMemo.unknown, count: roleCount)
+    }
+
+    mutating func state(_ r: Int, _ roles: [CompiledRole]) -> UInt8 {
+        let s = states[r]
+        if s != RoleMemo.unknown { return s }
+        var granted = false, unconditional = false, removed = false
+        key.withUnsafeBufferPointer { op in
+            for block in roles[r].blocks {
+                switch Evaluator.match(block, op: op, plane: plane) {
+                case .none: break
+                case .granted(_, let c): granted = true; if !c { unconditional = true }
+                case .removed: removed = true
+                }
+            }
+        }
+        let v = granted ? (unconditional ? RoleMemo.granted : RoleMemo.grantedConditionally) : (removed ? RoleMemo.removed : RoleMemo.none)
+        states[r] = v
+        return v
+    }
+}
+
+/// An operation prepared once for many `Evaluator.grantingAssignments(principal:scope:query:)`
+/// calls (Activity Log attribution): every role has already been matched against it.
+public struct OperationQuery: Sendable {
+    let memo: RoleMemo
+    public var operation: String { memo.operation }
+    public var plane: Plane { memo.plane }
+}

@@ -77,7 +77,8 @@ public enum InputCollector {
             }
             if !isDirectory.boolValue { add(InputFile(displayName: argument, path: argument)); continue }
             var files: [String] = []
-            try walk(argument, into: &files)
+            var visited = Set<String>()
+            try walk(argument, into: &files, visited: &visited)
             for f in files.sorted() { add(InputFile(displayName: f, path: f)) }
         }
         return result
@@ -87,8 +88,11 @@ public enum InputCollector {
         name.hasPrefix(".") || name.lowercased().contains(".db")
     }
 
-    private static func walk(_ folder: String, into files: inout [String]) throws {
+    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<String>) throws {
         let fm = FileManager.default
+        // A symbolic link back to an ancestor must not loop: each real folder is walked once.
+        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard visited.insert(real).inserted else { return }
         let names: [String]
         do { names = try fm.contentsOfDirectory(atPath: folder) } catch {
             throw Diagnostic.error("cannot list folder", file: folder)
@@ -98,7 +102,7 @@ public enum InputCollector {
             let path = base + "/" + name
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue { try walk(path, into: &files) } else { files.append(path) }
+            if isDirectory.boolValue { try walk(path, into: &files, visited: &visited) } else { files.append(path) }
         }
     }
 }
@@ -133,16 +137,32 @@ public enum FormatDetector {
 public enum InventoryImporter {
     /// Reads and decodes one inventory file (any kind but activity-log / usage-aggregate).
     /// Throws a `Diagnostic` (file, line:column, JSON path, field) on bad input.
+    ///
+    /// A top-level array (az CLI output, Resource Graph rows) is decoded element by element through
+    /// `JSONElementSplitter`, so its parse tree never exists whole; wrapped lists (`{"value": [...]}`,
+    /// paged by the APIs) are parsed whole. The file is read once; its SHA-256 is computed on the
+    /// bytes as stored, while reading.
     public static func decode(_ file: InputFile, format: DetectedFormat) throws -> DecodedFile {
-        let raw = try InputReader.openRaw(file).readAll()
-        let sha = SHA256.hex(raw)
-        let content = InputReader.isGzip(raw) ? try InputReader.gunzip(raw, displayName: file.displayName) : raw
-        let batch = try decode(bytes: content, file: file, format: format)
-        return DecodedFile(file: file, sha256: sha, byteCount: raw.count, format: format, batch: batch)
+        try rejectActivityKinds(file, format)
+        let head = try InputReader.openRaw(file).readPrefix(2)
+        let hashing = HashingByteStream(try InputReader.openRaw(file))
+        let content: ByteStream = InputReader.isGzip(head) ? try GzipByteStream(hashing) : hashing
+        var splitter = JSONElementSplitter(content)
+        var decoder = InventoryDecoder(file: file, format: format)
+        let batch = try decoder.decode(&splitter)
+        let sha = try hashing.finish()
+        return DecodedFile(file: file, sha256: sha, byteCount: hashing.byteCount, format: format, batch: batch)
     }
 
     /// Decodes content already in memory (decompressed).
     public static func decode(bytes: [UInt8], file: InputFile, format: DetectedFormat) throws -> ImportBatch {
+        try rejectActivityKinds(file, format)
+        var splitter = JSONElementSplitter(MemoryByteStream(bytes, displayName: file.displayName))
+        var decoder = InventoryDecoder(file: file, format: format)
+        return try decoder.decode(&splitter)
+    }
+
+    static func rejectActivityKinds(_ file: InputFile, _ format: DetectedFormat) throws {
         switch format.kind {
         case .activityLog, .usageAggregate:
             throw Diagnostic.error("`\(format.kind.rawValue)` files are read by the Activity Log importer, not the inventory decoder",
@@ -150,8 +170,5 @@ public enum InventoryImporter {
         default:
             break
         }
-        let document = try JSONDocument.parse(bytes, file: file.displayName)
-        var decoder = InventoryDecoder(file: file, format: format)
-        return try decoder.decode(document)
     }
 }

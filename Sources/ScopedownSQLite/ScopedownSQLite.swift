@@ -79,10 +79,8 @@ public final class Statement {
     public let sql: String
     /// The name shown in errors (`queries/x.sql`), defaults to the SQL text.
     public let label: String
-    unowned let connection: Connection
 
     init(connection: Connection, sql: String, label: String?) throws {
-        self.connection = connection
         self.sql = sql
         self.label = label ?? sql
         var stmt: OpaquePointer?
@@ -95,6 +93,14 @@ public final class Statement {
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    /// An error for `rc` with the message of the statement's own connection (no reference to the
+    /// `Connection` object is kept, so a statement may safely outlive it).
+    private func error(_ rc: Int32) -> SQLiteError {
+        let db = sqlite3_db_handle(handle)
+        let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+        return SQLiteError(code: rc, message: message, sql: label)
+    }
 
     // MARK: binding
 
@@ -114,7 +120,7 @@ public final class Statement {
                 sqlite3_bind_blob64(handle, i, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(raw.count), SQLITE_TRANSIENT)
             }
         }
-        guard rc == SQLITE_OK else { throw connection.error(rc, sql: label) }
+        guard rc == SQLITE_OK else { throw error(rc) }
     }
 
     /// Binds a value to a named parameter (`:name`, `@name` or `$name`, prefix included).
@@ -144,7 +150,7 @@ public final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let err = connection.error(rc, sql: label)
+            let err = error(rc)
             sqlite3_reset(handle)
             throw err
         }

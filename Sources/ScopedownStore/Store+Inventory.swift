@@ -52,7 +52,7 @@ extension Store {
         try db.query("SELECT scope FROM resources ORDER BY scope_key") { s in
             b.placeScope(Scope(s.string(0)), count: 0)
         }
-        try db.query(try Store.query("assignment_counts_by_scope")) { s in
+        try namedQuery("assignment_counts_by_scope") { s in
             b.placeScope(Scope(s.string(1)), count: s.int(2))
         }
         return b.build()

@@ -34,9 +34,10 @@ enum Rows {
         return a
     }
 
-    static func assignmentValues(_ a: RoleAssignment, importID: Int64) -> [SQLiteBindable?] {
-        [a.id, a.state.rawValue, a.resourceID, a.scope.key, a.scope.display, a.scope.subscriptionID,
-         a.scope.resourceGroupScope?.key, a.roleDefinitionID, a.principalID, a.principalType, a.condition,
+    static func assignmentValues(_ a: RoleAssignment, importID: Int64, derived: inout ScopeParts) -> [SQLiteBindable?] {
+        let parts = derived.parts(of: a.scope)
+        return [a.id, a.state.rawValue, a.resourceID, a.scope.key, a.scope.display, parts.subscription,
+         parts.resourceGroupKey, a.roleDefinitionID, a.principalID, a.principalType, a.condition,
          a.conditionVersion, a.description, a.createdOn, a.updatedOn, a.createdBy,
          a.delegatedManagedIdentityResourceID, a.startDateTime, a.endDateTime, importID]
     }
@@ -200,6 +201,18 @@ struct ScopeCache {
         let s = Scope(display)
         cache[display] = s
         return s
+    }
+}
+
+/// The subscription id and resource-group key derived from a scope, cached by scope key: many
+/// assignments share a scope, and deriving them parses the scope string.
+struct ScopeParts {
+    private var cache: [String: (subscription: String?, resourceGroupKey: String?)] = [:]
+    mutating func parts(of scope: Scope) -> (subscription: String?, resourceGroupKey: String?) {
+        if let p = cache[scope.key] { return p }
+        let p = (scope.subscriptionID, scope.resourceGroupScope?.key)
+        cache[scope.key] = p
+        return p
     }
 }
 

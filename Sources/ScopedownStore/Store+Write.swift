@@ -126,6 +126,7 @@ struct BatchWriter {
         let upsert = try db.cached(Rows.assignmentUpsert)
         var seen: [String: RoleAssignment] = [:]
         var scopes = ScopeCache()
+        var derived = ScopeParts()
         for a in list {
             let key = a.id + "|" + a.state.rawValue
             if let prior = seen[key] {
@@ -141,7 +142,7 @@ struct BatchWriter {
                 if merged == old && merged.scope.display == old.scope.display { continue }
                 if merged != Rows.coalesce(old, a) { replaced["role assignments", default: []].append(a.id) }
             }
-            try upsert.execute(Rows.assignmentValues(merged, importID: importID))
+            try upsert.execute(Rows.assignmentValues(merged, importID: importID, derived: &derived))
         }
     }
 

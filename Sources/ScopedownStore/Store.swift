@@ -29,6 +29,9 @@ public final class Store {
         }
         do {
             connection = try Connection(path: path, mode: create ? .readWriteCreate : .readWrite)
+            // A 64 MiB page cache (allocated only as used) keeps a whole-file import transaction in
+            // memory instead of spilling pages to disk mid-transaction.
+            try connection.execute("PRAGMA cache_size = -65536")
             try Migrator(migrations: Store.migrations).migrate(connection)
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot open database: \(e.message)", file: path,
@@ -110,7 +113,7 @@ public final class Store {
     /// Rows per collection (`roleDefinitions`, `roleAssignments` (active), `eligibleAssignments`, ...).
     public func tableCounts() throws -> [(collection: String, rows: Int)] {
         var out: [(String, Int)] = []
-        try db.query(try Store.query("table_counts")) { out.append(($0.string(0), $0.int(1))) }
+        try namedQuery("table_counts") { out.append(($0.string(0), $0.int(1))) }
         return out
     }
 
@@ -119,12 +122,13 @@ public final class Store {
     public func unresolvedReferenceWarnings(examples: Int = 3) throws -> [Diagnostic] {
         struct Acc { var count = 0; var targets = Set<String>(); var examples: [String] = [] }
         var acc: [String: Acc] = [:]
-        try db.query(try Store.query("unresolved_references")) { row in
+        try namedQuery("unresolved_references") { row in
             let kind = row.string(0), target = row.string(1)
-            var a = acc[kind] ?? Acc()
-            a.count += 1
-            if a.targets.insert(target).inserted && a.examples.count < examples { a.examples.append(target) }
-            acc[kind] = a
+            // Mutated in place: copying the accumulator out and back would copy its set per row.
+            acc[kind, default: Acc()].count += 1
+            if acc[kind, default: Acc()].targets.insert(target).inserted, acc[kind, default: Acc()].examples.count < examples {
+                acc[kind, default: Acc()].examples.append(target)
+            }
         }
         let order = ["roleDefinition", "principal", "group", "managementGroup", "parentManagementGroup"]
         var out: [Diagnostic] = []
@@ -168,6 +172,11 @@ public final class Store {
         "table_counts": text(PackageResources.table_counts_sql),
         "unresolved_references": text(PackageResources.unresolved_references_sql),
     ]
+
+    /// Runs the embedded `queries/<name>.sql` (errors name the file) and calls `body` for each row.
+    func namedQuery(_ name: String, _ values: [SQLiteBindable?] = [], _ body: (Statement) throws -> Void) throws {
+        try db.cached(try Store.query(name), label: "queries/\(name).sql").forEachRow(values, body)
+    }
 
     static func query(_ name: String) throws -> String {
         guard let q = queries[name] else { throw SQLiteError(code: 1, message: "no embedded query named \(name)", sql: "queries/\(name).sql") }

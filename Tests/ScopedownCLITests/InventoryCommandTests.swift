@@ -113,6 +113,11 @@ struct InventoryAfterImportTests {
         let exports = SharedData.fixture("store-small/exports").path
         let imported = runCLI(["import", "--db", db, exports])
         #expect(imported.exitCode == 0, "\(imported.stderr)")
+        // Per-file lines, summary and warnings, with the machine-specific paths cut out.
+        let root = SharedData.packageRoot.path + "/"
+        let transcript = ("$ scopedown import --db small.db fixtures/store-small/exports\n" + imported.stdout + "--- stderr\n" + imported.stderr)
+            .replacingOccurrences(of: root, with: "").replacingOccurrences(of: db, with: "small.db")
+        #expect(try matchesGolden(transcript, "store-small/import.txt"), "\(transcript)")
         #expect(imported.stdout.contains("summary: 3 files: 3 imported, 0 already imported, 0 failed"))
         // Every assignment names a role and a principal this tenant does not export.
         #expect(imported.stderr.contains("warning: unresolved references: 12 role assignments name 1 role definition not in the database"))

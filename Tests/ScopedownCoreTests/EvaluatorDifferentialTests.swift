@@ -47,7 +47,10 @@ struct EvaluatorDifferentialTests {
                 let fast = Set(evaluator.grantingAssignments(principal: principal, operation: op, scope: scope, plane: plane)
                     .map(\.assignmentID))
                 seen["\(expected.outcome)/\(expected.conditional)", default: 0] += 1
-                if actual != expected || fast != expected.granting {
+                let prepared = Set(evaluator.grantingAssignments(principal: principal, scope: scope,
+                                                                 query: evaluator.prepare(operation: op, plane: plane))
+                    .map(\.assignmentID))
+                if actual != expected || fast != expected.granting || prepared != expected.granting {
                     let query: [String: Any] = [
                         "principal": principal, "operation": op, "plane": plane.rawValue, "scope": scope.display,
                         "includeEligible": includeEligible, "expected": expected.description,
@@ -60,6 +63,25 @@ struct EvaluatorDifferentialTests {
                     break
                 }
             }
+            // Blast radius: every scope of the principal's assignments, each risky operation
+            // held there exactly when the reference allows it.
+            let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+            let risks = tenant.operations.prefix(12).enumerated().map {
+                RiskyOperation(name: $1, plane: $0 % 3 == 0 ? .data : .control, risk: "test")
+            }
+            for b in evaluator.blastRadius(principal: principal, risks: risks) {
+                for r in risks {
+                    let ref = reference.decide(principal: principal, operation: r.name, plane: r.plane, scope: b.scope)
+                    let held = b.risky.first { $0.operation == r }
+                    if (ref.outcome == .allowed) != (held != nil) || (held != nil && held?.conditional != ref.conditional) {
+                        failures.append("seed \(seed): blast radius of \(principal) at \(b.scope) for \(r.name): reference \(ref), got \(String(describing: held))")
+                        let url = SharedData.fixture("differential/\(seed).json")
+                        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                        try SnapshotJSON.data(tenant.snapshot, query: ["blastRadius": principal, "operation": r.name,
+                                                                       "scope": b.scope.display]).write(to: url)
+                    }
+                }
+            }
             if failures.count >= 5 { break }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
@@ -69,6 +91,27 @@ struct EvaluatorDifferentialTests {
         #expect(seen["denied/false", default: 0] > cases / 100)
         #expect(seen["notGranted/false", default: 0] > cases / 20)
         if ProcessInfo.processInfo.environment["SCOPEDOWN_DIFF_STATS"] != nil { print(seen.sorted { $0.key < $1.key }) }
+    }
+
+    @Test("saved differential fixtures replay and agree")
+    func replayFixtures() throws {
+        let dir = SharedData.fixture("differential")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(!files.isEmpty, "fixtures/differential holds at least the example fixture")
+        for f in files {
+            let (snapshot, q) = try SnapshotJSON.load(Data(contentsOf: dir.appendingPathComponent(f)))
+            guard let principal = q["principal"] as? String, let op = q["operation"] as? String,
+                  let scope = q["scope"] as? String else { continue }
+            let plane = Plane(rawValue: q["plane"] as? String ?? "control") ?? .control
+            let eligible = q["includeEligible"] as? Bool ?? false
+            let expected = ReferenceEvaluator(snapshot: snapshot, includeEligible: eligible)
+                .decide(principal: principal, operation: op, plane: plane, scope: Scope(scope))
+            let d = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: eligible))
+                .decide(principal: principal, operation: op, scope: Scope(scope), plane: plane)
+            #expect(ReferenceEvaluator.Result(outcome: d.outcome, conditional: d.conditional,
+                                              granting: Set(d.grantingAssignmentIDs)) == expected, "\(f)")
+            if let outcome = q["expectedOutcome"] as? String { #expect(d.outcome.rawValue == outcome, "\(f)") }
+        }
     }
 
     @Test("the reference matcher agrees with ActionPattern")

@@ -34,6 +34,15 @@ struct EvaluatorRealDataTests {
         #expect(both.count == 23)
     }
 
+    @Test("every high-risk operation of the blast radius is in the catalog, in its plane")
+    func riskCatalog() {
+        let index = OperationIndex(operations: Self.catalog)
+        for r in RiskCatalog.operations {
+            #expect(index.spelling(of: r.name, plane: r.plane)?.lowercased() == r.name.lowercased(), "`\(r.name)` (\(r.plane))")
+        }
+        #expect(Set(RiskCatalog.operations.map(\.name)).count == RiskCatalog.operations.count)
+    }
+
     @Test("Owner holds every control-plane operation and no data operation")
     func owner() throws {
         let e = try evaluator("Owner")

@@ -328,3 +328,50 @@ public enum SnapshotJSON {
         try JSONSerialization.data(withJSONObject: object(s, query: query), options: [.prettyPrinted, .sortedKeys])
     }
 }
+
+extension SnapshotJSON {
+    /// Reads back what `data(_:query:)` wrote (differential fixtures become regression tests).
+    public static func load(_ data: Data) throws -> (snapshot: AuthorizationSnapshot, query: [String: Any]) {
+        guard let o = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw RealAzureData.LoadError.shape("fixture is not a JSON object")
+        }
+        func list(_ k: String) -> [[String: Any]] { o[k] as? [[String: Any]] ?? [] }
+        func str(_ d: [String: Any], _ k: String) -> String { d[k] as? String ?? "" }
+        func opt(_ d: [String: Any], _ k: String) -> String? { d[k] as? String }
+        func block(_ b: [String: Any]) -> PermissionBlock {
+            PermissionBlock(actions: b["actions"] as? [String] ?? [], notActions: b["notActions"] as? [String] ?? [],
+                            dataActions: b["dataActions"] as? [String] ?? [],
+                            notDataActions: b["notDataActions"] as? [String] ?? [], condition: opt(b, "condition"))
+        }
+        let snapshot = AuthorizationSnapshot(
+            roleDefinitions: list("roleDefinitions").map {
+                RoleDefinition(id: str($0, "id"), resourceID: str($0, "id"), roleName: str($0, "roleName"), isCustom: true,
+                               permissions: ($0["permissions"] as? [[String: Any]] ?? []).map(block))
+            },
+            roleAssignments: list("roleAssignments").map {
+                RoleAssignment(id: str($0, "id"), resourceID: str($0, "id"), scope: Scope(str($0, "scope")),
+                               roleDefinitionID: str($0, "roleDefinitionId"), principalID: str($0, "principalId"),
+                               principalType: "User", state: AssignmentState(rawValue: str($0, "state")) ?? .active,
+                               condition: opt($0, "condition"))
+            },
+            denyAssignments: list("denyAssignments").map {
+                DenyAssignment(id: str($0, "id"), resourceID: str($0, "id"), name: str($0, "id"), scope: Scope(str($0, "scope")),
+                               permissions: ($0["permissions"] as? [[String: Any]] ?? []).map(block),
+                               principals: ($0["principals"] as? [String] ?? []).map { PrincipalReference(id: $0, type: "User") },
+                               excludePrincipals: ($0["excludePrincipals"] as? [String] ?? []).map { PrincipalReference(id: $0, type: "User") },
+                               doNotApplyToChildScopes: $0["doNotApplyToChildScopes"] as? Bool ?? false,
+                               effect: opt($0, "effect") ?? "enforced", condition: opt($0, "condition"))
+            },
+            memberships: list("memberships").map {
+                GroupMembership(groupID: str($0, "groupId"), memberID: str($0, "memberId"), transitive: $0["transitive"] as? Bool ?? false)
+            },
+            managementGroups: list("managementGroups").map {
+                ManagementGroup(name: str($0, "name"), displayName: str($0, "name"), parentName: opt($0, "parent"))
+            },
+            subscriptions: list("subscriptions").map {
+                Subscription(id: str($0, "id"), displayName: str($0, "id"), managementGroupID: opt($0, "managementGroup"))
+            },
+            operations: list("operations").map { CatalogOperation(name: str($0, "name"), isDataAction: $0["isDataAction"] as? Bool ?? false) })
+        return (snapshot, o["query"] as? [String: Any] ?? [:])
+    }
+}

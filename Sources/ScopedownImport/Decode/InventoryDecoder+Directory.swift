@@ -63,16 +63,20 @@ extension InventoryDecoder {
     }
 
     /// `groups/<groupId>/members.json` or `transitiveMembers.json`: the group is the folder's name.
-    mutating func decodeMembersResponse(_ envelope: Envelope, groupID: String, transitive: Bool, root: JSONValue) throws {
+    /// Checks the group id a per-group membership file takes from its folder.
+    mutating func beginMembers(groupID: String) throws {
         guard AzureID.isGUID(groupID) else {
             throw Diagnostic.error("folder name `\(TextSanitizer.clean(groupID))` is not a group object id", file: file.displayName,
                                    help: "store each group's members as groups/<groupId>/members.json")
         }
+        membershipGroups = [AzureID.guidKey(groupID)]
+    }
+
+    mutating func decodeMembersResponse(_ envelope: Envelope, groupID: String, transitive: Bool, root: JSONValue) throws {
+        try beginMembers(groupID: groupID)
         guard envelope.wrapper == .valueList || envelope.wrapper == .bareArray else {
             throw root.error("expected a Graph list `{\"value\": [...]}`, found another shape")
         }
-        let key = AzureID.guidKey(groupID)
-        membershipGroups = [key]
         for collection in envelope.collections {
             for member in collection.items {
                 try addMember(member, groupID: groupID, transitive: transitive, context: collection.odataContext)

@@ -3,26 +3,43 @@ import ScopedownCore
 /// Keeps one copy of each value by id: the same object twice is kept once; the same id with
 /// different content is an error naming both JSON paths.
 struct Deduper<T: Hashable> {
+    /// Where a value was first seen: the value itself when the whole document is in memory anyway
+    /// (its path is computed only for an error), its path when decoding element by element (holding
+    /// the value would keep every element's parse tree alive).
+    enum Origin {
+        case value(JSONValue)
+        case path(String)
+        var path: String {
+            switch self {
+            case .value(let v): return v.path
+            case .path(let p): return p
+            }
+        }
+    }
+
     private(set) var values: [T] = []
-    private var index: [String: (position: Int, item: JSONValue)] = [:]
+    private var index: [String: (position: Int, origin: Origin)] = [:]
     let what: String
+    var keepPathsOnly = false
 
     init(_ what: String) { self.what = what }
+
+    private func origin(_ item: JSONValue) -> Origin { keepPathsOnly ? .path(item.path) : .value(item) }
 
     mutating func add(_ value: T, id: String, item: JSONValue) throws {
         if let seen = index[id] {
             if values[seen.position] == value { return }
-            throw item.error("conflicting duplicate \(what) `\(id)`: also defined with different content at \(seen.item.path)",
+            throw item.error("conflicting duplicate \(what) `\(id)`: differs from the one at \(seen.origin.path)",
                              help: "the file holds two different objects with the same id; export it again or remove one")
         }
-        index[id] = (values.count, item)
+        index[id] = (values.count, origin(item))
         values.append(value)
     }
 
     /// Keeps the first value for an id, silently (principals learned from membership lists).
     mutating func addIfNew(_ value: T, id: String, item: JSONValue) {
         if index[id] != nil { return }
-        index[id] = (values.count, item)
+        index[id] = (values.count, origin(item))
         values.append(value)
     }
 
@@ -52,7 +69,38 @@ struct InventoryDecoder {
         self.format = format
     }
 
-    mutating func decode(_ document: JSONDocument) throws -> ImportBatch {
+    /// Decodes a file handed out by a splitter: a top-level array element by element, anything else
+    /// (one JSON value) as a whole document.
+    mutating func decode(_ splitter: inout JSONElementSplitter) throws -> ImportBatch {
+        let first = try splitter.next()
+        if splitter.mode == .array {
+            setKeepPathsOnly()
+            let membership = format.kind == .groupMembers ? groupMembershipPath(file.path) : nil
+            if let membership { try beginMembers(groupID: membership.groupID) }
+            var element = first
+            while let e = element {
+                let root = try e.parse(file: file.displayName, pathPrefix: "$[\(e.index)]").root
+                if let membership {
+                    try addMember(root, groupID: membership.groupID, transitive: membership.transitive, context: nil)
+                } else {
+                    try decodeItem(root, context: nil)
+                }
+                element = try splitter.next()
+            }
+        } else if let first {
+            let document = try first.parse(file: file.displayName)
+            if let extra = try splitter.next() {
+                throw Diagnostic.error("unexpected `\(extra.bytes.first.map { Character(Unicode.Scalar($0)) } ?? " ")` after the JSON value",
+                                       file: file.displayName, line: extra.line, column: extra.column,
+                                       help: "several JSON values in one file: is this JSON Lines?")
+            }
+            try decode(document)
+        }
+        return makeBatch()
+    }
+
+    /// Decodes a whole parsed document.
+    mutating func decode(_ document: JSONDocument) throws {
         let root = document.root
         let envelope = Envelope.unwrap(root)
         if format.kind == .groupMembers, let membership = groupMembershipPath(file.path) {
@@ -64,6 +112,20 @@ struct InventoryDecoder {
                 }
             }
         }
+    }
+
+    private mutating func setKeepPathsOnly() {
+        roleDefinitions.keepPathsOnly = true
+        roleAssignments.keepPathsOnly = true
+        denyAssignments.keepPathsOnly = true
+        principals.keepPathsOnly = true
+        memberships.keepPathsOnly = true
+        managementGroups.keepPathsOnly = true
+        subscriptions.keepPathsOnly = true
+        resources.keepPathsOnly = true
+    }
+
+    func makeBatch() -> ImportBatch {
         var batch = ImportBatch(kind: format.kind, shape: format.shape)
         batch.roleDefinitions = roleDefinitions.values
         batch.roleAssignments = roleAssignments.values

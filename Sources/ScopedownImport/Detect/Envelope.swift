@@ -29,6 +29,8 @@ struct Envelope {
     var wrapper: Wrapper
     /// True when the body came from a recorded `{request, response}` pair.
     var recorded = false
+    /// True when the body came from an API specification example file.
+    var specExample = false
     var collections: [Collection]
 
     var items: [JSONValue] { collections.flatMap(\.items) }
@@ -40,6 +42,9 @@ struct Envelope {
             if let records = root["records"], records.kind == .array {
                 return Envelope(wrapper: .records, collections: [Collection(items: records.elements)])
             }
+            // Several wrapped pages in one file (an error when decoding) still say what they hold.
+            let inner = unwrap(root)
+            if inner.wrapper != .single { return inner }
             return Envelope(wrapper: .jsonLines, collections: [Collection(items: [root])])
         }
         switch root.kind {
@@ -49,6 +54,13 @@ struct Envelope {
             if let response = root["response"], response.kind == .object, root["request"] != nil {
                 var inner = unwrap(response)
                 inner.recorded = true
+                return inner
+            }
+            // An API specification example (`{parameters, responses: {"200": {body}}}`): its body.
+            if root["parameters"] != nil, let responses = root["responses"], responses.kind == .object,
+               let body = (responses["200"] ?? responses.members.first?.value)?["body"], body.kind == .object || body.kind == .array {
+                var inner = unwrap(body)
+                inner.specExample = true
                 return inner
             }
             if let value = root["value"], value.kind == .array {

@@ -34,9 +34,14 @@ enum ShapeDetector {
         (.usageAggregate, "usage aggregate (CSV)"),
     ]
 
+    /// One line per kind: `role-definitions: az role definition list | ARM REST list | ...`.
     static var supportedHelp: String {
-        "supported shapes: " + supported.map { "\($0.kind.rawValue): \($0.shape)" }.joined(separator: "; ")
-            + "; or force the kind with `--kind`"
+        var lines: [String] = []
+        for kind in InputKind.allCases {
+            let shapes = supported.filter { $0.kind == kind }.map(\.shape)
+            if !shapes.isEmpty { lines.append("    \(kind.rawValue): " + shapes.joined(separator: " | ")) }
+        }
+        return "supported shapes (force one with `--kind`):\n" + lines.joined(separator: "\n")
     }
 
     static func unknown(_ message: String, file: InputFile, line: Int? = nil, column: Int? = nil, path: String? = nil) -> Diagnostic {
@@ -93,7 +98,7 @@ enum ShapeDetector {
     }
 
     static func listShape(_ envelope: Envelope, item: JSONValue, az: String) -> String {
-        let prefix = envelope.recorded ? "recorded " : ""
+        let prefix = envelope.recorded ? "recorded " : envelope.specExample ? "API example: " : ""
         switch envelope.wrapper {
         case .bareArray:
             // az prints properties flattened; Resource Graph rows keep `properties`.

@@ -17,9 +17,13 @@ public protocol ByteStream: AnyObject {
     func read(max: Int) throws -> [UInt8]
     /// The name used in diagnostics.
     var displayName: String { get }
+    /// The total size when known (a regular file), to size buffers.
+    var sizeHint: Int? { get }
 }
 
 extension ByteStream {
+    public var sizeHint: Int? { nil }
+
     /// Reads until `limit` bytes or the end (for sniffing a prefix).
     public func readPrefix(_ limit: Int) throws -> [UInt8] {
         var out: [UInt8] = []
@@ -34,6 +38,7 @@ extension ByteStream {
     /// Reads everything (inventory files are decoded whole; Activity Logs use `JSONElementSplitter`).
     public func readAll(limit: Int = Int(UInt32.max) - 1) throws -> [UInt8] {
         var out: [UInt8] = []
+        if let size = sizeHint, size > 0, size <= limit { out.reserveCapacity(size + 1) }
         while true {
             let chunk = try read(max: 1 << 20)
             if chunk.isEmpty { break }
@@ -62,6 +67,12 @@ public final class FileByteStream: ByteStream {
     }
 
     deinit { if fd >= 0 { close(fd) } }
+
+    public var sizeHint: Int? {
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
 
     public func read(max: Int) throws -> [UInt8] {
         guard max > 0, fd >= 0 else { return [] }
@@ -212,6 +223,30 @@ public final class GzipByteStream: ByteStream {
         }
         if produced < max { output.removeSubrange(produced...) }
         return output
+    }
+}
+
+/// Passes bytes through while hashing them (SHA-256 of the bytes as stored) and counting them.
+public final class HashingByteStream: ByteStream {
+    private let source: ByteStream
+    private var hasher = SHA256()
+    public private(set) var byteCount = 0
+    public var displayName: String { source.displayName }
+    public var sizeHint: Int? { source.sizeHint }
+
+    public init(_ source: ByteStream) { self.source = source }
+
+    public func read(max: Int) throws -> [UInt8] {
+        let chunk = try source.read(max: max)
+        hasher.update(chunk)
+        byteCount += chunk.count
+        return chunk
+    }
+
+    /// Reads whatever is left (so the digest covers every byte), then returns the lower-case hex digest.
+    public func finish() throws -> String {
+        while try !read(max: 1 << 20).isEmpty {}
+        return SHA256.hexString(hasher.finalize())
     }
 }
 

@@ -21,15 +21,17 @@ public struct SHA256: Sendable {
 
     public mutating func update<C: Collection>(_ data: C) where C.Element == UInt8 {
         length &+= UInt64(data.count)
+        if pending.isEmpty, data.withContiguousStorageIfAvailable({ (p: UnsafeBufferPointer<UInt8>) -> Void in
+            let full = p.count / 64 * 64
+            if full > 0 { Self.compress(&h, p, blocks: full / 64) }
+            pending = Array(p[full...])
+        }) != nil {
+            return
+        }
         var bytes = pending
         bytes.append(contentsOf: data)
         let full = bytes.count / 64 * 64
-        if full > 0 {
-            bytes.withUnsafeBufferPointer { p in
-                var off = 0
-                while off < full { compress(p, off); off += 64 }
-            }
-        }
+        if full > 0 { bytes.withUnsafeBufferPointer { Self.compress(&h, $0, blocks: full / 64) } }
         pending = Array(bytes[full...])
     }
 
@@ -39,10 +41,7 @@ public struct SHA256: Sendable {
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for s in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(s))) }
-        tail.withUnsafeBufferPointer { p in
-            var off = 0
-            while off < p.count { compress(p, off); off += 64 }
-        }
+        tail.withUnsafeBufferPointer { Self.compress(&h, $0, blocks: $0.count / 64) }
         pending = []
         var out: [UInt8] = []
         for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
@@ -66,29 +65,41 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    /// Rotate right with masking shifts (`&>>`): the plain `>>` checks for over-shifting on every use.
+    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
 
-    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>, _ off: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
-        for t in 0..<16 {
-            let i = off + t * 4
-            w[t] = UInt32(p[i]) << 24 | UInt32(p[i + 1]) << 16 | UInt32(p[i + 2]) << 8 | UInt32(p[i + 3])
+    /// The SHA-256 compression function over `blocks` 64-byte blocks of `p` (FIPS 180-4 §6.2.2).
+    private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+                                 _ p: UnsafeBufferPointer<UInt8>, blocks: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+        k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for block in 0..<blocks {
+                    let off = block * 64
+                    for t in 0..<16 {
+                        let i = off + t * 4
+                        w[t] = UInt32(p[i]) << 24 | UInt32(p[i + 1]) << 16 | UInt32(p[i + 2]) << 8 | UInt32(p[i + 3])
+                    }
+                    for t in 16..<64 {
+                        let a = w[t - 15], b = w[t - 2]
+                        let s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a &>> 3)
+                        let s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b &>> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
+                    for t in 0..<64 {
+                        let S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = h &+ S1 &+ ch &+ k[t] &+ w[t]
+                        let S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = S0 &+ maj
+                        h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+                }
+            }
         }
-        for t in 16..<64 {
-            let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, hh) = h
-        for t in 0..<64 {
-            let S1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ S1 &+ ch &+ Self.k[t] &+ w[t]
-            let S0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = S0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }

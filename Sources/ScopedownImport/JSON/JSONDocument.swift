@@ -19,20 +19,58 @@ public final class JSONDocument: Sendable {
     /// The file name used in diagnostics.
     public let file: String
     let nodes: [JSONNode]
+    /// Where this text starts in its file (an element handed out by `JSONElementSplitter`): positions
+    /// and paths are reported in the whole file's terms.
+    public let origin: Origin
+
+    public struct Origin: Sendable {
+        /// 1-based line and column of the text's first byte in the file.
+        public var line: Int
+        public var column: Int
+        /// The JSON path of the text's root in the file (`$[3]` for the fourth array element).
+        public var path: String
+        public init(line: Int = 1, column: Int = 1, path: String = "$") {
+            self.line = line
+            self.column = column
+            self.path = path
+        }
+        public static let start = Origin()
+
+        /// Moves a diagnostic computed on the text alone to the file's positions and paths.
+        func relocate(_ d: Diagnostic) -> Diagnostic {
+            var d = d
+            if let l = d.line {
+                if l == 1, let c = d.column { d.column = c + column - 1 }
+                d.line = l + line - 1
+            }
+            if path != "$" { d.path = path + String((d.path ?? "$").dropFirst()) }
+            return d
+        }
+    }
 
     public static let maxDepth = 512
 
-    init(bytes: [UInt8], file: String, nodes: [JSONNode]) {
+    init(bytes: [UInt8], file: String, nodes: [JSONNode], origin: Origin = .start) {
         self.bytes = bytes
         self.file = file
         self.nodes = nodes
+        self.origin = origin
     }
 
     /// Parses a whole JSON text. Throws a `Diagnostic` with line:column on malformed input.
     public static func parse(_ bytes: [UInt8], file: String) throws -> JSONDocument {
+        try parse(bytes, file: file, origin: .start)
+    }
+
+    /// Parses a text that starts at `origin` in its file (diagnostics carry the file's positions).
+    public static func parse(_ bytes: [UInt8], file: String, origin: Origin) throws -> JSONDocument {
         var parser = JSONParser(bytes: bytes, file: file, allowTruncation: false)
-        let nodes = try parser.parse()
-        return JSONDocument(bytes: bytes, file: file, nodes: nodes)
+        do {
+            let nodes = try parser.parse()
+            return JSONDocument(bytes: bytes, file: file, nodes: nodes, origin: origin)
+        } catch let d as Diagnostic {
+            throw origin.line == 1 && origin.column == 1 && origin.path == "$" ? d : origin.relocate(d)
+        }
     }
 
     /// Parses a prefix of a JSON text (format detection): a value cut off by the end of the prefix
@@ -48,7 +86,8 @@ public final class JSONDocument: Sendable {
 
     /// 1-based line and column (in characters) of a byte offset.
     public func location(ofByte offset: Int) -> (line: Int, column: Int) {
-        SourceLocation.of(offset: offset, in: bytes)
+        let (line, column) = SourceLocation.of(offset: offset, in: bytes)
+        return (line + origin.line - 1, line == 1 ? column + origin.column - 1 : column)
     }
 }
 

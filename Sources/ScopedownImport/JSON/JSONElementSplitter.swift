@@ -12,19 +12,11 @@ public struct JSONElement: Sendable {
     public var line: Int
     public var column: Int
 
-    /// Parses the element as a JSON document; diagnostics carry the element's position in the whole
-    /// input (line:column) and a path prefixed with `$[index]` in array mode.
+    /// Parses the element as a JSON document. Positions in diagnostics and `JSONValue.location` are
+    /// the element's position in the whole input; paths start with `pathPrefix` (e.g. `$[12]`).
     public func parse(file: String, pathPrefix: String? = nil) throws -> JSONDocument {
-        do {
-            return try JSONDocument.parse(bytes, file: file)
-        } catch var d as Diagnostic {
-            if let l = d.line {
-                if l == 1, let c = d.column { d.column = c + column - 1 }
-                d.line = l + line - 1
-            }
-            if let pathPrefix { d.path = pathPrefix + String((d.path ?? "$").dropFirst()) }
-            throw d
-        }
+        try JSONDocument.parse(bytes, file: file,
+                               origin: JSONDocument.Origin(line: line, column: column, path: pathPrefix ?? "$"))
     }
 }
 
@@ -56,6 +48,9 @@ public struct JSONElementSplitter {
     private var line = 1
     private var lineStart = 0     // input offset of the current line's first byte
     private var ended = false
+    /// Characters of the current line dropped from the buffer by compaction (`carryLine` = its line).
+    private var carry = 0
+    private var carryLine = -1
     private var started = false
     private var finished = false
     private var count = 0
@@ -75,6 +70,8 @@ public struct JSONElementSplitter {
         if ended { return false }
         // Compact: drop consumed bytes before reading more.
         if pos > 0 {
+            let dropped = characters(from: max(lineStart - base, 0), to: pos)
+            if carryLine == line && lineStart < base { carry += dropped } else { carry = dropped; carryLine = line }
             buffer.removeSubrange(0..<pos)
             base += pos
             pos = 0
@@ -89,13 +86,19 @@ public struct JSONElementSplitter {
         Diagnostic.error(message, file: file, line: line, column: columnOf(offset), help: help)
     }
 
-    private func columnOf(_ offset: Int) -> Int {
-        // Column in characters from the line start (which is in the buffer unless the line is huge).
-        let from = max(lineStart - base, 0)
-        var col = 1
+    private func characters(from: Int, to: Int) -> Int {
+        var n = 0
         var i = from
-        while i < offset - base && i < buffer.count { if buffer[i] & 0xC0 != 0x80 { col += 1 }; i += 1 }
-        return col
+        while i < to && i < buffer.count { if buffer[i] & 0xC0 != 0x80 { n += 1 }; i += 1 }
+        return n
+    }
+
+    /// Column in characters of an input offset on the current line (counting bytes already dropped).
+    private func columnOf(_ offset: Int) -> Int {
+        if carryLine == line && lineStart < base {
+            return 1 + carry + characters(from: 0, to: offset - base)
+        }
+        return 1 + characters(from: max(lineStart - base, 0), to: offset - base)
     }
 
     /// Skips whitespace (and a leading BOM); returns the next byte without consuming it, or nil at end.
@@ -197,6 +200,10 @@ public struct JSONElementSplitter {
             let consumed = i - pos
             if try !fill() {
                 if scalar && consumed > 0 { break scan }
+                // Parse what there is for a precise message (where the text stops, and what was expected).
+                let partial = JSONElement(bytes: Array(buffer[pos..<buffer.count]), index: count, byteOffset: startOffset,
+                                          line: startLine, column: startColumn)
+                _ = try partial.parse(file: file, pathPrefix: mode == .array ? "$[\(count)]" : nil)
                 throw Diagnostic.error("unexpected end of file inside element \(count)", file: file, line: startLine,
                                        column: startColumn, help: "the file looks truncated")
             }

@@ -161,7 +161,7 @@ public struct JSONValue: Sendable {
             }
             c = p
         }
-        return "$" + parts.reversed().joined()
+        return document.origin.path + parts.reversed().joined()
     }
 
     static func pathComponent(_ key: String) -> String {

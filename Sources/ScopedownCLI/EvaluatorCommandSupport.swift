@@ -1,0 +1,145 @@
+import ArgumentParser
+import ScopedownCore
+import ScopedownRender
+import ScopedownStore
+
+/// Shared plumbing of the evaluator commands (`effective`, `who-can`, `explain`, `blast-radius`):
+/// loading the snapshot, resolving `--principal`, validating `--scope`, and the JSON shapes they
+/// share. Commands render to a String (tested with golden files) and `run()` prints it.
+enum EvaluatorCommandSupport {
+    /// A user-facing error: printed compiler-style to stderr, exit code 1.
+    struct Failure: Error {
+        var message: String
+        var help: String?
+    }
+
+    /// Loads the snapshot through the store (which reports a missing or foreign file) and indexes it.
+    static func loadEvaluator(db: String, includeEligible: Bool) throws -> Evaluator {
+        let snapshot: AuthorizationSnapshot
+        do {
+            snapshot = try Store(path: db, create: false).loadSnapshot()
+        } catch {
+            throw StoreFailure(text: CLIErrors.describe(error, file: db))
+        }
+        return Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
+    }
+
+    /// A store error, already rendered compiler-style.
+    struct StoreFailure: Error { var text: String }
+
+    /// `--principal` as an object id, a UPN or an unambiguous display name.
+    static func resolvePrincipal(_ text: String, in evaluator: Evaluator) throws -> String {
+        switch evaluator.resolvePrincipal(text) {
+        case .found(let id):
+            return id
+        case .notFound:
+            throw Failure(message: "no principal matches `\(text)`",
+                          help: "give an object id, a user principal name or an exact display name")
+        case .ambiguous(let candidates):
+            let list = candidates.map { "`\($0.id)` (\($0.kind.rawValue) `\($0.displayName)`)" }.joined(separator: ", ")
+            throw Failure(message: "`\(text)` names \(candidates.count) principals: \(list)",
+                          help: "give the object id of the one you mean")
+        }
+    }
+
+    /// Validates a `--scope` value and returns it parsed.
+    static func scope(_ raw: String) throws -> Scope {
+        let t = raw.trimmingSpaces()
+        guard t.hasPrefix("/") else {
+            throw ValidationError("--scope `\(raw)` is not an ARM scope: it must start with `/` (e.g. `/subscriptions/<id>`)")
+        }
+        return Scope(t)
+    }
+
+    /// Runs a command body: writes its output, or its failure to stderr with exit code 1.
+    static func run(io: CommandIO, _ body: () throws -> String) throws {
+        do {
+            let out = try body()
+            io.out(out.hasSuffix("\n") ? out : out + "\n")
+        } catch let f as Failure {
+            var text = "error: " + SafeText.terminal(f.message) + "\n"
+            if let h = f.help { text += "  help: " + SafeText.terminal(h) + "\n" }
+            io.err(text)
+            throw ExitCode(1)
+        } catch let f as StoreFailure {
+            io.errLine(f.text)
+            throw ExitCode(1)
+        }
+    }
+
+    /// stderr: the operation is not in the imported catalog (it is still matched by name, §1.1.3).
+    static func warnUncatalogued(_ action: String, data: Bool, evaluator e: Evaluator, io: CommandIO) {
+        let r = e.resolveOperation(action, plane: data ? .data : nil)
+        guard !r.catalogued else { return }
+        let note = e.operations.control.isEmpty && e.operations.data.isEmpty
+            ? "no operations catalog is imported" : "`\(r.name)` is not in the imported operations catalog"
+        io.errLine(SafeText.terminal("warning: \(note): it is matched against role patterns by name, as a \(r.plane.rawValue)-plane operation"))
+        if !data && r.plane == .control { io.errLine("  help: pass --data if it is a data-plane operation") }
+    }
+
+    /// stderr: applicable assignments whose role was not imported grant nothing.
+    static func warnUnknownRoles(_ grants: [GrantPath], io: CommandIO) {
+        let unknown = grants.filter { $0.roleName.isEmpty }
+        guard !unknown.isEmpty else { return }
+        let ids = unknown.map { "`\($0.assignmentID)` (role `\($0.roleID)`)" }.joined(separator: ", ")
+        io.errLine(SafeText.terminal("warning: \(unknown.count) assignment(s) name a role that was not imported and grant nothing: \(ids)"))
+        io.errLine("  help: import the role definitions (az role definition list) into the same database")
+    }
+
+    static func checkFormat(_ f: OutputFormat) throws {
+        if f == .csv { throw ValidationError("--format csv is not offered by this command: use table or json") }
+    }
+
+    // MARK: - Shared shapes
+
+    /// `{"assignment", "role", "roleId", "scope", "via", "conditional"}` (issue 3, item 1).
+    static func grantJSON(_ g: GrantPath) -> JSON {
+        .object([
+            ("assignment", .string(g.assignmentID)),
+            ("role", g.roleName.isEmpty ? .null : .string(g.roleName)),
+            ("roleId", .string(g.roleID)),
+            ("scope", .string(g.scope)),
+            ("via", .strings(g.via)),
+            ("conditional", .bool(g.conditional)),
+        ])
+    }
+
+    /// The distinct assignments of a decision's grant paths: an assignment is conditional only when
+    /// every block through which it grants is.
+    static func grantPaths(_ d: AccessDecision) -> [GrantPath] {
+        var byID: [String: GrantPath] = [:]
+        for g in d.grants {
+            if var existing = byID[g.path.assignmentID] {
+                existing.conditional = existing.conditional && g.path.conditional
+                byID[g.path.assignmentID] = existing
+            } else {
+                byID[g.path.assignmentID] = g.path
+            }
+        }
+        return byID.values.sorted { $0.assignmentID < $1.assignmentID }
+    }
+
+    /// `Role Name` or `(unknown role <id>)`.
+    static func roleLabel(_ g: GrantPath) -> String {
+        g.roleName.isEmpty ? "(unknown role \(g.roleID))" : g.roleName
+    }
+
+    /// A principal for people: `Display Name (id)`, or the id alone.
+    static func principalLabel(_ id: String, in e: Evaluator) -> String {
+        if let p = e.principal(id) {
+            if let upn = p.userPrincipalName, !upn.isEmpty { return "\(p.displayName) <\(upn)> (\(id))" }
+            return "\(p.displayName) (\(id))"
+        }
+        if id == AzureID.everyone { return "everyone" }
+        return id
+    }
+
+    static func viaLabel(_ via: [String], in e: Evaluator) -> String {
+        via.map { e.principal($0)?.displayName ?? $0 }.joined(separator: " > ")
+    }
+}
+
+extension EffectiveCommand: IOCommand {}
+extension WhoCanCommand: IOCommand {}
+extension ExplainCommand: IOCommand {}
+extension BlastRadiusCommand: IOCommand {}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import ScopedownCore
+import ScopedownTestSupport
+@testable import ScopedownCLI
+import Testing
+
+/// Golden outputs of `effective`, `who-can`, `explain` and `blast-radius` on a small in-memory
+/// tenant. Set SCOPEDOWN_UPDATE_GOLDEN=1 to rewrite the files after an intended change.
+@Suite("Evaluator commands")
+struct EvaluatorCommandTests {
+    static let goldenDir = SharedData.fixture("golden/evaluator")
+
+    static func id(_ p: String, _ n: Int) -> String { "\(p)-0000-4000-8000-00000000000\(n)" }
+    static let alice = id("05050505", 1), bob = id("05050505", 2), mallory = id("05050505", 3), bot = id("05050505", 4)
+    static let ops = id("06060606", 1), staff = id("06060606", 2)
+    static let sub = "/subscriptions/11111111-0000-4000-8000-000000000001"
+    static let rg = sub + "/resourceGroups/rg-app"
+    static let vault = rg + "/providers/Microsoft.KeyVault/vaults/kv-app"
+    static let vm = rg + "/providers/Microsoft.Compute/virtualMachines/vm-app"
+
+    static let evaluator: Evaluator = {
+        let names: [(String, Bool)] = [
+            ("Microsoft.Compute/virtualMachines/read", false), ("Microsoft.Compute/virtualMachines/write", false),
+            ("Microsoft.Compute/virtualMachines/runCommand/action", false),
+            ("Microsoft.Authorization/roleAssignments/write", false), ("Microsoft.Authorization/roleAssignments/read", false),
+            ("Microsoft.KeyVault/vaults/read", false), ("Microsoft.KeyVault/vaults/secrets/getSecret/action", true),
+            ("Microsoft.Storage/storageAccounts/listKeys/action", false),
+        ]
+        func role(_ n: Int, _ name: String, _ b: [PermissionBlock]) -> RoleDefinition {
+            RoleDefinition(id: id("08080808", n), resourceID: "/providers/Microsoft.Authorization/roleDefinitions/\(id("08080808", n))",
+                           roleName: name, isCustom: n > 3, permissions: b)
+        }
+        func assign(_ n: Int, _ p: String, _ type: String, _ r: Int, _ scope: String, state: AssignmentState = .active,
+                    condition: String? = nil) -> RoleAssignment {
+            RoleAssignment(id: id("0a0a0a0a", n), resourceID: "ra\(n)", scope: Scope(scope), roleDefinitionID: id("08080808", r),
+                           principalID: p, principalType: type, state: state, condition: condition)
+        }
+        let snapshot = AuthorizationSnapshot(
+            roleDefinitions: [
+                role(1, "Reader", [PermissionBlock(actions: ["*/read"])]),
+                role(2, "Contributor", [PermissionBlock(actions: ["*"], notActions: ["Microsoft.Authorization/*/Write"])]),
+                role(3, "Key Vault Secrets User", [PermissionBlock(dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action"])]),
+                role(4, "Legacy ops \u{1B}[31mred\u{1B}[0m", [PermissionBlock(actions: ["Microsoft.Compute/virtualMachines/*", "Microsoft.Classic/thing/read"])]),
+            ],
+            roleAssignments: [
+                assign(1, staff, "Group", 1, "/providers/Microsoft.Management/managementGroups/corp"),
+                assign(2, ops, "Group", 2, rg),
+                assign(3, bot, "ServicePrincipal", 3, vault, condition: "@Resource[x] StringEquals 'y'"),
+                assign(4, mallory, "User", 4, sub),
+                assign(5, bob, "User", 2, sub, state: .eligible),
+                assign(6, alice, "User", 9, sub),
+            ],
+            denyAssignments: [
+                DenyAssignment(id: id("0b0b0b0b", 1), resourceID: "da1", name: "stack deny", scope: Scope(rg),
+                               permissions: [PermissionBlock(actions: ["*/write"], notActions: ["Microsoft.Authorization/*"])],
+                               principals: [PrincipalReference(id: AzureID.everyone, type: "SystemDefined")],
+                               excludePrincipals: [PrincipalReference(id: bob, type: "User")]),
+            ],
+            principals: [
+                Principal(id: alice, kind: .user, displayName: "Alice", userPrincipalName: "alice@contoso.com"),
+                Principal(id: bob, kind: .user, displayName: "Bob", userPrincipalName: "bob@contoso.com"),
+                Principal(id: mallory, kind: .user, displayName: "Mallory\u{1B}]0;pwned\u{07}", userPrincipalName: "mallory@contoso.com"),
+                Principal(id: bot, kind: .servicePrincipal, displayName: "build-bot"),
+                Principal(id: ops, kind: .group, displayName: "Ops"),
+                Principal(id: staff, kind: .group, displayName: "All staff"),
+            ],
+            memberships: [
+                GroupMembership(groupID: staff, memberID: ops, memberKind: .group),
+                GroupMembership(groupID: ops, memberID: alice, memberKind: .user),
+                GroupMembership(groupID: staff, memberID: bob, memberKind: .user),
+            ],
+            managementGroups: [
+                ManagementGroup(name: "tenant-root", displayName: "Tenant Root Group", parentName: nil),
+                ManagementGroup(name: "corp", displayName: "Corp", parentName: "tenant-root"),
+            ],
+            subscriptions: [Subscription(id: "11111111-0000-4000-8000-000000000001", displayName: "prod", managementGroupID: "corp")],
+            operations: names.map { CatalogOperation(name: $0.0, isDataAction: $0.1) })
+        return Evaluator(snapshot: snapshot)
+    }()
+
+    func golden(_ name: String, _ actual: String) throws {
+        let url = Self.goldenDir.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] != nil {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "golden file \(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 if intended")
+    }
+
+    @Test("effective: json and table")
+    func effective() throws {
+        let e = Self.evaluator
+        try golden("effective-alice-vm.json", EffectiveCommand.render(evaluator: e, principal: "alice@contoso.com", scope: Self.vm, format: .json))
+        try golden("effective-alice-vm.txt", EffectiveCommand.render(evaluator: e, principal: "Alice", scope: Self.vm, format: .table))
+        try golden("effective-mallory-sub.json", EffectiveCommand.render(evaluator: e, principal: Self.mallory, scope: Self.sub, format: .json))
+    }
+
+    @Test("who-can: json and table")
+    func whoCan() throws {
+        let e = Self.evaluator
+        try golden("who-can-vm-write.json", WhoCanCommand.render(evaluator: e, action: "microsoft.compute/virtualmachines/write", scope: Self.vm, data: false, format: .json))
+        try golden("who-can-vm-write-sub.json", WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/write", scope: Self.sub, data: false, format: .json))
+        try golden("who-can-vm-read.txt", WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/read", scope: Self.vm, data: false, format: .table))
+        try golden("who-can-secret.json", WhoCanCommand.render(evaluator: e, action: "Microsoft.KeyVault/vaults/secrets/getSecret/action", scope: Self.vault, data: false, format: .json))
+    }
+
+    @Test("explain: text and json")
+    func explain() throws {
+        let e = Self.evaluator
+        try golden("explain-alice-vm-write.txt", ExplainCommand.render(evaluator: e, principal: "alice@contoso.com", action: "Microsoft.Compute/virtualMachines/write", scope: Self.vm, data: false, format: .table))
+        try golden("explain-alice-ra-write.txt", ExplainCommand.render(evaluator: e, principal: "alice@contoso.com", action: "Microsoft.Authorization/roleAssignments/write", scope: Self.vm, data: false, format: .table))
+        try golden("explain-mallory-classic.json", ExplainCommand.render(evaluator: e, principal: "mallory@contoso.com", action: "Microsoft.Classic/thing/read", scope: Self.vm, data: false, format: .json))
+        try golden("explain-bob-vm-write.txt", ExplainCommand.render(evaluator: e, principal: "bob@contoso.com", action: "Microsoft.Compute/virtualMachines/write", scope: Self.vm, data: false, format: .table))
+        try golden("explain-bot-secret.txt", ExplainCommand.render(evaluator: e, principal: "build-bot", action: "Microsoft.KeyVault/vaults/secrets/getSecret/action", scope: Self.vault, data: true, format: .table))
+    }
+
+    @Test("blast-radius: json and table")
+    func blastRadius() throws {
+        let e = Self.evaluator
+        try golden("blast-radius-alice.json", BlastRadiusCommand.render(evaluator: e, principal: Self.alice, format: .json))
+        try golden("blast-radius-alice.txt", BlastRadiusCommand.render(evaluator: e, principal: "Alice", format: .table))
+    }
+
+    @Test("terminal output carries no control characters from input")
+    func hostileNames() throws {
+        let e = Self.evaluator
+        let out = try EffectiveCommand.render(evaluator: e, principal: Self.mallory, scope: Self.sub, format: .table)
+            + ExplainCommand.render(evaluator: e, principal: Self.mallory, action: "Microsoft.Compute/virtualMachines/read", scope: Self.vm, data: false, format: .table)
+            + BlastRadiusCommand.render(evaluator: e, principal: Self.mallory, format: .table)
+            + WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/read", scope: Self.vm, data: false, format: .table)
+        #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        let json = try EffectiveCommand.render(evaluator: e, principal: Self.mallory, scope: Self.sub, format: .json)
+        #expect(!json.unicodeScalars.contains { $0.value == 0x1B })
+    }
+
+    @Test("unknown and ambiguous principals are errors that name the candidates")
+    func principals() throws {
+        let e = Self.evaluator
+        #expect(throws: EvaluatorCommandSupport.Failure.self) {
+            try EffectiveCommand.render(evaluator: e, principal: "nobody", scope: Self.sub, format: .json)
+        }
+        do {
+            _ = try EffectiveCommand.render(evaluator: e, principal: "  ", scope: Self.sub, format: .json)
+            Issue.record("expected an error")
+        } catch let f as EvaluatorCommandSupport.Failure {
+            #expect(f.message.hasPrefix("no principal matches"))
+        }
+    }
+
+    @Test("bad arguments are usage errors; a missing database is an input error")
+    func arguments() throws {
+        #expect(throws: (any Error).self) {
+            _ = try ScopedownCommand.parseAsRoot(["effective", "--db", "x.db", "--principal", "a", "--scope", "subscriptions/x"])
+        }
+        #expect(throws: (any Error).self) {
+            _ = try ScopedownCommand.parseAsRoot(["who-can", "--db", "x.db", "--action", "a", "--scope", "/", "--format", "csv"])
+        }
+        let missing = runCLI(["who-can", "--db", "/nonexistent/scopedown-test.db", "--action", "a/b/read", "--scope", "/"])
+        #expect(missing.exitCode == 1)
+        #expect(missing.stderr.contains("/nonexistent/scopedown-test.db: error: database `/nonexistent/scopedown-test.db` does not exist"))
+        #expect(missing.stdout.isEmpty)
+        #expect(runCLI(["explain", "--db", "x.db", "--principal", "p", "--action", "a", "--scope", "nope"]).exitCode == 64)
+    }
+}

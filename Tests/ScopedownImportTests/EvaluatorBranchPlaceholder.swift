@@ -1,2 +1,0 @@
-// Placeholder so this test target builds on the evaluator branch before the ScopedownImportTests land.
-// Delete on merge once the target has its own files.
