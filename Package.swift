@@ -68,7 +68,7 @@ let package = Package(
             name: "ScopedownStoreTests",
             dependencies: ["ScopedownStore", "ScopedownImport", "ScopedownSQLite", "ScopedownTestSupport"]
         ),
-        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]

@@ -45,7 +45,7 @@ BIN=$ROOT/.build/release/scopedown
 to_seconds() { awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }' <<<"$1"; }
 
 # measure SIZE MEASURE INPUT BYTES ITEMS -- command...
-# Appends: size measure input bytes items wall_s MB/s items/s peak_rss_MiB status command
+# Appends: size measure input bytes items wall_s MB/s items/s peak_rss_MiB status command cpu_s
 measure() {
   local size=$1 name=$2 input=$3 bytes=$4 items=$5; shift 6
   local tf; tf=$(mktemp); local ef; ef=$(mktemp)
@@ -54,16 +54,19 @@ measure() {
   local wall rss status
   wall=$(to_seconds "$(grep 'Elapsed (wall clock)' "$tf" | awk '{print $NF}')")
   rss=$(grep 'Maximum resident set size' "$tf" | awk '{print $NF}')
+  local cpu; cpu=$(awk -F: '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$tf")
   # exit 2 means "findings" for scopedown commands: the command worked.
   if [ $rc -eq 0 ] || [ $rc -eq 2 ]; then status=ok; else
-    status="n/a (exit $rc: $(grep -v '^\s*$' "$ef" | head -1 | tr '\t' ' ' | cut -c1-100))"
+    # The first error message, without the file name in front of it.
+    local reason; reason=$(grep -m1 -o 'error: .*' "$ef" || grep -v '^\s*$' "$ef" | head -1)
+    status="n/a (exit $rc: $(echo "$reason" | tr '\t' ' ' | cut -c1-100))"
   fi
   local mbs="-" ips="-"
   if [ "$status" = ok ] && [ "$bytes" != "-" ]; then mbs=$(awk -v b="$bytes" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? b / 1e6 / w : 0) }'); fi
   if [ "$status" = ok ] && [ "$items" != "-" ]; then ips=$(awk -v n="$items" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }'); fi
   local rss_mib; rss_mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$input" "$bytes" "$items" "$wall" "$mbs" "$ips" \
-    "$rss_mib" "$status" "$(echo "$*" | sed "s|$ROOT/||g; s|$OUT/||g")" >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name" "$input" "$bytes" "$items" "$wall" "$mbs" "$ips" \
+    "$rss_mib" "$status" "$(echo "$*" | sed "s|$ROOT/||g; s|$OUT/||g")" "$cpu" >>"$TSV"
   echo "  $name: ${wall}s, ${rss_mib} MiB peak, $status" >&2
   rm -f "$tf" "$ef"
   LAST_WALL=$wall; LAST_STATUS=$status
@@ -84,12 +87,12 @@ repeat_measure() {
     rm -f "$tf"
   done
   local median; median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name (warm, median of $n)" - - - "$median" - - \
-    "$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')" ok "$(echo "$*" | sed "s|$ROOT/||g; s|$OUT/||g")" >>"$TSV"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$name (warm, median of $n)" - - - "$median" - - \
+    "$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')" ok "$(echo "$*" | sed "s|$ROOT/||g; s|$OUT/||g")" - >>"$TSV"
   echo "  $name warm: median ${median}s" >&2
 }
 
-bytes_of() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+bytes_of() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 # --- one size ----------------------------------------------------------------------------------
 
@@ -106,7 +109,7 @@ run_size() {
     echo "# scopedown benchmark, size $size ($subs subscriptions, $assignments assignments, $events events, $custom custom roles)"
     echo "# machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(swift --version 2>&1 | head -1), SQLite $(sqlite3 --version 2>/dev/null | awk '{print $1}' || echo '?'), $(python3 --version 2>&1)"
     echo "# git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(uncommitted changes)')"
-    printf 'size\tmeasure\tinput\tbytes\titems\twall_s\tMB_per_s\titems_per_s\tpeak_rss_MiB\tstatus\tcommand\n'
+    printf 'size\tmeasure\tinput\tbytes\titems\twall_s\tMB_per_s\titems_per_s\tpeak_rss_MiB\tstatus\tcommand\tcpu_s\n'
   } >"$TSV"
   local dir=$OUT/$size
   local tenant=$dir/tenant db=$dir/scopedown.db
@@ -114,6 +117,13 @@ run_size() {
   local extra=()
   if [ -f "$SHARED/builtin-roles.json" ] && [ -f "$SHARED/provider-operations.json" ]; then
     extra=(--roles "$SHARED/builtin-roles.json" --catalog "$SHARED/provider-operations.json")
+  fi
+  # About 3 KB per event plus the databases: refuse to start what the disk cannot hold.
+  local need_kb=$((events * 33 / 10 + 200000)) free_kb
+  free_kb=$(df -Pk "$OUT" | awk 'NR == 2 { print $4 }')
+  if [ "$free_kb" -lt "$need_kb" ]; then
+    echo "error: $size needs about $((need_kb / 1048576 + 1)) GiB free in $OUT, only $((free_kb / 1048576)) GiB: set SCOPEDOWN_BENCH_OUT to a larger disk" >&2
+    return 1
   fi
   echo "[$size] generating the tenant..." >&2
   measure "$size" "synth generation" "tenant" - "$events" -- "$BIN" synth --out "$tenant" --subscriptions "$subs" \
@@ -153,13 +163,13 @@ run_size() {
   if [ "$swift_status" = ok ]; then
     local ratio; ratio=$(awk -v p="$py_wall" -v s="$swift_wall" 'BEGIN { printf "%.1f", (s > 0 ? p / s : 0) }')
     local floor; floor=$(awk -F'\t' '$2 ~ /^I\/O floor/ { print $6 }' "$TSV")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs python (x faster)" archive - - - - \
-      "$ratio" - ok "python wall / scopedown wall" >>"$TSV"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs I/O floor (x slower)" archive - - - - \
-      "$(awk -v f="$floor" -v s="$swift_wall" 'BEGIN { printf "%.1f", (f > 0 ? s / f : 0) }')" - ok "scopedown wall / cat wall" >>"$TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs python (x faster)" archive - - - - \
+      "$ratio" - ok "python wall / scopedown wall" - >>"$TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs I/O floor (x slower)" archive - - - - \
+      "$(awk -v f="$floor" -v s="$swift_wall" 'BEGIN { printf "%.1f", (f > 0 ? s / f : 0) }')" - ok "scopedown wall / cat wall" - >>"$TSV"
   else
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs python (x faster)" archive - - - - - - \
-      "n/a (import not available)" - >>"$TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "ratio: scopedown import vs python (x faster)" archive - - - - - - \
+      "n/a (import not available)" - - >>"$TSV"
   fi
 
   # Query arguments from the generated tenant: a user with an assignment, a resource in its
@@ -167,18 +177,21 @@ run_size() {
   local q; q=$(python3 - "$tenant" <<'PY'
 import glob, json, os, sys
 root = sys.argv[1]
+# A user with an assignment at a subscription or resource group, and a resource scope below it
+# (taken from resource-level assignments: every scope there is a real resource of the tenant).
+fallback = None
 for f in sorted(glob.glob(os.path.join(root, "role-assignments/subscriptions/*.json"))):
     rows = json.load(open(f))
-    users = [r for r in rows if r["principalType"] == "User"]
-    if not users:
-        continue
-    a = users[0]
-    sub = a["scope"].split("/")[2]
-    for page in sorted(glob.glob(os.path.join(root, "resourcegraph/resources-*.json"))):
-        for r in json.load(open(page))["data"]:
-            if r["subscriptionId"] == sub and r["id"].lower().startswith(a["scope"].lower()):
-                print(a["principalId"]); print(r["id"]); sys.exit(0)
-    print(a["principalId"]); print(a["scope"]); sys.exit(0)
+    resources = sorted(r["scope"] for r in rows if "/providers/" in r["scope"])
+    for a in rows:
+        if a["principalType"] != "User" or "/providers/" in a["scope"]:
+            continue
+        fallback = fallback or (a["principalId"], a["scope"])
+        below = [s for s in resources if s.lower().startswith(a["scope"].lower() + "/")]
+        if below:
+            print(a["principalId"]); print(below[0]); sys.exit(0)
+if fallback:
+    print(fallback[0]); print(fallback[1])
 PY
 )
   local principal scope action=Microsoft.Authorization/roleAssignments/write

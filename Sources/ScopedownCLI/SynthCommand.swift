@@ -85,6 +85,9 @@ struct SynthCommand: ParsableCommand {
                 if written == total { Self.standardError("\n") }
             }
             print(summary.text, terminator: "")
+            if summary.activity.records < events {
+                Self.standardError("scopedown synth: warning: wrote \(summary.activity.records) of \(events) events: no assignment grants an operation the Activity Log records\n  help: raise `--assignments`\n")
+            }
         } catch let d as Diagnostic {
             if interactive { Self.standardError("\n") }
             Self.standardError(d.description + "\n")

@@ -58,6 +58,8 @@ struct ActivityWriter {
     private var groupsOf: [Int: String] = [:]
     private var sensitive: [Int] = []
     private var hierarchy: [String] = []
+    /// Lower-cased resource type of every resource (`microsoft.compute/virtualmachines`).
+    private var resourceTypeKeys: [[UInt8]] = []
     private var releaseVersion = "6.2026.44.3+5c0e7a1.release_2026w44"
 
     init(tenant: Tenant, catalog: SynthCatalog, parameters: SynthParameters, root: String) {
@@ -95,6 +97,7 @@ struct ActivityWriter {
             let key = Array(AzureID.operationKey(name).utf8)
             if let i = catalog.matches(ActionPattern(name)).first(where: { catalog.keys[$0] == key }) { sensitive.append(i) }
         }
+        resourceTypeKeys = t.resources.map { Array($0.type.lowercased().utf8) }
         // properties.hierarchy: tenant / management groups from the root down / subscription.
         hierarchy = t.subscriptions.indices.map { s in
             let chain = t.chain(ofSubscription: s).reversed().dropFirst().map { t.managementGroups[$0].name }
@@ -175,6 +178,7 @@ struct ActivityWriter {
         var pendingArchive: [[UInt8]] = []
         var pendingAz: [[UInt8]] = []
         var line = JSONBytes(capacity: 8192)
+        var typedCache: [String: [Int]] = [:]
 
         init(writer: ActivityWriter, subscription: Int, candidates: [Int], rng: SynthRandom) {
             self.writer = writer
@@ -250,27 +254,63 @@ struct ActivityWriter {
         }
 
         /// Picks the scope of an event at or below the assignment's scope inside this subscription,
-        /// never in a resource group that a deny assignment protects.
-        mutating func eventScope(_ a: Tenant.AssignmentNode) -> String {
+        /// never in a resource group that a deny assignment protects. Where the tenant has a
+        /// resource of the action's type there, the event targets it (a VM restart targets a VM,
+        /// a resource-group write a resource group), as real records do.
+        mutating func eventScope(_ a: Tenant.AssignmentNode, action: Int) -> String {
             let sub = t.subscriptions[subscription]
-            func inGroup(_ g: Int) -> String {
-                let res = t.resourceGroups[g].resources
-                if res.isEmpty || rng.chance(0.3) { return t.resourceGroups[g].scope }
-                return t.resources[res[rng.below(res.count)]].scope
-            }
+            let key = writer.catalog.keys[action]
+            // Resource groups and resources in reach of the assignment.
+            var groups: [Int] = []
+            var resources: [Int] = []
             switch a.level {
             case .root, .managementGroup, .subscription:
-                let open = sub.resourceGroups.filter { !t.resourceGroups[$0].locked }
-                if open.isEmpty || rng.chance(0.15) { return sub.scope }
-                return inGroup(open[rng.below(open.count)])
+                groups = sub.resourceGroups.filter { !t.resourceGroups[$0].locked }
+                for g in groups { resources.append(contentsOf: t.resourceGroups[g].resources) }
             case .resourceGroup:
-                return inGroup(a.node)
+                groups = [a.node]
+                resources = t.resourceGroups[a.node].resources
             case .resource:
-                let r = t.resources[a.node]
-                if rng.chance(0.7) { return r.scope }
-                let children = t.resourceGroups[r.resourceGroup].resources.filter { t.resources[$0].parent == a.node }
-                return children.isEmpty ? r.scope : t.resources[children[rng.below(children.count)]].scope
+                resources = [a.node] + t.resourceGroups[t.resources[a.node].resourceGroup].resources.filter { t.resources[$0].parent == a.node }
             }
+            if rng.chance(0.85) {
+                if key.starts(with: Self.resourceGroupPrefix), !groups.isEmpty {
+                    return t.resourceGroups[groups[rng.below(groups.count)]].scope
+                }
+                let typed = resources.filter { r in
+                    let type = writer.resourceTypeKeys[r]
+                    return key.count > type.count && key.starts(with: type) && key[type.count] == UInt8(ascii: "/")
+                }
+                if !typed.isEmpty { return t.resources[typed[rng.below(typed.count)]].scope }
+            }
+            // No resource of the action's type in reach: the resource group or the subscription
+            // (where such a resource would be created).
+            switch a.level {
+            case .root, .managementGroup, .subscription:
+                if groups.isEmpty || rng.chance(0.25) { return sub.scope }
+                return t.resourceGroups[groups[rng.below(groups.count)]].scope
+            case .resourceGroup:
+                return t.resourceGroups[a.node].scope
+            case .resource:
+                return rng.chance(0.7) ? t.resources[a.node].scope : t.resources[resources[rng.below(resources.count)]].scope
+            }
+        }
+
+        static let resourceGroupPrefix = Array("microsoft.resources/subscriptions/resourcegroups/".utf8)
+
+        /// The role's usable operations on the type of a resource (or of its top-level parent), cached.
+        mutating func typedPool(role: Int, resource: Int, pool: [Int]) -> [Int] {
+            let top = t.resources[resource].parent ?? resource
+            let type = writer.resourceTypeKeys[top]
+            let cacheKey = "\(role)|\(pool.count)|\(String(decoding: type, as: UTF8.self))"
+            if let cached = typedCache[cacheKey] { return cached }
+            let keys = writer.catalog.keys
+            let list = pool.filter { i in
+                let k = keys[i]
+                return k.count > type.count && k.starts(with: type) && k[type.count] == UInt8(ascii: "/")
+            }
+            typedCache[cacheKey] = list
+            return list
         }
 
         mutating func writeHour(day: Int, hour: Int, records: Int, archive: Bool, file: OutputFile, first: Bool,
@@ -303,8 +343,15 @@ struct ActivityWriter {
                 }
                 let role = t.roles[a.role]
                 let pool = (!role.usablePreferred.isEmpty && rng.chance(0.85)) ? role.usablePreferred : role.usable
-                var op = Operation(caller: caller, scope: eventScope(a),
-                                   action: pool[rng.below(pool.count)], correlationID: rng.guid(),
+                var actions = pool
+                if a.level == .resource {
+                    // At a resource, callers mostly use the operations of that resource's type.
+                    let typed = typedPool(role: a.role, resource: a.node, pool: pool)
+                    if !typed.isEmpty, rng.chance(0.9) { actions = typed }
+                }
+                let action = actions[rng.below(actions.count)]
+                var op = Operation(caller: caller, scope: eventScope(a, action: action),
+                                   action: action, correlationID: rng.guid(),
                                    ip: "\(20 + rng.below(180)).\(rng.below(256)).\(rng.below(256)).\(1 + rng.below(254))",
                                    iat: 0, uti: rng.token(22))
                 let startTick = min(tick, hourEnd)

@@ -20,6 +20,8 @@ struct InventoryWriter {
     }
 
     static let pageSize = 1000
+    /// Whether to write Resource Graph `resources` rows (see writeResourceGraph).
+    static let writeResourceRows = false
     static let graphPageSize = 999
 
     private mutating func put(_ relative: String, _ bytes: [UInt8]) throws {
@@ -120,7 +122,10 @@ struct InventoryWriter {
                 ("tags", .tags(r.tags)), ("identity", .null), ("zones", .null), ("extendedLocation", .null),
             ])
         }
-        try writePages(resRows, prefix: "resourcegraph/resources")
+        // The Resource Graph `resources` table (top-level resources with tags) is written only when
+        // asked: `scopedown import` does not decode its rows yet (resource scopes still appear in
+        // assignments and events).
+        if Self.writeResourceRows { try writePages(resRows, prefix: "resourcegraph/resources") }
     }
 
     private mutating func writePages(_ rows: [JValue], prefix: String) throws {

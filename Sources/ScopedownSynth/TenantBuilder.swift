@@ -36,6 +36,17 @@ struct TenantBuilder {
         ("4d97b98b-1d4f-4787-a291-c67834d212e7", 5), // Network Contributor
         ("de139f84-1756-47ae-9be6-808fbbe84772", 5), // Website Contributor
     ]
+    /// Built-in roles made for a resource type (by GUID), for resource-level assignments.
+    static let rolesForType: [String: [String]] = [
+        "microsoft.storage/storageaccounts": ["17d1049b-9a84-46fb-8f53-869881c3d3ab", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+                                              "ba92f5b4-2d11-453d-a403-e96b0029c9fe"],
+        "microsoft.compute/virtualmachines": ["9980e02c-c2be-4d73-94e8-173b1dc7cf3c"],
+        "microsoft.compute/disks": ["9980e02c-c2be-4d73-94e8-173b1dc7cf3c"],
+        "microsoft.keyvault/vaults": ["4633458b-17de-408a-b874-0445c86b69e6"],
+        "microsoft.network/virtualnetworks": ["4d97b98b-1d4f-4787-a291-c67834d212e7"],
+        "microsoft.network/networksecuritygroups": ["4d97b98b-1d4f-4787-a291-c67834d212e7"],
+        "microsoft.web/sites": ["de139f84-1756-47ae-9be6-808fbbe84772"],
+    ]
     static let readerID = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
     static let userAccessAdministratorID = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"
     static let storageBlobRoles: Set<String> = ["2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "ba92f5b4-2d11-453d-a403-e96b0029c9fe"]
@@ -378,10 +389,17 @@ struct TenantBuilder {
                 scope = t.resources[node].scope
                 chain = t.chain(ofSubscription: t.resourceGroups[t.resources[node].resourceGroup].subscription)
             }
-            let role = level == .root
+            var role = level == .root
                 ? (rng.chance(0.5) ? (index[Self.userAccessAdministratorID] ?? pickRole(managementGroups: [], allowCustom: false))
                                    : pickRole(managementGroups: [], allowCustom: false))
                 : pickRole(managementGroups: chain, allowCustom: true)
+            if level == .resource, rng.chance(0.7) {
+                // Resource-level assignments are mostly of a role made for the resource's type.
+                let r = t.resources[node]
+                let type = (r.parent.map { t.resources[$0].type } ?? r.type).lowercased()
+                let fitting = (Self.rolesForType[type] ?? []).compactMap { index[$0] }
+                if !fitting.isEmpty { role = fitting[rng.below(fitting.count)] }
+            }
             let principal = level == .root ? (byKind[.user].map { $0[rng.below($0.count)] } ?? pickPrincipal()) : pickPrincipal()
             let key = "\(principal)|\(role)|\(scope.lowercased())"
             if seen.contains(key) { continue }
