@@ -25,7 +25,8 @@ public struct DetectedFormat: Sendable, Hashable {
     public var kind: InputKind
     /// Human-readable shape, e.g. `az role definition list`, `ARM REST list`, `Resource Graph rows`.
     public var shape: String
-    /// True when the content is gzip-compressed (read through zlib).
+    /// True when the content is gzip-compressed (read through zlib). A transport detail: not part of
+    /// equality (the same export gzipped or not has the same format).
     public var gzip: Bool = false
     public init(kind: InputKind, shape: String) {
         self.kind = kind
@@ -35,6 +36,12 @@ public struct DetectedFormat: Sendable, Hashable {
         self.kind = kind
         self.shape = shape
         self.gzip = gzip
+    }
+
+    public static func == (a: DetectedFormat, b: DetectedFormat) -> Bool { a.kind == b.kind && a.shape == b.shape }
+    public func hash(into h: inout Hasher) {
+        h.combine(kind)
+        h.combine(shape)
     }
 }
 

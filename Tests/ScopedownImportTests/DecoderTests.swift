@@ -119,6 +119,34 @@ struct DecoderTests {
                                              type: "microsoft.resources/subscriptions/resourcegroups", location: "westeurope", tags: ["env": "prod"])])
     }
 
+    @Test func entitiesWithSubscriptions() throws {
+        let b = try decodeText("""
+        {"value": [{"id": "/providers/Microsoft.Management/managementGroups/tid", "type": "Microsoft.Management/managementGroups", "name": "tid",
+                    "properties": {"tenantId": "tid", "displayName": "Tenant Root Group"}},
+                   {"id": "/subscriptions/\(Self.sub)", "type": "/subscriptions", "name": "\(Self.sub)",
+                    "properties": {"tenantId": "tid", "displayName": "Prod", "parent": {"id": "/providers/Microsoft.Management/managementGroups/tid"}}}]}
+        """)
+        #expect(b.kind == .managementGroups)
+        #expect(b.managementGroups.map { "\($0.name)<-\($0.parentID ?? "nil")" } == ["tid<-nil"])
+        #expect(b.subscriptions.map { "\($0.id) \($0.displayName)<-\($0.managementGroupID ?? "nil")" } == ["\(Self.sub) Prod<-tid"])
+    }
+
+    @Test func otherResourceTypesAreSkippedWithAWarning() throws {
+        // Classic administrators are retired and treated as absent (REFERENCE.md §2.10); a Resource
+        // Graph result may mix other authorization rows in.
+        let b = try decodeText("""
+        [{"id": "/subscriptions/\(Self.sub)/providers/Microsoft.Authorization/classicAdministrators/x", "name": "x",
+          "type": "Microsoft.Authorization/classicAdministrators", "principalName": "a@b", "role": "ServiceAdministrator"},
+         {"id": "/subscriptions/\(Self.sub)/providers/Microsoft.Authorization/roleAssignments/11111111-0000-0000-0000-000000000001",
+          "name": "11111111-0000-0000-0000-000000000001", "type": "Microsoft.Authorization/roleAssignments",
+          "principalId": "p", "roleDefinitionId": "r", "scope": "/subscriptions/\(Self.sub)"}]
+        """)
+        #expect(b.kind == .roleAssignments)
+        #expect(b.roleAssignments.count == 1)
+        #expect(b.warnings.map(\.message) == ["skipped a resource of type `Microsoft.Authorization/classicAdministrators`: not an RBAC inventory item"])
+        #expect(b.warnings.first?.path == "$[0]")
+    }
+
     @Test func azAccountList() throws {
         let b = try decodeText("""
         [{"cloudName": "AzureCloud", "homeTenantId": "tid", "id": "\(Self.sub)", "isDefault": true, "managedByTenants": [], "name": "Prod",
@@ -180,6 +208,10 @@ struct DecoderTests {
         #expect(d.format == DetectedFormat(kind: .groupMembers, shape: "Microsoft Graph members"))
         #expect(d.batch.memberships == [GroupMembership(groupID: "cccccccc-0000-0000-0000-00000000000c", memberID: "bbbbbbbb-0000-0000-0000-00000000000b",
                                                         memberKind: .managedIdentity, transitive: false)])
+        // An empty page says the group has no members (its edges are replaced by nothing).
+        let empty = try importFile(t.write("groups/dddddddd-0000-0000-0000-00000000000d/transitiveMembers.json", "{\"value\": []}"))
+        #expect(empty.format.kind == .groupMembers && empty.batch.memberships.isEmpty)
+        #expect(empty.batch.membershipGroups == ["dddddddd-0000-0000-0000-00000000000d"])
         let bad = t.write("groups/not-a-group/members.json", "{\"value\": []}")
         #expect(diagnostic { _ = try importFile(bad, displayName: "groups/not-a-group/members.json") }?.message == "folder name `not-a-group` is not a group object id")
     }

@@ -79,7 +79,7 @@ struct InputTests {
         let path = t.write("list.json.gz", gz)
         let d = try importFile(path, displayName: "list.json.gz")
         #expect(d.format.gzip)
-        #expect(d.format.kind == .roleAssignments)
+        #expect(d.format == DetectedFormat(kind: .roleAssignments, shape: "ARM REST list"))
         #expect(d.sha256 == SHA256.hex(gz))
         #expect(d.byteCount == gz.count)
         #expect(d.batch.roleAssignments.first?.scope.key == "/subscriptions/s")

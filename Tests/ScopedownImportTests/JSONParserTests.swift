@@ -221,6 +221,14 @@ struct JSONParserPropertyTests {
             let text = serialize(value, &g)
             let doc = try JSONDocument.parse(Array(text.utf8), file: "r.json")
             #expect(read(doc.root) == value, "\(text)")
+            // Splitting an array of such values element by element gives the same values, whatever the chunk size.
+            let array = "[" + (0..<3).map { _ in serialize(randomValue(&g, depth: 1), &g) }.joined(separator: ",\n") + "]"
+            let whole = try JSONDocument.parse(Array(array.utf8), file: "a.json").root.elements.map(read)
+            var splitter = JSONElementSplitter(MemoryByteStream(Array(array.utf8), displayName: "a.json"),
+                                               chunkSize: Int.random(in: 1...64, using: &g))
+            var parts: [Value] = []
+            while let e = try splitter.next() { parts.append(read(try e.parse(file: "a.json").root)) }
+            #expect(parts == whole, "\(array)")
             // Every truncation of the text is an error, never a crash (or the text of a complete shorter value).
             let bytes = Array(text.utf8)
             if bytes.count > 1 {

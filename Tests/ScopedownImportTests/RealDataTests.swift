@@ -199,7 +199,8 @@ struct RealDataTests {
 
         let entities = try importFile(realFile("bodies/GetEntities.body.json"))
         #expect(entities.format == DetectedFormat(kind: .managementGroups, shape: "az account management-group entities list"))
-        #expect(entities.batch.managementGroups.map(\.displayName).sorted() == ["Group 1 Tenant 2", "Group 4 Tenant 2", "Tenant Root Group"])
+        // The root is named only as a parent, without a display name: it is left to its own entity.
+        #expect(entities.batch.managementGroups.map(\.displayName).sorted() == ["Group 1 Tenant 2", "Group 4 Tenant 2"])
         #expect(entities.batch.managementGroups.filter { $0.parentID == "20000000-0000-0000-0000-000000000000" }.count == 2)
     }
 

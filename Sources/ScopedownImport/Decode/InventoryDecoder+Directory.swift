@@ -56,7 +56,7 @@ extension InventoryDecoder {
             try principals.add(g, id: g.id, item: item)
         }
         let key = AzureID.guidKey(groupID)
-        if !membershipGroups.contains(key) { membershipGroups.append(key) }
+        if membershipGroupSet.insert(key).inserted { membershipGroups.append(key) }
         for member in try item.require("members").expectArray() {
             try addMember(member, groupID: groupID, transitive: false, context: nil)
         }

@@ -43,9 +43,10 @@ extension InventoryDecoder {
         let isRoot = tenantID.map { $0.lowercased() == name.lowercased() } ?? false
         let mg = ManagementGroup(name: name, displayName: displayName, parentName: isRoot ? nil : parentName, tenantID: tenantID)
         try managementGroups.add(mg, id: mg.id, item: item)
-        if let parentName, let tenantID, parentName.lowercased() == tenantID.lowercased(), !isRoot {
-            let root = ManagementGroup(name: parentName, displayName: parentDisplayName ?? "Tenant Root Group",
-                                       parentName: nil, tenantID: tenantID)
+        // A file that names the tenant root group only as a parent (with its display name) still
+        // tells everything about it: emit it. Without a display name, leave it to its own entity.
+        if let parentName, let tenantID, let parentDisplayName, parentName.lowercased() == tenantID.lowercased(), !isRoot {
+            let root = ManagementGroup(name: parentName, displayName: parentDisplayName, parentName: nil, tenantID: tenantID)
             managementGroups.addIfNew(root, id: root.id, item: item)
         }
         if let children = props["children"], !children.isNull {
@@ -77,18 +78,28 @@ extension InventoryDecoder {
         }
     }
 
-    /// Resource Graph `resourcecontainers` subscription row: parent MG is
-    /// `properties.managementGroupAncestorsChain[0]` (REFERENCE.md §1.5).
+    /// A subscription row: Resource Graph `resourcecontainers` (parent MG is
+    /// `properties.managementGroupAncestorsChain[0]`, REFERENCE.md §1.5; `name` is the display name) or
+    /// a management-group entity of type `/subscriptions` (`properties.displayName`, `properties.parent.id`).
     mutating func decodeSubscriptionRow(_ item: JSONValue) throws {
         let props = Self.properties(item)
-        let id: String
-        if let sid = try item.optionalString("subscriptionId") { id = sid } else { id = try Self.itemKey(item, field: "id").key }
+        let sid = try item.optionalString("subscriptionId")
+        let idText = try item.optionalString("id").map(Self.lastSegment)
+        let nameText = try item.optionalString("name")
+        guard let id = sid ?? idText ?? nameText else {
+            throw item.error("missing required field `subscriptionId`", help: "a subscription row needs `subscriptionId` or `id`")
+        }
         var parent: String? = nil
         if let chain = props["managementGroupAncestorsChain"], chain.kind == .array, let first = chain.elements.first {
             parent = try first.optionalString("name")
+        } else if let p = props["parent"], p.kind == .object {
+            parent = try p.optionalString("name") ?? p.optionalString("id").map(Self.lastSegment)
         }
-        let s = Subscription(id: id, displayName: try item.optionalString("name") ?? id, managementGroupID: parent,
-                             state: try props.optionalString("state"), tenantID: try item.optionalString("tenantId"),
+        let displayName = try (props.index != item.index ? props.optionalString("displayName") : nil)
+            ?? (sid != nil ? item.optionalString("name") : nil) ?? item.optionalString("displayName") ?? id
+        let s = Subscription(id: id, displayName: displayName, managementGroupID: parent,
+                             state: try props.optionalString("state"),
+                             tenantID: try item.optionalString("tenantId") ?? (props.index != item.index ? props.optionalString("tenantId") : nil),
                              tags: try item.stringMap("tags"))
         try subscriptions.add(s, id: s.id, item: item)
     }

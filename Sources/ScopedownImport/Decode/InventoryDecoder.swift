@@ -29,7 +29,7 @@ struct Deduper<T: Hashable> {
     mutating func add(_ value: T, id: String, item: JSONValue) throws {
         if let seen = index[id] {
             if values[seen.position] == value { return }
-            throw item.error("conflicting duplicate \(what) `\(id)`: differs from the one at \(seen.origin.path)",
+            throw item.error("conflicting duplicate \(what) `\(TextSanitizer.clean(id))`: differs from the one at \(seen.origin.path)",
                              help: "the file holds two different objects with the same id; export it again or remove one")
         }
         index[id] = (values.count, origin(item))
@@ -62,6 +62,7 @@ struct InventoryDecoder {
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     var membershipGroups: [String] = []
+    var membershipGroupSet = Set<String>()
     var warnings: [Diagnostic] = []
 
     init(file: InputFile, format: DetectedFormat) {
@@ -203,6 +204,11 @@ struct InventoryDecoder {
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)
+        case .otherARMResource:
+            // e.g. classic administrators, retired and to be treated as absent (REFERENCE.md §2.10),
+            // or other rows of a Resource Graph `authorizationresources` query.
+            let t = TextSanitizer.clean(item["type"]?.string ?? "?")
+            warnings.append(item.warning("skipped a resource of type `\(t)`: not an RBAC inventory item"))
         case .activityEvent, .diagnosticRecord, .logAnalyticsRow:
             throw item.error("an Activity Log event in an inventory file",
                              help: "Activity Log files are imported on their own; do not force `--kind \(format.kind.rawValue)`")

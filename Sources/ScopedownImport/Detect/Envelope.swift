@@ -96,6 +96,8 @@ enum ItemType: Sendable, Equatable {
     case graphObject, groupWithMembers
     case azAccount
     case activityEvent, diagnosticRecord, logAnalyticsRow
+    /// An ARM resource of another type (classic administrators, locks, policies, ...): skipped with a warning.
+    case otherARMResource
 
     /// Lower-cased ARM type without a leading slash (`microsoft.authorization/roleassignments`).
     static func armType(_ item: JSONValue) -> String? {
@@ -131,6 +133,8 @@ enum ItemType: Sendable, Equatable {
             case "microsoft.resources/subscriptions/resourcegroups": return .resourceGroup
             default:
                 if t.hasSuffix("managementgroups") { return .managementGroup }
+                // Another ARM resource type (`Namespace/type`): not an inventory item of ours.
+                if t.contains("/"), t.contains("."), item["id"] != nil { return .otherARMResource }
             }
         }
         if item["@odata.type"] != nil {

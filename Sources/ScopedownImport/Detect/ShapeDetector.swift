@@ -71,13 +71,13 @@ enum ShapeDetector {
                                   shape: membership.transitive ? "Microsoft Graph transitiveMembers" : "Microsoft Graph members")
         }
 
-        guard let item = envelope.firstItem else {
+        guard let firstItem = envelope.firstItem else {
             if let override { return DetectedFormat(kind: override, shape: "empty list") }
             if let name = envelope.collections.compactMap({ graphCollectionName($0.odataContext) }).first,
                ["users", "groups", "serviceprincipals", "directoryobjects"].contains(name) {
                 return DetectedFormat(kind: .directory, shape: "Microsoft Graph list")
             }
-            if envelope.items.contains(where: { $0.kind != .object }), let bad = envelope.items.first(where: { $0.kind != .object }) {
+            if let bad = envelope.items.first(where: { $0.kind != .object }) {
                 let loc = bad.location
                 throw unknown("unknown JSON shape: expected a list of objects, found \(bad.kind)", file: file,
                               line: loc.line, column: loc.column, path: bad.path)
@@ -86,9 +86,14 @@ enum ShapeDetector {
                                    help: "pass `--kind` to import it anyway (e.g. to record that a tenant has no deny assignments)")
         }
         let context = envelope.collections.first(where: { !$0.items.isEmpty })?.odataContext
-        guard let type = ItemType.of(item, graphContext: context) else {
+        // The first item of a type we decode decides (Resource Graph results may mix in other rows).
+        var item = firstItem
+        for candidate in envelope.items.prefix(1000) {
+            if let t = ItemType.of(candidate, graphContext: context), t != .otherARMResource { item = candidate; break }
+        }
+        guard let type = ItemType.of(item, graphContext: context), type != .otherARMResource else {
             let loc = item.location
-            let keys = item.members.prefix(12).map { "`\($0.key)`" }.joined(separator: ", ")
+            let keys = item.members.prefix(12).map { "`\(TextSanitizer.clean($0.key, limit: 60))`" }.joined(separator: ", ")
             throw unknown("unknown JSON shape: an object with keys \(keys)", file: file, line: loc.line, column: loc.column,
                           path: item.path)
         }
@@ -150,6 +155,8 @@ enum ShapeDetector {
             return DetectedFormat(kind: .activityLog, shape: envelope.wrapper == .records ? "Event Hubs records" : "diagnostic archive (JSON Lines)")
         case .logAnalyticsRow:
             return DetectedFormat(kind: .activityLog, shape: "Log Analytics AzureActivity (JSON)")
+        case .otherARMResource:
+            return DetectedFormat(kind: .resourceContainers, shape: "Resource Graph rows")
         }
     }
 
@@ -194,7 +201,10 @@ extension StringProtocol {
 
 /// Strips control characters and ANSI escapes from input echoed in messages.
 enum TextSanitizer {
-    static func clean(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
+    /// Input echoed in a message: control characters (and so ANSI escape sequences) removed, at most
+    /// `limit` characters.
+    static func clean(_ s: String, limit: Int = 200) -> String {
+        let kept = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
+        return kept.count > limit ? String(kept.prefix(limit)) + "..." : kept
     }
 }

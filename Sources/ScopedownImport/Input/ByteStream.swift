@@ -4,10 +4,13 @@ import ScopedownCore
 
 #if canImport(Glibc)
 import Glibc
+private let systemRead = Glibc.read
 #elseif canImport(Musl)
 import Musl
+private let systemRead = Musl.read
 #elseif canImport(Darwin)
 import Darwin
+private let systemRead = Darwin.read
 #endif
 
 /// A source of bytes read in chunks: a file, buffered standard input, or a gunzipping wrapper.
@@ -78,7 +81,7 @@ public final class FileByteStream: ByteStream {
         guard max > 0, fd >= 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: max)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, max) }
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, max) }
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
@@ -121,7 +124,7 @@ public enum StandardInput {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, 1 << 20) }
+            let n = buffer.withUnsafeMutableBytes { systemRead(0, $0.baseAddress, 1 << 20) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Diagnostic.error("cannot read standard input: \(String(cString: strerror(errno)).lowercased())", file: "<stdin>")

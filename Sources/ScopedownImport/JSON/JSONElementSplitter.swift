@@ -55,6 +55,11 @@ public struct JSONElementSplitter {
     private var finished = false
     private var count = 0
     private let chunkSize: Int
+    /// The column of the last element start, so the next one on the same line counts only the
+    /// characters in between (elements of a one-line array stay linear, not quadratic).
+    private var columnCacheLine = -1
+    private var columnCacheOffset = 0
+    private var columnCacheValue = 1
 
     public init(_ source: ByteStream, mode: Mode = .automatic, chunkSize: Int = 4 << 20) {
         self.source = source
@@ -99,6 +104,19 @@ public struct JSONElementSplitter {
             return 1 + carry + characters(from: 0, to: offset - base)
         }
         return 1 + characters(from: max(lineStart - base, 0), to: offset - base)
+    }
+
+    /// `columnOf` for element starts, which come in increasing order: resumes from the previous
+    /// element's column when it is on the same line and still in the buffer.
+    private mutating func elementColumn(_ offset: Int) -> Int {
+        let column: Int
+        if columnCacheLine == line, columnCacheOffset >= base, offset >= columnCacheOffset {
+            column = columnCacheValue + characters(from: columnCacheOffset - base, to: offset - base)
+        } else {
+            column = columnOf(offset)
+        }
+        (columnCacheLine, columnCacheOffset, columnCacheValue) = (line, offset, column)
+        return column
     }
 
     /// Skips whitespace (and a leading BOM); returns the next byte without consuming it, or nil at end.
@@ -159,7 +177,7 @@ public struct JSONElementSplitter {
     private mutating func scanElement() throws -> JSONElement {
         let startOffset = base + pos
         let startLine = line
-        let startColumn = columnOf(startOffset)
+        let startColumn = elementColumn(startOffset)
         var depth = 0
         var inString = false
         var escaped = false
@@ -170,28 +188,19 @@ public struct JSONElementSplitter {
             scalar = b != 0x7B && b != 0x5B && b != 0x22
         }
         scan: while true {
-            while i < buffer.count {
-                let b = buffer[i]
-                if inString {
-                    if escaped { escaped = false }
-                    else if b == 0x5C { escaped = true }
-                    else if b == 0x22 { inString = false; if depth == 0 { i += 1; break scan } }
-                    else if b == 0x0A { line += 1; lineStart = base + i + 1 }
-                } else if scalar {
-                    if b == 0x2C || b == 0x5D || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x7D { break scan }
-                } else {
-                    switch b {
-                    case 0x22: inString = true
-                    case 0x7B, 0x5B: depth += 1
-                    case 0x7D, 0x5D:
-                        depth -= 1
-                        if depth == 0 { i += 1; break scan }
-                        if depth < 0 { throw diagnostic("unbalanced `\(Character(Unicode.Scalar(b)))`", at: base + i) }
-                    case 0x0A: line += 1; lineStart = base + i + 1
-                    default: break
-                    }
-                }
-                i += 1
+            var state = ScanState(depth: depth, inString: inString, escaped: escaped, line: line, lineStart: lineStart)
+            let outcome = buffer.withUnsafeBufferPointer { p in
+                Self.scan(p, from: i, base: base, scalar: scalar, state: &state)
+            }
+            (depth, inString, escaped, line, lineStart) = (state.depth, state.inString, state.escaped, state.line, state.lineStart)
+            switch outcome {
+            case .done(let end):
+                i = end
+                break scan
+            case .unbalanced(let at, let b):
+                throw diagnostic("unbalanced `\(Character(Unicode.Scalar(b)))`", at: base + at)
+            case .needMore(let end):
+                i = end
             }
             if i - pos > maxElementBytes {
                 throw Diagnostic.error("element \(count) is larger than \(maxElementBytes >> 20) MiB", file: file,
@@ -214,5 +223,56 @@ public struct JSONElementSplitter {
         let element = JSONElement(bytes: bytes, index: count, byteOffset: startOffset, line: startLine, column: startColumn)
         count += 1
         return element
+    }
+
+    private struct ScanState {
+        var depth: Int
+        var inString: Bool
+        var escaped: Bool
+        var line: Int
+        var lineStart: Int
+    }
+
+    private enum ScanOutcome {
+        case done(Int)
+        case needMore(Int)
+        case unbalanced(Int, UInt8)
+    }
+
+    /// The hot loop: tracks strings, escapes, depth and newlines over the buffered bytes.
+    private static func scan(_ p: UnsafeBufferPointer<UInt8>, from start: Int, base: Int, scalar: Bool,
+                             state: inout ScanState) -> ScanOutcome {
+        var i = start
+        let n = p.count
+        var depth = state.depth, inString = state.inString, escaped = state.escaped
+        var line = state.line, lineStart = state.lineStart
+        defer {
+            state.depth = depth; state.inString = inString; state.escaped = escaped
+            state.line = line; state.lineStart = lineStart
+        }
+        while i < n {
+            let b = p[i]
+            if inString {
+                if escaped { escaped = false }
+                else if b == 0x5C { escaped = true }
+                else if b == 0x22 { inString = false; if depth == 0 { return .done(i + 1) } }
+                else if b == 0x0A { line += 1; lineStart = base + i + 1 }
+            } else if scalar {
+                if b == 0x2C || b == 0x5D || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x7D { return .done(i) }
+            } else {
+                switch b {
+                case 0x22: inString = true
+                case 0x7B, 0x5B: depth += 1
+                case 0x7D, 0x5D:
+                    depth -= 1
+                    if depth == 0 { return .done(i + 1) }
+                    if depth < 0 { return .unbalanced(i, b) }
+                case 0x0A: line += 1; lineStart = base + i + 1
+                default: break
+                }
+            }
+            i += 1
+        }
+        return .needMore(i)
     }
 }
