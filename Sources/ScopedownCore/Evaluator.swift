@@ -136,14 +136,17 @@ public final class Evaluator: Sendable {
     let assignmentScope: [Int32]
     /// Per assignment: whether it grants under the options (active, or eligible with includeEligible).
     let assignmentCounts: [Bool]
-    /// Scope key -> small integer id, for every scope that holds an assignment.
+    /// Scope key -> small integer id, for every scope that holds a role or deny assignment.
     let scopeIDs: [String: Int32]
-    /// Scope key -> indices into `snapshot.roleAssignments`.
-    let assignmentsByScope: [String: [Int]]
+    /// Management group key -> ids of its ancestors (parent first, cut at a cycle), REFERENCE.md §2.7.
+    let mgAncestorIDs: [String: [Int32]]
+    let rootID: Int32?
+    /// Scope id -> indices into `snapshot.roleAssignments`.
+    let assignmentsByScope: [Int32: [Int]]
     /// Principal key -> indices into `snapshot.roleAssignments`.
     let assignmentsByPrincipal: [String: [Int]]
-    /// Scope key -> indices into `snapshot.denyAssignments`.
-    let denyByScope: [String: [Int]]
+    /// Scope id -> indices into `snapshot.denyAssignments`.
+    let denyByScope: [Int32: [Int]]
     let denyBlocks: [[CompiledBlock]]
     /// Member -> the groups it belongs to directly (or per a transitive export), sorted.
     let memberOfGroups: [String: [String]]
@@ -152,11 +155,16 @@ public final class Evaluator: Sendable {
     /// Member kinds known from membership edges.
     let memberKinds: [String: PrincipalKind]
     let principalsByID: [String: Principal]
+    /// Literal (wildcard-free) names in role definitions that the catalog lacks in that plane, as
+    /// (lower-cased key, first spelling), sorted (REFERENCE.md §1.1.3).
+    let roleOnlyControl: [([UInt8], String)]
+    let roleOnlyData: [([UInt8], String)]
 
     public init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
         self.snapshot = snapshot
         self.options = options
-        hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        let h = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        hierarchy = h
         operations = OperationIndex(operations: snapshot.operations)
 
         var compiled: [CompiledRole] = [], roleIndex: [String: Int] = [:]
@@ -166,30 +174,66 @@ public final class Evaluator: Sendable {
         }
         compiledRoles = compiled
         self.roleIndex = roleIndex
+        let ops = operations
+        var onlyC: [String: String] = [:], onlyD: [String: String] = [:]
+        for role in compiled {
+            for block in role.blocks {
+                for p in block.actions where !p.hasWildcard && onlyC[AzureID.operationKey(p.text)] == nil
+                    && !ops.contains(p.text, plane: .control) {
+                    onlyC[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                }
+                for p in block.dataActions where !p.hasWildcard && onlyD[AzureID.operationKey(p.text)] == nil
+                    && !ops.contains(p.text, plane: .data) {
+                    onlyD[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                }
+            }
+        }
+        roleOnlyControl = onlyC.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+        roleOnlyData = onlyD.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
 
-        var byScope: [String: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
+        var byScope: [Int32: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
         var scopeIDs: [String: Int32] = [:]
         var aRole: [Int32] = [], aScope: [Int32] = []
         aRole.reserveCapacity(snapshot.roleAssignments.count)
         aScope.reserveCapacity(snapshot.roleAssignments.count)
+        func intern(_ key: String) -> Int32 {
+            if let x = scopeIDs[key] { return x }
+            let x = Int32(scopeIDs.count)
+            scopeIDs[key] = x
+            return x
+        }
         for (i, a) in snapshot.roleAssignments.enumerated() {
-            byScope[a.scope.key, default: []].append(i)
+            let sid = intern(a.scope.key)
+            byScope[sid, default: []].append(i)
             byPrincipal[a.principalID, default: []].append(i)
-            let sid: Int32
-            if let x = scopeIDs[a.scope.key] { sid = x } else { sid = Int32(scopeIDs.count); scopeIDs[a.scope.key] = sid }
             aScope.append(sid)
             aRole.append(roleIndex[a.roleDefinitionID].map(Int32.init) ?? -1)
         }
+        var dByScope: [Int32: [Int]] = [:]
+        for (i, d) in snapshot.denyAssignments.enumerated() { dByScope[intern(d.scope.key), default: []].append(i) }
+        denyByScope = dByScope
         self.scopeIDs = scopeIDs
+        rootID = scopeIDs["/"]
+        // Each management group's ancestors, in the order and with the cycle cut of
+        // `ScopeHierarchy.ancestors(of:)`.
+        var mgChains: [String: [Int32]] = [:]
+        for m in Set(h.mgParent.keys).union(h.mgParent.values).union(h.subscriptionParent.values) {
+            var ids: [Int32] = []
+            var seen = Set<String>()
+            var cur: String? = m
+            while let c = cur, seen.insert(c).inserted {
+                if let id = scopeIDs["/providers/microsoft.management/managementgroups/" + (h.mgName[c] ?? c).lowercased()] { ids.append(id) }
+                cur = h.mgParent[c]
+            }
+            mgChains[m] = ids
+        }
+        mgAncestorIDs = mgChains
         assignmentCounts = snapshot.roleAssignments.map { $0.state == .active || options.includeEligible }
         assignmentRole = aRole
         assignmentScope = aScope
         assignmentsByScope = byScope
         assignmentsByPrincipal = byPrincipal
 
-        var dByScope: [String: [Int]] = [:]
-        for (i, d) in snapshot.denyAssignments.enumerated() { dByScope[d.scope.key, default: []].append(i) }
-        denyByScope = dByScope
         denyBlocks = snapshot.denyAssignments.map { $0.permissions.map(CompiledBlock.init) }
 
         var p: [String: Principal] = [:]
@@ -260,8 +304,62 @@ public final class Evaluator: Sendable {
 
     // MARK: - Grants (no denies)
 
-    /// The scope's ancestors (nearest first, REFERENCE.md §2.7) and the ids of those that hold assignments.
-    func chainIDs(_ chain: [Scope]) -> [Int32] { chain.compactMap { scopeIDs[$0.key] } }
+    /// The ids of the scope and its ancestors that hold role or deny assignments, nearest first,
+    /// without duplicates: the chain of `ScopeHierarchy.ancestors(of:)` (REFERENCE.md §2.7:
+    /// resource → parent resources → resource group → subscription → MG chain → `/`), computed on
+    /// the key's segments without building a `Scope` per level (hot path of attribution).
+    public func ancestorIDs(of scope: Scope) -> [Int32] {
+        let key = scope.key
+        let segs = key.split(separator: "/", omittingEmptySubsequences: true)
+        var out: [Int32] = []
+        func add(_ n: Int) {
+            let k = n == 0 ? "/" : String(key[key.startIndex..<segs[n - 1].endIndex])
+            if let id = scopeIDs[k], !out.contains(id) { out.append(id) }
+        }
+        // Mirrors `Scope.level` on the first n segments.
+        func level(_ n: Int) -> Scope.Level {
+            if n == 0 { return .root }
+            if (n == 3 || n == 4), segs[0] == "providers", segs[1] == "microsoft.management", segs[2] == "managementgroups" {
+                return .managementGroup
+            }
+            if segs[0] == "subscriptions" {
+                if n <= 2 { return .subscription }
+                if n <= 4, segs[2] == "resourcegroups" { return .resourceGroup }
+            }
+            return .resource
+        }
+        var n = segs.count
+        add(n)
+        // Lexical parents (mirrors `Scope.lexicalParent`).
+        climb: while true {
+            switch level(n) {
+            case .root, .managementGroup, .subscription:
+                break climb
+            case .resourceGroup:
+                n = 2
+            case .resource:
+                if let p = segs[0..<n].lastIndex(of: "providers") {
+                    let tail = n - (p + 2)
+                    n = max(0, (tail > 2 && tail % 2 == 0) ? n - 2 : p)
+                } else {
+                    n = n > 2 ? n - 2 : 0
+                }
+            }
+            add(n)
+        }
+        // Management-group chain and `/`.
+        var mg: String?
+        switch level(n) {
+        case .subscription: if n >= 2 { mg = hierarchy.subscriptionParent[String(segs[1])] }
+        case .managementGroup: if n == 4 { mg = hierarchy.mgParent[String(segs[3])] }
+        default: break
+        }
+        if let m = mg {
+            for id in mgAncestorIDs[m] ?? [] where !out.contains(id) { out.append(id) }
+        }
+        if n != 0, let r = rootID, !out.contains(r) { out.append(r) }
+        return out
+    }
 
     /// A prepared operation: what every role does with it, computed once (REFERENCE.md §2.3, §2.4,
     /// §2.6). Use it for many `grantingAssignments(principal:scope:query:)` calls on one operation.
@@ -288,7 +386,7 @@ public final class Evaluator: Sendable {
     }
 
     func granting(principal p: String, scope: Scope, memo: inout RoleMemo) -> [GrantPath] {
-        let ids = chainIDs(hierarchy.ancestors(of: scope))
+        let ids = ancestorIDs(of: scope)
         if ids.isEmpty { return [] }
         var out: [GrantPath] = []
         for id in identities(of: p) {
@@ -310,7 +408,7 @@ public final class Evaluator: Sendable {
     /// Eligible ones only with `includeEligible`. `roleName` is empty when the role is unknown.
     public func applicableAssignments(principal: String, scope: Scope) -> [GrantPath] {
         let p = AzureID.guidKey(principal)
-        let ids = chainIDs(hierarchy.ancestors(of: scope))
+        let ids = ancestorIDs(of: scope)
         var out: [GrantPath] = []
         for id in identities(of: p) {
             for ai in assignmentsByPrincipal[id.group] ?? [] where ids.contains(assignmentScope[ai]) {
@@ -336,15 +434,14 @@ public final class Evaluator: Sendable {
     public func decide(principal: String, operation: String, scope: Scope, plane: Plane? = nil) -> AccessDecision {
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
         var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
-        let chain = hierarchy.ancestors(of: scope)
         return decide(principal: AzureID.guidKey(principal), memo: &memo, catalogued: catalogued, scope: scope,
-                      chain: chain, ids: chainIDs(chain))
+                      ids: ancestorIDs(of: scope))
     }
 
     /// `decide` with the operation's role memo and the scope's ancestors computed once (who-can and
     /// blast-radius call it for many principals).
     func decide(principal p: String, memo: inout RoleMemo, catalogued: Bool, scope: Scope,
-                chain: [Scope], ids: [Int32]) -> AccessDecision {
+                ids: [Int32]) -> AccessDecision {
         let opPlane = memo.plane
         let identities = identities(of: p)
         var grants: [GrantDetail] = []
@@ -388,9 +485,10 @@ public final class Evaluator: Sendable {
                 }
             }
             // Deny assignments at the scope or an ancestor (§2.5).
-            for (depth, s) in chain.enumerated() {
-                for di in denyByScope[s.key] ?? [] {
-                    if let m = denyMatch(di, identities: identities, op: opBuf, plane: opPlane, inherited: depth > 0) {
+            let selfID = scopeIDs[scope.key]
+            for sid in ids {
+                for di in denyByScope[sid] ?? [] {
+                    if let m = denyMatch(di, identities: identities, op: opBuf, plane: opPlane, inherited: sid != selfID) {
                         denies.append(m)
                     }
                 }
@@ -466,7 +564,7 @@ public final class Evaluator: Sendable {
     /// The catalog operations `principal` holds at `scope` (the `effective` command, REFERENCE.md §0.2).
     public func effective(principal: String, scope: Scope) -> EffectiveAccess {
         let p = AzureID.guidKey(principal)
-        let chain = hierarchy.ancestors(of: scope)
+        let scopeChain = ancestorIDs(of: scope)
         let ids = identities(of: p)
         let grants = applicableAssignments(principal: p, scope: scope)
         var memo: [Plane: [ActionPattern: [Int]]] = [.control: [:], .data: [:]]
@@ -481,13 +579,14 @@ public final class Evaluator: Sendable {
             .data: OperationBitSet(count: operations.data.count),
         ]
         var uncatalogued: [String: String] = [:]   // key -> spelling
-        var literalHeld: [Plane: [String: String]] = [.control: [:], .data: [:]]
+        var applicableRoles: [Int] = []
         var unknown: [String] = []
         var seenRoles = Set<String>()
         for g in grants {
             guard let ri = roleIndex[g.roleID] else { unknown.append(g.assignmentID); continue }
             let role = compiledRoles[ri]
             guard seenRoles.insert(role.id).inserted else { continue }
+            applicableRoles.append(ri)
             for block in role.blocks {
                 for plane in [Plane.control, .data] {
                     let count = plane == .control ? operations.control.count : operations.data.count
@@ -496,11 +595,6 @@ public final class Evaluator: Sendable {
                         let r = resolve(pat, plane)
                         if r.isEmpty {
                             uncatalogued[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
-                            // A wildcard-free name outside the catalog is still granted (§1.1.3),
-                            // unless its own block's NotActions remove it (§2.3).
-                            if !pat.hasWildcard, !block.removes(plane).contains(where: { $0.matches(pat.text) }) {
-                                literalHeld[plane]?[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
-                            }
                         }
                         for i in r { set.insert(i) }
                     }
@@ -512,10 +606,27 @@ public final class Evaluator: Sendable {
                 }
             }
         }
+        // Names outside the catalog that some role of the tenant names literally (REFERENCE.md
+        // §1.1.3, "known by role only"): held when some applicable block grants them, by any
+        // pattern, less that block's NotActions (§2.3), like any other operation.
+        var literalHeld: [Plane: [String: String]] = [.control: [:], .data: [:]]
+        for plane in [Plane.control, .data] where !applicableRoles.isEmpty {
+            for (key, name) in (plane == .control ? roleOnlyControl : roleOnlyData) {
+                let held = key.withUnsafeBufferPointer { op in
+                    applicableRoles.contains { ri in
+                        compiledRoles[ri].blocks.contains {
+                            if case .granted = Evaluator.match($0, op: op, plane: plane) { return true } else { return false }
+                        }
+                    }
+                }
+                if held { literalHeld[plane]?[String(decoding: key, as: UTF8.self)] = name }
+            }
+        }
         // Deny assignments that block this principal here (§2.5).
         var blocking: [(Int, Bool)] = []
-        for (depth, s) in chain.enumerated() {
-            for di in denyByScope[s.key] ?? [] { blocking.append((di, depth > 0)) }
+        let selfID = scopeIDs[scope.key]
+        for sid in scopeChain {
+            for di in denyByScope[sid] ?? [] { blocking.append((di, sid != selfID)) }
         }
         var actions: [String] = [], dataActions: [String] = [], denied: [String] = []
         for plane in [Plane.control, .data] {
@@ -534,7 +645,7 @@ public final class Evaluator: Sendable {
             for (key, name) in literalHeld[plane] ?? [:] {
                 if !blocking.isEmpty && isDenied(Array(key.utf8)) { denied.append(name) }
             }
-            names.sort { $0.lowercased() < $1.lowercased() }
+            // Already in key order: the catalog entries are sorted by lower-cased name.
             if plane == .control { actions = names } else { dataActions = names }
         }
         return EffectiveAccess(principal: p, scope: scope, actions: actions, dataActions: dataActions,
@@ -549,14 +660,13 @@ public final class Evaluator: Sendable {
     public func whoCan(operation: String, scope: Scope, plane: Plane? = nil) -> WhoCanResult {
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
         var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
-        let chain = hierarchy.ancestors(of: scope)
-        let ids = chainIDs(chain)
+        let ids = ancestorIDs(of: scope)
         // Holders: principals of the assignments at the scope or an ancestor whose role grants the
         // operation; each role's patterns are tested once against this ONE operation.
         var holders = Set<String>()
         var assignmentKind: [String: PrincipalKind] = [:]
-        for s in chain {
-            for ai in assignmentsByScope[s.key] ?? [] {
+        for sid in ids {
+            for ai in assignmentsByScope[sid] ?? [] {
                 let r = Int(assignmentRole[ai])
                 guard r >= 0 else { continue }
                 let a = snapshot.roleAssignments[ai]
@@ -576,7 +686,7 @@ public final class Evaluator: Sendable {
         }
         var principals: [WhoCanResult.Holder] = [], groups: [WhoCanResult.Holder] = []
         for id in candidates.sorted() {
-            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, chain: chain, ids: ids)
+            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, ids: ids)
             guard d.outcome == .allowed else { continue }
             let kind = kind(of: id, assignmentKind: assignmentKind[id])
             let holder = WhoCanResult.Holder(id: id, kind: kind, displayName: principalsByID[id]?.displayName, decision: d)
@@ -588,7 +698,11 @@ public final class Evaluator: Sendable {
 
     /// The kind of a principal: the directory's, else the membership edges', else the assignment's.
     public func kind(of id: String, assignmentKind: PrincipalKind? = nil) -> PrincipalKind {
-        if let p = principalsByID[id] { return p.kind }
+        if let p = principalsByID[id] {
+            // A managed identity is a service principal of type ManagedIdentity in Graph exports.
+            if p.kind == .servicePrincipal, p.servicePrincipalType?.lowercased() == "managedidentity" { return .managedIdentity }
+            return p.kind
+        }
         if let k = memberKinds[id] { return k }
         if members[id] != nil { return .group }
         return assignmentKind ?? .unknown
@@ -624,8 +738,7 @@ public final class Evaluator: Sendable {
             }
         }
         let scopes = byScope.keys.sorted()
-        let chains = scopes.map { hierarchy.ancestors(of: $0) }
-        let chainIDs = chains.map(chainIDs)
+        let chainIDs = scopes.map { ancestorIDs(of: $0) }
         let identities = identities(of: p)
         var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
         for r in risks {
@@ -650,9 +763,10 @@ public final class Evaluator: Sendable {
                 // Denies (§2.5) only where some apply along the chain.
                 var blocked = false, maybe = false
                 memo.key.withUnsafeBufferPointer { op in
-                    for (depth, s) in chains[i].enumerated() {
-                        for di in denyByScope[s.key] ?? [] {
-                            guard let m = denyMatch(di, identities: identities, op: op, plane: opPlane, inherited: depth > 0) else { continue }
+                    let selfID = scopeIDs[scopes[i].key]
+                    for sid in ids {
+                        for di in denyByScope[sid] ?? [] {
+                            guard let m = denyMatch(di, identities: identities, op: op, plane: opPlane, inherited: sid != selfID) else { continue }
                             if m.status.isBlocking { blocked = true }
                             if m.status == .conditional { maybe = true }
                         }

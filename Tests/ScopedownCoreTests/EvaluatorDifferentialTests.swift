@@ -63,6 +63,17 @@ struct EvaluatorDifferentialTests {
                     break
                 }
             }
+            // Effective permissions: every catalog operation, decided one by one by the reference.
+            do {
+                let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+                let scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
+                if let mismatch = Self.effectiveMismatch(evaluator: evaluator, reference: reference, principal: principal, scope: scope) {
+                    failures.append("seed \(seed): \(mismatch)")
+                    let url = SharedData.fixture("differential/\(seed).json")
+                    try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try SnapshotJSON.data(tenant.snapshot, query: ["effective": principal, "scope": scope.display]).write(to: url)
+                }
+            }
             // Blast radius: every scope of the principal's assignments, each risky operation
             // held there exactly when the reference allows it.
             let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
@@ -93,6 +104,37 @@ struct EvaluatorDifferentialTests {
         if ProcessInfo.processInfo.environment["SCOPEDOWN_DIFF_STATS"] != nil { print(seen.sorted { $0.key < $1.key }) }
     }
 
+    /// `effective` against the reference deciding every catalog operation (and every literal name
+    /// a role uses outside the catalog) one by one; nil when they agree.
+    static func effectiveMismatch(evaluator: Evaluator, reference: ReferenceEvaluator, principal: String, scope: Scope) -> String? {
+        let snapshot = reference.snapshot
+        let access = evaluator.effective(principal: principal, scope: scope)
+        var held: [Plane: Set<String>] = [.control: [], .data: []], denied = Set<String>()
+        for op in snapshot.operations {
+            let plane: Plane = op.isDataAction ? .data : .control
+            let r = reference.decide(principal: principal, operation: op.name, plane: plane, scope: scope)
+            if r.granting.isEmpty { continue }
+            if r.outcome == .denied { denied.insert(op.key) } else { held[plane]?.insert(op.key) }
+        }
+        // Literal names outside the catalog (in their plane) are granted too, so they can be denied.
+        let catalogued = Set(snapshot.operations.map { "\($0.key)|\($0.isDataAction)" })
+        for role in snapshot.roleDefinitions {
+            for block in role.permissions {
+                for (plane, list) in [(Plane.control, block.actions), (.data, block.dataActions)] {
+                    for name in list where !name.contains("*") && !catalogued.contains("\(name.lowercased())|\(plane == .data)") {
+                        let r = reference.decide(principal: principal, operation: name, plane: plane, scope: scope)
+                        if r.outcome == .denied && !r.granting.isEmpty { denied.insert(name.lowercased()) }
+                    }
+                }
+            }
+        }
+        let got: [Plane: Set<String>] = [.control: Set(access.actions.map { $0.lowercased() }),
+                                         .data: Set(access.dataActions.map { $0.lowercased() })]
+        let gotDenied = Set(access.denied.map { $0.lowercased() })
+        if got == held && gotDenied == denied { return nil }
+        return "effective of \(principal) at \(scope): expected \(held) denied \(denied), got \(got) denied \(gotDenied)"
+    }
+
     @Test("saved differential fixtures replay and agree")
     func replayFixtures() throws {
         let dir = SharedData.fixture("differential")
@@ -100,6 +142,12 @@ struct EvaluatorDifferentialTests {
         #expect(!files.isEmpty, "fixtures/differential holds at least the example fixture")
         for f in files {
             let (snapshot, q) = try SnapshotJSON.load(Data(contentsOf: dir.appendingPathComponent(f)))
+            if let principal = q["effective"] as? String, let scope = q["scope"] as? String {
+                let mismatch = Self.effectiveMismatch(evaluator: Evaluator(snapshot: snapshot), reference: ReferenceEvaluator(snapshot: snapshot),
+                                                      principal: principal, scope: Scope(scope))
+                #expect(mismatch == nil, "\(f): \(mismatch ?? "")")
+                continue
+            }
             guard let principal = q["principal"] as? String, let op = q["operation"] as? String,
                   let scope = q["scope"] as? String else { continue }
             let plane = Plane(rawValue: q["plane"] as? String ?? "control") ?? .control

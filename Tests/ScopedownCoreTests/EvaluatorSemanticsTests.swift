@@ -326,6 +326,21 @@ struct EvaluatorSemanticsTests {
         #expect(out.principals.map(\.id) == [Self.carol])
     }
 
+    @Test("who-can types: managed identities, unknown ids, groups known only from memberships")
+    func whoCanTypes() {
+        let mi = Self.id("07070707", 1), ghost = Self.id("07070707", 2), ghostGroup = Self.id("07070707", 3)
+        var snap = Self.tenant([
+            Self.assign(1, mi, Self.writer, Self.sub1), Self.assign(2, ghost, Self.writer, Self.sub1),
+            Self.assign(3, ghostGroup, Self.writer, Self.sub1),
+        ], memberships: [GroupMembership(groupID: ghostGroup, memberID: Self.carol, memberKind: .user)]).snapshot
+        snap.principals.append(Principal(id: mi, kind: .servicePrincipal, displayName: "uami-build", servicePrincipalType: "ManagedIdentity"))
+        let r = Evaluator(snapshot: snap).whoCan(operation: "Microsoft.Compute/virtualMachines/write", scope: Scope(Self.vm))
+        #expect(r.principals.map(\.id) == [Self.carol, mi, ghost])
+        #expect(r.principals.map(\.kind) == [.user, .managedIdentity, .user])
+        #expect(r.principals.map(\.displayName) == ["Bob", "uami-build", nil])
+        #expect(r.groups.map(\.id) == [ghostGroup])
+    }
+
     @Test("grantingAssignments ignores denies and sorts by assignment id")
     func grantingIgnoresDenies() {
         let e = Self.tenant([Self.assign(2, Self.alice, Self.star, Self.sub1), Self.assign(1, Self.alice, Self.writer, Self.rg)],

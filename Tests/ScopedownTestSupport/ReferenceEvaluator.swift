@@ -197,6 +197,8 @@ public struct RandomTenant {
             let parent = chance(0.05) ? "ghost-mg" : pick(mgs).name
             mgs.append(ManagementGroup(name: "mg-\(i)", displayName: "MG \(i)", parentName: parent))
         }
+        // Bad data: sometimes a cycle in the management-group tree.
+        if mgs.count > 2, chance(0.1) { mgs[1].parentID = mgs[mgs.count - 1].id }
         var subs: [Subscription] = []
         for i in 0..<Int.random(in: 1...3, using: &rng) {
             subs.append(Subscription(id: guid(0x5B5B, i), displayName: "sub \(i)",
@@ -210,11 +212,19 @@ public struct RandomTenant {
                 let res = "\(rg)/providers/Microsoft.Alpha/things/t\(r)"
                 scopes.append(Scope(res))
                 scopes.append(Scope("\(res)/parts/p1"))
+                // An extension resource on a resource.
+                scopes.append(Scope("\(res)/providers/Microsoft.Insights/diagnosticSettings/d\(r)"))
             }
         }
+        // An extension resource on a management group; a subscription the hierarchy does not know.
+        if mgs.count > 1 { scopes.append(Scope(mgs[1].scope.display + "/providers/Microsoft.Insights/diagnosticSettings/mgd")) }
+        scopes.append(Scope("/subscriptions/\(guid(0x5C5C, 9))"))
         // Query scopes also include spellings in other cases and deeper children.
         var queryScopes = scopes
         for s in scopes where s.level == .resource { queryScopes.append(Scope(s.display.uppercased() + "/bolts/b9")) }
+        queryScopes.append(Scope("/providers/Microsoft.Management/managementGroups"))
+        queryScopes.append(Scope("/providers/Contoso.Other/widgets/w1"))
+        queryScopes.append(Scope("/subscriptions/\(guid(0x5C5C, 9))/resourceGroups/ghost-rg/providers/Microsoft.Alpha/things/t1"))
 
         // Principals: users, groups (nested, with cycles), an unknown id.
         let users = (0..<4).map { guid(0x0505, $0) }
