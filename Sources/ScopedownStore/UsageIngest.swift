@@ -133,7 +133,17 @@ final class UsageIngest {
         }
     }
 
+    /// raw spelling -> id, for spellings already handled in this import
+    private var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
+
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
+        if let id = rawIDs[table.rawValue][raw] { return id }
+        let id = try lookupOrInsert(table, raw)
+        rawIDs[table.rawValue][raw] = id
+        return id
+    }
+
+    private func lookupOrInsert(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
         if let id = ids[table.rawValue][key] {
             try keepSmallestDisplay(table, id, raw)
