@@ -81,15 +81,17 @@ struct ActivityRecordFields {
     var eventDataID: ActivitySlice?
 }
 
-/// Interns byte strings into dense local ids by a 64-bit hash of their lower-cased bytes.
+/// Interns byte strings into dense local ids by a 64-bit hash of their exact bytes: every distinct
+/// spelling reaches the merger, which folds spellings into case-insensitive keys and keeps the
+/// smallest spelling, so the result does not depend on which thread saw which spelling first.
 /// (Collisions between distinct strings are ignored: at 64 bits they are ~1e-8 likely among a
-/// million distinct values, and two spellings of the same key merge again by key downstream.)
+/// million distinct values.)
 struct ActivityInterner {
     var ids: [UInt64: Int32] = [:]
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {
-        let h = s.hash(seed: 0x5EED, lowercase: true)
+        let h = s.hash(seed: 0x5EED, lowercase: false)
         if let id = ids[h] { return id }
         let id = count
         count += 1
