@@ -110,6 +110,33 @@ final class ActivityQueue<T>: @unchecked Sendable {
     func cancel() { cond.lock(); cancelled = true; cond.broadcast(); cond.unlock() }
 }
 
+/// Chunk buffers handed back by the scanners for the reader to refill: no fresh 4 MiB allocation
+/// (and its page faults) per chunk.
+final class ActivityBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [[UInt8]] = []
+    private let limit: Int
+    init(limit: Int) { self.limit = limit }
+
+    func give(_ buffer: [UInt8]) {
+        var b = buffer
+        b.removeAll(keepingCapacity: true)
+        lock.lock()
+        if free.count < limit { free.append(b) }
+        lock.unlock()
+    }
+
+    func take(capacity: Int) -> [UInt8] {
+        lock.lock()
+        let b = free.popLast()
+        lock.unlock()
+        if let b { return b }
+        var fresh: [UInt8] = []
+        fresh.reserveCapacity(capacity)
+        return fresh
+    }
+}
+
 /// A piece of work for a scanner: whole lines, or whole JSON elements.
 struct ActivityChunk: Sendable {
     var index: Int
@@ -186,6 +213,7 @@ public enum ActivityLogReader {
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
+        let pool = ActivityBufferPool(limit: options.workers + 4)
         let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
         let readerError = ActivityBox<Diagnostic?>(nil)
         let decoded = ActivityBox(0)
@@ -196,7 +224,7 @@ public enum ActivityLogReader {
             defer { work.close() }
             do {
                 if jsonLines {
-                    try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
+                    try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded, pool: pool)
                 } else {
                     try produceElements(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
                 }
@@ -214,6 +242,7 @@ public enum ActivityLogReader {
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
                 while let chunk = work.take() {
                     let batch = scanner.scan(chunk)
+                    if chunk.elements == nil { pool.give(chunk.bytes) }
                     if !results.put(batch) { break }
                 }
                 lock.lock()
@@ -259,7 +288,7 @@ public enum ActivityLogReader {
 
     /// JSON Lines: blocks cut after their last newline.
     static func produceLines(_ source: ActivitySource, first: [UInt8], options: ActivityReadOptions, name: String,
-                             work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>) throws {
+                             work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>, pool: ActivityBufferPool) throws {
         var buffer = first
         var index = 0
         var line = 1
@@ -283,9 +312,8 @@ public enum ActivityLogReader {
                 cut = nl + 1
             }
             want = options.chunkBytes
-            var rest: [UInt8] = []
+            var rest = pool.take(capacity: options.chunkBytes)
             if cut < buffer.count {
-                rest.reserveCapacity(options.chunkBytes)
                 rest.append(contentsOf: buffer[cut...])
                 buffer.removeSubrange(cut...)
             }
