@@ -73,8 +73,8 @@ final class UsageIngest {
 
     // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
-    static let pendingCap = 200_000
-    static let usageCap = 400_000
+    static let pendingCap = 150_000
+    static let usageCap = 250_000
     static let seenCap = 2_000_000
 
     init(db: Connection, keepEvents: Bool, file: String) throws {

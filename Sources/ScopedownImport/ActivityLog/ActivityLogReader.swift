@@ -10,6 +10,9 @@
 // calling thread.
 import Foundation
 import ScopedownCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct ActivityReadOptions: Sendable {
     public var keepEvents: Bool
@@ -118,8 +121,11 @@ final class ActivityBufferPool: @unchecked Sendable {
     private let limit: Int
     init(limit: Int) { self.limit = limit }
 
-    func give(_ buffer: [UInt8]) {
-        var b = buffer
+    /// Takes the buffer out of `buffer` (left empty), so that it is uniquely referenced here and its
+    /// storage is kept rather than copied.
+    func give(_ buffer: inout [UInt8]) {
+        var b: [UInt8] = []
+        swap(&b, &buffer)
         b.removeAll(keepingCapacity: true)
         lock.lock()
         if free.count < limit { free.append(b) }
@@ -162,6 +168,7 @@ public enum ActivityLogReader {
                             progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
                             consumer: (ScannedBatch) throws -> Void,
                             usageRows: ((UsageAggregateRow) throws -> Void)? = nil) throws -> ActivityReadResult {
+        ActivityLogReader.boundMallocGrowth
         let source = try ActivitySource(file)
         if let rawObserver {
             let box = ActivityBox(rawObserver)
@@ -189,6 +196,17 @@ public enum ActivityLogReader {
                                progress: progress, consumer: consumer)
     }
 
+    /// glibc raises its mmap threshold each time a large block is freed, after which the 4 MiB chunk
+    /// buffers, allocated on one thread and freed on another, come from (and fragment) the heap
+    /// arenas: resident memory then grows with the input. A fixed threshold keeps them mmapped.
+    static let boundMallocGrowth: Void = {
+        #if canImport(Glibc)
+        // mallopt(M_MMAP_THRESHOLD = -3, 1 MiB); <malloc.h> is not in Swift's Glibc module
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        if let symbol = dlsym(nil, "mallopt") { _ = unsafeBitCast(symbol, to: Mallopt.self)(-3, 1 << 20) }
+        #endif
+    }()
+
     /// True when the first value is an object that ends on its own line (JSON Lines).
     static func isJSONLines(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b -> Bool in
@@ -213,7 +231,7 @@ public enum ActivityLogReader {
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
-        let pool = ActivityBufferPool(limit: options.workers + 4)
+        let pool = ActivityBufferPool(limit: options.workers * 2 + 3)
         let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
         let readerError = ActivityBox<Diagnostic?>(nil)
         let decoded = ActivityBox(0)
@@ -240,9 +258,9 @@ public enum ActivityLogReader {
         for w in 0..<options.workers {
             let t = Thread {
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
-                while let chunk = work.take() {
+                while var chunk = work.take() {
                     let batch = scanner.scan(chunk)
-                    if chunk.elements == nil { pool.give(chunk.bytes) }
+                    if chunk.elements == nil { pool.give(&chunk.bytes) }
                     if !results.put(batch) { break }
                 }
                 lock.lock()
