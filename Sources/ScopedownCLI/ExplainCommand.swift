@@ -14,7 +14,8 @@ struct ExplainCommand: ParsableCommand {
 
         Example:
           scopedown explain --db tenant.db --principal alice@contoso.com \\
-            --action Microsoft.Storage/storageAccounts/listKeys/action --scope /subscriptions/<id>/resourceGroups/rg1
+            --action Microsoft.Storage/storageAccounts/listKeys/action \\
+            --scope /subscriptions/<id>/resourceGroups/rg1
         """
     )
 

@@ -14,7 +14,8 @@ struct WhoCanCommand: ParsableCommand {
         --data).
 
         Example:
-          scopedown who-can --db tenant.db --action Microsoft.Authorization/roleAssignments/write \\
+          scopedown who-can --db tenant.db \\
+            --action Microsoft.Authorization/roleAssignments/write \\
             --scope /subscriptions/<id> --format json
         """
     )

@@ -84,7 +84,7 @@ struct CompiledBlock: Sendable {
             var j = 0
             while j < needle.count && lower(bytes[i + j]) == needle[j] { j += 1 }
             if j < needle.count { i += 1; continue }
-            // Reject `SubOperationMatches{` (its tail is not `ActionMatches{`, but be explicit).
+            // (`SubOperationMatches{` does not contain `ActionMatches{`: it is not picked up.)
             i += needle.count
             while i < bytes.count && bytes[i] != UInt8(ascii: "}") {
                 if bytes[i] == UInt8(ascii: "'") {

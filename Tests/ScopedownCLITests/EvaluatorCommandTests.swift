@@ -123,6 +123,19 @@ struct EvaluatorCommandTests {
         try golden("blast-radius-alice.txt", BlastRadiusCommand.render(evaluator: e, principal: "Alice", format: .table))
     }
 
+    @Test("help text, with an example invocation")
+    func help() throws {
+        let commands: [(String, any ParsableCommand.Type)] = [
+            ("effective", EffectiveCommand.self), ("who-can", WhoCanCommand.self),
+            ("explain", ExplainCommand.self), ("blast-radius", BlastRadiusCommand.self),
+        ]
+        for (name, type) in commands {
+            let text = ScopedownCommand.helpMessage(for: type, columns: 100)
+            #expect(text.contains("Example:\n  scopedown \(name) --db "), "\(name)")
+            try golden("help-\(name).txt", text + "\n")
+        }
+    }
+
     @Test("terminal output carries no control characters from input")
     func hostileNames() throws {
         let e = Self.evaluator

@@ -14,6 +14,7 @@ struct EvaluatorDifferentialTests {
         var failures: [String] = []
         var seen: [String: Int] = [:]
         for n in 0..<cases {
+            if failures.count >= 5 { break }
             let seed = UInt64(0x5C0_9ED0) &+ UInt64(n)
             let tenant = RandomTenant.make(seed: seed)
             var rng = SeededGenerator(seed: seed ^ 0xFEED)
@@ -63,8 +64,9 @@ struct EvaluatorDifferentialTests {
                     break
                 }
             }
-            // Effective permissions: every catalog operation, decided one by one by the reference.
-            do {
+            // Effective permissions: every catalog operation, decided one by one by the reference
+            // (every fourth tenant: it is the costly check).
+            if n % 4 == 0 {
                 let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
                 let scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
                 if let mismatch = Self.effectiveMismatch(evaluator: evaluator, reference: reference, principal: principal, scope: scope) {
@@ -75,8 +77,9 @@ struct EvaluatorDifferentialTests {
                 }
             }
             // Blast radius: every scope of the principal's assignments, each risky operation
-            // held there exactly when the reference allows it.
+            // held there exactly when the reference allows it (every fourth tenant).
             let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
+            if n % 4 != 1 { continue }
             let risks = tenant.operations.prefix(12).enumerated().map {
                 RiskyOperation(name: $1, plane: $0 % 3 == 0 ? .data : .control, risk: "test")
             }
@@ -93,7 +96,6 @@ struct EvaluatorDifferentialTests {
                     }
                 }
             }
-            if failures.count >= 5 { break }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
         // Every outcome is exercised, conditional grants included.
@@ -171,6 +173,43 @@ struct EvaluatorDifferentialTests {
             let s = String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet[Int.random(in: 0..<3, using: &rng)] }
                 + ["c"])
             #expect(ActionPattern(p).matches(s) == ReferenceEvaluator.matches(p, s), "pattern `\(p)` on `\(s)`")
+        }
+    }
+}
+
+/// Hostile or malformed strings anywhere (patterns, conditions, scopes, ids, operation names)
+/// never crash the evaluator.
+@Suite("Evaluator robustness")
+struct EvaluatorRobustnessTests {
+    @Test("random strings in every field are evaluated without crashing")
+    func randomStrings() {
+        var rng = SeededGenerator(seed: 7)
+        let alphabet = Array("/*aB{}'\"() \u{0}\u{1B}é-providersubscriptionsresourceGroupsmanagementGroupsMicrosoft.Management")
+        func junk(_ max: Int = 40) -> String {
+            String((0..<Int.random(in: 0...max, using: &rng)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+        }
+        for _ in 0..<RandomCases.count(default: 200) {
+            let block = PermissionBlock(actions: [junk(), junk()], notActions: [junk()], dataActions: [junk()],
+                                        notDataActions: [junk()], condition: "ActionMatches{'\(junk())" + junk())
+            let snapshot = AuthorizationSnapshot(
+                roleDefinitions: [RoleDefinition(id: junk(), resourceID: junk(), roleName: junk(), isCustom: true, permissions: [block])],
+                roleAssignments: [RoleAssignment(id: junk(), resourceID: junk(), scope: Scope(junk()), roleDefinitionID: junk(),
+                                                 principalID: junk(), principalType: junk(), condition: junk())],
+                denyAssignments: [DenyAssignment(id: junk(), resourceID: junk(), name: junk(), scope: Scope(junk()), permissions: [block],
+                                                 principals: [PrincipalReference(id: junk(), type: junk())])],
+                principals: [Principal(id: junk(), kind: .user, displayName: junk())],
+                memberships: [GroupMembership(groupID: junk(), memberID: junk()), GroupMembership(groupID: junk(), memberID: junk())],
+                managementGroups: [ManagementGroup(name: junk(), displayName: junk(), parentName: junk())],
+                subscriptions: [Subscription(id: junk(), displayName: junk(), managementGroupID: junk())],
+                operations: [CatalogOperation(name: junk(), isDataAction: Bool.random(using: &rng))])
+            let e = Evaluator(snapshot: snapshot)
+            let scope = Scope(junk())
+            _ = e.decide(principal: junk(), operation: junk(), scope: scope)
+            _ = e.effective(principal: junk(), scope: scope)
+            _ = e.whoCan(operation: junk(), scope: scope)
+            _ = e.blastRadius(principal: junk())
+            _ = e.grantingAssignments(principal: junk(), operation: junk(), scope: scope)
+            _ = e.resolvePrincipal(junk())
         }
     }
 }

@@ -68,21 +68,24 @@ public struct ReferenceEvaluator {
 
     /// §2.2: case-insensitive, `*` matches any run of characters including `/`, whole string.
     public static func matches(_ pattern: String, _ op: String) -> Bool {
-        let p = Array(pattern.trimmingCharacters(in: .whitespaces).lowercased())
-        let s = Array(op.trimmingCharacters(in: .whitespaces).lowercased())
-        // Classic dynamic programming over (pattern, string) prefixes.
-        var dp = Array(repeating: Array(repeating: false, count: s.count + 1), count: p.count + 1)
-        dp[0][0] = true
-        for i in 1...max(p.count, 1) where i <= p.count {
+        let p = Array(pattern.trimmingCharacters(in: .whitespaces).lowercased().utf8)
+        let s = Array(op.trimmingCharacters(in: .whitespaces).lowercased().utf8)
+        // Classic dynamic programming over (pattern, string) prefixes, one row at a time:
+        // row[j] == the pattern's first i bytes match the string's first j bytes.
+        var row = [Bool](repeating: false, count: s.count + 1)
+        row[0] = true
+        for c in p {
+            var next = [Bool](repeating: false, count: s.count + 1)
             for j in 0...s.count {
-                if p[i - 1] == "*" {
-                    dp[i][j] = dp[i - 1][j] || (j > 0 && dp[i][j - 1])
+                if c == UInt8(ascii: "*") {
+                    next[j] = row[j] || (j > 0 && next[j - 1])
                 } else if j > 0 {
-                    dp[i][j] = dp[i - 1][j - 1] && p[i - 1] == s[j - 1]
+                    next[j] = row[j - 1] && c == s[j - 1]
                 }
             }
+            row = next
         }
-        return dp[p.count][s.count]
+        return row[s.count]
     }
 
     /// §2.6: the `ActionMatches{'X'}` patterns of a condition; nil when it has none (the whole
