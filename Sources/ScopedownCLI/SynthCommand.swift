@@ -15,16 +15,15 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Generate a synthetic tenant (inventory and Activity Log) in real export shapes.",
         discussion: """
-        The same seed gives byte-identical files. Everything written is importable by `scopedown import`:
-        the management-group tree, subscriptions, Resource Graph rows, Microsoft Graph users, groups,
-        service principals and group members, built-in and custom roles, the operations catalog, role
-        assignments at every level (some conditional), PIM eligible assignments, deny assignments, and
-        Activity Log events whose callers really hold the actions they use. DIR/MANIFEST.json records
-        the parameters and counts.
+        The same seed gives byte-identical files, all importable by `scopedown import`: the management-group tree, subscriptions, Resource Graph rows, Microsoft Graph users, groups, service principals and group members, built-in and custom roles, the operations catalog, role assignments at every level (some conditional), PIM eligible assignments, deny assignments, and Activity Log events whose callers really hold the actions they use. DIR/MANIFEST.json records the parameters and counts.
 
-        Example:
-          scopedown synth --out tenant --subscriptions 50 --assignments 2000 --events 200000 --seed 7
-          scopedown synth --out big --roles builtin-roles.json --catalog provider-operations.json --custom-roles 2000
+        Examples:
+          scopedown synth --out tenant
+          scopedown synth --out t --events 200000 --seed 7
+          scopedown synth --out big --subscriptions 2000 \\
+            --assignments 100000 --custom-roles 2000 \\
+            --roles builtin-roles.json \\
+            --catalog provider-operations.json
         """
     )
 
@@ -72,6 +71,14 @@ struct SynthCommand: ParsableCommand {
         bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
+    /// Drops control characters (ANSI escapes included) but newlines from text that echoes user
+    /// input (the output folder, file names) before it reaches a terminal.
+    static func terminalSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { s in
+            s == "\n" || !(s.value < 0x20 || (s.value >= 0x7f && s.value < 0xa0))
+        }))
+    }
+
     func run() throws {
         let interactive = isatty(2) != 0
         let total = events
@@ -84,13 +91,13 @@ struct SynthCommand: ParsableCommand {
                 Self.standardError(line)
                 if written == total { Self.standardError("\n") }
             }
-            print(summary.text, terminator: "")
+            print(Self.terminalSafe(summary.text), terminator: "")
             if summary.activity.records < events {
                 Self.standardError("scopedown synth: warning: wrote \(summary.activity.records) of \(events) events: no assignment grants an operation the Activity Log records\n  help: raise `--assignments`\n")
             }
         } catch let d as Diagnostic {
             if interactive { Self.standardError("\n") }
-            Self.standardError(d.description + "\n")
+            Self.standardError(Self.terminalSafe(d.description) + "\n")
             throw ExitCode(1)
         }
     }

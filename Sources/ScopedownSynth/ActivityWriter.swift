@@ -143,7 +143,7 @@ struct ActivityWriter {
                 switch parameters.activityShape {
                 case .archive: archive = true
                 case .az: archive = false
-                case .both: archive = d % 2 == 0
+                case .both: archive = (d + k) % 2 == 0
                 }
                 try sub.writeDay(day: day, records: dayQuotas[d], archive: archive, stats: &stats)
                 written += dayQuotas[d]

@@ -6,7 +6,7 @@ public enum ActivityShape: String, Sendable, CaseIterable {
     case archive
     /// `az monitor activity-log list`: JSON arrays of EventData, no evidence.
     case az
-    /// Both, split by day (even days archive, odd days az), so no event is in both shapes.
+    /// Both, split by subscription and day (alternating), so no event is in both shapes.
     case both
 }
 

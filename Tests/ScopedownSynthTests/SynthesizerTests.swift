@@ -218,6 +218,27 @@ struct SynthesizerTests {
         #expect(ends.isSubset(of: starts), "a success without its start")
     }
 
+    @Test("duplicates are exact copies (same archive line, same az eventDataId); everything else is unique")
+    func duplicates() throws {
+        let out = temporaryFolder("dups")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let summary = try Synthesizer.run(small(out, seed: 3, events: 20_000))
+        var lines: [Substring: Int] = [:]
+        var ids: [String: Int] = [:]
+        for f in SynthTenantFiles.files(under: out.appendingPathComponent("activity")) {
+            if f.lastPathComponent == "PT1H.json" {
+                for line in try String(contentsOf: f, encoding: .utf8).split(separator: "\n") { lines[line, default: 0] += 1 }
+            } else {
+                for o in try #require(try SynthTenantFiles.json(f) as? [[String: Any]]) {
+                    ids[try #require(o["eventDataId"] as? String), default: 0] += 1
+                }
+            }
+        }
+        let repeated = lines.values.reduce(0) { $0 + $1 - 1 } + ids.values.reduce(0) { $0 + $1 - 1 }
+        #expect(summary.activity.duplicateRecords > 0)
+        #expect(repeated == summary.activity.duplicateRecords)
+    }
+
     @Test("bad --roles and --catalog files are diagnostics, not crashes")
     func badInput() throws {
         let out = temporaryFolder("bad")
@@ -251,5 +272,24 @@ struct SynthesizerTests {
             #expect(parts.reduce(0, +) == total)
             #expect(parts.allSatisfy { $0 >= 0 })
         }
+    }
+}
+
+@Suite("Synthesizer summary")
+struct SynthSummaryGoldenTests {
+    /// The summary `scopedown synth` prints is deterministic: compared with a golden file
+    /// (regenerate with SCOPEDOWN_UPDATE_GOLDEN=1 after an intended change to the generator).
+    @Test("the printed summary matches the golden file")
+    func golden() throws {
+        let out = temporaryFolder("golden")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let summary = try Synthesizer.run(small(out, events: 1_000))
+        let text = summary.text.replacingOccurrences(of: out.path, with: "OUT")
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/summary-small.txt")
+        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
+            try Data(text.utf8).write(to: golden)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(text == expected)
     }
 }
