@@ -47,6 +47,7 @@ extension Store {
         let snapshot = try loadSnapshot()
         let evaluator = Evaluator(snapshot: snapshot, options: options)
         let hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        let ancestry = UsageAncestry(hierarchy)
 
         // lookup tables
         var principals: [Int: (key: String, resolved: String?)] = [:]
@@ -142,7 +143,7 @@ extension Store {
                 if evidenceID != 0, let key = evidence[evidenceID], let i = assignmentIndex[key] {
                     deniedTargets = [i]
                 } else if let principal {
-                    let ancestors = Set(hierarchy.ancestors(of: scope).map(\.key))
+                    let ancestors = ancestry.keys(scope)
                     for id in identities(principal) {
                         for i in assignmentsOf[id] ?? [] where ancestors.contains(snapshot.roleAssignments[i].scope.key) {
                             deniedTargets.append(i)
@@ -161,7 +162,7 @@ extension Store {
                 role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
                 usedActions: (u?.actions ?? []).sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) },
                 uses: u?.uses ?? 0, lastUsed: u?.last,
-                commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), hierarchy)?.display },
+                commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), ancestry)?.display },
                 deniedAttempts: u?.denied ?? 0))
         }
         out.sort { ($0.assignment, $0.state.rawValue) < ($1.assignment, $1.state.rawValue) }
@@ -179,13 +180,39 @@ extension Store {
     /// The lowest scope that is each given scope or one of its ancestors: resource, parent
     /// resource, resource group, subscription, management groups, `/` (REFERENCE.md §1.8, §2.7).
     static func lowestCommonScope(_ scopes: [Scope], _ hierarchy: ScopeHierarchy) -> Scope? {
+        lowestCommonScope(scopes, UsageAncestry(hierarchy))
+    }
+
+    static func lowestCommonScope(_ scopes: [Scope], _ ancestry: UsageAncestry) -> Scope? {
         let sorted = scopes.sorted()
         guard var common = sorted.first else { return nil }
-        for s in sorted.dropFirst() {
-            let ancestors = Set(hierarchy.ancestors(of: s).map(\.key))
-            let chain = hierarchy.ancestors(of: common)
-            common = chain.first { ancestors.contains($0.key) } ?? .root
+        for s in sorted.dropFirst() where s.key != common.key {
+            let ancestors = ancestry.keys(s)
+            common = ancestry.chain(common).first { ancestors.contains($0.key) } ?? .root
+            if common.key == "/" { break }
         }
         return common
+    }
+}
+
+/// Ancestor chains (ScopeHierarchy.ancestors), computed once per distinct scope.
+final class UsageAncestry {
+    let hierarchy: ScopeHierarchy
+    private var chains: [String: [Scope]] = [:]
+    private var keySets: [String: Set<String>] = [:]
+    init(_ hierarchy: ScopeHierarchy) { self.hierarchy = hierarchy }
+
+    func chain(_ s: Scope) -> [Scope] {
+        if let c = chains[s.key] { return c }
+        let c = hierarchy.ancestors(of: s)
+        chains[s.key] = c
+        return c
+    }
+
+    func keys(_ s: Scope) -> Set<String> {
+        if let k = keySets[s.key] { return k }
+        let k = Set(chain(s).map(\.key))
+        keySets[s.key] = k
+        return k
     }
 }
