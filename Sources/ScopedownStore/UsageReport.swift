@@ -99,20 +99,45 @@ extension Store {
         var unknownEvidenceUses = 0, unattributedUses = 0
         var grantCache: [String: [Int]] = [:]
 
-        try db.query("""
-            SELECT principal_id, action_id, scope_id, assignment_id, SUM(uses), SUM(denied), MAX(last_seen)
-            FROM usage_effective GROUP BY principal_id, action_id, scope_id, assignment_id
-            ORDER BY principal_id, action_id, scope_id, assignment_id
-            """) { row in
-            let uses = row.int(4), denied = row.int(5)
-            let last: Int64? = row.isNull(6) ? nil : row.int64(6)
-            guard let action = actions[row.int(1)], let scope = scopes[row.int(2)] else { return }
-            let p = principals[row.int(0)]
+        // The usage_effective view, grouped over days, computed in memory: confirmed rows plus
+        // tentative rows of operations that did not fail (one pass over each table, no SQL sort).
+        struct Tuple: Hashable, Comparable {
+            var principal: Int, action: Int, scope: Int, assignment: Int
+            static func < (a: Tuple, b: Tuple) -> Bool {
+                (a.principal, a.action, a.scope, a.assignment) < (b.principal, b.action, b.scope, b.assignment)
+            }
+        }
+        struct Totals { var uses = 0, denied = 0; var last: Int64? }
+        var totals: [Tuple: Totals] = [:]
+        func add(_ t: Tuple, _ uses: Int, _ denied: Int, _ last: Int64?) {
+            var v = totals[t] ?? Totals()
+            v.uses += uses
+            v.denied += denied
+            if let last, v.last.map({ last > $0 }) ?? true { v.last = last }
+            totals[t] = v
+        }
+        try db.query("SELECT principal_id, action_id, scope_id, assignment_id, uses, denied, last_seen FROM usage") { r in
+            add(Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)), r.int(4), r.int(5),
+                r.isNull(6) ? nil : r.int64(6))
+        }
+        var failedOperations = Set<Int64>()
+        try db.query("SELECT operation_hash FROM usage_failed_operations") { failedOperations.insert($0.int64(0)) }
+        try db.query("SELECT operation_hash, principal_id, action_id, scope_id, assignment_id, uses, last_seen FROM usage_pending") { r in
+            guard !failedOperations.contains(r.int64(0)) else { return }
+            add(Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)), r.int(5), 0,
+                r.isNull(6) ? nil : r.int64(6))
+        }
+        for tuple in totals.keys.sorted() {
+            guard let total = totals[tuple] else { continue }
+            let uses = total.uses, denied = total.denied
+            let last = total.last
+            guard let action = actions[tuple.action], let scope = scopes[tuple.scope] else { continue }
+            let p = principals[tuple.principal]
             let principal: String? = p?.resolved ?? p.flatMap { byUPN[$0.key] }
             let actionName = catalogName[action.key] ?? action.display
 
             var targets: [Int] = []
-            let evidenceID = row.int(3)
+            let evidenceID = tuple.assignment
             if evidenceID != 0 {
                 if let key = evidence[evidenceID], let i = assignmentIndex[key] { targets = [i] } else { unknownEvidenceUses += uses }
             } else if uses > 0, let principal {
