@@ -299,6 +299,18 @@ struct ActivityLogScannerTests {
         }
     }
 
+    @Test("an unterminated value does not grow memory without bound", arguments: ["[{\"a\":\"", "{\"a\":\""])
+    func unterminatedIsBounded(_ prefix: String) throws {
+        let folder = TempFolder()
+        let path = folder.write("open.json", prefix + String(repeating: "x", count: 3 << 20))
+        do {
+            _ = try readEvents(path, options: ActivityReadOptions(workers: 2, chunkBytes: 1 << 16, maxRecordBytes: 1 << 20))
+            Issue.record("expected an error")
+        } catch let d as Diagnostic {
+            #expect(d.message.contains("longer than 1 MiB"), "\(d)")
+        }
+    }
+
     @Test("empty file")
     func emptyFile() throws {
         let folder = TempFolder()

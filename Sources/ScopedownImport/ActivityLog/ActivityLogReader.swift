@@ -23,7 +23,7 @@ public struct ActivityReadOptions: Sendable {
     public var maxRecordBytes: Int
 
     public init(keepEvents: Bool = false, workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
-                chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
+                chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 64 << 20) {
         self.keepEvents = keepEvents
         self.workers = max(1, workers)
         self.chunkBytes = max(4096, chunkBytes)
