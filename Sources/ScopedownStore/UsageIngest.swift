@@ -14,6 +14,11 @@ struct UsageKey: Hashable, Comparable {
     var day: Int32
     var assignment: Int32
 
+    func hash(into h: inout Hasher) {
+        h.combine(UInt64(UInt32(bitPattern: principal)) << 32 | UInt64(UInt32(bitPattern: action)))
+        h.combine(UInt64(UInt32(bitPattern: scope)) << 32 | UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: assignment)) << 16)
+    }
+
     /// The primary-key order of the usage tables (day first).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
         (a.day, a.principal, a.action, a.scope, a.assignment) < (b.day, b.principal, b.action, b.scope, b.assignment)
@@ -25,6 +30,16 @@ struct UsageValue {
     var denied: Int64 = 0
     var first: Int64? = nil
     var last: Int64? = nil
+
+    mutating func use(_ t: Int64) {
+        uses += 1
+        see(t)
+    }
+
+    mutating func deny(_ t: Int64) {
+        denied += 1
+        see(t)
+    }
 
     mutating func see(_ t: Int64?) {
         guard let t else { return }
@@ -44,6 +59,10 @@ struct SeenKey: Hashable, Comparable {
 struct PendingKey: Hashable, Comparable {
     var operation: UInt64
     var key: UsageKey
+    func hash(into h: inout Hasher) {
+        h.combine(operation)
+        key.hash(into: &h)
+    }
     static func < (a: PendingKey, b: PendingKey) -> Bool {
         (a.key.day, Int64(bitPattern: a.operation), a.key.principal, a.key.action, a.key.scope, a.key.assignment)
             < (b.key.day, Int64(bitPattern: b.operation), b.key.principal, b.key.action, b.key.scope, b.key.assignment)
@@ -226,18 +245,14 @@ final class UsageIngest {
             // is a denied attempt.
             switch e.status {
             case .succeeded:
-                usage[key, default: UsageValue()].uses += 1
-                usage[key, default: UsageValue()].see(e.time)
+                usage[key, default: UsageValue()].use(e.time)
                 summary.uses += 1
             case .started, .accepted:
                 if e.operationHash == 0 {
-                    usage[key, default: UsageValue()].uses += 1
-                    usage[key, default: UsageValue()].see(e.time)
+                    usage[key, default: UsageValue()].use(e.time)
                     summary.uses += 1
                 } else {
-                    let pk = PendingKey(operation: e.operationHash, key: key)
-                    pending[pk, default: UsageValue()].uses += 1
-                    pending[pk, default: UsageValue()].see(e.time)
+                    pending[PendingKey(operation: e.operationHash, key: key), default: UsageValue()].use(e.time)
                     tentative += 1
                 }
             case .failed:
@@ -245,8 +260,7 @@ final class UsageIngest {
                 if e.operationHash != 0 { failedOperations.insert(e.operationHash) }
                 if e.denied {
                     summary.denied += 1
-                    usage[key, default: UsageValue()].denied += 1
-                    usage[key, default: UsageValue()].see(e.time)
+                    usage[key, default: UsageValue()].deny(e.time)
                 }
             case .other, .missing:
                 break
