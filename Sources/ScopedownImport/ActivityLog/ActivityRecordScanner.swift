@@ -364,7 +364,7 @@ public struct ActivityRecordScanner {
                        into batch: inout ScannedBatch) {
         // REFERENCE.md §3.3: the permission is authorization.action, not operationName.
         guard let action = f.action else { batch.withoutAuthorization += 1; return }
-        guard let t = f.time, let time = t.escaped ? ActivityTime.parse(t.string()) : ActivityTime.parse(t.base, t.start, t.end) else {
+        guard let t = f.time, let time = ActivityTime.parse(t.base, t.start, t.end) ?? ActivityTime.parse(t.string()) else {
             batch.withoutTime += 1
             return
         }
