@@ -3,19 +3,24 @@
 # (Benchmarks/python_importer.py: json per line, dict aggregation, sqlite3 executemany in one
 # transaction), on the same diagnostic-archive files, in the same run (issue 4, "Performance").
 #
-#   Benchmarks/activity_compare.sh [EVENTS]        (default 800000 records, about 2.2 GB)
+#   Benchmarks/activity_compare.sh [EVENTS] [--folder]   (default 800000 records, about 2.3 GB)
 #
 # 1. builds the release binary;
-# 2. generates a tenant with `scopedown synth --activity-shape archive` (reused when present);
-# 3. measures the I/O floor (cat > /dev/null), the Python importer and `scopedown import`, each
-#    under /usr/bin/time -v (wall time, peak RSS);
+# 2. generates a tenant with `scopedown synth --activity-shape archive` (reused when present) and
+#    concatenates its PT1H.json blobs into one diagnostic-archive file (JSON Lines, one record a line);
+# 3. measures the I/O floor (cat > /dev/null), the Python importer and `scopedown import` on that
+#    same file, each under /usr/bin/time -v (wall time, peak RSS);
 # 4. prints events/s and MB/s of both, the ratio, and peak RSS.
+# With --folder it also runs both on the archive folder as Storage writes it (thousands of hourly
+# files; `scopedown import` commits each file on its own).
 # Environment: SCOPEDOWN_BENCH_OUT (default ./bench-out), SCOPEDOWN_BENCH_KEEP=1 keeps the tenant.
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-EVENTS=${1:-800000}
+EVENTS=800000
+FOLDER=0
+for a in "$@"; do case "$a" in --folder) FOLDER=1 ;; *) EVENTS=$a ;; esac; done
 OUT=${SCOPEDOWN_BENCH_OUT:-$ROOT/bench-out}/activity-$EVENTS
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "error: $TIME is missing (apt-get install time)" >&2; exit 1; }
@@ -32,7 +37,9 @@ if [ ! -f "$TENANT/MANIFEST.json" ]; then
     --activity-shape archive >/dev/null || { echo "error: synth failed" >&2; exit 1; }
 fi
 ARCHIVE=$TENANT/activity/insights-activity-logs
-BYTES=$(du -sb "$ARCHIVE" | awk '{print $1}')
+ONE=$OUT/PT1H-all.json
+[ -f "$ONE" ] || find "$ARCHIVE" -type f -name 'PT1H.json' | sort | xargs cat > "$ONE"
+BYTES=$(stat -c %s "$ONE")
 FILES=$(find "$ARCHIVE" -type f | wc -l)
 RECORDS=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); a=m['activity']; print(a['records'] + a.get('duplicateRecords', 0))" "$TENANT/MANIFEST.json")
 
@@ -52,22 +59,32 @@ run() {
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }'; }
 mbs() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "-" }'; }
 
-echo "input: $FILES files, $BYTES bytes, $RECORDS records ($ARCHIVE)"
+echo "input: $ONE: $BYTES bytes, $RECORDS records (the $FILES PT1H.json blobs of $ARCHIVE, concatenated)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-run cat -- sh -c "find '$ARCHIVE' -type f -exec cat {} + > /dev/null"
+run cat -- sh -c "cat '$ONE' > /dev/null"
 printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "I/O floor (cat > /dev/null)" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
 
 rm -f "$OUT/python.db"
-run python -- python3 "$HERE/python_importer.py" "$ARCHIVE" --db "$OUT/python.db"
+run python -- python3 "$HERE/python_importer.py" "$ONE" --db "$OUT/python.db"
 PY_WALL=$WALL
 printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "python importer" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
 
 rm -f "$OUT/scopedown.db"
-run scopedown -- "$BIN" import --db "$OUT/scopedown.db" "$ARCHIVE"
+run scopedown -- "$BIN" import --db "$OUT/scopedown.db" "$ONE"
 SD_WALL=$WALL
 printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "scopedown import" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
 
 awk -v p="$PY_WALL" -v s="$SD_WALL" 'BEGIN { if (s > 0) printf "ratio: scopedown is %.1fx the python importer (wall time, same files, same run)\n", p / s }'
 grep -E '^  rows:' "$OUT/scopedown.stdout" | head -1
-[ "${SCOPEDOWN_BENCH_KEEP:-0}" = 1 ] || rm -rf "$TENANT" "$OUT/python.db" "$OUT/scopedown.db"
+
+if [ "$FOLDER" = 1 ]; then
+  echo "folder: $FILES files"
+  rm -f "$OUT/python.db"
+  run python-folder -- python3 "$HERE/python_importer.py" "$ARCHIVE" --db "$OUT/python.db"
+  printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "python importer (folder)" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
+  rm -f "$OUT/scopedown.db"
+  run scopedown-folder -- "$BIN" import --db "$OUT/scopedown.db" "$ARCHIVE"
+  printf '%-34s %8.2f s  %9s events/s  %8s MB/s  %6s MiB\n' "scopedown import (folder)" "$WALL" "$(rate "$RECORDS" "$WALL")" "$(mbs "$BYTES" "$WALL")" "$RSS"
+fi
+[ "${SCOPEDOWN_BENCH_KEEP:-0}" = 1 ] || rm -rf "$TENANT" "$ONE" "$OUT/python.db" "$OUT/scopedown.db"

@@ -34,6 +34,7 @@ CREATE TABLE usage_assignments (
 ) STRICT;
 
 -- Confirmed uses (Succeeded events) and denied attempts, per (principal, action, scope, day, evidence).
+-- Keys lead with the day so that one hourly file's rows stay together.
 -- day: days since 1970-01-01 UTC; first_seen / last_seen: seconds since the epoch.
 CREATE TABLE usage (
     principal_id  INTEGER NOT NULL,
@@ -45,7 +46,7 @@ CREATE TABLE usage (
     denied        INTEGER NOT NULL DEFAULT 0,
     first_seen    INTEGER,
     last_seen     INTEGER,
-    PRIMARY KEY (principal_id, action_id, scope_id, day, assignment_id)
+    PRIMARY KEY (day, principal_id, action_id, scope_id, assignment_id)
 ) STRICT, WITHOUT ROWID;
 
 -- Tentative uses: Started / Accepted events, per operation (hash of correlationId + action). They
@@ -61,18 +62,24 @@ CREATE TABLE usage_pending (
     uses           INTEGER NOT NULL,
     first_seen     INTEGER,
     last_seen      INTEGER,
-    PRIMARY KEY (operation_hash, principal_id, action_id, scope_id, day, assignment_id)
+    PRIMARY KEY (day, operation_hash, principal_id, action_id, scope_id, assignment_id)
 ) STRICT, WITHOUT ROWID;
+
+CREATE INDEX usage_pending_by_operation ON usage_pending(operation_hash);
 
 CREATE TABLE usage_failed_operations (
     operation_hash INTEGER PRIMARY KEY
 ) STRICT;
 
 -- Every event imported, by a 64-bit hash of its eventDataId (or of the whole record when it has
--- none), so overlapping exports and re-imports count each event once (REFERENCE.md §3.2).
+-- none), so overlapping exports and re-imports count each event once (REFERENCE.md §3.2). Keyed by
+-- (time, hash): a duplicate has the same time, and the rows of one hourly file stay together in
+-- the b-tree (a per-file commit then writes a few pages, not one per event).
 CREATE TABLE usage_seen_events (
-    event_hash INTEGER PRIMARY KEY
-) STRICT;
+    time       INTEGER NOT NULL,
+    event_hash INTEGER NOT NULL,
+    PRIMARY KEY (time, event_hash)
+) STRICT, WITHOUT ROWID;
 
 -- One row per Activity Log / usage CSV import (the file itself is in `imports`).
 CREATE TABLE usage_imports (

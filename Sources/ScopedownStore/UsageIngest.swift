@@ -14,8 +14,14 @@ struct UsageKey: Hashable, Comparable {
     var day: Int32
     var assignment: Int32
 
+    func hash(into h: inout Hasher) {
+        h.combine(UInt64(UInt32(bitPattern: principal)) << 32 | UInt64(UInt32(bitPattern: action)))
+        h.combine(UInt64(UInt32(bitPattern: scope)) << 32 | UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: assignment)) << 16)
+    }
+
+    /// The primary-key order of the usage tables (day first).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
-        (a.principal, a.action, a.scope, a.day, a.assignment) < (b.principal, b.action, b.scope, b.day, b.assignment)
+        (a.day, a.principal, a.action, a.scope, a.assignment) < (b.day, b.principal, b.action, b.scope, b.assignment)
     }
 }
 
@@ -25,6 +31,16 @@ struct UsageValue {
     var first: Int64? = nil
     var last: Int64? = nil
 
+    mutating func use(_ t: Int64) {
+        uses += 1
+        see(t)
+    }
+
+    mutating func deny(_ t: Int64) {
+        denied += 1
+        see(t)
+    }
+
     mutating func see(_ t: Int64?) {
         guard let t else { return }
         if first.map({ t < $0 }) ?? true { first = t }
@@ -32,11 +48,24 @@ struct UsageValue {
     }
 }
 
+struct SeenKey: Hashable, Comparable {
+    var time: Int64
+    var hash: UInt64
+    // the hash is already uniformly distributed: feed one word to the hasher
+    func hash(into h: inout Hasher) { h.combine(hash ^ UInt64(bitPattern: time)) }
+    static func < (a: SeenKey, b: SeenKey) -> Bool { (a.time, Int64(bitPattern: a.hash)) < (b.time, Int64(bitPattern: b.hash)) }
+}
+
 struct PendingKey: Hashable, Comparable {
     var operation: UInt64
     var key: UsageKey
+    func hash(into h: inout Hasher) {
+        h.combine(operation)
+        key.hash(into: &h)
+    }
     static func < (a: PendingKey, b: PendingKey) -> Bool {
-        (Int64(bitPattern: a.operation), a.key) < (Int64(bitPattern: b.operation), b.key)
+        (a.key.day, Int64(bitPattern: a.operation), a.key.principal, a.key.action, a.key.scope, a.key.assignment)
+            < (b.key.day, Int64(bitPattern: b.operation), b.key.principal, b.key.action, b.key.scope, b.key.assignment)
     }
 }
 
@@ -54,15 +83,18 @@ final class UsageIngest {
     private var usage: [UsageKey: UsageValue] = [:]
     private var pending: [PendingKey: UsageValue] = [:]
     private var failedOperations = Set<UInt64>()
-    private var seen = Set<UInt64>()
+    /// (time, hash) of every event of this import
+    private var seen = Set<SeenKey>()
     private var seenSpilled = false
     private var windows: [(Int64, Int64)] = []
     private var summary = UsageImportSummary()
     private var tentative = 0
 
-    static let pendingCap = 500_000
-    static let usageCap = 2_000_000
-    static let seenCap = 4_000_000
+    // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
+    // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
+    static let pendingCap = 150_000
+    static let usageCap = 250_000
+    static let seenCap = 2_000_000
 
     init(db: Connection, keepEvents: Bool, file: String) throws {
         self.db = db
@@ -104,13 +136,43 @@ final class UsageIngest {
         }
     }
 
+    /// The display spelling kept for a key is the smallest one seen (not the first: scanner threads
+    /// deliver in no fixed order, and output must not depend on it).
+    private func keepSmallestDisplay(_ table: StringTable, _ id: Int32, _ raw: String) throws {
+        switch table {
+        case .principal:
+            try db.cached("UPDATE usage_principals SET caller = ? WHERE id = ? AND caller > ?").execute([raw.trimmingSpaces(), id, raw.trimmingSpaces()])
+        case .action:
+            try db.cached("UPDATE usage_actions SET display = ? WHERE id = ? AND display > ?").execute([raw.trimmingSpaces(), id, raw.trimmingSpaces()])
+        case .scope:
+            let d = Scope(raw).display
+            try db.cached("UPDATE usage_scopes SET display = ? WHERE id = ? AND display > ?").execute([d, id, d])
+        case .assignment:
+            break
+        }
+    }
+
+    /// raw spelling -> id, for spellings already handled in this import
+    private var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
+
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
+        if let id = rawIDs[table.rawValue][raw] { return id }
+        let id = try lookupOrInsert(table, raw)
+        rawIDs[table.rawValue][raw] = id
+        return id
+    }
+
+    private func lookupOrInsert(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
-        if let id = ids[table.rawValue][key] { return id }
+        if let id = ids[table.rawValue][key] {
+            try keepSmallestDisplay(table, id, raw)
+            return id
+        }
         // known from an earlier import (looked up on first use: files share the lookup tables)
         if let id = try db.cached("SELECT id FROM \(Self.tables[table.rawValue]) WHERE key = ?").firstInt([key]) {
             let v = Int32(truncatingIfNeeded: id)
             ids[table.rawValue][key] = v
+            try keepSmallestDisplay(table, v, raw)
             return v
         }
         switch table {
@@ -156,12 +218,12 @@ final class UsageIngest {
             """) : nil
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
-            if !seen.insert(e.dedupHash).inserted {
+            if !seen.insert(SeenKey(time: e.time, hash: e.dedupHash)).inserted {
                 summary.duplicates += 1
                 continue
             }
             if seenSpilled || inEarlierWindow(e.time) {
-                if try db.cached("SELECT 1 FROM usage_seen_events WHERE event_hash = ?").forEachRowExists([Int64(bitPattern: e.dedupHash)]) {
+                if try db.cached("SELECT 1 FROM usage_seen_events WHERE time = ? AND event_hash = ?").forEachRowExists([e.time, Int64(bitPattern: e.dedupHash)]) {
                     summary.duplicates += 1
                     continue
                 }
@@ -183,18 +245,14 @@ final class UsageIngest {
             // is a denied attempt.
             switch e.status {
             case .succeeded:
-                usage[key, default: UsageValue()].uses += 1
-                usage[key, default: UsageValue()].see(e.time)
+                usage[key, default: UsageValue()].use(e.time)
                 summary.uses += 1
             case .started, .accepted:
                 if e.operationHash == 0 {
-                    usage[key, default: UsageValue()].uses += 1
-                    usage[key, default: UsageValue()].see(e.time)
+                    usage[key, default: UsageValue()].use(e.time)
                     summary.uses += 1
                 } else {
-                    let pk = PendingKey(operation: e.operationHash, key: key)
-                    pending[pk, default: UsageValue()].uses += 1
-                    pending[pk, default: UsageValue()].see(e.time)
+                    pending[PendingKey(operation: e.operationHash, key: key), default: UsageValue()].use(e.time)
                     tentative += 1
                 }
             case .failed:
@@ -202,8 +260,7 @@ final class UsageIngest {
                 if e.operationHash != 0 { failedOperations.insert(e.operationHash) }
                 if e.denied {
                     summary.denied += 1
-                    usage[key, default: UsageValue()].denied += 1
-                    usage[key, default: UsageValue()].see(e.time)
+                    usage[key, default: UsageValue()].deny(e.time)
                 }
             case .other, .missing:
                 break
@@ -242,7 +299,7 @@ final class UsageIngest {
         let st = try db.cached("""
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+            ON CONFLICT(day, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               denied = denied + excluded.denied,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
@@ -259,14 +316,13 @@ final class UsageIngest {
         let st = try db.cached("""
             INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(operation_hash, principal_id, action_id, scope_id, day, assignment_id) DO UPDATE SET
+            ON CONFLICT(day, operation_hash, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
         for pk in pending.keys.sorted() {
             guard let v = pending[pk] else { continue }
-            if !failedOperations.contains(pk.operation) { summary.uses += Int(v.uses) }
             let k = pk.key
             try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
         }
@@ -279,8 +335,8 @@ final class UsageIngest {
     }
 
     private func flushSeen() throws {
-        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(event_hash) VALUES (?)")
-        for h in seen.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
+        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
         seen.removeAll(keepingCapacity: false)
         seenSpilled = true
     }
@@ -291,6 +347,12 @@ final class UsageIngest {
         try flushPending()
         try flushFailed()
         try flushSeen()
+        // Tentative uses count unless their operation failed. Computed after everything is written,
+        // so the figure does not depend on the order in which the scanner threads delivered batches.
+        var cancelled = 0
+        let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
+        for op in failedOperations.sorted() { cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0 }
+        summary.uses += max(0, tentative - cancelled)
         // callers whose UPN matches a user imported since
         try db.run("""
             UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)

@@ -47,6 +47,7 @@ extension Store {
         let snapshot = try loadSnapshot()
         let evaluator = Evaluator(snapshot: snapshot, options: options)
         let hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        let ancestry = UsageAncestry(hierarchy)
 
         // lookup tables
         var principals: [Int: (key: String, resolved: String?)] = [:]
@@ -98,20 +99,45 @@ extension Store {
         var unknownEvidenceUses = 0, unattributedUses = 0
         var grantCache: [String: [Int]] = [:]
 
-        try db.query("""
-            SELECT principal_id, action_id, scope_id, assignment_id, SUM(uses), SUM(denied), MAX(last_seen)
-            FROM usage_effective GROUP BY principal_id, action_id, scope_id, assignment_id
-            ORDER BY principal_id, action_id, scope_id, assignment_id
-            """) { row in
-            let uses = row.int(4), denied = row.int(5)
-            let last: Int64? = row.isNull(6) ? nil : row.int64(6)
-            guard let action = actions[row.int(1)], let scope = scopes[row.int(2)] else { return }
-            let p = principals[row.int(0)]
+        // The usage_effective view, grouped over days, computed in memory: confirmed rows plus
+        // tentative rows of operations that did not fail (one pass over each table, no SQL sort).
+        struct Tuple: Hashable, Comparable {
+            var principal: Int, action: Int, scope: Int, assignment: Int
+            static func < (a: Tuple, b: Tuple) -> Bool {
+                (a.principal, a.action, a.scope, a.assignment) < (b.principal, b.action, b.scope, b.assignment)
+            }
+        }
+        struct Totals { var uses = 0, denied = 0; var last: Int64? }
+        var totals: [Tuple: Totals] = [:]
+        func add(_ t: Tuple, _ uses: Int, _ denied: Int, _ last: Int64?) {
+            var v = totals[t] ?? Totals()
+            v.uses += uses
+            v.denied += denied
+            if let last, v.last.map({ last > $0 }) ?? true { v.last = last }
+            totals[t] = v
+        }
+        try db.query("SELECT principal_id, action_id, scope_id, assignment_id, uses, denied, last_seen FROM usage") { r in
+            add(Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)), r.int(4), r.int(5),
+                r.isNull(6) ? nil : r.int64(6))
+        }
+        var failedOperations = Set<Int64>()
+        try db.query("SELECT operation_hash FROM usage_failed_operations") { failedOperations.insert($0.int64(0)) }
+        try db.query("SELECT operation_hash, principal_id, action_id, scope_id, assignment_id, uses, last_seen FROM usage_pending") { r in
+            guard !failedOperations.contains(r.int64(0)) else { return }
+            add(Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)), r.int(5), 0,
+                r.isNull(6) ? nil : r.int64(6))
+        }
+        for tuple in totals.keys.sorted() {
+            guard let total = totals[tuple] else { continue }
+            let uses = total.uses, denied = total.denied
+            let last = total.last
+            guard let action = actions[tuple.action], let scope = scopes[tuple.scope] else { continue }
+            let p = principals[tuple.principal]
             let principal: String? = p?.resolved ?? p.flatMap { byUPN[$0.key] }
             let actionName = catalogName[action.key] ?? action.display
 
             var targets: [Int] = []
-            let evidenceID = row.int(3)
+            let evidenceID = tuple.assignment
             if evidenceID != 0 {
                 if let key = evidence[evidenceID], let i = assignmentIndex[key] { targets = [i] } else { unknownEvidenceUses += uses }
             } else if uses > 0, let principal {
@@ -142,7 +168,7 @@ extension Store {
                 if evidenceID != 0, let key = evidence[evidenceID], let i = assignmentIndex[key] {
                     deniedTargets = [i]
                 } else if let principal {
-                    let ancestors = Set(hierarchy.ancestors(of: scope).map(\.key))
+                    let ancestors = ancestry.keys(scope)
                     for id in identities(principal) {
                         for i in assignmentsOf[id] ?? [] where ancestors.contains(snapshot.roleAssignments[i].scope.key) {
                             deniedTargets.append(i)
@@ -161,7 +187,7 @@ extension Store {
                 role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
                 usedActions: (u?.actions ?? []).sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) },
                 uses: u?.uses ?? 0, lastUsed: u?.last,
-                commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), hierarchy)?.display },
+                commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), ancestry)?.display },
                 deniedAttempts: u?.denied ?? 0))
         }
         out.sort { ($0.assignment, $0.state.rawValue) < ($1.assignment, $1.state.rawValue) }
@@ -179,13 +205,39 @@ extension Store {
     /// The lowest scope that is each given scope or one of its ancestors: resource, parent
     /// resource, resource group, subscription, management groups, `/` (REFERENCE.md §1.8, §2.7).
     static func lowestCommonScope(_ scopes: [Scope], _ hierarchy: ScopeHierarchy) -> Scope? {
+        lowestCommonScope(scopes, UsageAncestry(hierarchy))
+    }
+
+    static func lowestCommonScope(_ scopes: [Scope], _ ancestry: UsageAncestry) -> Scope? {
         let sorted = scopes.sorted()
         guard var common = sorted.first else { return nil }
-        for s in sorted.dropFirst() {
-            let ancestors = Set(hierarchy.ancestors(of: s).map(\.key))
-            let chain = hierarchy.ancestors(of: common)
-            common = chain.first { ancestors.contains($0.key) } ?? .root
+        for s in sorted.dropFirst() where s.key != common.key {
+            let ancestors = ancestry.keys(s)
+            common = ancestry.chain(common).first { ancestors.contains($0.key) } ?? .root
+            if common.key == "/" { break }
         }
         return common
+    }
+}
+
+/// Ancestor chains (ScopeHierarchy.ancestors), computed once per distinct scope.
+final class UsageAncestry {
+    let hierarchy: ScopeHierarchy
+    private var chains: [String: [Scope]] = [:]
+    private var keySets: [String: Set<String>] = [:]
+    init(_ hierarchy: ScopeHierarchy) { self.hierarchy = hierarchy }
+
+    func chain(_ s: Scope) -> [Scope] {
+        if let c = chains[s.key] { return c }
+        let c = hierarchy.ancestors(of: s)
+        chains[s.key] = c
+        return c
+    }
+
+    func keys(_ s: Scope) -> Set<String> {
+        if let k = keySets[s.key] { return k }
+        let k = Set(chain(s).map(\.key))
+        keySets[s.key] = k
+        return k
     }
 }

@@ -299,6 +299,18 @@ struct ActivityLogScannerTests {
         }
     }
 
+    @Test("an unterminated value does not grow memory without bound", arguments: ["[{\"a\":\"", "{\"a\":\""])
+    func unterminatedIsBounded(_ prefix: String) throws {
+        let folder = TempFolder()
+        let path = folder.write("open.json", prefix + String(repeating: "x", count: 3 << 20))
+        do {
+            _ = try readEvents(path, options: ActivityReadOptions(workers: 2, chunkBytes: 1 << 16, maxRecordBytes: 1 << 20))
+            Issue.record("expected an error")
+        } catch let d as Diagnostic {
+            #expect(d.message.contains("longer than 1 MiB"), "\(d)")
+        }
+    }
+
     @Test("empty file")
     func emptyFile() throws {
         let folder = TempFolder()
@@ -315,7 +327,6 @@ struct ActivityLogScannerTests {
         2024-05-01T11:00:00Z,MICROSOFT.COMPUTE/VIRTUALMACHINES/DELETE,Failed,Forbidden,bob@contoso.com,c2,"{""action"":""Microsoft.Compute/virtualMachines/delete"",""scope"":""/subscriptions/s1""}",
 
         """
-        // the portal names the time column `TimeGenerated [UTC]`: accept the plain name only
         let path = folder.write("la.csv", csv.replacingOccurrences(of: "TimeGenerated [UTC]", with: "TimeGenerated"))
         let (events, result) = try readEvents(path)
         #expect(result.layout == .azureActivityCSV)
@@ -341,6 +352,20 @@ struct ActivityLogScannerTests {
         let rows = #"[{"TimeGenerated":"2024-05-01T10:00:00Z","Caller":"alice@contoso.com","ActivityStatusValue":"Succeeded","Authorization_d":{"action":"A/b","scope":"/"},"TableName":"PrimaryResult"}]"#
         let (azRows, _) = try readEvents(folder.write("az.json", rows))
         #expect(azRows.map(\.action) == ["A/b"])
+    }
+
+    @Test("the portal's CSV export: `TimeGenerated [UTC]` and US-style times")
+    func portalCSV() throws {
+        let folder = TempFolder()
+        let path = folder.write("portal.csv", """
+        TimeGenerated [UTC],OperationNameValue,ActivityStatusValue,Caller,Authorization
+        "9/29/2020, 11:11:02.578 PM",X,Succeeded,alice@contoso.com,"{""action"":""A/write"",""scope"":""/subscriptions/s1""}"
+        "10/1/2020, 12:05:00 AM",X,Succeeded,alice@contoso.com,"{""action"":""A/write"",""scope"":""/subscriptions/s1""}"
+
+        """)
+        let (events, result) = try readEvents(path)
+        #expect(result.withoutTime == 0)
+        #expect(events.map { ActivityTime.isoString($0.time) } == ["2020-09-29T23:11:02Z", "2020-10-01T00:05:00Z"])
     }
 
     @Test("usage aggregate CSV rows")

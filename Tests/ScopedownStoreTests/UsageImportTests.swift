@@ -215,3 +215,76 @@ struct UsageImportTests {
         #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=4 denied=1 95a6e107-7f8c-434d-9400-106e7d9ba68c"])
     }
 }
+
+@Suite("Usage import batches")
+struct UsageBatchTests {
+    @Test("a batch commits once; a failing file inside it leaves no trace and the others stay")
+    func batch() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let alice = UsageImportTests.alice
+        var failures = 0
+        try f.store.withUsageBatch {
+            try f.importLines("h1.json", [UsageLines.line(time: "2024-05-01T01:00:00Z", oid: alice)])
+            do {
+                try f.importLines("bad.json", [UsageLines.line(time: "2024-05-01T02:00:00Z", oid: alice), "{\"time\""])
+            } catch is Diagnostic { failures += 1 }
+            try f.importLines("h3.json", [UsageLines.line(time: "2024-05-01T03:00:00Z", oid: alice),
+                                          UsageLines.line(time: "2024-05-01T01:00:00Z", oid: alice)])
+        }
+        #expect(failures == 1)
+        #expect(try f.rows() == ["\(alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=2 denied=0 "])
+        #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_imports") == 2)
+        #expect(!f.store.connection.isInTransaction)
+    }
+}
+
+@Suite("Usage import determinism")
+struct UsageDeterminismTests {
+    /// Every usage table, dumped in key order.
+    static func dump(_ store: Store) throws -> [String] {
+        var out: [String] = []
+        for sql in ["SELECT key, caller, COALESCE(resolved_id, '') FROM usage_principals ORDER BY key",
+                    "SELECT key, display FROM usage_actions ORDER BY key", "SELECT key, display FROM usage_scopes ORDER BY key",
+                    """
+                    SELECT p.key, a.key, s.key, u.day, u.uses, u.denied, u.first_seen, u.last_seen FROM usage_effective u
+                    JOIN usage_principals p ON p.id = u.principal_id JOIN usage_actions a ON a.id = u.action_id
+                    JOIN usage_scopes s ON s.id = u.scope_id ORDER BY 1, 2, 3, 4
+                    """] {
+            try store.connection.query(sql) { row in
+                out.append((0..<row.columnCount).map { row.isNull($0) ? "null" : row.string($0) }.joined(separator: " "))
+            }
+        }
+        return out
+    }
+
+    @Test("same input, any number of threads and any chunking: the same database and summary")
+    func threadsAndChunks() throws {
+        var rng = SeededGenerator(seed: 99)
+        var lines: [String] = []
+        let actions = ["Microsoft.Compute/virtualMachines/write", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", "microsoft.compute/virtualMachines/write"]
+        for i in 0..<600 {
+            let status = ["Success", "Start", "Accept", "Failure"][Int.random(in: 0..<4, using: &rng)]
+            lines.append(UsageLines.line(time: "2024-05-0\(1 + i % 3)T10:\(10 + i % 50):00Z", action: actions[Int.random(in: 0..<3, using: &rng)],
+                                         scope: ["/subscriptions/S1/resourceGroups/RG1", "/subscriptions/s1/resourcegroups/rg1"][i % 2],
+                                         status: status, signature: status == "Failure" ? "Failed.Forbidden" : "x",
+                                         corr: "c\(Int.random(in: 0..<80, using: &rng))", oid: UsageImportTests.alice))
+        }
+        var results: [[String]] = []
+        var summaries: [UsageImportSummary] = []
+        for (workers, chunk) in [(1, 1 << 22), (3, 4096), (2, 5000)] {
+            let f = try UsageFixture()
+            defer { f.db.cleanup() }
+            var options = UsageImportOptions()
+            options.workers = workers
+            options.chunkBytes = chunk
+            let r = try f.store.importActivityLogDetailed(f.write("a.json", lines), format: DetectedFormat(kind: .activityLog, shape: "x"), options: options)
+            results.append(try Self.dump(f.store))
+            summaries.append(r.summary)
+        }
+        #expect(results[0] == results[1])
+        #expect(results[0] == results[2])
+        #expect(summaries[0] == summaries[1])
+        #expect(summaries[0] == summaries[2])
+    }
+}

@@ -107,7 +107,15 @@ enum ActivityCSVReader {
         if header == UsageAggregateRow.header {
             return try readUsage(file, &csv, progress: progress, usageRows: usageRows)
         }
-        let lower = header.map { $0.lowercased() }
+        // the portal names columns like `TimeGenerated [UTC]`: drop the bracketed suffix
+        let columns = header.map { name -> String in
+            if name.hasSuffix("]"), let open = name.lastIndex(of: "[") { return String(name[..<open]).trimmingSpaces() }
+            return name
+        }
+        if columns == UsageAggregateRow.header {
+            return try readUsage(file, &csv, progress: progress, usageRows: usageRows)
+        }
+        let lower = columns.map { $0.lowercased() }
         guard lower.contains("operationnamevalue") || lower.contains("activitystatusvalue") || lower.contains("authorization") else {
             throw Diagnostic.error("unrecognized CSV header", file: file.displayName, line: 1,
                                    help: "supported CSV inputs: the usage aggregate (header `\(UsageAggregateRow.header.joined(separator: ","))`) and a Log Analytics AzureActivity export (columns `TimeGenerated`, `Authorization`, `Caller`, `ActivityStatusValue`, ...)")
@@ -134,7 +142,7 @@ enum ActivityCSVReader {
                 throw Diagnostic.error("expected \(header.count) fields, found \(row.count)", file: file.displayName, line: rowLine)
             }
             var json: [UInt8] = [0x7B]
-            for (k, (name, value)) in zip(header, row).enumerated() {
+            for (k, (name, value)) in zip(columns, row).enumerated() {
                 if k > 0 { json.append(0x2C) }
                 appendJSONString(&json, name)
                 json.append(0x3A)

@@ -169,10 +169,29 @@ public enum ActivityTime {
 
     public static func parse(_ s: String) -> Int64? {
         var bytes = Array(s.trimmingSpaces().utf8)
-        return bytes.withUnsafeMutableBufferPointer { b in
+        let iso = bytes.withUnsafeMutableBufferPointer { b -> Int64? in
             guard let base = b.baseAddress else { return nil }
             return parse(UnsafePointer(base), 0, b.count)
         }
+        return iso ?? parsePortal(s)
+    }
+
+    /// The Azure portal's CSV export of Log Analytics results writes UTC times as
+    /// `9/29/2020, 11:11:02.578 PM` (column `TimeGenerated [UTC]`).
+    public static func parsePortal(_ s: String) -> Int64? {
+        let parts = s.trimmingSpaces().split(separator: ",", maxSplits: 1).map { String($0).trimmingSpaces() }
+        guard parts.count == 2 else { return nil }
+        let date = parts[0].split(separator: "/").compactMap { Int($0) }
+        guard date.count == 3, (1...12).contains(date[0]), (1...31).contains(date[1]), date[2] >= 1000 else { return nil }
+        let timeAndMeridiem = parts[1].split(separator: " ")
+        guard timeAndMeridiem.count == 2 else { return nil }
+        let meridiem = timeAndMeridiem[1].uppercased()
+        guard meridiem == "AM" || meridiem == "PM" else { return nil }
+        let hms = timeAndMeridiem[0].split(separator: ":")
+        guard hms.count == 3, var hour = Int(hms[0]), let minute = Int(hms[1]),
+              let second = Int(hms[2].split(separator: ".").first ?? ""), (1...12).contains(hour), minute < 60, second < 61 else { return nil }
+        if meridiem == "AM" && hour == 12 { hour = 0 } else if meridiem == "PM" && hour != 12 { hour += 12 }
+        return Int64(daysFromCivil(date[2], date[0], date[1])) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
     /// Howard Hinnant's days_from_civil.

@@ -10,6 +10,9 @@
 // calling thread.
 import Foundation
 import ScopedownCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public struct ActivityReadOptions: Sendable {
     public var keepEvents: Bool
@@ -20,7 +23,7 @@ public struct ActivityReadOptions: Sendable {
     public var maxRecordBytes: Int
 
     public init(keepEvents: Bool = false, workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
-                chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 256 << 20) {
+                chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 64 << 20) {
         self.keepEvents = keepEvents
         self.workers = max(1, workers)
         self.chunkBytes = max(4096, chunkBytes)
@@ -110,6 +113,36 @@ final class ActivityQueue<T>: @unchecked Sendable {
     func cancel() { cond.lock(); cancelled = true; cond.broadcast(); cond.unlock() }
 }
 
+/// Chunk buffers handed back by the scanners for the reader to refill: no fresh 4 MiB allocation
+/// (and its page faults) per chunk.
+final class ActivityBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [[UInt8]] = []
+    private let limit: Int
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes the buffer out of `buffer` (left empty), so that it is uniquely referenced here and its
+    /// storage is kept rather than copied.
+    func give(_ buffer: inout [UInt8]) {
+        var b: [UInt8] = []
+        swap(&b, &buffer)
+        b.removeAll(keepingCapacity: true)
+        lock.lock()
+        if free.count < limit { free.append(b) }
+        lock.unlock()
+    }
+
+    func take(capacity: Int) -> [UInt8] {
+        lock.lock()
+        let b = free.popLast()
+        lock.unlock()
+        if let b { return b }
+        var fresh: [UInt8] = []
+        fresh.reserveCapacity(capacity)
+        return fresh
+    }
+}
+
 /// A piece of work for a scanner: whole lines, or whole JSON elements.
 struct ActivityChunk: Sendable {
     var index: Int
@@ -135,6 +168,7 @@ public enum ActivityLogReader {
                             progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
                             consumer: (ScannedBatch) throws -> Void,
                             usageRows: ((UsageAggregateRow) throws -> Void)? = nil) throws -> ActivityReadResult {
+        ActivityLogReader.boundMallocGrowth
         let source = try ActivitySource(file)
         if let rawObserver {
             let box = ActivityBox(rawObserver)
@@ -162,6 +196,17 @@ public enum ActivityLogReader {
                                progress: progress, consumer: consumer)
     }
 
+    /// glibc raises its mmap threshold each time a large block is freed, after which the 4 MiB chunk
+    /// buffers, allocated on one thread and freed on another, come from (and fragment) the heap
+    /// arenas: resident memory then grows with the input. A fixed threshold keeps them mmapped.
+    static let boundMallocGrowth: Void = {
+        #if canImport(Glibc)
+        // mallopt(M_MMAP_THRESHOLD = -3, 1 MiB); <malloc.h> is not in Swift's Glibc module
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        if let symbol = dlsym(nil, "mallopt") { _ = unsafeBitCast(symbol, to: Mallopt.self)(-3, 1 << 20) }
+        #endif
+    }()
+
     /// True when the first value is an object that ends on its own line (JSON Lines).
     static func isJSONLines(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b -> Bool in
@@ -186,6 +231,7 @@ public enum ActivityLogReader {
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
+        let pool = ActivityBufferPool(limit: options.workers * 2 + 3)
         let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
         let readerError = ActivityBox<Diagnostic?>(nil)
         let decoded = ActivityBox(0)
@@ -196,7 +242,7 @@ public enum ActivityLogReader {
             defer { work.close() }
             do {
                 if jsonLines {
-                    try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
+                    try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded, pool: pool)
                 } else {
                     try produceElements(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
                 }
@@ -212,8 +258,9 @@ public enum ActivityLogReader {
         for w in 0..<options.workers {
             let t = Thread {
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
-                while let chunk = work.take() {
+                while var chunk = work.take() {
                     let batch = scanner.scan(chunk)
+                    if chunk.elements == nil { pool.give(&chunk.bytes) }
                     if !results.put(batch) { break }
                 }
                 lock.lock()
@@ -259,7 +306,7 @@ public enum ActivityLogReader {
 
     /// JSON Lines: blocks cut after their last newline.
     static func produceLines(_ source: ActivitySource, first: [UInt8], options: ActivityReadOptions, name: String,
-                             work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>) throws {
+                             work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>, pool: ActivityBufferPool) throws {
         var buffer = first
         var index = 0
         var line = 1
@@ -283,9 +330,8 @@ public enum ActivityLogReader {
                 cut = nl + 1
             }
             want = options.chunkBytes
-            var rest: [UInt8] = []
+            var rest = pool.take(capacity: options.chunkBytes)
             if cut < buffer.count {
-                rest.reserveCapacity(options.chunkBytes)
                 rest.append(contentsOf: buffer[cut...])
                 buffer.removeSubrange(cut...)
             }

@@ -33,9 +33,31 @@ struct ActivitySlice {
         return ActivityHash.hash(bytes(), seed: seed, lowercase: lowercase)
     }
 
-    func lowercasedContains(_ needles: [String]) -> Bool {
-        let s = string().lowercased()
-        return needles.contains { s.contains($0) }
+    /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
+    func lowercasedContains(_ needles: [StaticString]) -> Bool {
+        for needle in needles {
+            let n = needle.utf8CodeUnitCount
+            let l = needle.utf8Start
+            guard n > 0, end - start >= n else { continue }
+            var i = start
+            let last = end - n
+            while i <= last {
+                var c = base[i]
+                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                if c == l[0] {
+                    var k = 1
+                    while k < n {
+                        var d = base[i + k]
+                        if d >= 0x41 && d <= 0x5A { d |= 0x20 }
+                        if d != l[k] { break }
+                        k += 1
+                    }
+                    if k == n { return true }
+                }
+                i += 1
+            }
+        }
+        return false
     }
 }
 
@@ -59,15 +81,17 @@ struct ActivityRecordFields {
     var eventDataID: ActivitySlice?
 }
 
-/// Interns byte strings into dense local ids by a 64-bit hash of their lower-cased bytes.
+/// Interns byte strings into dense local ids by a 64-bit hash of their exact bytes: every distinct
+/// spelling reaches the merger, which folds spellings into case-insensitive keys and keeps the
+/// smallest spelling, so the result does not depend on which thread saw which spelling first.
 /// (Collisions between distinct strings are ignored: at 64 bits they are ~1e-8 likely among a
-/// million distinct values, and two spellings of the same key merge again by key downstream.)
+/// million distinct values.)
 struct ActivityInterner {
     var ids: [UInt64: Int32] = [:]
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {
-        let h = s.hash(seed: 0x5EED, lowercase: true)
+        let h = s.hash(seed: 0x5EED, lowercase: false)
         if let id = ids[h] { return id }
         let id = count
         count += 1
@@ -321,6 +345,18 @@ public struct ActivityRecordScanner {
 
     static func status(_ s: ActivitySlice?) -> ActivityStatus {
         guard let s, !s.isEmpty else { return .missing }
+        if !s.escaped {
+            // the common spellings without building a String
+            let k = ActivityKey(base: s.base, start: s.start, end: s.end)
+            switch s.end - s.start {
+            case 5: if k.is("start") { return .started }
+            case 6: if k.is("failed") { return .failed }; if k.is("accept") { return .accepted }
+            case 7: if k.is("success") { return .succeeded }; if k.is("started") { return .started }; if k.is("failure") { return .failed }
+            case 8: if k.is("accepted") { return .accepted }
+            case 9: if k.is("succeeded") { return .succeeded }
+            default: break
+            }
+        }
         return ActivityStatus.normalize(s.string())
     }
 
@@ -328,7 +364,7 @@ public struct ActivityRecordScanner {
                        into batch: inout ScannedBatch) {
         // REFERENCE.md §3.3: the permission is authorization.action, not operationName.
         guard let action = f.action else { batch.withoutAuthorization += 1; return }
-        guard let t = f.time, let time = t.escaped ? ActivityTime.parse(t.string()) : ActivityTime.parse(t.base, t.start, t.end) else {
+        guard let t = f.time, let time = ActivityTime.parse(t.base, t.start, t.end) ?? ActivityTime.parse(t.string()) else {
             batch.withoutTime += 1
             return
         }
@@ -336,17 +372,18 @@ public struct ActivityRecordScanner {
         if status == .missing { status = Self.status(f.statusDeprecated) }
         var denied = false
         if status == .failed {
-            let needles = ["authorizationfailed", "forbidden", "403"]
+            let needles: [StaticString] = ["authorizationfailed", "forbidden", "403"]
             denied = (f.subStatus?.lowercasedContains(needles) ?? false)
                 || (f.subStatusDeprecated?.lowercasedContains(needles) ?? false)
-                || (f.properties?.lowercasedContains(["authorizationfailed", "\"forbidden\"", "\"403\""]) ?? false)
+                || (f.properties?.lowercasedContains(["authorizationfailed", "forbidden", "403"]) ?? false)
         }
         // Caller (issue 4 item 4, REFERENCE.md §1.9.5): oid claim, else the evidence principal when it
         // is the caller itself (User / ServicePrincipal, not a group), else `caller`.
         var principalSlice = f.oid
         if principalSlice == nil, let p = f.evidencePrincipal, let type = f.evidencePrincipalType {
-            let t = type.string().lowercased()
-            if t == "user" || t == "serviceprincipal" { principalSlice = p }
+            let k = ActivityKey(base: type.base, start: type.start, end: type.end)
+            if !type.escaped && (k.is("user") || k.is("serviceprincipal")) { principalSlice = p }
+            else if type.escaped, ["user", "serviceprincipal"].contains(type.string().lowercased()) { principalSlice = p }
         }
         if principalSlice == nil { principalSlice = f.caller }
         var principal: Int32 = -1, scopeID: Int32 = -1, assignment: Int32 = -1

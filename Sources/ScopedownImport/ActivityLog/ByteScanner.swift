@@ -73,18 +73,29 @@ struct ActivityByteCursor {
         let start = pos + 1
         var i = start
         var escaped = false
-        while i < end {
-            let b = base[i]
-            if b == 0x22 {
+        let raw = UnsafeRawPointer(base)
+        while true {
+            // eight bytes at a time while none is a quote, a backslash or a control character (SWAR)
+            while i + 8 <= end {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                let hits = ((q &- 0x0101_0101_0101_0101) & ~q) | ((b &- 0x0101_0101_0101_0101) & ~b)
+                    | ((w &- 0x2020_2020_2020_2020) & ~w)
+                if hits & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            guard i < end else { break }
+            let c = base[i]
+            if c == 0x22 {
                 pos = i + 1
                 return (start, i, escaped)
             }
-            if b == 0x5C {
+            if c == 0x5C {
                 escaped = true
                 i += 2
                 continue
             }
-            if b < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
+            if c < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
             i += 1
         }
         throw ActivityScanError(offset: start - 1, message: "unterminated string")
