@@ -135,7 +135,7 @@ extension Store {
 
 /// SHA-256 of the raw bytes as read from disk.
 final class UsageRawDigest: ActivityRawObserver {
-    private let digest = ActivityDigest()
+    private let digest = SHA256Digest()
     func observe(_ bytes: UnsafeRawBufferPointer) { digest.update(bytes) }
     func hex() -> String { digest.hex() }
 }

@@ -464,26 +464,26 @@ enum RandomEvents {
     }
 }
 
-@Suite("Activity SHA-256")
-struct ActivitySHA256Tests {
-    @Test("NIST vectors and agreement with SHA256 on random splits")
+@Suite("SHA-256 digest: split updates, libcrypto and portable paths")
+struct SHA256DigestTests {
+    @Test("NIST vectors; random splits and both digest paths agree")
     func vectors() {
-        func hex(_ s: String) -> String { var h = ActivitySHA256(); h.update(Array(s.utf8)); return ActivitySHA256.hex(h.finalize()) }
+        func hex(_ s: String) -> String { var h = SHA256(); h.update(Array(s.utf8)); return SHA256.hexString(h.finalize()) }
         #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         var rng = SeededGenerator(seed: 5)
         for _ in 0..<RandomCases.count(default: 20) {
             let bytes = (0..<Int.random(in: 0...3000, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
-            var h = ActivitySHA256()
+            var h = SHA256()
             var i = 0
             while i < bytes.count {
                 let n = min(bytes.count - i, Int.random(in: 1...200, using: &rng))
                 h.update(Array(bytes[i..<(i + n)]))
                 i += n
             }
-            #expect(ActivitySHA256.hex(h.finalize()) == SHA256.hex(bytes))
-            let system = ActivityDigest(), portable = ActivityDigest(forcePortable: true)
+            #expect(SHA256.hexString(h.finalize()) == SHA256.hex(bytes))
+            let system = SHA256Digest(), portable = SHA256Digest(forcePortable: true)
             system.update(bytes)
             portable.update(bytes)
             #expect(system.hex() == SHA256.hex(bytes))

@@ -232,7 +232,7 @@ public final class GzipByteStream: ByteStream {
 /// Passes bytes through while hashing them (SHA-256 of the bytes as stored) and counting them.
 public final class HashingByteStream: ByteStream {
     private let source: ByteStream
-    private var hasher = SHA256()
+    private let hasher = SHA256Digest()
     public private(set) var byteCount = 0
     public var displayName: String { source.displayName }
     public var sizeHint: Int? { source.sizeHint }
@@ -249,7 +249,7 @@ public final class HashingByteStream: ByteStream {
     /// Reads whatever is left (so the digest covers every byte), then returns the lower-case hex digest.
     public func finish() throws -> String {
         while try !read(max: 1 << 20).isEmpty {}
-        return SHA256.hexString(hasher.finalize())
+        return hasher.hex()
     }
 }
 
