@@ -65,12 +65,9 @@ extension Store {
     /// files of an archive folder) in one transaction: each file becomes a savepoint, so a failing
     /// file still leaves no trace while the others are kept, and the whole batch commits once
     /// (one commit per file costs ~20 ms of fsync and rewrites the same b-tree pages per file).
-    /// The commit is without fsync, as for a single usage import (see below).
+    /// Inventory files written inside the batch (`write`) become savepoints the same way.
     public func withUsageBatch<T>(_ body: () throws -> T) throws -> T {
         if db.isInTransaction { return try body() }
-        let previous = (try? db.scalarInt("PRAGMA synchronous")) ?? 2
-        try? db.execute("PRAGMA synchronous = OFF")
-        defer { try? db.execute("PRAGMA synchronous = \(min(max(previous, 0), 3))") }
         do {
             return try db.transaction { try body() }
         } catch let e as SQLiteError {
@@ -87,15 +84,6 @@ extension Store {
         if let w = options.workers { readOptions.workers = max(1, w) }
         if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
-        // Durability trade-off for the bulk load, restored afterwards: no fsync at this import's
-        // commit (a commit with fsync costs ~20 ms here, which dominates an archive of thousands of
-        // hourly PT1H.json files). The rollback journal is still written, so a failing import still
-        // leaves the database unchanged and an application crash cannot corrupt it; only an OS
-        // crash or power loss right after the commit could lose it (re-import the files then).
-        let outermost = !db.isInTransaction
-        let previous = outermost ? (try? db.scalarInt("PRAGMA synchronous")) ?? 2 : 2
-        if outermost { try? db.execute("PRAGMA synchronous = OFF") }
-        defer { if outermost { try? db.execute("PRAGMA synchronous = \(min(max(previous, 0), 3))") } }
         do {
             return try db.transaction {
                 let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name)
