@@ -106,6 +106,9 @@ struct ImportRun {
     private(set) var warnings = 0
     private(set) var rows: [String: Int] = [:]
     private(set) var filesByKind: [String: Int] = [:]
+    /// The time window (seconds since 1970, UTC) the Activity Log events of this run cover.
+    private(set) var windowFrom: Int64?
+    private(set) var windowTo: Int64?
 
     init(store: Store, io: CommandIO, kindOverride: InputKind? = nil, keepEvents: Bool = false, strict: Bool = false) {
         self.store = store
@@ -135,7 +138,10 @@ struct ImportRun {
             if format.kind == .activityLog || format.kind == .usageAggregate {
                 var options = UsageImportOptions(keepEvents: keepEvents)
                 if io.stderrIsTerminal { options.progress = Self.progressPrinter(io: io, name: name) }
-                receipt = try store.importActivityLog(input, format: format, options: options)
+                let detailed = try store.importActivityLogDetailed(input, format: format, options: options)
+                receipt = detailed.receipt
+                if let f = detailed.summary.windowFrom, windowFrom.map({ f < $0 }) ?? true { windowFrom = f }
+                if let t = detailed.summary.windowTo, windowTo.map({ t > $0 }) ?? true { windowTo = t }
                 if io.stderrIsTerminal { io.err("\r\u{1B}[K") }
                 if strict, let first = receipt.warnings.first {
                     // The usage import already committed: report, and fail the run.
@@ -216,6 +222,9 @@ struct ImportRun {
         }
         if !rows.isEmpty {
             summary += "\n  rows: " + rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        if let from = windowFrom, let to = windowTo {
+            summary += "\n  activity window: \(ActivityTime.isoString(from)) .. \(ActivityTime.isoString(to))"
         }
         summary += "\n  warnings: \(warnings + unresolved.count)"
         if !unresolved.isEmpty { summary += " (\(unresolved.count) about unresolved references)" }
