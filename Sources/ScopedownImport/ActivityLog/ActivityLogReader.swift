@@ -230,6 +230,19 @@ public enum ActivityLogReader {
                             options: ActivityReadOptions,
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        var first = first
+        if jsonLines {
+            // An archive holds thousands of hourly PT1H.json files of well under one chunk each: when
+            // the whole input fits in one chunk, scan it here instead of starting a reader thread,
+            // workers and a buffer pool per file (that set-up cost more than the scanning).
+            var eof = false
+            while !eof && first.count <= options.chunkBytes {
+                if try source.read(into: &first, max: options.chunkBytes + 1 - first.count) == 0 { eof = true }
+            }
+            if eof {
+                return try scanInline(file, source: source, bytes: first, options: options, progress: progress, consumer: consumer)
+            }
+        }
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
         let pool = ActivityBufferPool(limit: options.workers * 2 + 3)
         let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
@@ -301,6 +314,28 @@ public enum ActivityLogReader {
         }
         return ActivityReadResult(layout: jsonLines ? .jsonLines : .jsonDocument, rawBytes: source.rawBytesRead,
                                   decodedBytes: decoded.value, events: events, withoutAuthorization: withoutAuthorization,
+                                  withoutTime: withoutTime, usageRows: 0)
+    }
+
+    /// A whole JSON Lines input that fits in one chunk, scanned on the calling thread.
+    static func scanInline(_ file: InputFile, source: ActivitySource, bytes: [UInt8], options: ActivityReadOptions,
+                           progress: ((Int, Int?, Int) -> Void)?,
+                           consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        var events = 0, withoutAuthorization = 0, withoutTime = 0
+        if !bytes.isEmpty {
+            var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
+            let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
+            if let e = batch.error {
+                throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
+            }
+            events = batch.events.count
+            withoutAuthorization = batch.withoutAuthorization
+            withoutTime = batch.withoutTime
+            try consumer(batch)
+            progress?(source.rawBytesRead, source.totalRawBytes, events)
+        }
+        return ActivityReadResult(layout: .jsonLines, rawBytes: source.rawBytesRead, decodedBytes: bytes.count,
+                                  events: events, withoutAuthorization: withoutAuthorization,
                                   withoutTime: withoutTime, usageRows: 0)
     }
 
