@@ -402,7 +402,9 @@ public final class SendableBox<T>: @unchecked Sendable {
     public init(_ value: T) { self.value = value }
 }
 
-/// Applies migrations in order, each in a transaction, and records them in `schema_migrations`.
+/// Applies migrations in order, each in a transaction, and records them in `schema_migrations` with
+/// a checksum of their SQL. A database whose recorded migration differs from the embedded one (made
+/// by another build while a schema file was still changing) is refused rather than half-used.
 public struct Migrator {
     public struct Migration: Sendable {
         /// e.g. `v001_core`
@@ -412,22 +414,48 @@ public struct Migrator {
             self.name = name
             self.sql = sql
         }
+
+        /// FNV-1a 64-bit of the SQL text, hex: detects a changed file, nothing more.
+        public var checksum: String {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in sql.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+            let hex = String(h, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }
+    }
+
+    /// The database's schema does not match this build's migrations.
+    public struct Mismatch: Error, CustomStringConvertible, Sendable {
+        public var migration: String
+        public var description: String {
+            "schema `\(migration)` of this database differs from the one this build of scopedown applies"
+        }
     }
 
     public var migrations: [Migration]
     public init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.name < $1.name } }
 
-    /// Applies the migrations not yet recorded. Returns the names applied now.
+    /// Applies the migrations not yet recorded. Returns the names applied now. Throws `Mismatch` when
+    /// a recorded migration's checksum differs from the embedded one.
     @discardableResult
     public func migrate(_ db: Connection) throws -> [String] {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY NOT NULL) STRICT")
-        var applied = Set<String>()
-        try db.query("SELECT name FROM schema_migrations") { applied.insert($0.string(0)) }
+        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL) STRICT")
+        var applied: [String: String] = [:]
+        do {
+            try db.query("SELECT name, checksum FROM schema_migrations") { applied[$0.string(0)] = $0.string(1) }
+        } catch is SQLiteError {
+            // A table without the checksum column comes from a build before checksums.
+            throw Mismatch(migration: "schema_migrations")
+        }
         var now: [String] = []
-        for m in migrations where !applied.contains(m.name) {
+        for m in migrations {
+            if let recorded = applied[m.name] {
+                if recorded != m.checksum { throw Mismatch(migration: m.name) }
+                continue
+            }
             try db.transaction {
                 try db.execute(m.sql, label: "schema/\(m.name).sql")
-                try db.run("INSERT INTO schema_migrations(name) VALUES (?)", [m.name])
+                try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
             }
             now.append(m.name)
         }

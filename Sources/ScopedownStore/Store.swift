@@ -36,6 +36,9 @@ public final class Store {
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot open database: \(e.message)", file: path,
                                    help: e.code & 0xff == 26 ? "`\(path)` is not a scopedown database" : nil)
+        } catch let m as Migrator.Mismatch {
+            throw Diagnostic.error("cannot open database: \(m)", file: path,
+                                   help: "it was made by another (development) build: re-create it by importing the exports again")
         }
         try Store.registerFunctions(connection)
     }

@@ -26,6 +26,34 @@ struct StoreTests {
         #expect(try Migrator(migrations: Store.migrations).migrate(again.connection).isEmpty)
     }
 
+    @Test("a database whose applied schema differs from this build's is refused with a clear error")
+    func migrationChecksums() throws {
+        let tmp = TempDB(); defer { tmp.cleanup() }
+        do {
+            let store = try Store(path: tmp.path)
+            try store.connection.execute("UPDATE schema_migrations SET checksum = '0000000000000000' WHERE name = 'v002_usage'")
+        }
+        do {
+            _ = try Store(path: tmp.path, create: false)
+            Issue.record("expected the database to be refused")
+        } catch let d as Diagnostic {
+            #expect(d.message == "cannot open database: schema `v002_usage` of this database differs from the one this build of scopedown applies")
+            #expect(d.help?.contains("re-create it") == true)
+        }
+        // A migrations table from before checksums is refused too.
+        let old = TempDB(); defer { old.cleanup() }
+        do {
+            let db = try Connection(path: old.path)
+            try db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY NOT NULL) STRICT")
+        }
+        #expect(throws: Diagnostic.self) { _ = try Store(path: old.path, create: false) }
+        // Checksums are stable and change with the text.
+        let m = Migrator.Migration(name: "v001", sql: "SELECT 1;")
+        #expect(m.checksum == Migrator.Migration(name: "v001", sql: "SELECT 1;").checksum)
+        #expect(m.checksum != Migrator.Migration(name: "v001", sql: "SELECT 2;").checksum)
+        #expect(m.checksum.count == 16)
+    }
+
     @Test("every schema/*.sql on disk is embedded with the same text")
     func schemaFilesEmbedded() throws {
         let dir = SharedData.packageRoot.appendingPathComponent("schema")
