@@ -14,10 +14,13 @@ enum EvaluatorCommandSupport {
     }
 
     /// Loads the snapshot through the store (which reports a missing or foreign file) and indexes it.
-    static func loadEvaluator(db: String, includeEligible: Bool) throws -> Evaluator {
+    /// `evaluationOnly`: the store's faster evaluation snapshot (`Store.loadEvaluationSnapshot()`),
+    /// for commands that print only what the evaluator reads (`effective`, `who-can`).
+    static func loadEvaluator(db: String, includeEligible: Bool, evaluationOnly: Bool = false) throws -> Evaluator {
         let snapshot: AuthorizationSnapshot
         do {
-            snapshot = try Store(path: db, create: false).loadSnapshot()
+            let store = try Store(path: db, create: false)
+            snapshot = try evaluationOnly ? store.loadEvaluationSnapshot() : store.loadSnapshot()
         } catch {
             throw StoreFailure(text: CLIErrors.describe(error, file: db))
         }

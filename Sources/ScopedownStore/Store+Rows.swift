@@ -34,6 +34,20 @@ enum Rows {
         return a
     }
 
+    /// The columns the evaluator reads (`Store.loadEvaluationSnapshot()`).
+    static let evaluationAssignmentColumns = "id, state, scope, role_definition_id, principal_id, principal_type, condition"
+
+    static func evaluationAssignment(_ s: Statement, scopes: inout ScopeCache) -> RoleAssignment {
+        var a = RoleAssignment(id: "", resourceID: "", scope: scopes.scope(s.string(2)),
+                               roleDefinitionID: "", principalID: "", principalType: s.string(5),
+                               state: s.string(1) == "eligible" ? .eligible : .active)
+        a.id = s.string(0)
+        a.roleDefinitionID = s.string(3)
+        a.principalID = s.string(4)
+        if !s.isNull(6) { a.condition = s.string(6) }
+        return a
+    }
+
     static func assignmentValues(_ a: RoleAssignment, importID: Int64, derived: inout ScopeParts) -> [SQLiteBindable?] {
         let parts = derived.parts(of: a.scope)
         return [a.id, a.state.rawValue, a.resourceID, a.scope.key, a.scope.display, parts.subscription,
@@ -71,6 +85,11 @@ enum Rows {
 
     static let principalColumns = """
         id, kind, display_name, user_principal_name, user_type, app_id, service_principal_type, mail, account_enabled
+        """
+
+    /// `principalColumns` with only what the evaluator and the query commands read (the others NULL).
+    static let evaluationPrincipalColumns = """
+        id, kind, display_name, user_principal_name, NULL, NULL, service_principal_type, NULL, NULL
         """
 
     static func principal(_ s: Statement) -> Principal {
