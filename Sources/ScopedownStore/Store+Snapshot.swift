@@ -50,24 +50,85 @@ struct SnapshotLoader {
     }
 
     /// Role assignments (active and eligible), sorted by (id, state) with active first.
+    ///
+    /// Rows are read in table order (`ORDER BY id, state` walks the primary-key index and fetches
+    /// every row at random from the table, twice as slow on 100k assignments), but each row is
+    /// placed directly at its rank, read first from the primary key's index (a covering scan of
+    /// rowids in (id, state) order): no sort and no copy of the structs. Both reads run in one
+    /// savepoint, so they see the same rows.
     func assignments() throws -> [RoleAssignment] {
-        var scopes = ScopeCache()
-        var loaded: [RoleAssignment] = []
-        // Read in table order and sort here: `ORDER BY id, state` walks the primary-key index and
-        // fetches every row at random from the table, twice as slow on 100k assignments.
-        if evaluationOnly {
-            try db.query("SELECT \(Rows.evaluationAssignmentColumns) FROM role_assignments") {
-                loaded.append(Rows.evaluationAssignment($0, scopes: &scopes))
-            }
+        try db.execute("SAVEPOINT snapshot_assignments")
+        defer { try? db.execute("RELEASE snapshot_assignments") }
+        var rowids: [Int64] = []
+        try db.query("SELECT rowid FROM role_assignments ORDER BY id, state") { rowids.append($0.int64(0)) }
+        let n = rowids.count
+        // rowid -> rank: a flat table when the rowids are dense (the usual case), else a dictionary.
+        var maxRowid: Int64 = 0, minRowid: Int64 = 0
+        for r in rowids { maxRowid = max(maxRowid, r); minRowid = min(minRowid, r) }
+        var flat: [Int32] = []
+        var sparse: [Int64: Int32] = [:]
+        let dense = minRowid >= 0 && maxRowid <= Int64(n) * 4 + 1024
+        if dense {
+            flat = Array(repeating: -1, count: Int(maxRowid) + 1)
+            for (i, r) in rowids.enumerated() { flat[Int(r)] = Int32(i) }
         } else {
-            try db.query("SELECT \(Rows.assignmentColumns) FROM role_assignments") {
-                loaded.append(Rows.assignment($0, scopes: &scopes))
+            sparse.reserveCapacity(n)
+            for (i, r) in rowids.enumerated() { sparse[r] = Int32(i) }
+        }
+        func rank(_ rowid: Int64) -> Int {
+            if dense { return rowid >= 0 && rowid < Int64(flat.count) ? Int(flat[Int(rowid)]) : -1 }
+            return sparse[rowid].map(Int.init) ?? -1
+        }
+
+        var scopes = ScopeCache()
+        let evaluationOnly = self.evaluationOnly
+        let sql = "SELECT rowid, \(evaluationOnly ? Rows.evaluationAssignmentColumns : Rows.assignmentColumns) FROM role_assignments"
+        var failure: Error?
+        var consistent = true
+        let placed = Array<RoleAssignment>(unsafeUninitializedCapacity: n) { buf, initialized in
+            var filled = [Bool](repeating: false, count: n)
+            var count = 0
+            do {
+                try db.query(sql) { s in
+                    let r = rank(s.int64(0))
+                    guard consistent, r >= 0, r < n, !filled[r] else { consistent = false; return }
+                    let a = evaluationOnly ? Rows.evaluationAssignment(s, scopes: &scopes, offset: 1)
+                                           : Rows.assignment(s, scopes: &scopes, offset: 1)
+                    (buf.baseAddress! + r).initialize(to: a)
+                    filled[r] = true
+                    count += 1
+                }
+            } catch {
+                failure = error
             }
+            if failure != nil || !consistent || count != n {
+                // Never leave a partly initialized array: drop what was placed.
+                for i in 0..<n where filled[i] { _ = (buf.baseAddress! + i).move() }
+                initialized = 0
+                consistent = false
+            } else {
+                initialized = n
+            }
+        }
+        if let failure { throw failure }
+        // The index orders ids by bytes; Swift's `<` agrees on every ASCII id. Sort by Swift's order
+        // when the rows disagree with the index (non-ASCII ids) or changed under us.
+        if consistent && placed.indices.dropFirst().allSatisfy({ Self.inOrder(placed[$0 - 1], placed[$0]) }) {
+            return placed
+        }
+        var loaded: [RoleAssignment] = []
+        try db.query("SELECT \(evaluationOnly ? Rows.evaluationAssignmentColumns : Rows.assignmentColumns) FROM role_assignments") {
+            loaded.append(evaluationOnly ? Rows.evaluationAssignment($0, scopes: &scopes) : Rows.assignment($0, scopes: &scopes))
         }
         // Sort indices, then permute once: moving the large structs through a merge sort costs more.
         let ids = loaded.map(\.id), eligible = loaded.map { $0.state == .eligible }
         let order = loaded.indices.sorted { i, j in ids[i] != ids[j] ? ids[i] < ids[j] : (!eligible[i] && eligible[j]) }
         return order.map { loaded[$0] }
+    }
+
+    /// The snapshot's order of assignments: by id, active before eligible.
+    static func inOrder(_ a: RoleAssignment, _ b: RoleAssignment) -> Bool {
+        a.id != b.id ? a.id < b.id : (a.state == .active && b.state == .eligible)
     }
 
     /// Everything but the role assignments.
