@@ -17,14 +17,20 @@ enum EvaluatorCommandSupport {
     /// `evaluationOnly`: the store's faster evaluation snapshot (`Store.loadEvaluationSnapshot()`),
     /// for commands that print only what the evaluator reads (`effective`, `who-can`).
     static func loadEvaluator(db: String, includeEligible: Bool, evaluationOnly: Bool = false) throws -> Evaluator {
-        let snapshot: AuthorizationSnapshot
+        let options = EvaluationOptions(includeEligible: includeEligible)
+        let evaluator: Evaluator
         do {
             let store = try Store(path: db, create: false)
-            snapshot = try evaluationOnly ? store.loadEvaluationSnapshot() : store.loadSnapshot()
+            if evaluationOnly {
+                // The assignment-independent index is built while the assignments are read.
+                let (snapshot, preparation) = try store.loadEvaluationSnapshot(overlapping: Evaluator.Preparation.init)
+                evaluator = Evaluator(snapshot: snapshot, options: options, preparation: preparation)
+            } else {
+                evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: options)
+            }
         } catch {
             throw StoreFailure(text: CLIErrors.describe(error, file: db))
         }
-        let evaluator = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
         ProcessLifetime.keepUntilExit(evaluator)
         return evaluator
     }

@@ -162,7 +162,48 @@ public final class Evaluator: Sendable {
     let roleOnlyControl: [([UInt8], String)]
     let roleOnlyData: [([UInt8], String)]
 
-    public init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
+    /// The part of the index that does not depend on the role assignments (catalog, compiled
+    /// roles, denies, directory, membership graph), built ahead of them: e.g. while the store is
+    /// still reading the assignments (`Store.loadEvaluationSnapshot(overlapping:)`).
+    public struct Preparation: Sendable {
+        fileprivate let part: RolePart
+        /// What the part was built from, to check it belongs to the snapshot it is used with.
+        fileprivate let source: Source
+
+        fileprivate struct Source: Equatable, Sendable {
+            let roleDefinitions: [RoleDefinition]
+            let operations: [CatalogOperation]
+            let denyAssignments: [DenyAssignment]
+            let principals: [Principal]
+            let memberships: [GroupMembership]
+            init(_ s: AuthorizationSnapshot) {
+                roleDefinitions = s.roleDefinitions
+                operations = s.operations
+                denyAssignments = s.denyAssignments
+                principals = s.principals
+                memberships = s.memberships
+            }
+        }
+
+        /// Built from a snapshot whose role assignments may be missing.
+        public init(snapshot: AuthorizationSnapshot) {
+            part = RolePart(snapshot)
+            source = Source(snapshot)
+        }
+    }
+
+    /// An evaluator whose assignment-independent index was built ahead (`Preparation`). A
+    /// preparation made from other roles, catalog, denies or directory is ignored (rebuilt).
+    public convenience init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions(),
+                            preparation: Preparation) {
+        self.init(snapshot: snapshot, options: options, prepared: preparation)
+    }
+
+    public convenience init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
+        self.init(snapshot: snapshot, options: options, prepared: nil)
+    }
+
+    private init(snapshot: AuthorizationSnapshot, options: EvaluationOptions, prepared: Preparation?) {
         self.snapshot = snapshot
         self.options = options
         // The index is built in three independent parts, two of them on other threads (100k
@@ -173,7 +214,11 @@ public final class Evaluator: Sendable {
         let principalPart = Slot<[String: [Int]]>(), rolePart = Slot<RolePart>()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { principalPart.value = Evaluator.principalIndex(snapshot) }
-        DispatchQueue.global().async(group: group) { rolePart.value = RolePart(snapshot) }
+        if let prepared, prepared.source == Preparation.Source(snapshot) {
+            rolePart.value = prepared.part
+        } else {
+            DispatchQueue.global().async(group: group) { rolePart.value = RolePart(snapshot) }
+        }
 
         let h = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
         hierarchy = h
@@ -258,7 +303,7 @@ public final class Evaluator: Sendable {
     }
 
     /// The parts of the index that do not depend on the assignments.
-    private struct RolePart {
+    fileprivate struct RolePart: Sendable {
         let operations: OperationIndex
         let compiled: [CompiledRole]
         let roleOnlyControl: [([UInt8], String)]

@@ -14,8 +14,15 @@ extension Store {
     /// Everything else (lists, order, ids, scopes, permissions, denies, memberships) is as
     /// `loadSnapshot()` returns it.
     public func loadEvaluationSnapshot() throws -> AuthorizationSnapshot {
-        final class Box: @unchecked Sendable { var result: Result<[RoleAssignment], Error>? }
-        let box = Box(), done = DispatchSemaphore(value: 0), path = self.path
+        try loadEvaluationSnapshot(overlapping: { _ in () }).snapshot
+    }
+
+    /// `loadEvaluationSnapshot()`, running `body` on the calling thread on everything but the role
+    /// assignments (their list is empty there) while those are still being read on the other
+    /// thread: e.g. `Evaluator.Preparation.init`, so the index build overlaps the load.
+    public func loadEvaluationSnapshot<T>(overlapping body: (AuthorizationSnapshot) throws -> T) throws
+        -> (snapshot: AuthorizationSnapshot, overlapped: T) {
+        let box = AssignmentsBox(), done = DispatchSemaphore(value: 0), path = self.path
         DispatchQueue.global().async {
             box.result = Result {
                 let other = try Connection(path: path, mode: .readOnly)
@@ -23,16 +30,24 @@ extension Store {
             }
             done.signal()
         }
-        let rest = Result { try SnapshotLoader(db: db, evaluationOnly: true).loadAllButAssignments() }
+        let rest = Result { () throws -> (AuthorizationSnapshot, T) in
+            let partial = try SnapshotLoader(db: db, evaluationOnly: true).loadAllButAssignments()
+            return (partial, try body(partial))
+        }
         done.wait()
-        var snap = try rest.get()
+        var (snap, overlapped) = try rest.get()
         switch box.result {
         case .success(let list)?: snap.roleAssignments = list
         case .failure(let e)?: throw e
         case nil: snap.roleAssignments = try SnapshotLoader(db: db, evaluationOnly: true).assignments()
         }
-        return snap
+        return (snap, overlapped)
     }
+}
+
+/// The role assignments read on the other thread of `loadEvaluationSnapshot`.
+private final class AssignmentsBox: @unchecked Sendable {
+    var result: Result<[RoleAssignment], Error>?
 }
 
 /// Loads an `AuthorizationSnapshot`: one query per table through prepared statements, child rows
