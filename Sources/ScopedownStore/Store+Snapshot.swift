@@ -101,6 +101,8 @@ struct SnapshotLoader {
         var failure: Error?
         var consistent = true
         let placed = Array<RoleAssignment>(unsafeUninitializedCapacity: n) { buf, initialized in
+            initialized = 0
+            guard let base = buf.baseAddress else { consistent = n == 0; return }
             var filled = [Bool](repeating: false, count: n)
             var count = 0
             do {
@@ -109,7 +111,7 @@ struct SnapshotLoader {
                     guard consistent, r >= 0, r < n, !filled[r] else { consistent = false; return }
                     let a = evaluationOnly ? Rows.evaluationAssignment(s, scopes: &scopes, offset: 1)
                                            : Rows.assignment(s, scopes: &scopes, offset: 1)
-                    (buf.baseAddress! + r).initialize(to: a)
+                    (base + r).initialize(to: a)
                     filled[r] = true
                     count += 1
                 }
@@ -118,7 +120,7 @@ struct SnapshotLoader {
             }
             if failure != nil || !consistent || count != n {
                 // Never leave a partly initialized array: drop what was placed.
-                for i in 0..<n where filled[i] { _ = (buf.baseAddress! + i).move() }
+                for i in 0..<n where filled[i] { _ = (base + i).move() }
                 initialized = 0
                 consistent = false
             } else {
