@@ -41,7 +41,7 @@ struct EffectiveCommand: ParsableCommand {
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
-            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
             let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
             if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
                let s = try? EvaluatorCommandSupport.scope(scope) {

@@ -14,14 +14,23 @@ enum EvaluatorCommandSupport {
     }
 
     /// Loads the snapshot through the store (which reports a missing or foreign file) and indexes it.
-    static func loadEvaluator(db: String, includeEligible: Bool) throws -> Evaluator {
-        let snapshot: AuthorizationSnapshot
+    /// `evaluationOnly`: the store's faster evaluation snapshot (`Store.loadEvaluationSnapshot()`),
+    /// for commands that print only what the evaluator reads (`effective`, `who-can`).
+    static func loadEvaluator(db: String, includeEligible: Bool, evaluationOnly: Bool = false) throws -> Evaluator {
+        let options = EvaluationOptions(includeEligible: includeEligible)
+        let evaluator: Evaluator
         do {
-            snapshot = try Store(path: db, create: false).loadSnapshot()
+            let store = try Store(path: db, create: false)
+            if evaluationOnly {
+                // The assignment-independent index is built while the assignments are read.
+                let (snapshot, preparation) = try store.loadEvaluationSnapshot(overlapping: Evaluator.Preparation.init)
+                evaluator = Evaluator(snapshot: snapshot, options: options, preparation: preparation)
+            } else {
+                evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: options)
+            }
         } catch {
             throw StoreFailure(text: CLIErrors.describe(error, file: db))
         }
-        let evaluator = Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: includeEligible))
         ProcessLifetime.keepUntilExit(evaluator)
         return evaluator
     }

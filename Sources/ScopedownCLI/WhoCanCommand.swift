@@ -47,7 +47,7 @@ struct WhoCanCommand: ParsableCommand {
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
-            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, action: action, scope: scope, data: data, format: format)
         }

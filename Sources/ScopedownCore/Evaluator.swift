@@ -1,3 +1,5 @@
+import Dispatch
+
 // CONTRACT (owned by the evaluator work; the Activity Log work attributes usage through
 // `grantingAssignments`).
 
@@ -160,54 +162,93 @@ public final class Evaluator: Sendable {
     let roleOnlyControl: [([UInt8], String)]
     let roleOnlyData: [([UInt8], String)]
 
-    public init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
-        self.snapshot = snapshot
-        self.options = options
-        let h = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
-        hierarchy = h
-        operations = OperationIndex(operations: snapshot.operations)
+    /// The part of the index that does not depend on the role assignments (catalog, compiled
+    /// roles, denies, directory, membership graph), built ahead of them: e.g. while the store is
+    /// still reading the assignments (`Store.loadEvaluationSnapshot(overlapping:)`).
+    public struct Preparation: Sendable {
+        fileprivate let part: RolePart
+        /// What the part was built from, to check it belongs to the snapshot it is used with.
+        fileprivate let source: Source
 
-        var compiled: [CompiledRole] = [], roleIndex: [String: Int] = [:]
-        for r in snapshot.roleDefinitions where roleIndex[r.id] == nil {
-            roleIndex[r.id] = compiled.count
-            compiled.append(CompiledRole(id: r.id, name: r.roleName, blocks: r.permissions.map(CompiledBlock.init)))
-        }
-        compiledRoles = compiled
-        self.roleIndex = roleIndex
-        let ops = operations
-        var onlyC: [String: String] = [:], onlyD: [String: String] = [:]
-        for role in compiled {
-            for block in role.blocks {
-                for p in block.actions where !p.hasWildcard && onlyC[AzureID.operationKey(p.text)] == nil
-                    && !ops.contains(p.text, plane: .control) {
-                    onlyC[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
-                }
-                for p in block.dataActions where !p.hasWildcard && onlyD[AzureID.operationKey(p.text)] == nil
-                    && !ops.contains(p.text, plane: .data) {
-                    onlyD[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
-                }
+        fileprivate struct Source: Equatable, Sendable {
+            let roleDefinitions: [RoleDefinition]
+            let operations: [CatalogOperation]
+            let denyAssignments: [DenyAssignment]
+            let principals: [Principal]
+            let memberships: [GroupMembership]
+            init(_ s: AuthorizationSnapshot) {
+                roleDefinitions = s.roleDefinitions
+                operations = s.operations
+                denyAssignments = s.denyAssignments
+                principals = s.principals
+                memberships = s.memberships
             }
         }
-        roleOnlyControl = onlyC.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
-        roleOnlyData = onlyD.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
 
-        var byScope: [Int32: [Int]] = [:], byPrincipal: [String: [Int]] = [:]
+        /// Built from a snapshot whose role assignments may be missing.
+        public init(snapshot: AuthorizationSnapshot) {
+            part = RolePart(snapshot)
+            source = Source(snapshot)
+        }
+    }
+
+    /// An evaluator whose assignment-independent index was built ahead (`Preparation`). A
+    /// preparation made from other roles, catalog, denies or directory is ignored (rebuilt).
+    public convenience init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions(),
+                            preparation: Preparation) {
+        self.init(snapshot: snapshot, options: options, prepared: preparation)
+    }
+
+    public convenience init(snapshot: AuthorizationSnapshot, options: EvaluationOptions = EvaluationOptions()) {
+        self.init(snapshot: snapshot, options: options, prepared: nil)
+    }
+
+    private init(snapshot: AuthorizationSnapshot, options: EvaluationOptions, prepared: Preparation?) {
+        self.snapshot = snapshot
+        self.options = options
+        // The index is built in three independent parts, two of them on other threads (100k
+        // assignments: hashing their keys is most of the cost): (1) here, the scope index of the
+        // assignments; (2) the principal index of the assignments; (3) the catalog, the compiled
+        // roles, the directory and the membership graph. Each part is the same sequential code as
+        // before, so the result does not depend on the scheduling.
+        let principalPart = Slot<[String: [Int]]>(), rolePart = Slot<RolePart>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { principalPart.value = Evaluator.principalIndex(snapshot) }
+        if let prepared, prepared.source == Preparation.Source(snapshot) {
+            rolePart.value = prepared.part
+        } else {
+            DispatchQueue.global().async(group: group) { rolePart.value = RolePart(snapshot) }
+        }
+
+        let h = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
+        hierarchy = h
+        // Role index as `RolePart` numbers the roles: first occurrence of each id.
+        var roleIndex: [String: Int] = [:]
+        for r in snapshot.roleDefinitions where roleIndex[r.id] == nil { roleIndex[r.id] = roleIndex.count }
+        self.roleIndex = roleIndex
+
+        var byScope: [Int32: [Int]] = [:]
         var scopeIDs: [String: Int32] = [:]
-        var aRole: [Int32] = [], aScope: [Int32] = []
-        aRole.reserveCapacity(snapshot.roleAssignments.count)
-        aScope.reserveCapacity(snapshot.roleAssignments.count)
+        let n = snapshot.roleAssignments.count
+        var aRole: [Int32] = [], aScope: [Int32] = [], aCounts: [Bool] = []
+        aRole.reserveCapacity(n)
+        aScope.reserveCapacity(n)
+        aCounts.reserveCapacity(n)
         func intern(_ key: String) -> Int32 {
             if let x = scopeIDs[key] { return x }
             let x = Int32(scopeIDs.count)
             scopeIDs[key] = x
             return x
         }
-        for (i, a) in snapshot.roleAssignments.enumerated() {
-            let sid = intern(a.scope.key)
-            byScope[sid, default: []].append(i)
-            byPrincipal[a.principalID, default: []].append(i)
-            aScope.append(sid)
-            aRole.append(roleIndex[a.roleDefinitionID].map(Int32.init) ?? -1)
+        // Field by field through the buffer: no copy of each assignment.
+        snapshot.roleAssignments.withUnsafeBufferPointer { list in
+            for i in list.indices {
+                let sid = intern(list[i].scope.key)
+                byScope[sid, default: []].append(i)
+                aScope.append(sid)
+                aRole.append(roleIndex[list[i].roleDefinitionID].map(Int32.init) ?? -1)
+                aCounts.append(list[i].state == .active || options.includeEligible)
+            }
         }
         var dByScope: [Int32: [Int]] = [:]
         for (i, d) in snapshot.denyAssignments.enumerated() { dByScope[intern(d.scope.key), default: []].append(i) }
@@ -228,31 +269,95 @@ public final class Evaluator: Sendable {
             mgChains[m] = ids
         }
         mgAncestorIDs = mgChains
-        assignmentCounts = snapshot.roleAssignments.map { $0.state == .active || options.includeEligible }
+        assignmentCounts = aCounts
         assignmentRole = aRole
         assignmentScope = aScope
         assignmentsByScope = byScope
-        assignmentsByPrincipal = byPrincipal
 
-        denyBlocks = snapshot.denyAssignments.map { $0.permissions.map(CompiledBlock.init) }
+        group.wait()
+        let roles = rolePart.value ?? RolePart(snapshot)
+        assignmentsByPrincipal = principalPart.value ?? Evaluator.principalIndex(snapshot)
+        operations = roles.operations
+        compiledRoles = roles.compiled
+        roleOnlyControl = roles.roleOnlyControl
+        roleOnlyData = roles.roleOnlyData
+        denyBlocks = roles.denyBlocks
+        principalsByID = roles.principalsByID
+        memberOfGroups = roles.memberOfGroups
+        members = roles.members
+        memberKinds = roles.memberKinds
+    }
 
-        var p: [String: Principal] = [:]
-        for x in snapshot.principals where p[x.id] == nil { p[x.id] = x }
-        principalsByID = p
-
-        // Membership graph. Edges from `transitiveMembers` exports are already flattened; edges
-        // from direct exports are followed transitively here. Cycles are cut by the visited set.
-        var memberOf: [String: Set<String>] = [:], mem: [String: Set<String>] = [:]
-        var kinds: [String: PrincipalKind] = [:]
-        for e in snapshot.memberships where e.groupID != e.memberID {
-            memberOf[e.memberID, default: []].insert(e.groupID)
-            mem[e.groupID, default: []].insert(e.memberID)
-            if e.memberKind != .unknown, kinds[e.memberID] == nil { kinds[e.memberID] = e.memberKind }
-            if kinds[e.groupID] == nil { kinds[e.groupID] = .group }
+    /// Principal key -> indices of its assignments, ascending.
+    private static func principalIndex(_ snapshot: AuthorizationSnapshot) -> [String: [Int]] {
+        var byPrincipal: [String: [Int]] = [:]
+        snapshot.roleAssignments.withUnsafeBufferPointer { list in
+            for i in list.indices { byPrincipal[list[i].principalID, default: []].append(i) }
         }
-        memberOfGroups = memberOf.mapValues { $0.sorted() }
-        members = mem.mapValues { $0.sorted() }
-        memberKinds = kinds
+        return byPrincipal
+    }
+
+    /// A value computed on another thread during `init`.
+    private final class Slot<T>: @unchecked Sendable {
+        var value: T?
+    }
+
+    /// The parts of the index that do not depend on the assignments.
+    fileprivate struct RolePart: Sendable {
+        let operations: OperationIndex
+        let compiled: [CompiledRole]
+        let roleOnlyControl: [([UInt8], String)]
+        let roleOnlyData: [([UInt8], String)]
+        let denyBlocks: [[CompiledBlock]]
+        let principalsByID: [String: Principal]
+        let memberOfGroups: [String: [String]]
+        let members: [String: [String]]
+        let memberKinds: [String: PrincipalKind]
+
+        init(_ snapshot: AuthorizationSnapshot) {
+            let ops = OperationIndex(operations: snapshot.operations)
+            operations = ops
+            var compiled: [CompiledRole] = [], seen = Set<String>()
+            for r in snapshot.roleDefinitions where seen.insert(r.id).inserted {
+                compiled.append(CompiledRole(id: r.id, name: r.roleName, blocks: r.permissions.map(CompiledBlock.init)))
+            }
+            self.compiled = compiled
+            var onlyC: [String: String] = [:], onlyD: [String: String] = [:]
+            for role in compiled {
+                for block in role.blocks {
+                    for p in block.actions where !p.hasWildcard && onlyC[AzureID.operationKey(p.text)] == nil
+                        && !ops.contains(p.text, plane: .control) {
+                        onlyC[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                    }
+                    for p in block.dataActions where !p.hasWildcard && onlyD[AzureID.operationKey(p.text)] == nil
+                        && !ops.contains(p.text, plane: .data) {
+                        onlyD[AzureID.operationKey(p.text)] = p.text.trimmingSpaces()
+                    }
+                }
+            }
+            roleOnlyControl = onlyC.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+            roleOnlyData = onlyD.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), $0.value) }
+
+            denyBlocks = snapshot.denyAssignments.map { $0.permissions.map(CompiledBlock.init) }
+
+            var p: [String: Principal] = [:]
+            for x in snapshot.principals where p[x.id] == nil { p[x.id] = x }
+            principalsByID = p
+
+            // Membership graph. Edges from `transitiveMembers` exports are already flattened; edges
+            // from direct exports are followed transitively here. Cycles are cut by the visited set.
+            var memberOf: [String: Set<String>] = [:], mem: [String: Set<String>] = [:]
+            var kinds: [String: PrincipalKind] = [:]
+            for e in snapshot.memberships where e.groupID != e.memberID {
+                memberOf[e.memberID, default: []].insert(e.groupID)
+                mem[e.groupID, default: []].insert(e.memberID)
+                if e.memberKind != .unknown, kinds[e.memberID] == nil { kinds[e.memberID] = e.memberKind }
+                if kinds[e.groupID] == nil { kinds[e.groupID] = .group }
+            }
+            memberOfGroups = memberOf.mapValues { $0.sorted() }
+            members = mem.mapValues { $0.sorted() }
+            memberKinds = kinds
+        }
     }
 
     // MARK: - Building blocks

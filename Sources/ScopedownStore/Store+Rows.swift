@@ -13,24 +13,38 @@ enum Rows {
         start_date_time, end_date_time
         """
 
-    static func assignment(_ s: Statement, scopes: inout ScopeCache) -> RoleAssignment {
+    static func assignment(_ s: Statement, scopes: inout ScopeCache, offset o: Int = 0) -> RoleAssignment {
         // Stored ids are already normalized keys: build with empty ids and assign the stored keys
         // directly, skipping the initializer's normalization (the hot path of loadSnapshot).
-        var a = RoleAssignment(id: "", resourceID: s.string(2), scope: scopes.scope(s.string(3)),
-                               roleDefinitionID: "", principalID: "", principalType: s.string(6),
-                               state: s.string(1) == "eligible" ? .eligible : .active)
-        a.id = s.string(0)
-        a.roleDefinitionID = s.string(4)
-        a.principalID = s.string(5)
-        if !s.isNull(7) { a.condition = s.string(7) }
-        a.conditionVersion = s.optionalString(8)
-        a.description = s.optionalString(9)
-        a.createdOn = s.optionalString(10)
-        a.updatedOn = s.optionalString(11)
-        a.createdBy = s.optionalString(12)
-        a.delegatedManagedIdentityResourceID = s.optionalString(13)
-        a.startDateTime = s.optionalString(14)
-        a.endDateTime = s.optionalString(15)
+        var a = RoleAssignment(id: "", resourceID: s.string(o + 2), scope: scopes.scope(s.string(o + 3)),
+                               roleDefinitionID: "", principalID: "", principalType: s.string(o + 6),
+                               state: s.string(o + 1) == "eligible" ? .eligible : .active)
+        a.id = s.string(o + 0)
+        a.roleDefinitionID = s.string(o + 4)
+        a.principalID = s.string(o + 5)
+        if !s.isNull(o + 7) { a.condition = s.string(o + 7) }
+        a.conditionVersion = s.optionalString(o + 8)
+        a.description = s.optionalString(o + 9)
+        a.createdOn = s.optionalString(o + 10)
+        a.updatedOn = s.optionalString(o + 11)
+        a.createdBy = s.optionalString(o + 12)
+        a.delegatedManagedIdentityResourceID = s.optionalString(o + 13)
+        a.startDateTime = s.optionalString(o + 14)
+        a.endDateTime = s.optionalString(o + 15)
+        return a
+    }
+
+    /// The columns the evaluator reads (`Store.loadEvaluationSnapshot()`).
+    static let evaluationAssignmentColumns = "id, state, scope, role_definition_id, principal_id, principal_type, condition"
+
+    static func evaluationAssignment(_ s: Statement, scopes: inout ScopeCache, offset o: Int = 0) -> RoleAssignment {
+        var a = RoleAssignment(id: "", resourceID: "", scope: scopes.scope(s.string(o + 2)),
+                               roleDefinitionID: "", principalID: "", principalType: s.string(o + 5),
+                               state: s.string(o + 1) == "eligible" ? .eligible : .active)
+        a.id = s.string(o + 0)
+        a.roleDefinitionID = s.string(o + 3)
+        a.principalID = s.string(o + 4)
+        if !s.isNull(o + 6) { a.condition = s.string(o + 6) }
         return a
     }
 
@@ -71,6 +85,11 @@ enum Rows {
 
     static let principalColumns = """
         id, kind, display_name, user_principal_name, user_type, app_id, service_principal_type, mail, account_enabled
+        """
+
+    /// `principalColumns` with only what the evaluator and the query commands read (the others NULL).
+    static let evaluationPrincipalColumns = """
+        id, kind, display_name, user_principal_name, NULL, NULL, service_principal_type, NULL, NULL
         """
 
     static func principal(_ s: Statement) -> Principal {
