@@ -66,10 +66,21 @@ extension Store {
     /// file still leaves no trace while the others are kept, and the whole batch commits once
     /// (one commit per file costs ~20 ms of fsync and rewrites the same b-tree pages per file).
     /// Inventory files written inside the batch (`write`) become savepoints the same way.
+    /// The usage imports of the batch share one `UsageRunState`: their aggregates and seen-event
+    /// keys are written once, at the end of the batch, instead of once per file.
     public func withUsageBatch<T>(_ body: () throws -> T) throws -> T {
-        if db.isInTransaction { return try body() }
+        if usageRun != nil { return try body() }
         do {
-            return try db.transaction { try body() }
+            let run = try UsageRunState(db: db)
+            usageRun = run
+            defer { usageRun = nil }
+            func runBody() throws -> T {
+                let r = try body()
+                try run.flush(db)
+                return r
+            }
+            if db.isInTransaction { return try runBody() }
+            return try db.transaction { try runBody() }
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot write to the database: \(e)", file: path)
         }
@@ -78,6 +89,15 @@ extension Store {
     /// `importActivityLog` with the summary as a value.
     public func importActivityLogDetailed(_ file: InputFile, format: DetectedFormat,
                                           options: UsageImportOptions) throws -> (receipt: ImportReceipt, summary: UsageImportSummary) {
+        // A file on its own is a batch of one (one transaction, as before).
+        guard let run = usageRun else {
+            do {
+                return try withUsageBatch { try importActivityLogDetailed(file, format: format, options: options) }
+            } catch var d as Diagnostic where d.file == path {
+                d.file = file.displayName
+                throw d
+            }
+        }
         struct AlreadyImported: Error { var sha: String }
         let hasher = UsageRawDigest()
         var readOptions = ActivityReadOptions(keepEvents: options.keepEvents)
@@ -85,8 +105,10 @@ extension Store {
         if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
         do {
-            return try db.transaction {
-                let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name)
+            var fileIngest: UsageIngest?
+            let result = try db.transaction {
+                let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name, run: run)
+                fileIngest = ingest
                 let progress = options.progress
                 let result = try ActivityLogReader.read(
                     file, options: readOptions, rawObserver: hasher,
@@ -111,6 +133,9 @@ extension Store {
                                             alreadyImported: false, warnings: warnings)
                 return (receipt, summary)
             }
+            // the file's savepoint is released: its state joins the run's
+            try fileIngest?.commit(into: run)
+            return result
         } catch let a as AlreadyImported {
             let receipt = ImportReceipt(file: name, kind: format.kind, shape: format.shape, sha256: a.sha, counts: [:],
                                         alreadyImported: true, warnings: [])

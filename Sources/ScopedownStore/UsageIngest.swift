@@ -41,6 +41,13 @@ struct UsageValue {
         see(t)
     }
 
+    mutating func merge(_ o: UsageValue) {
+        uses += o.uses
+        denied += o.denied
+        see(o.first)
+        see(o.last)
+    }
+
     mutating func see(_ t: Int64?) {
         guard let t else { return }
         if first.map({ t < $0 }) ?? true { first = t }
@@ -69,14 +76,106 @@ struct PendingKey: Hashable, Comparable {
     }
 }
 
+/// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
+/// file) have established so far. A file's state is merged in only after its savepoint was released
+/// (`UsageIngest.commit(into:)`), so a failing file leaves no trace here either; the aggregates, the
+/// failed operations and the seen-event keys are written once, when the run ends (`flush`), or
+/// earlier past the same caps as a file's. An archive of thousands of hourly files then costs
+/// about what one file with the same events costs: no per-file upserts of the same keys, no
+/// per-event look-ups of the events of earlier files of the run on disk.
+final class UsageRunState {
+    /// disjoint, sorted time windows of the imports made before the run
+    let windowsBefore: [(Int64, Int64)]
+    /// disjoint, sorted time windows of every import, this run's committed files included
+    private(set) var windows: [(Int64, Int64)]
+    /// interning (key -> id and raw spelling -> id) of the committed files: the rows exist and,
+    /// for raw spellings, the smallest display spelling was already kept
+    var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
+    var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
+    var usage: [UsageKey: UsageValue] = [:]
+    var pending: [PendingKey: UsageValue] = [:]
+    /// tentative uses of `pending` per operation (for a later file's Failed events)
+    var pendingUsesByOperation: [UInt64: Int] = [:]
+    var failedOperations = Set<UInt64>()
+    /// events of the committed files not yet written to `usage_seen_events`
+    var seen = Set<SeenKey>()
+    /// some of this run's seen events are only on disk
+    var seenSpilled = false
+
+    init(db: Connection) throws {
+        var raw: [(Int64, Int64)] = []
+        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
+            raw.append((row.int64(0), row.int64(1)))
+        }
+        var merged: [(Int64, Int64)] = []
+        for w in raw { Self.add(w, to: &merged) }
+        windowsBefore = merged
+        windows = merged
+    }
+
+    /// Adds an interval to a sorted list of disjoint intervals.
+    static func add(_ w: (Int64, Int64), to list: inout [(Int64, Int64)]) {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].1 < w.0 { lo = mid + 1 } else { hi = mid }
+        }
+        // list[lo...] end at or after w.0: merge those that start at or before w.1
+        var end = lo
+        var merged = w
+        while end < list.count && list[end].0 <= w.1 {
+            merged = (min(merged.0, list[end].0), max(merged.1, list[end].1))
+            end += 1
+        }
+        list.replaceSubrange(lo..<end, with: [merged])
+    }
+
+    /// True when one of `list`'s windows covers `t`.
+    static func covers(_ list: [(Int64, Int64)], _ t: Int64) -> Bool {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].1 < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo].0 <= t
+    }
+
+    func addWindow(from: Int64, to: Int64) { Self.add((from, to), to: &windows) }
+
+    /// Writes the caps' worth (or, with `all`, everything) still held in memory.
+    func flush(_ db: Connection, all: Bool = true) throws {
+        if all || usage.count > UsageIngest.usageCap {
+            try UsageIngest.writeUsage(db, usage)
+            usage = [:]
+        }
+        if all || pending.count > UsageIngest.pendingCap {
+            try UsageIngest.writePending(db, pending)
+            pending = [:]
+            pendingUsesByOperation = [:]
+        }
+        if all || failedOperations.count > UsageIngest.pendingCap {
+            try UsageIngest.writeFailed(db, failedOperations)
+            failedOperations = []
+        }
+        if all || seen.count > UsageIngest.seenCap {
+            if !seen.isEmpty {
+                try UsageIngest.writeSeen(db, seen)
+                seenSpilled = true
+            }
+            seen = []
+        }
+    }
+}
+
 final class UsageIngest {
     let db: Connection
     let keepEvents: Bool
     let file: String
+    let run: UsageRunState
 
-    // global interning: key -> id, per table (principal, action, scope, assignment)
+    // global interning: key -> id, per table (principal, action, scope, assignment), for keys this
+    // file added or looked up (the run's committed ones are in `run.ids`)
     private var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
-    private var newPrincipalIDs: [Int32] = []
     /// per scanner, per table: local id -> global id
     private var translations: [Int: [[Int32]]] = [:]
 
@@ -86,7 +185,6 @@ final class UsageIngest {
     /// (time, hash) of every event of this import
     private var seen = Set<SeenKey>()
     private var seenSpilled = false
-    private var windows: [(Int64, Int64)] = []
     private var summary = UsageImportSummary()
     private var tentative = 0
 
@@ -96,28 +194,19 @@ final class UsageIngest {
     static let usageCap = 250_000
     static let seenCap = 2_000_000
 
-    init(db: Connection, keepEvents: Bool, file: String) throws {
+    /// `run`: the state of the batch this file belongs to (a fresh one for a file on its own).
+    init(db: Connection, keepEvents: Bool, file: String, run: UsageRunState) throws {
         self.db = db
         self.keepEvents = keepEvents
         self.file = file
-        var raw: [(Int64, Int64)] = []
-        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
-            raw.append((row.int64(0), row.int64(1)))
-        }
-        // disjoint, sorted intervals for a binary search per event
-        for w in raw {
-            if let last = windows.last, w.0 <= last.1 { windows[windows.count - 1].1 = max(last.1, w.1) } else { windows.append(w) }
-        }
+        self.run = run
     }
 
-    /// True when an earlier import's time window covers `t` (then the event may be a duplicate).
-    private func inEarlierWindow(_ t: Int64) -> Bool {
-        var lo = 0, hi = windows.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if windows[mid].1 < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < windows.count && windows[lo].0 <= t
+    /// True when the event may already be in `usage_seen_events`: an earlier import's time window
+    /// covers `t` and its seen events are on disk (imports before this run; this run's, once they
+    /// spilled past the cap).
+    private func mayBeOnDisk(_ t: Int64) -> Bool {
+        UsageRunState.covers(run.seenSpilled ? run.windows : run.windowsBefore, t)
     }
 
     static let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
@@ -156,7 +245,7 @@ final class UsageIngest {
     private var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
 
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
-        if let id = rawIDs[table.rawValue][raw] { return id }
+        if let id = rawIDs[table.rawValue][raw] ?? run.rawIDs[table.rawValue][raw] { return id }
         let id = try lookupOrInsert(table, raw)
         rawIDs[table.rawValue][raw] = id
         return id
@@ -164,7 +253,7 @@ final class UsageIngest {
 
     private func lookupOrInsert(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
-        if let id = ids[table.rawValue][key] {
+        if let id = ids[table.rawValue][key] ?? run.ids[table.rawValue][key] {
             try keepSmallestDisplay(table, id, raw)
             return id
         }
@@ -222,7 +311,11 @@ final class UsageIngest {
                 summary.duplicates += 1
                 continue
             }
-            if seenSpilled || inEarlierWindow(e.time) {
+            if run.seen.contains(SeenKey(time: e.time, hash: e.dedupHash)) {
+                summary.duplicates += 1
+                continue
+            }
+            if seenSpilled || mayBeOnDisk(e.time) {
                 if try db.cached("SELECT 1 FROM usage_seen_events WHERE time = ? AND event_hash = ?").forEachRowExists([e.time, Int64(bitPattern: e.dedupHash)]) {
                     summary.duplicates += 1
                     continue
@@ -296,6 +389,12 @@ final class UsageIngest {
     // MARK: writing
 
     private func flushUsage() throws {
+        try Self.writeUsage(db, usage)
+        usage.removeAll(keepingCapacity: false)
+    }
+
+    static func writeUsage(_ db: Connection, _ usage: [UsageKey: UsageValue]) throws {
+        if usage.isEmpty { return }
         let st = try db.cached("""
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -309,10 +408,15 @@ final class UsageIngest {
             guard let v = usage[k] else { continue }
             try st.execute([k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.denied, v.first, v.last])
         }
-        usage.removeAll(keepingCapacity: false)
     }
 
     private func flushPending() throws {
+        try Self.writePending(db, pending)
+        pending.removeAll(keepingCapacity: false)
+    }
+
+    static func writePending(_ db: Connection, _ pending: [PendingKey: UsageValue]) throws {
+        if pending.isEmpty { return }
         let st = try db.cached("""
             INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -326,32 +430,44 @@ final class UsageIngest {
             let k = pk.key
             try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
         }
-        pending.removeAll(keepingCapacity: false)
     }
 
-    private func flushFailed() throws {
+    static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
+        if failed.isEmpty { return }
         let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
-        for h in failedOperations.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        for h in failed.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
     }
 
     private func flushSeen() throws {
-        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
-        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
+        try Self.writeSeen(db, seen)
         seen.removeAll(keepingCapacity: false)
         seenSpilled = true
     }
 
-    /// Writes what is still in memory; returns the summary.
+    static func writeSeen(_ db: Connection, _ seen: Set<SeenKey>) throws {
+        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
+        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
+    }
+
+    /// Completes the file; returns its summary. What is still in memory stays there until
+    /// `commit(into:)` hands it to the run, which writes it once for all its files.
     func finish() throws -> UsageImportSummary {
-        try flushUsage()
-        try flushPending()
-        try flushFailed()
-        try flushSeen()
-        // Tentative uses count unless their operation failed. Computed after everything is written,
-        // so the figure does not depend on the order in which the scanner threads delivered batches.
+        // Tentative uses count unless their operation failed. Computed once the whole file is read,
+        // so the figure does not depend on the order in which the scanner threads delivered batches:
+        // the tentative uses on disk, held by the run, and held by this file.
         var cancelled = 0
-        let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
-        for op in failedOperations.sorted() { cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0 }
+        if !failedOperations.isEmpty {
+            var ownByOperation: [UInt64: Int] = [:]
+            for (pk, v) in pending where failedOperations.contains(pk.operation) {
+                ownByOperation[pk.operation, default: 0] += Int(v.uses)
+            }
+            let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
+            for op in failedOperations.sorted() {
+                cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0
+                cancelled += run.pendingUsesByOperation[op] ?? 0
+                cancelled += ownByOperation[op] ?? 0
+            }
+        }
         summary.uses += max(0, tentative - cancelled)
         // callers whose UPN matches a user imported since
         try db.run("""
@@ -361,6 +477,28 @@ final class UsageIngest {
         summary.unresolvedCallers = try db.scalarInt(
             "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
         return summary
+    }
+
+    /// Hands this file's state to the run, once the file's savepoint was released.
+    func commit(into run: UsageRunState) throws {
+        for t in 0..<4 {
+            run.ids[t].merge(ids[t]) { a, _ in a }
+            run.rawIDs[t].merge(rawIDs[t]) { a, _ in a }
+        }
+        for (k, v) in usage { run.usage[k, default: UsageValue()].merge(v) }
+        for (k, v) in pending {
+            run.pending[k, default: UsageValue()].merge(v)
+            run.pendingUsesByOperation[k.operation, default: 0] += Int(v.uses)
+        }
+        run.failedOperations.formUnion(failedOperations)
+        run.seen.formUnion(seen)
+        if seenSpilled { run.seenSpilled = true }
+        if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
+        usage = [:]
+        pending = [:]
+        failedOperations = []
+        seen = []
+        try run.flush(db, all: false)
     }
 
     func recordImport(_ importID: Int64, _ s: UsageImportSummary) throws {
