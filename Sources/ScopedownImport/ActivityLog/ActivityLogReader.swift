@@ -191,7 +191,7 @@ public enum ActivityLogReader {
                                               progress: progress, consumer: consumer, usageRows: usageRows)
         }
         let jsonLines = firstByte == 0x7B && isJSONLines(first)
-        return try runPipeline(file, source: source, first: first, jsonLines: jsonLines, options: options,
+        return try runPipeline(file, source: source, first: consume first, jsonLines: jsonLines, options: options,
                                progress: progress, consumer: consumer)
     }
 
@@ -228,11 +228,11 @@ public enum ActivityLogReader {
         }
     }
 
-    static func runPipeline(_ file: InputFile, source: ActivitySource, first: [UInt8], jsonLines: Bool,
+    static func runPipeline(_ file: InputFile, source: ActivitySource, first: consuming [UInt8], jsonLines: Bool,
                             options: ActivityReadOptions,
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
-        var first = first
+        // `first` is owned here (consumed by the caller), so it can go back to `firstBuffers` intact
         if jsonLines {
             // An archive holds thousands of hourly PT1H.json files of well under one chunk each: when
             // the whole input fits in one chunk, scan it here instead of starting a reader thread,
