@@ -101,6 +101,11 @@ final class UsageRunState {
     var seen = Set<SeenKey>()
     /// some of this run's seen events are only on disk
     var seenSpilled = false
+    /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
+    /// recorded: while no other import came after it (no new users), the next file only adds its own
+    /// new callers instead of re-resolving and counting the whole caller table.
+    var unresolvedCallers = 0
+    var unresolvedCheckedThrough: Int64?
 
     init(db: Connection) throws {
         var raw: [(Int64, Int64)] = []
@@ -187,6 +192,8 @@ final class UsageIngest {
     private var seenSpilled = false
     private var summary = UsageImportSummary()
     private var tentative = 0
+    /// callers this file added that did not resolve
+    private var newUnresolved = 0
 
     // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
@@ -267,8 +274,10 @@ final class UsageIngest {
         switch table {
         case .principal:
             let display = raw.trimmingSpaces()
+            let resolved = try resolve(key)
+            if resolved == nil && !key.isEmpty { newUnresolved += 1 }
             try db.cached("INSERT INTO usage_principals(key, caller, resolved_id) VALUES (?, ?, ?)")
-                .execute([key, display, try resolve(key)])
+                .execute([key, display, resolved])
         case .action:
             try db.cached("INSERT INTO usage_actions(key, display) VALUES (?, ?)").execute([key, raw.trimmingSpaces()])
         case .scope:
@@ -469,13 +478,19 @@ final class UsageIngest {
             }
         }
         summary.uses += max(0, tentative - cancelled)
-        // callers whose UPN matches a user imported since
-        try db.run("""
-            UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
-            WHERE resolved_id IS NULL AND key <> ''
-            """)
-        summary.unresolvedCallers = try db.scalarInt(
-            "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        if let through = run.unresolvedCheckedThrough, try db.scalarInt("SELECT MAX(id) FROM imports").map(Int64.init) == through {
+            // nothing was imported since the run's previous file counted: no new users to resolve
+            // against, and this file's new callers were resolved as they were added
+            summary.unresolvedCallers = run.unresolvedCallers + newUnresolved
+        } else {
+            // callers whose UPN matches a user imported since
+            try db.run("""
+                UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
+                WHERE resolved_id IS NULL AND key <> ''
+                """)
+            summary.unresolvedCallers = try db.scalarInt(
+                "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        }
         return summary
     }
 
@@ -494,6 +509,8 @@ final class UsageIngest {
         run.seen.formUnion(seen)
         if seenSpilled { run.seenSpilled = true }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
+        run.unresolvedCallers = summary.unresolvedCallers
+        run.unresolvedCheckedThrough = recordedImportID
         usage = [:]
         pending = [:]
         failedOperations = []
@@ -501,7 +518,10 @@ final class UsageIngest {
         try run.flush(db, all: false)
     }
 
+    private var recordedImportID: Int64?
+
     func recordImport(_ importID: Int64, _ s: UsageImportSummary) throws {
+        recordedImportID = importID
         try db.run("""
             INSERT INTO usage_imports(import_id, window_from, window_to, events, uses, failed, denied, duplicates,
                                       without_authorization, unresolved_callers)
@@ -513,6 +533,7 @@ final class UsageIngest {
 
     /// Unresolved callers (issue 4 item 4): kept and reported, never dropped.
     func unresolvedWarnings(examples: Int = 3) throws -> [Diagnostic] {
+        if summary.unresolvedCallers == 0 { return [] }
         var callers: [String] = []
         try db.query("SELECT caller FROM usage_principals WHERE resolved_id IS NULL AND key <> '' ORDER BY key LIMIT ?", [examples + 1]) {
             callers.append($0.string(0))
