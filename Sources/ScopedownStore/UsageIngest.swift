@@ -320,7 +320,7 @@ final class UsageIngest {
                 summary.duplicates += 1
                 continue
             }
-            if run.seen.contains(SeenKey(time: e.time, hash: e.dedupHash)) {
+            if !run.seen.isEmpty && run.seen.contains(SeenKey(time: e.time, hash: e.dedupHash)) {
                 summary.duplicates += 1
                 continue
             }
@@ -500,13 +500,18 @@ final class UsageIngest {
             run.ids[t].merge(ids[t]) { a, _ in a }
             run.rawIDs[t].merge(rawIDs[t]) { a, _ in a }
         }
-        for (k, v) in usage { run.usage[k, default: UsageValue()].merge(v) }
-        for (k, v) in pending {
-            run.pending[k, default: UsageValue()].merge(v)
-            run.pendingUsesByOperation[k.operation, default: 0] += Int(v.uses)
+        // the first file of a run (or a file on its own) hands its structures over without copying
+        if run.usage.isEmpty { swap(&run.usage, &usage) } else {
+            for (k, v) in usage { run.usage[k, default: UsageValue()].merge(v) }
         }
-        run.failedOperations.formUnion(failedOperations)
-        run.seen.formUnion(seen)
+        for (k, v) in pending { run.pendingUsesByOperation[k.operation, default: 0] += Int(v.uses) }
+        if run.pending.isEmpty { swap(&run.pending, &pending) } else {
+            for (k, v) in pending { run.pending[k, default: UsageValue()].merge(v) }
+        }
+        if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
+            run.failedOperations.formUnion(failedOperations)
+        }
+        if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
         if seenSpilled { run.seenSpilled = true }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
         run.unresolvedCallers = summary.unresolvedCallers
