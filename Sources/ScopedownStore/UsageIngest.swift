@@ -413,9 +413,19 @@ final class UsageIngest {
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
+        st.reset()
         for k in usage.keys.sorted() {
             guard let v = usage[k] else { continue }
-            try st.execute([k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.denied, v.first, v.last])
+            try st.bindInt64(Int64(k.principal), at: 1)
+            try st.bindInt64(Int64(k.action), at: 2)
+            try st.bindInt64(Int64(k.scope), at: 3)
+            try st.bindInt64(Int64(k.day), at: 4)
+            try st.bindInt64(Int64(k.assignment), at: 5)
+            try st.bindInt64(v.uses, at: 6)
+            try st.bindInt64(v.denied, at: 7)
+            try st.bindInt64(v.first, at: 8)
+            try st.bindInt64(v.last, at: 9)
+            try st.runToCompletion()
         }
     }
 
@@ -434,17 +444,31 @@ final class UsageIngest {
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
+        st.reset()
         for pk in pending.keys.sorted() {
             guard let v = pending[pk] else { continue }
             let k = pk.key
-            try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
+            try st.bindInt64(Int64(bitPattern: pk.operation), at: 1)
+            try st.bindInt64(Int64(k.principal), at: 2)
+            try st.bindInt64(Int64(k.action), at: 3)
+            try st.bindInt64(Int64(k.scope), at: 4)
+            try st.bindInt64(Int64(k.day), at: 5)
+            try st.bindInt64(Int64(k.assignment), at: 6)
+            try st.bindInt64(v.uses, at: 7)
+            try st.bindInt64(v.first, at: 8)
+            try st.bindInt64(v.last, at: 9)
+            try st.runToCompletion()
         }
     }
 
     static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
         if failed.isEmpty { return }
         let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
-        for h in failed.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        st.reset()
+        for h in failed.map({ Int64(bitPattern: $0) }).sorted() {
+            try st.bindInt64(h, at: 1)
+            try st.runToCompletion()
+        }
     }
 
     private func flushSeen() throws {
@@ -455,7 +479,12 @@ final class UsageIngest {
 
     static func writeSeen(_ db: Connection, _ seen: Set<SeenKey>) throws {
         let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
-        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
+        st.reset()
+        for k in seen.sorted() {
+            try st.bindInt64(k.time, at: 1)
+            try st.bindInt64(Int64(bitPattern: k.hash), at: 2)
+            try st.runToCompletion()
+        }
     }
 
     /// Completes the file; returns its summary. What is still in memory stays there until
