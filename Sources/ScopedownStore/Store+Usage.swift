@@ -75,7 +75,13 @@ extension Store {
             usageRun = run
             defer { usageRun = nil }
             func runBody() throws -> T {
-                let r = try body()
+                let r: T
+                do { r = try body() } catch {
+                    // what the run holds belongs to files already recorded: write it even so, in case
+                    // the caller's own transaction commits after all
+                    try run.flush(db)
+                    throw error
+                }
                 try run.flush(db)
                 return r
             }

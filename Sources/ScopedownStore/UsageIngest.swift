@@ -147,8 +147,20 @@ final class UsageRunState {
 
     func addWindow(from: Int64, to: Int64) { Self.add((from, to), to: &windows) }
 
+    /// Set when a write failed part-way: what is in memory may be partly on disk already, so the
+    /// run must not commit (every later `flush` throws it, and `withUsageBatch` rolls back).
+    private(set) var writeError: Error?
+
     /// Writes the caps' worth (or, with `all`, everything) still held in memory.
     func flush(_ db: Connection, all: Bool = true) throws {
+        if let writeError { throw writeError }
+        do { try write(db, all: all) } catch {
+            writeError = error
+            throw error
+        }
+    }
+
+    private func write(_ db: Connection, all: Bool) throws {
         if all || usage.count > UsageIngest.usageCap {
             try UsageIngest.writeUsage(db, usage)
             usage = [:]

@@ -160,6 +160,28 @@ struct UsageRunTests {
         #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") == 2)
     }
 
+    @Test("a batch whose body throws inside the caller's own transaction still writes what its recorded files hold")
+    func throwingBodyInCallerTransaction() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        struct Stop: Error {}
+        try f.store.connection.transaction {
+            do {
+                try f.store.withUsageBatch {
+                    try f.importLines("h1.json", [UsageLines.line(time: "2024-05-01T01:00:00Z", oid: Self.alice)])
+                    throw Stop()
+                }
+            } catch is Stop {}
+        }
+        #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_imports") == 1)
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=1 denied=0 "])
+        // and the event counts once when exported again
+        let again = try f.importLines("again.json", [UsageLines.line(time: "2024-05-01T01:00:00Z", oid: Self.alice),
+                                                     UsageLines.line(time: "2024-05-01T01:30:00Z", oid: Self.alice)])
+        #expect(again.summary.duplicates == 1)
+        #expect(again.summary.events == 1)
+    }
+
     @Test("the intervals of earlier imports merge into a sorted disjoint list")
     func windows() {
         var list: [(Int64, Int64)] = []
