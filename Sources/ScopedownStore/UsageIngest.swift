@@ -324,8 +324,11 @@ final class UsageIngest {
         let unknownPrincipal = try globalID(.principal, "")
         let keepStatement = keepEvents ? try db.cached("""
             INSERT OR IGNORE INTO usage_events(event_hash, import_id, time, principal_id, action_id, scope_id, assignment_id, status, raw)
-            VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """) : nil
+        if keepEvents && eventsImportID == nil {
+            eventsImportID = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
+        }
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
             if !seen.insert(SeenKey(time: e.time, hash: e.dedupHash)).inserted {
@@ -351,7 +354,7 @@ final class UsageIngest {
                                day: e.day,
                                assignment: e.assignment >= 0 ? tr[3][Int(e.assignment)] : 0)
             if let keepStatement, let raw = batch.rawRecords?[n] {
-                try keepStatement.execute([Int64(bitPattern: e.dedupHash), e.time, key.principal, key.action, key.scope,
+                try keepStatement.execute([Int64(bitPattern: e.dedupHash), eventsImportID, e.time, key.principal, key.action, key.scope,
                                            key.assignment, e.status.name, raw])
             }
             // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
@@ -565,6 +568,8 @@ final class UsageIngest {
     }
 
     private var recordedImportID: Int64?
+    /// `--keep-events`: the `imports` id the kept event rows are written with
+    private var eventsImportID: Int64?
 
     func recordImport(_ importID: Int64, _ s: UsageImportSummary) throws {
         recordedImportID = importID
@@ -574,7 +579,12 @@ final class UsageIngest {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [importID, s.windowFrom, s.windowTo, s.events, s.uses, s.failed, s.denied, s.duplicates,
                   s.withoutAuthorization, s.unresolvedCallers])
-        if keepEvents { try db.run("UPDATE usage_events SET import_id = ? WHERE import_id = 0", [importID]) }
+        // The kept events were written under the id this import's row was expected to get (SQLite
+        // gives a new row the largest id + 1); should it differ, re-label them. (Writing 0 and
+        // re-labelling `WHERE import_id = 0` scanned the whole table once per file: quadratic.)
+        if keepEvents, let expected = eventsImportID, expected != importID {
+            try db.run("UPDATE usage_events SET import_id = ? WHERE import_id = ?", [importID, expected])
+        }
     }
 
     /// Unresolved callers (issue 4 item 4): kept and reported, never dropped.

@@ -54,7 +54,7 @@ struct UsageRunTests {
         var out = try UsageDeterminismTests.dump(store)
         for sql in ["SELECT COUNT(*), COALESCE(SUM(time), 0), COALESCE(SUM(event_hash % 1000), 0) FROM usage_seen_events",
                     "SELECT operation_hash FROM usage_failed_operations ORDER BY 1",
-                    "SELECT operation_hash, day, uses, first_seen, last_seen FROM usage_pending ORDER BY 1, 2",
+                    "SELECT operation_hash, day, uses, first_seen, last_seen FROM usage_pending ORDER BY 1, 2, 3, 4, 5",
                     "SELECT window_from, window_to, events, uses, failed, denied, duplicates, unresolved_callers FROM usage_imports ORDER BY import_id"] {
             try store.connection.query(sql) { row in
                 out.append((0..<row.columnCount).map { row.isNull($0) ? "null" : row.string($0) }.joined(separator: " "))
@@ -180,6 +180,29 @@ struct UsageRunTests {
                                                      UsageLines.line(time: "2024-05-01T01:30:00Z", oid: Self.alice)])
         #expect(again.summary.duplicates == 1)
         #expect(again.summary.events == 1)
+    }
+
+    @Test("--keep-events: every kept event names its own import, across a batch with a bad file and a directory import in between")
+    func keepEventsLabels() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        try f.store.withUsageBatch {
+            try f.importLines("a.json", [UsageLines.line(time: "2024-05-01T01:00:00Z", oid: Self.alice)], keep: true)
+            _ = try? f.importLines("bad.json", [UsageLines.line(time: "2024-05-01T02:00:00Z", oid: Self.alice), "{\"time\""], keep: true)
+            var dir = ImportBatch(kind: .directory, shape: "Microsoft Graph users")
+            dir.principals = [Principal(id: Self.bob, kind: .user, displayName: "Bob", userPrincipalName: "bob@contoso.com")]
+            _ = try f.store.write(DecodedFile(file: InputFile(displayName: "users.json", path: nil), sha256: "users", byteCount: 1,
+                                              format: DetectedFormat(kind: .directory, shape: "x"), batch: dir))
+            try f.importLines("b.json", [UsageLines.line(time: "2024-05-01T03:00:00Z", oid: Self.alice),
+                                         UsageLines.line(time: "2024-05-01T01:00:00Z", oid: Self.alice)], keep: true)
+        }
+        try f.importLines("c.json", [UsageLines.line(time: "2024-05-01T04:00:00Z", oid: Self.alice)], keep: true)
+        var labels: [String] = []
+        try f.store.connection.query("""
+            SELECT i.file_name, e.time FROM usage_events e JOIN imports i ON i.id = e.import_id ORDER BY e.time
+            """) { labels.append("\($0.string(0)) \(ActivityTime.isoString($0.int64(1)))") }
+        #expect(labels == ["a.json 2024-05-01T01:00:00Z", "b.json 2024-05-01T03:00:00Z", "c.json 2024-05-01T04:00:00Z"])
+        #expect(try f.store.connection.scalarInt("SELECT COUNT(*) FROM usage_events") == 3)
     }
 
     @Test("the intervals of earlier imports merge into a sorted disjoint list")
