@@ -69,11 +69,26 @@ extension Store {
     /// The usage imports of the batch share one `UsageRunState`: their aggregates and seen-event
     /// keys are written once, at the end of the batch, instead of once per file.
     public func withUsageBatch<T>(_ body: () throws -> T) throws -> T {
+        try withUsageBatch(prefetching: [], body)
+    }
+
+    /// `withUsageBatch`, with `files` (the run's inputs, in the order they will be imported) read,
+    /// hashed and scanned one or two files ahead on another thread when they are small Activity Log
+    /// files (archive folders: thousands of hourly PT1H.json); the others are read as usual.
+    public func withUsageBatch<T>(prefetching files: [InputFile], keepEvents: Bool = false, _ body: () throws -> T) throws -> T {
         if usageRun != nil { return try body() }
         do {
             let run = try UsageRunState(db: db)
+            if files.count > 1 {
+                let prefetcher = ActivityPrefetcher(files: files, options: ActivityReadOptions(keepEvents: keepEvents))
+                prefetcher.start()
+                run.prefetcher = prefetcher
+            }
             usageRun = run
-            defer { usageRun = nil }
+            defer {
+                usageRun = nil
+                run.prefetcher?.cancel()
+            }
             func runBody() throws -> T {
                 let r: T
                 do { r = try body() } catch {
@@ -116,12 +131,22 @@ extension Store {
                 let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name, run: run)
                 fileIngest = ingest
                 let progress = options.progress
-                let result = try ActivityLogReader.read(
-                    file, options: readOptions, rawObserver: hasher,
-                    progress: progress.map { p in { raw, total, events in p(UsageImportProgress(bytesRead: raw, totalBytes: total, events: events)) } },
-                    consumer: { try ingest.consume($0) },
-                    usageRows: { try ingest.add($0) })
-                let sha = hasher.hex()
+                let progressReport = progress.map { p in { (raw: Int, total: Int?, events: Int) in
+                    p(UsageImportProgress(bytesRead: raw, totalBytes: total, events: events)) } }
+                let result: ActivityReadResult
+                let sha: String
+                // prefetched only with the default reading options (those the prefetcher used)
+                if options.chunkBytes == nil, let pre = run.prefetcher?.take(file), pre.keepsEvents == options.keepEvents {
+                    result = try ActivityLogReader.read(file, prefetched: pre, progress: progressReport,
+                                                        consumer: { try ingest.consume($0) })
+                    sha = pre.sha256
+                } else {
+                    result = try ActivityLogReader.read(
+                        file, options: readOptions, rawObserver: hasher, progress: progressReport,
+                        consumer: { try ingest.consume($0) },
+                        usageRows: { try ingest.add($0) })
+                    sha = hasher.hex()
+                }
                 if try isImported(sha256: sha) { throw AlreadyImported(sha: sha) }
                 var summary = try ingest.finish()
                 summary.withoutAuthorization = result.withoutAuthorization + result.withoutTime

@@ -101,6 +101,8 @@ final class UsageRunState {
     var seen = Set<SeenKey>()
     /// some of this run's seen events are only on disk
     var seenSpilled = false
+    /// reads, hashes and scans the run's next small files on another thread (`withUsageBatch(prefetching:)`)
+    var prefetcher: ActivityPrefetcher?
     /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
     /// recorded: while no other import came after it (no new users), the next file only adds its own
     /// new callers instead of re-resolving and counting the whole caller table.

@@ -65,25 +65,28 @@ struct UsageRunTests {
 
     /// Imports `files` (a bad file after the third), either one transaction per file or in one
     /// batch; a second run re-imports overlapping files. Returns the summaries and the final state.
-    static func run(batched: Bool, files: [[String]], chunkBytes: Int? = nil) throws -> ([UsageImportSummary], [String]) {
+    static func run(batched: Bool, files: [[String]], chunkBytes: Int? = nil, prefetch: Bool = false) throws -> ([UsageImportSummary], [String]) {
         let f = try UsageFixture()
         defer { f.db.cleanup() }
         var summaries: [UsageImportSummary] = []
+        var errors: [String] = []
         var options = UsageImportOptions()
         options.chunkBytes = chunkBytes
         options.workers = 2
-        func one(_ name: String, _ lines: [String]) {
+        func one(_ input: InputFile) {
             do {
-                summaries.append(try f.store.importActivityLogDetailed(f.write(name, lines), format: format, options: options).summary)
+                summaries.append(try f.store.importActivityLogDetailed(input, format: format, options: options).summary)
             } catch {
-                summaries.append(UsageImportSummary()) // the bad file
+                summaries.append(UsageImportSummary()) // the bad file: its message is part of the outcome
+                errors.append("\(error)")
             }
         }
         func all(_ list: [(String, [String])]) throws {
+            let inputs = list.map { f.write($0.0, $0.1) }
             if batched {
-                try f.store.withUsageBatch { for (n, l) in list { one(n, l) } }
+                try f.store.withUsageBatch(prefetching: prefetch ? inputs : []) { for input in inputs { one(input) } }
             } else {
-                for (n, l) in list { one(n, l) }
+                for input in inputs { one(input) }
             }
         }
         var first = files.enumerated().map { ("h\($0.offset).json", $0.element) }
@@ -95,7 +98,7 @@ struct UsageRunTests {
                      ("again1.json", [UsageLines.line(time: "2024-05-01T05:10:00Z", oid: alice)] + files[5]),
                      ("h0.json", files[0])] // same bytes: already imported
         try all(again)
-        return (summaries, try state(f.store))
+        return (summaries, try state(f.store) + errors)
     }
 
     @Test("a batch gives the same database and summaries as one transaction per file (duplicates, Started/Failed, a bad file, re-imports)")
@@ -110,6 +113,10 @@ struct UsageRunTests {
             let (chunkedSummaries, chunked) = try Self.run(batched: true, files: files, chunkBytes: 4096)
             #expect(chunkedSummaries == oneByOne, "seed \(seed)")
             #expect(chunked == expected, "seed \(seed)")
+            // read, hashed and scanned ahead on another thread: the same outcome
+            let (prefetchedSummaries, prefetched) = try Self.run(batched: true, files: files, prefetch: true)
+            #expect(prefetchedSummaries == oneByOne, "seed \(seed)")
+            #expect(prefetched == expected, "seed \(seed)")
             #expect(oneByOne.contains { $0.duplicates > 0 })
             #expect(oneByOne.contains { $0.denied > 0 })
         }
