@@ -3,6 +3,9 @@ import ScopedownCore
 @testable import ScopedownImport
 import ScopedownTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Activity Log prefetch")
 struct ActivityPrefetchTests {
@@ -52,5 +55,19 @@ struct ActivityPrefetchTests {
         #expect(prefetcher.take(InputFile(displayName: "elsewhere.json", path: folder.path + "/elsewhere.json")) == nil)
         #expect(try #require(prefetcher.take(last)).sha256 == (try Self.direct(last)).2)
         #expect(prefetcher.take(a) == nil) // already past it
+    }
+
+    @Test("a named pipe in the list is left to the normal path and does not stall the prefetcher")
+    func namedPipe() throws {
+        let folder = TempFolder()
+        let pipePath = folder.path + "/pipe.json"
+        #expect(mkfifo(pipePath, 0o600) == 0)
+        let pipe = InputFile(displayName: "pipe.json", path: pipePath)
+        let after = InputFile(displayName: "z.json", path: folder.write("z.json", Self.line + "\n"))
+        let prefetcher = ActivityPrefetcher(files: [pipe, after])
+        prefetcher.start()
+        #expect(prefetcher.take(pipe) == nil)
+        #expect(prefetcher.take(after) != nil)
+        prefetcher.cancel()
     }
 }

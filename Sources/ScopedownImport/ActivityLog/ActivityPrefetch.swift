@@ -99,7 +99,10 @@ public final class ActivityPrefetcher: @unchecked Sendable {
     /// What `ActivityLogReader.read` would scan inline, read, hashed and scanned; nil otherwise.
     static func prefetch(_ file: InputFile, options: ActivityReadOptions) -> ActivityPrefetched? {
         guard let path = file.path else { return nil }
-        let fd = open(path, O_RDONLY)
+        // regular files only, and never a blocking open (a named pipe would stall this thread)
+        var pre = stat()
+        guard stat(path, &pre) == 0, (pre.st_mode & S_IFMT) == S_IFREG, Int(pre.st_size) <= options.chunkBytes else { return nil }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
