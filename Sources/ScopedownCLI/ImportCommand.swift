@@ -123,7 +123,7 @@ struct ImportRun {
     /// which dominated archives of thousands of hourly PT1H.json files.
     mutating func importAll(_ inputs: [InputFile]) {
         do {
-            try store.withUsageBatch { for input in inputs { importOne(input) } }
+            try store.withUsageBatch(prefetching: inputs, keepEvents: keepEvents) { for input in inputs { importOne(input) } }
         } catch {
             io.errLine(CLIErrors.describe(error, file: databaseName ?? store.path))
             failed += 1

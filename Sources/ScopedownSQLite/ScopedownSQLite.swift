@@ -135,6 +135,19 @@ public final class Statement {
         for (i, v) in values.enumerated() { try bind(v, at: i + 1) }
     }
 
+    /// Binds a 64-bit integer, or NULL for nil, at a 1-based index: the bulk-write path, without
+    /// an array of existentials per row (see `runToCompletion`).
+    public func bindInt64(_ value: Int64?, at index: Int32) throws {
+        let rc = value.map { sqlite3_bind_int64(handle, index, $0) } ?? sqlite3_bind_null(handle, index)
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
+    /// Runs the statement with its current bindings to completion, then resets it (bindings kept).
+    public func runToCompletion() throws {
+        while try step() {}
+        sqlite3_reset(handle)
+    }
+
     public func clearBindings() { sqlite3_clear_bindings(handle) }
 
     /// Resets the statement for a new execution (bindings are kept unless cleared).

@@ -66,10 +66,42 @@ extension Store {
     /// file still leaves no trace while the others are kept, and the whole batch commits once
     /// (one commit per file costs ~20 ms of fsync and rewrites the same b-tree pages per file).
     /// Inventory files written inside the batch (`write`) become savepoints the same way.
+    /// The usage imports of the batch share one `UsageRunState`: their aggregates and seen-event
+    /// keys are written once, at the end of the batch, instead of once per file.
     public func withUsageBatch<T>(_ body: () throws -> T) throws -> T {
-        if db.isInTransaction { return try body() }
+        try withUsageBatch(prefetching: [], body)
+    }
+
+    /// `withUsageBatch`, with `files` (the run's inputs, in the order they will be imported) read,
+    /// hashed and scanned one or two files ahead on another thread when they are small Activity Log
+    /// files (archive folders: thousands of hourly PT1H.json); the others are read as usual.
+    public func withUsageBatch<T>(prefetching files: [InputFile], keepEvents: Bool = false, _ body: () throws -> T) throws -> T {
+        if usageRun != nil { return try body() }
         do {
-            return try db.transaction { try body() }
+            let run = try UsageRunState(db: db)
+            if files.count > 1 {
+                let prefetcher = ActivityPrefetcher(files: files, options: ActivityReadOptions(keepEvents: keepEvents))
+                prefetcher.start()
+                run.prefetcher = prefetcher
+            }
+            usageRun = run
+            defer {
+                usageRun = nil
+                run.prefetcher?.cancel()
+            }
+            func runBody() throws -> T {
+                let r: T
+                do { r = try body() } catch {
+                    // what the run holds belongs to files already recorded: write it even so, in case
+                    // the caller's own transaction commits after all
+                    try run.flush(db)
+                    throw error
+                }
+                try run.flush(db)
+                return r
+            }
+            if db.isInTransaction { return try runBody() }
+            return try db.transaction { try runBody() }
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot write to the database: \(e)", file: path)
         }
@@ -78,6 +110,15 @@ extension Store {
     /// `importActivityLog` with the summary as a value.
     public func importActivityLogDetailed(_ file: InputFile, format: DetectedFormat,
                                           options: UsageImportOptions) throws -> (receipt: ImportReceipt, summary: UsageImportSummary) {
+        // A file on its own is a batch of one (one transaction, as before).
+        guard let run = usageRun else {
+            do {
+                return try withUsageBatch { try importActivityLogDetailed(file, format: format, options: options) }
+            } catch var d as Diagnostic where d.file == path {
+                d.file = file.displayName
+                throw d
+            }
+        }
         struct AlreadyImported: Error { var sha: String }
         let hasher = UsageRawDigest()
         var readOptions = ActivityReadOptions(keepEvents: options.keepEvents)
@@ -85,15 +126,27 @@ extension Store {
         if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
         do {
-            return try db.transaction {
-                let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name)
+            var fileIngest: UsageIngest?
+            let result = try db.transaction {
+                let ingest = try UsageIngest(db: db, keepEvents: options.keepEvents, file: name, run: run)
+                fileIngest = ingest
                 let progress = options.progress
-                let result = try ActivityLogReader.read(
-                    file, options: readOptions, rawObserver: hasher,
-                    progress: progress.map { p in { raw, total, events in p(UsageImportProgress(bytesRead: raw, totalBytes: total, events: events)) } },
-                    consumer: { try ingest.consume($0) },
-                    usageRows: { try ingest.add($0) })
-                let sha = hasher.hex()
+                let progressReport = progress.map { p in { (raw: Int, total: Int?, events: Int) in
+                    p(UsageImportProgress(bytesRead: raw, totalBytes: total, events: events)) } }
+                let result: ActivityReadResult
+                let sha: String
+                // prefetched only with the default reading options (those the prefetcher used)
+                if options.chunkBytes == nil, let pre = run.prefetcher?.take(file), pre.keepsEvents == options.keepEvents {
+                    result = try ActivityLogReader.read(file, prefetched: pre, progress: progressReport,
+                                                        consumer: { try ingest.consume($0) })
+                    sha = pre.sha256
+                } else {
+                    result = try ActivityLogReader.read(
+                        file, options: readOptions, rawObserver: hasher, progress: progressReport,
+                        consumer: { try ingest.consume($0) },
+                        usageRows: { try ingest.add($0) })
+                    sha = hasher.hex()
+                }
                 if try isImported(sha256: sha) { throw AlreadyImported(sha: sha) }
                 var summary = try ingest.finish()
                 summary.withoutAuthorization = result.withoutAuthorization + result.withoutTime
@@ -111,6 +164,9 @@ extension Store {
                                             alreadyImported: false, warnings: warnings)
                 return (receipt, summary)
             }
+            // the file's savepoint is released: its state joins the run's
+            try fileIngest?.commit(into: run)
+            return result
         } catch let a as AlreadyImported {
             let receipt = ImportReceipt(file: name, kind: format.kind, shape: format.shape, sha256: a.sha, counts: [:],
                                         alreadyImported: true, warnings: [])

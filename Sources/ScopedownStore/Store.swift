@@ -17,6 +17,8 @@ public final class Store {
     /// The open connection (for this module's extensions, e.g. the usage import, and for tests).
     public let connection: Connection
     var db: Connection { connection }
+    /// The state shared by the usage imports of the current `withUsageBatch` (Store+Usage.swift).
+    var usageRun: UsageRunState?
 
     /// Opens (creating and migrating when `create` is true) the database at `path`.
     /// With `create: false` a missing file is an error, and an existing one is still migrated to the

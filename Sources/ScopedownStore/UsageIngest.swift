@@ -41,6 +41,13 @@ struct UsageValue {
         see(t)
     }
 
+    mutating func merge(_ o: UsageValue) {
+        uses += o.uses
+        denied += o.denied
+        see(o.first)
+        see(o.last)
+    }
+
     mutating func see(_ t: Int64?) {
         guard let t else { return }
         if first.map({ t < $0 }) ?? true { first = t }
@@ -69,14 +76,125 @@ struct PendingKey: Hashable, Comparable {
     }
 }
 
+/// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
+/// file) have established so far. A file's state is merged in only after its savepoint was released
+/// (`UsageIngest.commit(into:)`), so a failing file leaves no trace here either; the aggregates, the
+/// failed operations and the seen-event keys are written once, when the run ends (`flush`), or
+/// earlier past the same caps as a file's. An archive of thousands of hourly files then costs
+/// about what one file with the same events costs: no per-file upserts of the same keys, no
+/// per-event look-ups of the events of earlier files of the run on disk.
+final class UsageRunState {
+    /// disjoint, sorted time windows of the imports made before the run
+    let windowsBefore: [(Int64, Int64)]
+    /// disjoint, sorted time windows of every import, this run's committed files included
+    private(set) var windows: [(Int64, Int64)]
+    /// interning (key -> id and raw spelling -> id) of the committed files: the rows exist and,
+    /// for raw spellings, the smallest display spelling was already kept
+    var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
+    var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
+    var usage: [UsageKey: UsageValue] = [:]
+    var pending: [PendingKey: UsageValue] = [:]
+    /// tentative uses of `pending` per operation (for a later file's Failed events)
+    var pendingUsesByOperation: [UInt64: Int] = [:]
+    var failedOperations = Set<UInt64>()
+    /// events of the committed files not yet written to `usage_seen_events`
+    var seen = Set<SeenKey>()
+    /// some of this run's seen events are only on disk
+    var seenSpilled = false
+    /// reads, hashes and scans the run's next small files on another thread (`withUsageBatch(prefetching:)`)
+    var prefetcher: ActivityPrefetcher?
+    /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
+    /// recorded: while no other import came after it (no new users), the next file only adds its own
+    /// new callers instead of re-resolving and counting the whole caller table.
+    var unresolvedCallers = 0
+    var unresolvedCheckedThrough: Int64?
+
+    init(db: Connection) throws {
+        var raw: [(Int64, Int64)] = []
+        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
+            raw.append((row.int64(0), row.int64(1)))
+        }
+        var merged: [(Int64, Int64)] = []
+        for w in raw { Self.add(w, to: &merged) }
+        windowsBefore = merged
+        windows = merged
+    }
+
+    /// Adds an interval to a sorted list of disjoint intervals.
+    static func add(_ w: (Int64, Int64), to list: inout [(Int64, Int64)]) {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].1 < w.0 { lo = mid + 1 } else { hi = mid }
+        }
+        // list[lo...] end at or after w.0: merge those that start at or before w.1
+        var end = lo
+        var merged = w
+        while end < list.count && list[end].0 <= w.1 {
+            merged = (min(merged.0, list[end].0), max(merged.1, list[end].1))
+            end += 1
+        }
+        list.replaceSubrange(lo..<end, with: [merged])
+    }
+
+    /// True when one of `list`'s windows covers `t`.
+    static func covers(_ list: [(Int64, Int64)], _ t: Int64) -> Bool {
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid].1 < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo].0 <= t
+    }
+
+    func addWindow(from: Int64, to: Int64) { Self.add((from, to), to: &windows) }
+
+    /// Set when a write failed part-way: what is in memory may be partly on disk already, so the
+    /// run must not commit (every later `flush` throws it, and `withUsageBatch` rolls back).
+    private(set) var writeError: Error?
+
+    /// Writes the caps' worth (or, with `all`, everything) still held in memory.
+    func flush(_ db: Connection, all: Bool = true) throws {
+        if let writeError { throw writeError }
+        do { try write(db, all: all) } catch {
+            writeError = error
+            throw error
+        }
+    }
+
+    private func write(_ db: Connection, all: Bool) throws {
+        if all || usage.count > UsageIngest.usageCap {
+            try UsageIngest.writeUsage(db, usage)
+            usage = [:]
+        }
+        if all || pending.count > UsageIngest.pendingCap {
+            try UsageIngest.writePending(db, pending)
+            pending = [:]
+            pendingUsesByOperation = [:]
+        }
+        if all || failedOperations.count > UsageIngest.pendingCap {
+            try UsageIngest.writeFailed(db, failedOperations)
+            failedOperations = []
+        }
+        if all || seen.count > UsageIngest.seenCap {
+            if !seen.isEmpty {
+                try UsageIngest.writeSeen(db, seen)
+                seenSpilled = true
+            }
+            seen = []
+        }
+    }
+}
+
 final class UsageIngest {
     let db: Connection
     let keepEvents: Bool
     let file: String
+    let run: UsageRunState
 
-    // global interning: key -> id, per table (principal, action, scope, assignment)
+    // global interning: key -> id, per table (principal, action, scope, assignment), for keys this
+    // file added or looked up (the run's committed ones are in `run.ids`)
     private var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
-    private var newPrincipalIDs: [Int32] = []
     /// per scanner, per table: local id -> global id
     private var translations: [Int: [[Int32]]] = [:]
 
@@ -86,9 +204,10 @@ final class UsageIngest {
     /// (time, hash) of every event of this import
     private var seen = Set<SeenKey>()
     private var seenSpilled = false
-    private var windows: [(Int64, Int64)] = []
     private var summary = UsageImportSummary()
     private var tentative = 0
+    /// callers this file added that did not resolve
+    private var newUnresolved = 0
 
     // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
@@ -96,28 +215,19 @@ final class UsageIngest {
     static let usageCap = 250_000
     static let seenCap = 2_000_000
 
-    init(db: Connection, keepEvents: Bool, file: String) throws {
+    /// `run`: the state of the batch this file belongs to (a fresh one for a file on its own).
+    init(db: Connection, keepEvents: Bool, file: String, run: UsageRunState) throws {
         self.db = db
         self.keepEvents = keepEvents
         self.file = file
-        var raw: [(Int64, Int64)] = []
-        try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
-            raw.append((row.int64(0), row.int64(1)))
-        }
-        // disjoint, sorted intervals for a binary search per event
-        for w in raw {
-            if let last = windows.last, w.0 <= last.1 { windows[windows.count - 1].1 = max(last.1, w.1) } else { windows.append(w) }
-        }
+        self.run = run
     }
 
-    /// True when an earlier import's time window covers `t` (then the event may be a duplicate).
-    private func inEarlierWindow(_ t: Int64) -> Bool {
-        var lo = 0, hi = windows.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if windows[mid].1 < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < windows.count && windows[lo].0 <= t
+    /// True when the event may already be in `usage_seen_events`: an earlier import's time window
+    /// covers `t` and its seen events are on disk (imports before this run; this run's, once they
+    /// spilled past the cap).
+    private func mayBeOnDisk(_ t: Int64) -> Bool {
+        UsageRunState.covers(run.seenSpilled ? run.windows : run.windowsBefore, t)
     }
 
     static let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
@@ -156,7 +266,7 @@ final class UsageIngest {
     private var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
 
     private func globalID(_ table: StringTable, _ raw: String) throws -> Int32 {
-        if let id = rawIDs[table.rawValue][raw] { return id }
+        if let id = rawIDs[table.rawValue][raw] ?? run.rawIDs[table.rawValue][raw] { return id }
         let id = try lookupOrInsert(table, raw)
         rawIDs[table.rawValue][raw] = id
         return id
@@ -164,7 +274,7 @@ final class UsageIngest {
 
     private func lookupOrInsert(_ table: StringTable, _ raw: String) throws -> Int32 {
         let key = Self.key(table, raw)
-        if let id = ids[table.rawValue][key] {
+        if let id = ids[table.rawValue][key] ?? run.ids[table.rawValue][key] {
             try keepSmallestDisplay(table, id, raw)
             return id
         }
@@ -178,8 +288,10 @@ final class UsageIngest {
         switch table {
         case .principal:
             let display = raw.trimmingSpaces()
+            let resolved = try resolve(key)
+            if resolved == nil && !key.isEmpty { newUnresolved += 1 }
             try db.cached("INSERT INTO usage_principals(key, caller, resolved_id) VALUES (?, ?, ?)")
-                .execute([key, display, try resolve(key)])
+                .execute([key, display, resolved])
         case .action:
             try db.cached("INSERT INTO usage_actions(key, display) VALUES (?, ?)").execute([key, raw.trimmingSpaces()])
         case .scope:
@@ -214,15 +326,22 @@ final class UsageIngest {
         let unknownPrincipal = try globalID(.principal, "")
         let keepStatement = keepEvents ? try db.cached("""
             INSERT OR IGNORE INTO usage_events(event_hash, import_id, time, principal_id, action_id, scope_id, assignment_id, status, raw)
-            VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """) : nil
+        if keepEvents && eventsImportID == nil {
+            eventsImportID = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
+        }
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
             if !seen.insert(SeenKey(time: e.time, hash: e.dedupHash)).inserted {
                 summary.duplicates += 1
                 continue
             }
-            if seenSpilled || inEarlierWindow(e.time) {
+            if !run.seen.isEmpty && run.seen.contains(SeenKey(time: e.time, hash: e.dedupHash)) {
+                summary.duplicates += 1
+                continue
+            }
+            if seenSpilled || mayBeOnDisk(e.time) {
                 if try db.cached("SELECT 1 FROM usage_seen_events WHERE time = ? AND event_hash = ?").forEachRowExists([e.time, Int64(bitPattern: e.dedupHash)]) {
                     summary.duplicates += 1
                     continue
@@ -237,7 +356,7 @@ final class UsageIngest {
                                day: e.day,
                                assignment: e.assignment >= 0 ? tr[3][Int(e.assignment)] : 0)
             if let keepStatement, let raw = batch.rawRecords?[n] {
-                try keepStatement.execute([Int64(bitPattern: e.dedupHash), e.time, key.principal, key.action, key.scope,
+                try keepStatement.execute([Int64(bitPattern: e.dedupHash), eventsImportID, e.time, key.principal, key.action, key.scope,
                                            key.assignment, e.status.name, raw])
             }
             // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
@@ -296,6 +415,12 @@ final class UsageIngest {
     // MARK: writing
 
     private func flushUsage() throws {
+        try Self.writeUsage(db, usage)
+        usage.removeAll(keepingCapacity: false)
+    }
+
+    static func writeUsage(_ db: Connection, _ usage: [UsageKey: UsageValue]) throws {
+        if usage.isEmpty { return }
         let st = try db.cached("""
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -305,14 +430,29 @@ final class UsageIngest {
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
+        st.reset()
         for k in usage.keys.sorted() {
             guard let v = usage[k] else { continue }
-            try st.execute([k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.denied, v.first, v.last])
+            try st.bindInt64(Int64(k.principal), at: 1)
+            try st.bindInt64(Int64(k.action), at: 2)
+            try st.bindInt64(Int64(k.scope), at: 3)
+            try st.bindInt64(Int64(k.day), at: 4)
+            try st.bindInt64(Int64(k.assignment), at: 5)
+            try st.bindInt64(v.uses, at: 6)
+            try st.bindInt64(v.denied, at: 7)
+            try st.bindInt64(v.first, at: 8)
+            try st.bindInt64(v.last, at: 9)
+            try st.runToCompletion()
         }
-        usage.removeAll(keepingCapacity: false)
     }
 
     private func flushPending() throws {
+        try Self.writePending(db, pending)
+        pending.removeAll(keepingCapacity: false)
+    }
+
+    static func writePending(_ db: Connection, _ pending: [PendingKey: UsageValue]) throws {
+        if pending.isEmpty { return }
         let st = try db.cached("""
             INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -321,60 +461,137 @@ final class UsageIngest {
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
+        st.reset()
         for pk in pending.keys.sorted() {
             guard let v = pending[pk] else { continue }
             let k = pk.key
-            try st.execute([Int64(bitPattern: pk.operation), k.principal, k.action, k.scope, k.day, k.assignment, v.uses, v.first, v.last])
+            try st.bindInt64(Int64(bitPattern: pk.operation), at: 1)
+            try st.bindInt64(Int64(k.principal), at: 2)
+            try st.bindInt64(Int64(k.action), at: 3)
+            try st.bindInt64(Int64(k.scope), at: 4)
+            try st.bindInt64(Int64(k.day), at: 5)
+            try st.bindInt64(Int64(k.assignment), at: 6)
+            try st.bindInt64(v.uses, at: 7)
+            try st.bindInt64(v.first, at: 8)
+            try st.bindInt64(v.last, at: 9)
+            try st.runToCompletion()
         }
-        pending.removeAll(keepingCapacity: false)
     }
 
-    private func flushFailed() throws {
+    static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
+        if failed.isEmpty { return }
         let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
-        for h in failedOperations.map({ Int64(bitPattern: $0) }).sorted() { try st.execute([h]) }
+        st.reset()
+        for h in failed.map({ Int64(bitPattern: $0) }).sorted() {
+            try st.bindInt64(h, at: 1)
+            try st.runToCompletion()
+        }
     }
 
     private func flushSeen() throws {
-        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
-        for k in seen.sorted() { try st.execute([k.time, Int64(bitPattern: k.hash)]) }
+        try Self.writeSeen(db, seen)
         seen.removeAll(keepingCapacity: false)
         seenSpilled = true
     }
 
-    /// Writes what is still in memory; returns the summary.
+    static func writeSeen(_ db: Connection, _ seen: Set<SeenKey>) throws {
+        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
+        st.reset()
+        for k in seen.sorted() {
+            try st.bindInt64(k.time, at: 1)
+            try st.bindInt64(Int64(bitPattern: k.hash), at: 2)
+            try st.runToCompletion()
+        }
+    }
+
+    /// Completes the file; returns its summary. What is still in memory stays there until
+    /// `commit(into:)` hands it to the run, which writes it once for all its files.
     func finish() throws -> UsageImportSummary {
-        try flushUsage()
-        try flushPending()
-        try flushFailed()
-        try flushSeen()
-        // Tentative uses count unless their operation failed. Computed after everything is written,
-        // so the figure does not depend on the order in which the scanner threads delivered batches.
+        // Tentative uses count unless their operation failed. Computed once the whole file is read,
+        // so the figure does not depend on the order in which the scanner threads delivered batches:
+        // the tentative uses on disk, held by the run, and held by this file.
         var cancelled = 0
-        let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
-        for op in failedOperations.sorted() { cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0 }
+        if !failedOperations.isEmpty {
+            var ownByOperation: [UInt64: Int] = [:]
+            for (pk, v) in pending where failedOperations.contains(pk.operation) {
+                ownByOperation[pk.operation, default: 0] += Int(v.uses)
+            }
+            let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
+            for op in failedOperations.sorted() {
+                cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0
+                cancelled += run.pendingUsesByOperation[op] ?? 0
+                cancelled += ownByOperation[op] ?? 0
+            }
+        }
         summary.uses += max(0, tentative - cancelled)
-        // callers whose UPN matches a user imported since
-        try db.run("""
-            UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
-            WHERE resolved_id IS NULL AND key <> ''
-            """)
-        summary.unresolvedCallers = try db.scalarInt(
-            "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        if let through = run.unresolvedCheckedThrough, try db.scalarInt("SELECT MAX(id) FROM imports").map(Int64.init) == through {
+            // nothing was imported since the run's previous file counted: no new users to resolve
+            // against, and this file's new callers were resolved as they were added
+            summary.unresolvedCallers = run.unresolvedCallers + newUnresolved
+        } else {
+            // callers whose UPN matches a user imported since
+            try db.run("""
+                UPDATE usage_principals SET resolved_id = (SELECT p.id FROM principals p WHERE p.upn_key = usage_principals.key ORDER BY p.id LIMIT 1)
+                WHERE resolved_id IS NULL AND key <> ''
+                """)
+            summary.unresolvedCallers = try db.scalarInt(
+                "SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? 0
+        }
         return summary
     }
 
+    /// Hands this file's state to the run, once the file's savepoint was released.
+    func commit(into run: UsageRunState) throws {
+        for t in 0..<4 {
+            run.ids[t].merge(ids[t]) { a, _ in a }
+            run.rawIDs[t].merge(rawIDs[t]) { a, _ in a }
+        }
+        // the first file of a run (or a file on its own) hands its structures over without copying
+        if run.usage.isEmpty { swap(&run.usage, &usage) } else {
+            for (k, v) in usage { run.usage[k, default: UsageValue()].merge(v) }
+        }
+        for (k, v) in pending { run.pendingUsesByOperation[k.operation, default: 0] += Int(v.uses) }
+        if run.pending.isEmpty { swap(&run.pending, &pending) } else {
+            for (k, v) in pending { run.pending[k, default: UsageValue()].merge(v) }
+        }
+        if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
+            run.failedOperations.formUnion(failedOperations)
+        }
+        if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
+        if seenSpilled { run.seenSpilled = true }
+        if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
+        run.unresolvedCallers = summary.unresolvedCallers
+        run.unresolvedCheckedThrough = recordedImportID
+        usage = [:]
+        pending = [:]
+        failedOperations = []
+        seen = []
+        try run.flush(db, all: false)
+    }
+
+    private var recordedImportID: Int64?
+    /// `--keep-events`: the `imports` id the kept event rows are written with
+    private var eventsImportID: Int64?
+
     func recordImport(_ importID: Int64, _ s: UsageImportSummary) throws {
+        recordedImportID = importID
         try db.run("""
             INSERT INTO usage_imports(import_id, window_from, window_to, events, uses, failed, denied, duplicates,
                                       without_authorization, unresolved_callers)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [importID, s.windowFrom, s.windowTo, s.events, s.uses, s.failed, s.denied, s.duplicates,
                   s.withoutAuthorization, s.unresolvedCallers])
-        if keepEvents { try db.run("UPDATE usage_events SET import_id = ? WHERE import_id = 0", [importID]) }
+        // The kept events were written under the id this import's row was expected to get (SQLite
+        // gives a new row the largest id + 1); should it differ, re-label them. (Writing 0 and
+        // re-labelling `WHERE import_id = 0` scanned the whole table once per file: quadratic.)
+        if keepEvents, let expected = eventsImportID, expected != importID {
+            try db.run("UPDATE usage_events SET import_id = ? WHERE import_id = ?", [importID, expected])
+        }
     }
 
     /// Unresolved callers (issue 4 item 4): kept and reported, never dropped.
     func unresolvedWarnings(examples: Int = 3) throws -> [Diagnostic] {
+        if summary.unresolvedCallers == 0 { return [] }
         var callers: [String] = []
         try db.query("SELECT caller FROM usage_principals WHERE resolved_id IS NULL AND key <> '' ORDER BY key LIMIT ?", [examples + 1]) {
             callers.append($0.string(0))

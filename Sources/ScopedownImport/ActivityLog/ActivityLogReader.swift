@@ -174,8 +174,7 @@ public enum ActivityLogReader {
             let box = ActivityBox(rawObserver)
             source.onRaw = { box.value.observe($0) }
         }
-        var first: [UInt8] = []
-        first.reserveCapacity(options.chunkBytes)
+        var first = firstBuffers.take(capacity: options.chunkBytes)
         while first.count < 65_536 {
             if try source.read(into: &first, max: options.chunkBytes - first.count) == 0 { break }
         }
@@ -192,9 +191,12 @@ public enum ActivityLogReader {
                                               progress: progress, consumer: consumer, usageRows: usageRows)
         }
         let jsonLines = firstByte == 0x7B && isJSONLines(first)
-        return try runPipeline(file, source: source, first: first, jsonLines: jsonLines, options: options,
+        return try runPipeline(file, source: source, first: consume first, jsonLines: jsonLines, options: options,
                                progress: progress, consumer: consumer)
     }
+
+    /// The first chunk's buffer, recycled across inputs (the inline path of thousands of small files).
+    static let firstBuffers = ActivityBufferPool(limit: 1)
 
     /// glibc raises its mmap threshold each time a large block is freed, after which the 4 MiB chunk
     /// buffers, allocated on one thread and freed on another, come from (and fragment) the heap
@@ -226,11 +228,11 @@ public enum ActivityLogReader {
         }
     }
 
-    static func runPipeline(_ file: InputFile, source: ActivitySource, first: [UInt8], jsonLines: Bool,
+    static func runPipeline(_ file: InputFile, source: ActivitySource, first: consuming [UInt8], jsonLines: Bool,
                             options: ActivityReadOptions,
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
-        var first = first
+        // `first` is owned here (consumed by the caller), so it can go back to `firstBuffers` intact
         if jsonLines {
             // An archive holds thousands of hourly PT1H.json files of well under one chunk each: when
             // the whole input fits in one chunk, scan it here instead of starting a reader thread,
@@ -240,7 +242,9 @@ public enum ActivityLogReader {
                 if try source.read(into: &first, max: options.chunkBytes + 1 - first.count) == 0 { eof = true }
             }
             if eof {
-                return try scanInline(file, source: source, bytes: first, options: options, progress: progress, consumer: consumer)
+                let result = try scanInline(file, source: source, bytes: first, options: options, progress: progress, consumer: consumer)
+                firstBuffers.give(&first)
+                return result
             }
         }
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)

@@ -7,6 +7,7 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+import Foundation
 import ScopedownCore
 
 /// An owner of a file descriptor and, for `.gz` input, a zlib stream.
@@ -44,7 +45,31 @@ final class ActivitySource {
             memory = bytes
             totalRawBytes = bytes.count
         }
-        rawBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        rawBuffer = ActivitySource.takeRawBuffer()
+    }
+
+    // The 1 MiB read buffer is recycled across sources: an archive folder opens thousands of small
+    // files, and a fresh buffer each (mmapped, see ActivityLogReader.boundMallocGrowth) cost a map,
+    // page faults and an unmap per file.
+    nonisolated(unsafe) private static var spareRawBuffers: [UnsafeMutableRawBufferPointer] = []
+    private static let spareLock = NSLock()
+
+    private static func takeRawBuffer() -> UnsafeMutableRawBufferPointer {
+        spareLock.lock()
+        let b = spareRawBuffers.popLast()
+        spareLock.unlock()
+        return b ?? UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    }
+
+    private static func giveRawBuffer(_ b: UnsafeMutableRawBufferPointer) {
+        spareLock.lock()
+        if spareRawBuffers.count < 2 {
+            spareRawBuffers.append(b)
+            spareLock.unlock()
+        } else {
+            spareLock.unlock()
+            b.deallocate()
+        }
     }
 
     deinit {
@@ -52,7 +77,7 @@ final class ActivitySource {
             inflateEnd(z)
             z.deallocate()
         }
-        rawBuffer.deallocate()
+        ActivitySource.giveRawBuffer(rawBuffer)
         if ownsFD { close(fd) }
     }
 

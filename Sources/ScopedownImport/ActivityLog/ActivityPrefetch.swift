@@ -1,0 +1,155 @@
+// Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: one background
+// thread reads, hashes (SHA-256 of the raw bytes) and scans the next files while the importer writes
+// the current one, so a folder uses both cores the way one large file does (its chunks go to
+// scanner threads). Only what `ActivityLogReader.read` would scan inline is prefetched: an
+// uncompressed JSON Lines file of at most one chunk. Anything else (gzip, CSV, JSON documents,
+// larger files, unreadable files) gets no result and takes the normal path, which also reports
+// its errors. At most `ahead` files are held, so memory stays bounded.
+import Foundation
+import ScopedownCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file read, hashed and scanned ahead of its import.
+public struct ActivityPrefetched: Sendable {
+    /// SHA-256 of the raw bytes (lower-case hex), as `SHA256Digest` gives it.
+    public var sha256: String
+    public var rawBytes: Int
+    /// scanned with the raw records kept (`--keep-events`)
+    public var keepsEvents: Bool
+    var decodedBytes: Int
+    var batch: ScannedBatch
+}
+
+public final class ActivityPrefetcher: @unchecked Sendable {
+    private let files: [InputFile]
+    private let options: ActivityReadOptions
+    private let ahead: Int
+    private let cond = NSCondition()
+    /// results by index; `done[i]` once file i was handled (with or without a result)
+    private var results: [Int: ActivityPrefetched] = [:]
+    private var done: [Bool]
+    /// the importer has moved past the files before this index
+    private var position = 0
+    /// the file the importer waits for (-1: none)
+    private var wanted = -1
+    private var cancelled = false
+    private var thread: Thread?
+    private var finished = false
+
+    public init(files: [InputFile], options: ActivityReadOptions = ActivityReadOptions(), ahead: Int = 2) {
+        self.files = files
+        self.options = options
+        self.ahead = max(1, ahead)
+        done = Array(repeating: false, count: files.count)
+    }
+
+    public func start() {
+        let t = Thread { [self] in
+            for i in files.indices {
+                cond.lock()
+                while !cancelled && i >= position + ahead { cond.wait() }
+                let stop = cancelled
+                let skip = i < position && i != wanted
+                cond.unlock()
+                if stop { break }
+                let r = skip ? nil : Self.prefetch(files[i], options: options)
+                cond.lock()
+                if let r, i >= position || i == wanted { results[i] = r }
+                done[i] = true
+                cond.broadcast()
+                cond.unlock()
+            }
+            cond.lock()
+            finished = true
+            cond.broadcast()
+            cond.unlock()
+        }
+        t.stackSize = 4 << 20
+        thread = t
+        t.start()
+    }
+
+    /// The prefetched scan of `file` (waiting for it if the background thread is on it), or nil
+    /// when it was not prefetched. Results of the files before it are dropped.
+    public func take(_ file: InputFile) -> ActivityPrefetched? {
+        guard let path = file.path else { return nil }
+        cond.lock(); defer { cond.unlock() }
+        guard let i = files[position...].firstIndex(where: { $0.path == path && $0.displayName == file.displayName }) else { return nil }
+        for k in position..<i { results[k] = nil }
+        position = i + 1
+        wanted = i
+        cond.broadcast()
+        while !done[i] && !cancelled && !finished { cond.wait() }
+        wanted = -1
+        return results.removeValue(forKey: i)
+    }
+
+    /// Stops the background thread and waits for it.
+    public func cancel() {
+        cond.lock()
+        cancelled = true
+        results = [:]
+        cond.broadcast()
+        while thread != nil && !finished { cond.wait() }
+        cond.unlock()
+    }
+
+    /// What `ActivityLogReader.read` would scan inline, read, hashed and scanned; nil otherwise.
+    static func prefetch(_ file: InputFile, options: ActivityReadOptions) -> ActivityPrefetched? {
+        guard let path = file.path else { return nil }
+        // regular files only, and never a blocking open (a named pipe would stall this thread)
+        var pre = stat()
+        guard stat(path, &pre) == 0, (pre.st_mode & S_IFMT) == S_IFREG, Int(pre.st_size) <= options.chunkBytes else { return nil }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) <= options.chunkBytes else { return nil }
+        var raw = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var count = 0
+        while count < raw.count {
+            let n = raw.withUnsafeMutableBytes { b -> Int in
+                guard let base = b.baseAddress else { return -1 }
+                return Glibc.read(fd, base + count, b.count - count)
+            }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            count += n
+        }
+        // grew since fstat: leave it to the normal path
+        guard count <= options.chunkBytes else { return nil }
+        raw.removeLast(raw.count - count)
+        if raw.count >= 2, raw[0] == 0x1F, raw[1] == 0x8B { return nil }
+        let digest = SHA256Digest()
+        digest.update(raw)
+        var bytes = raw
+        // the same decisions as `ActivityLogReader.read`: byte order mark, first byte, JSON Lines
+        var bomSkip = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bomSkip = 3 }
+        guard let firstByte = bytes[bomSkip...].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+              firstByte == 0x7B else { return nil }
+        if bomSkip > 0 { bytes.removeFirst(bomSkip) }
+        guard ActivityLogReader.isJSONLines(bytes) else { return nil }
+        var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
+        let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
+        return ActivityPrefetched(sha256: digest.hex(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+    }
+}
+
+extension ActivityLogReader {
+    /// Imports a prefetched file exactly as `read` would have scanned it inline.
+    public static func read(_ file: InputFile, prefetched p: ActivityPrefetched,
+                            progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
+                            consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        if let e = p.batch.error {
+            throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
+        }
+        try consumer(p.batch)
+        progress?(p.rawBytes, p.rawBytes, p.batch.events.count)
+        return ActivityReadResult(layout: .jsonLines, rawBytes: p.rawBytes, decodedBytes: p.decodedBytes,
+                                  events: p.batch.events.count, withoutAuthorization: p.batch.withoutAuthorization,
+                                  withoutTime: p.batch.withoutTime, usageRows: 0)
+    }
+}
