@@ -22,17 +22,20 @@ struct ActivityKey {
     @inline(__always) var count: Int { end - start }
 
     /// Case-insensitive comparison with an ASCII literal given lower-case.
-    @inline(__always) func `is`(_ lit: StaticString) -> Bool {
-        let n = lit.utf8CodeUnitCount
-        guard end - start == n else { return false }
-        let l = lit.utf8Start
-        for k in 0..<n {
-            var c = base[start + k]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            if c != l[k] { return false }
-        }
-        return true
+    @inline(__always) func `is`(_ lit: StaticString) -> Bool { asciiEqualsLower(base, start, end, lit) }
+}
+
+/// True when `base[start..<end]` equals `lit` (given lower-case), ASCII letters compared without case.
+@inline(__always) func asciiEqualsLower(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ lit: StaticString) -> Bool {
+    let n = lit.utf8CodeUnitCount
+    guard end - start == n else { return false }
+    let l = lit.utf8Start
+    for k in 0..<n {
+        var c = base[start + k]
+        if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+        if c != l[k] { return false }
     }
+    return true
 }
 
 /// A view of bytes with a cursor. All reads are bounds-checked against `end`.
@@ -215,15 +218,7 @@ struct ActivityByteCursor {
 
     /// Case-insensitive comparison of the raw range with an ASCII literal given lower-case.
     @inline(__always) func equalsLower(_ start: Int, _ stop: Int, _ lit: StaticString) -> Bool {
-        let n = lit.utf8CodeUnitCount
-        guard stop - start == n else { return false }
-        let l = lit.utf8Start
-        for k in 0..<n {
-            var c = base[start + k]
-            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-            if c != l[k] { return false }
-        }
-        return true
+        asciiEqualsLower(base, start, stop, lit)
     }
 
     /// The bytes of a string's content with escapes decoded (UTF-8). Invalid escapes are errors.
