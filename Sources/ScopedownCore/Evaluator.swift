@@ -484,6 +484,38 @@ public final class Evaluator: Sendable {
         return granting(principal: AzureID.guidKey(principal), scope: scope, memo: &memo)
     }
 
+    /// A query on `operation` whose roles are matched lazily, on first use, by
+    /// `grantingAssignmentIndices(identities:ancestors:query:)` (which memoizes in it).
+    public func lazyQuery(operation: String, plane: Plane = .control) -> OperationQuery {
+        OperationQuery(memo: RoleMemo(operation: operation, plane: plane, roleCount: compiledRoles.count))
+    }
+
+    /// The principal (GUID key) and each group it belongs to transitively (REFERENCE.md §2.8), in
+    /// the order `grantingAssignments` visits them: compute once per principal for many queries.
+    public func identityKeys(of principal: String) -> [String] {
+        identities(of: AzureID.guidKey(principal)).map(\.group)
+    }
+
+    /// Attribution hot path: the indices into `snapshot.roleAssignments` of exactly the assignments
+    /// `grantingAssignments(principal:scope:query:)` returns, for `identities = identityKeys(of:)`
+    /// and `ancestors = ancestorIDs(of: scope)`, without building paths (order unspecified, no
+    /// duplicates). Role checks missing from `query` are done and memoized in it.
+    public func grantingAssignmentIndices(identities: [String], ancestors: [Int32], query: inout OperationQuery) -> [Int] {
+        if ancestors.isEmpty { return [] }
+        var out: [Int] = []
+        for g in identities {
+            guard let list = assignmentsByPrincipal[g] else { continue }
+            for ai in list {
+                let r = Int(assignmentRole[ai])
+                guard r >= 0, assignmentCounts[ai], ancestors.contains(assignmentScope[ai]) else { continue }
+                let st = query.memo.state(r, compiledRoles)
+                guard st == RoleMemo.granted || st == RoleMemo.grantedConditionally else { continue }
+                out.append(ai)
+            }
+        }
+        return out
+    }
+
     /// `grantingAssignments` for a prepared operation (the role checks are already done).
     public func grantingAssignments(principal: String, scope: Scope, query: OperationQuery) -> [GrantPath] {
         var memo = query.memo

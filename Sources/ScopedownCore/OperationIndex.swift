@@ -163,7 +163,7 @@ struct RoleMemo: Sendable {
 /// An operation prepared once for many `Evaluator.grantingAssignments(principal:scope:query:)`
 /// calls (Activity Log attribution): every role has already been matched against it.
 public struct OperationQuery: Sendable {
-    let memo: RoleMemo
+    var memo: RoleMemo
     public var operation: String { memo.operation }
     public var plane: Plane { memo.plane }
 }

@@ -95,9 +95,17 @@ extension Store {
             var last: Int64?
             var denied = 0
         }
-        var acc: [Int: Acc] = [:]
+        // Per assignment, mutated in place (no copy-on-write of its sets per tuple).
+        var acc = [Acc](repeating: Acc(), count: snapshot.roleAssignments.count)
+        var touched = [Bool](repeating: false, count: snapshot.roleAssignments.count)
         var unknownEvidenceUses = 0, unattributedUses = 0
-        var grantCache: [String: [Int]] = [:]
+        // Attribution caches, per usage table id: each distinct action is matched against the
+        // roles once (lazily), each caller's group closure and each scope's ancestor chain is
+        // computed once. `canonical` maps an assignment index to the index its id resolves to.
+        var queries: [Int: OperationQuery] = [:]
+        var identityCache: [String: [String]] = [:]
+        var ancestorCache: [Int: [Int32]] = [:]
+        let canonical = snapshot.roleAssignments.map { assignmentIndex[$0.id] }
 
         // The usage_effective view, grouped over days, computed in memory: confirmed rows plus
         // tentative rows of operations that did not fail (one pass over each table, no SQL sort).
@@ -141,26 +149,32 @@ extension Store {
             if evidenceID != 0 {
                 if let key = evidence[evidenceID], let i = assignmentIndex[key] { targets = [i] } else { unknownEvidenceUses += uses }
             } else if uses > 0, let principal {
-                let cacheKey = principal + "|" + action.key + "|" + scope.key
-                if let hit = grantCache[cacheKey] {
-                    targets = hit
-                } else {
-                    let grants = evaluator.grantingAssignments(principal: principal, operation: action.key, scope: scope, plane: .control)
-                    targets = Array(Set(grants.filter { $0.state == .active || options.includeEligible }.compactMap { assignmentIndex[$0.assignmentID] })).sorted()
-                    grantCache[cacheKey] = targets
+                let ids: [String]
+                if let hit = identityCache[principal] { ids = hit } else {
+                    ids = evaluator.identityKeys(of: principal)
+                    identityCache[principal] = ids
                 }
+                let ancestors: [Int32]
+                if let hit = ancestorCache[tuple.scope] { ancestors = hit } else {
+                    ancestors = evaluator.ancestorIDs(of: scope)
+                    ancestorCache[tuple.scope] = ancestors
+                }
+                // Same set as Evaluator.grantingAssignments (active, or eligible when included).
+                let found = evaluator.grantingAssignmentIndices(
+                    identities: ids, ancestors: ancestors,
+                    query: &queries[tuple.action, default: evaluator.lazyQuery(operation: action.key, plane: .control)])
+                targets = Array(Set(found.compactMap { canonical[$0] })).sorted()
                 if targets.isEmpty { unattributedUses += uses }
             } else if uses > 0 {
                 unattributedUses += uses
             }
             if uses > 0 {
                 for i in targets {
-                    var a = acc[i] ?? Acc()
-                    a.actions.insert(actionName)
-                    a.scopes.insert(scope)
-                    a.uses += uses
-                    if let last, a.last.map({ last > $0 }) ?? true { a.last = last }
-                    acc[i] = a
+                    touched[i] = true
+                    acc[i].actions.insert(actionName)
+                    acc[i].scopes.insert(scope)
+                    acc[i].uses += uses
+                    if let last, acc[i].last.map({ last > $0 }) ?? true { acc[i].last = last }
                 }
             }
             if denied > 0 {
@@ -175,13 +189,16 @@ extension Store {
                         }
                     }
                 }
-                for i in Set(deniedTargets) { acc[i, default: Acc()].denied += denied }
+                for i in Set(deniedTargets) {
+                    touched[i] = true
+                    acc[i].denied += denied
+                }
             }
         }
 
         var out: [AssignmentUsage] = []
         for (i, a) in snapshot.roleAssignments.enumerated() {
-            let u = acc[i]
+            let u = touched[i] ? acc[i] : nil
             out.append(AssignmentUsage(
                 assignment: a.id, principal: a.principalID, principalName: names[a.principalID],
                 role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
