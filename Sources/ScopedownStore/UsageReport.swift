@@ -117,6 +117,7 @@ extension Store {
         }
         struct Totals { var uses = 0, denied = 0; var last: Int64? }
         var totals: [Tuple: Totals] = [:]
+        totals.reserveCapacity(try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0)
         func add(_ t: Tuple, _ uses: Int, _ denied: Int, _ last: Int64?) {
             var v = totals[t] ?? Totals()
             v.uses += uses
@@ -135,8 +136,7 @@ extension Store {
             add(Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)), r.int(5), 0,
                 r.isNull(6) ? nil : r.int64(6))
         }
-        for tuple in totals.keys.sorted() {
-            guard let total = totals[tuple] else { continue }
+        for (tuple, total) in totals.sorted(by: { $0.key < $1.key }) {
             let uses = total.uses, denied = total.denied
             let last = total.last
             guard let action = actions[tuple.action], let scope = scopes[tuple.scope] else { continue }
@@ -202,7 +202,8 @@ extension Store {
             out.append(AssignmentUsage(
                 assignment: a.id, principal: a.principalID, principalName: names[a.principalID],
                 role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
-                usedActions: (u?.actions ?? []).sorted { $0.lowercased() < $1.lowercased() || ($0.lowercased() == $1.lowercased() && $0 < $1) },
+                // Case-insensitive, then by spelling: each name lower-cased once.
+                usedActions: (u?.actions ?? []).map { ($0.lowercased(), $0) }.sorted { $0 < $1 }.map(\.1),
                 uses: u?.uses ?? 0, lastUsed: u?.last,
                 commonScope: u.flatMap { Self.lowestCommonScope(Array($0.scopes), ancestry)?.display },
                 deniedAttempts: u?.denied ?? 0))
@@ -244,10 +245,24 @@ final class UsageAncestry {
     private var keySets: [String: Set<String>] = [:]
     init(_ hierarchy: ScopeHierarchy) { self.hierarchy = hierarchy }
 
+    /// By display spelling: the chain of a scope is a function of its spelling alone.
+    private var spelled: [String: [Scope]] = [:]
+
     func chain(_ s: Scope) -> [Scope] {
         if let c = chains[s.key] { return c }
-        let c = hierarchy.ancestors(of: s)
+        let c = spelledChain(s)
         chains[s.key] = c
+        return c
+    }
+
+    /// `hierarchy.ancestors(of: s)`, reusing the chain of its lexical parent: the ancestors of a
+    /// scope with a lexical parent are the scope followed by the parent's ancestors (same topmost
+    /// lexical scope, so the same management-group chain and `/`, REFERENCE.md §2.7).
+    private func spelledChain(_ s: Scope) -> [Scope] {
+        if let c = spelled[s.display] { return c }
+        let c: [Scope]
+        if let p = s.lexicalParent { c = [s] + spelledChain(p) } else { c = hierarchy.ancestors(of: s) }
+        spelled[s.display] = c
         return c
     }
 
