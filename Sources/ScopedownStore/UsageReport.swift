@@ -116,27 +116,37 @@ extension Store {
             }
         }
         struct Totals { var uses = 0, denied = 0; var last: Int64? }
-        var totals: [Tuple: Totals] = [:]
-        totals.reserveCapacity(try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0)
-        func add(_ t: Tuple, _ uses: Int, _ denied: Int, _ last: Int64?) {
-            var v = totals[t] ?? Totals()
-            v.uses += uses
-            v.denied += denied
-            if let last, v.last.map({ last > $0 }) ?? true { v.last = last }
-            totals[t] = v
-        }
+        // Every row (usage, then pending), sorted by tuple, then each run of equal tuples summed:
+        // no hashing of a million keys (sums and the latest time do not depend on the order).
+        struct Row { var tuple: Tuple; var totals: Totals }
+        var rows: [Row] = []
+        rows.reserveCapacity((try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0) + (try db.scalarInt("SELECT COUNT(*) FROM usage_pending") ?? 0))
         try db.query("SELECT principal_id, action_id, scope_id, assignment_id, uses, denied, last_seen FROM usage") { r in
-            add(Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)), r.int(4), r.int(5),
-                r.isNull(6) ? nil : r.int64(6))
+            rows.append(Row(tuple: Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)),
+                            totals: Totals(uses: r.int(4), denied: r.int(5), last: r.isNull(6) ? nil : r.int64(6))))
         }
         var failedOperations = Set<Int64>()
         try db.query("SELECT operation_hash FROM usage_failed_operations") { failedOperations.insert($0.int64(0)) }
         try db.query("SELECT operation_hash, principal_id, action_id, scope_id, assignment_id, uses, last_seen FROM usage_pending") { r in
             guard !failedOperations.contains(r.int64(0)) else { return }
-            add(Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)), r.int(5), 0,
-                r.isNull(6) ? nil : r.int64(6))
+            rows.append(Row(tuple: Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)),
+                            totals: Totals(uses: r.int(5), denied: 0, last: r.isNull(6) ? nil : r.int64(6))))
         }
-        for (tuple, total) in totals.sorted(by: { $0.key < $1.key }) {
+        rows.sort { $0.tuple < $1.tuple }
+        var merged: [Row] = []
+        merged.reserveCapacity(rows.count)
+        for row in rows {
+            if let n = merged.indices.last, merged[n].tuple == row.tuple {
+                merged[n].totals.uses += row.totals.uses
+                merged[n].totals.denied += row.totals.denied
+                if let last = row.totals.last, merged[n].totals.last.map({ last > $0 }) ?? true { merged[n].totals.last = last }
+            } else {
+                merged.append(row)
+            }
+        }
+        rows = []
+        for row in merged {
+            let tuple = row.tuple, total = row.totals
             let uses = total.uses, denied = total.denied
             let last = total.last
             guard let action = actions[tuple.action], let scope = scopes[tuple.scope] else { continue }
