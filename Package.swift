@@ -49,7 +49,7 @@ let package = Package(
                 .embedInCode("../../queries/unresolved_references.sql"),
             ]
         ),
-        .target(name: "ScopedownSynth", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
         .target(
             name: "ScopedownCLI",

@@ -1,3 +1,4 @@
+import ScopedownRender
 import ScopedownCore
 
 /// Writes the inventory of a tenant in real export shapes (REFERENCE.md §1). Every file records its
@@ -50,9 +51,9 @@ struct InventoryWriter {
     // children nest recursively; subscription children have type `/subscriptions`.
     private mutating func writeManagementGroups() throws {
         let t = tenant
-        func child(_ m: Int) -> JValue {
+        func child(_ m: Int) -> JSON {
             let mg = t.managementGroups[m]
-            var fields: [(String, JValue)] = [
+            var fields: [(String, JSON)] = [
                 ("id", .string(mg.scope)), ("type", .string("Microsoft.Management/managementGroups")),
                 ("name", .string(mg.name)), ("displayName", .string(mg.displayName)),
             ]
@@ -60,7 +61,7 @@ struct InventoryWriter {
             if !kids.isEmpty { fields.append(("children", .array(kids))) }
             return .object(fields)
         }
-        func children(_ m: Int) -> [JValue] {
+        func children(_ m: Int) -> [JSON] {
             var out = t.managementGroups[m].children.map(child)
             for s in t.managementGroups[m].subscriptions {
                 let sub = t.subscriptions[s]
@@ -70,7 +71,7 @@ struct InventoryWriter {
             return out
         }
         let rootMG = t.managementGroups[0]
-        let doc: JValue = .object([
+        let doc: JSON = .object([
             ("id", .string(rootMG.scope)), ("type", .string("Microsoft.Management/managementGroups")),
             ("name", .string(rootMG.name)),
             ("properties", .object([
@@ -87,7 +88,7 @@ struct InventoryWriter {
     private mutating func writeSubscriptions() throws {
         let t = tenant
         let upn = t.principals.first?.userPrincipalName ?? "admin@\(t.domain)"
-        let list: [JValue] = t.subscriptions.enumerated().map { i, s in
+        let list: [JSON] = t.subscriptions.enumerated().map { i, s in
             .object([
                 ("cloudName", .string("AzureCloud")), ("homeTenantId", .string(t.tenantID)), ("id", .string(s.id)),
                 ("isDefault", .bool(i == 0)), ("managedByTenants", .array([])), ("name", .string(s.displayName)),
@@ -95,13 +96,13 @@ struct InventoryWriter {
                 ("user", .object([("name", .string(upn)), ("type", .string("user"))])),
             ])
         }
-        try put("subscriptions.json", JValue.array(list).bytes())
+        try put("subscriptions.json", JSON.array(list).bytes())
     }
 
     /// Resource Graph REST responses, paged like the service pages (REFERENCE.md §1.3.3 envelope).
     private mutating func writeResourceGraph() throws {
         let t = tenant
-        let rgRows: [JValue] = t.resourceGroups.map { g in
+        let rgRows: [JSON] = t.resourceGroups.map { g in
             .object([
                 ("id", .string(g.scope)), ("name", .string(g.name)),
                 ("type", .string("microsoft.resources/subscriptions/resourcegroups")), ("tenantId", .string(t.tenantID)),
@@ -112,7 +113,7 @@ struct InventoryWriter {
             ])
         }
         try writePages(rgRows, prefix: "resourcegraph/resourcecontainers")
-        let resRows: [JValue] = t.resources.filter { $0.parent == nil }.map { r in
+        let resRows: [JSON] = t.resources.filter { $0.parent == nil }.map { r in
             let g = t.resourceGroups[r.resourceGroup]
             return .object([
                 ("id", .string(r.scope)), ("name", .string(r.name)), ("type", .string(r.type.lowercased())),
@@ -128,22 +129,22 @@ struct InventoryWriter {
         if Self.writeResourceRows { try writePages(resRows, prefix: "resourcegraph/resources") }
     }
 
-    private mutating func writePages(_ rows: [JValue], prefix: String) throws {
+    private mutating func writePages(_ rows: [JSON], prefix: String) throws {
         let pages = max(1, (rows.count + Self.pageSize - 1) / Self.pageSize)
         for p in 0..<pages {
             let slice = Array(rows[min(rows.count, p * Self.pageSize)..<min(rows.count, (p + 1) * Self.pageSize)])
-            var fields: [(String, JValue)] = [("totalRecords", .int(rows.count)), ("count", .int(slice.count)),
+            var fields: [(String, JSON)] = [("totalRecords", .int(rows.count)), ("count", .int(slice.count)),
                                               ("data", .array(slice)), ("facets", .array([])),
                                               ("resultTruncated", .string("false"))]
             if p + 1 < pages { fields.append(("$skipToken", .string("page\(p + 2)"))) }
-            try put("\(prefix)-\(UTCCalendar.pad(p + 1, 4)).json", JValue.object(fields).bytes())
+            try put("\(prefix)-\(UTCCalendar.pad(p + 1, 4)).json", JSON.object(fields).bytes())
         }
     }
 
     /// Microsoft Graph list pages (`{"@odata.context", "value", "@odata.nextLink"}`, REFERENCE.md §1.7).
     private mutating func writeDirectory() throws {
         let t = tenant
-        func object(_ p: Tenant.PrincipalNode) -> JValue {
+        func object(_ p: Tenant.PrincipalNode) -> JSON {
             switch p.kind {
             case .user, .guest:
                 return .object([
@@ -158,7 +159,7 @@ struct InventoryWriter {
                     ("securityEnabled", .bool(true)),
                 ])
             case .servicePrincipal, .managedIdentity:
-                var fields: [(String, JValue)] = [
+                var fields: [(String, JSON)] = [
                     ("@odata.type", .string(p.odataType)), ("id", .string(p.id)), ("displayName", .string(p.displayName)),
                     ("appId", .str(p.appID)), ("accountEnabled", .bool(true)),
                     ("servicePrincipalType", .string(p.kind == .managedIdentity ? "ManagedIdentity" : "Application")),
@@ -177,12 +178,12 @@ struct InventoryWriter {
             let pages = max(1, (list.count + Self.graphPageSize - 1) / Self.graphPageSize)
             for p in 0..<pages {
                 let slice = list[min(list.count, p * Self.graphPageSize)..<min(list.count, (p + 1) * Self.graphPageSize)]
-                var fields: [(String, JValue)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#\(entity)")),
+                var fields: [(String, JSON)] = [("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#\(entity)")),
                                                   ("value", .array(slice.map(object)))]
                 if p + 1 < pages {
                     fields.append(("@odata.nextLink", .string("https://graph.microsoft.com/v1.0/\(entity)?$top=999&$skiptoken=page\(p + 2)")))
                 }
-                try put("directory/\(file)-\(UTCCalendar.pad(p + 1, 4)).json", JValue.object(fields).bytes())
+                try put("directory/\(file)-\(UTCCalendar.pad(p + 1, 4)).json", JSON.object(fields).bytes())
             }
         }
     }
@@ -192,20 +193,20 @@ struct InventoryWriter {
     private mutating func writeGroupMembers() throws {
         let t = tenant
         for g in t.groups {
-            let members: [JValue] = (t.groupMembers[g] ?? []).map { m in
+            let members: [JSON] = (t.groupMembers[g] ?? []).map { m in
                 let p = t.principals[m]
-                var fields: [(String, JValue)] = [("@odata.type", .string(p.odataType)), ("id", .string(p.id)),
+                var fields: [(String, JSON)] = [("@odata.type", .string(p.odataType)), ("id", .string(p.id)),
                                                   ("displayName", .string(p.displayName))]
                 if let upn = p.userPrincipalName { fields.append(("userPrincipalName", .string(upn))) }
                 return .object(fields)
             }
-            let doc: JValue = .object([("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#directoryObjects")),
+            let doc: JSON = .object([("@odata.context", .string("https://graph.microsoft.com/v1.0/$metadata#directoryObjects")),
                                        ("value", .array(members))])
             try put("groups/\(t.principals[g].id)/members.json", doc.bytes())
         }
     }
 
-    static func roleJSON(_ r: RoleDefinition) -> JValue {
+    static func roleJSON(_ r: RoleDefinition) -> JSON {
         .object([
             ("assignableScopes", .strings(r.assignableScopes.map(\.display))), ("createdBy", .null),
             ("createdOn", .str(r.createdOn)), ("description", .string(r.description)), ("id", .string(r.resourceID)),
@@ -223,21 +224,21 @@ struct InventoryWriter {
     /// `az role definition list` (REFERENCE.md §1.1.1): built-ins as given, custom roles beside them.
     private mutating func writeRoles() throws {
         if let bytes = rolesFileBytes { try put("roles/builtin-roles.json", bytes) } else {
-            try put("roles/builtin-roles.json", JValue.array(EmbeddedRoles.all.map(Self.roleJSON)).bytes())
+            try put("roles/builtin-roles.json", JSON.array(EmbeddedRoles.all.map(Self.roleJSON)).bytes())
         }
         let custom = tenant.roles.filter { $0.definition.isCustom }.map { Self.roleJSON($0.definition) }
-        if !custom.isEmpty { try put("roles/custom-roles.json", JValue.array(custom).bytes()) }
+        if !custom.isEmpty { try put("roles/custom-roles.json", JSON.array(custom).bytes()) }
     }
 
     /// `az provider operation list` (REFERENCE.md §1.2): copied through, or the embedded slice.
     private mutating func writeCatalog() throws {
         if let bytes = catalogFileBytes { try put("catalog/provider-operations.json", bytes); return }
-        func op(_ o: EmbeddedCatalog.Operation) -> JValue {
+        func op(_ o: EmbeddedCatalog.Operation) -> JSON {
             .object([("description", .string(o.description)), ("displayName", .string(o.displayName)),
                      ("isDataAction", .bool(o.isDataAction)), ("name", .string(o.name)), ("origin", .null),
                      ("properties", .null)])
         }
-        let providers: [JValue] = EmbeddedCatalog.providers.map { p in
+        let providers: [JSON] = EmbeddedCatalog.providers.map { p in
             .object([
                 ("displayName", .string(p.displayName)), ("id", .string("/providers/Microsoft.Authorization/providerOperations/\(p.name)")),
                 ("name", .string(p.name)), ("operations", .array(p.operations.map(op))),
@@ -248,7 +249,7 @@ struct InventoryWriter {
                 ("type", .string("Microsoft.Authorization/providerOperations")),
             ])
         }
-        try put("catalog/provider-operations.json", JValue.array(providers).bytes())
+        try put("catalog/provider-operations.json", JSON.array(providers).bytes())
     }
 
     private func roleDefinitionID(_ a: Tenant.AssignmentNode, subscription: String?) -> String {
@@ -277,10 +278,10 @@ struct InventoryWriter {
         }
         for (s, list) in perSubscription.enumerated() where !list.isEmpty {
             let sub = t.subscriptions[s]
-            let rows: [JValue] = list.map { i in
+            let rows: [JSON] = list.map { i in
                 let a = t.assignments[i]
                 let p = t.principals[a.principal]
-                var rg: JValue = .null
+                var rg: JSON = .null
                 if a.level == .resourceGroup { rg = .string(t.resourceGroups[a.node].name) }
                 if a.level == .resource { rg = .string(t.resourceGroups[t.resources[a.node].resourceGroup].name) }
                 return .object([
@@ -297,10 +298,10 @@ struct InventoryWriter {
                     ("updatedOn", .string(a.createdOn)),
                 ])
             }
-            try put("role-assignments/subscriptions/\(sub.id).json", JValue.array(rows).bytes())
+            try put("role-assignments/subscriptions/\(sub.id).json", JSON.array(rows).bytes())
         }
         if !above.isEmpty {
-            let rows: [JValue] = above.map { i in
+            let rows: [JSON] = above.map { i in
                 let a = t.assignments[i]
                 let p = t.principals[a.principal]
                 return .object([
@@ -316,7 +317,7 @@ struct InventoryWriter {
                     ("type", .string("Microsoft.Authorization/roleAssignments")), ("name", .string(a.id)),
                 ])
             }
-            try put("role-assignments/management-groups.json", JValue.object([("value", .array(rows))]).bytes())
+            try put("role-assignments/management-groups.json", JSON.object([("value", .array(rows))]).bytes())
         }
     }
 
@@ -324,7 +325,7 @@ struct InventoryWriter {
     private mutating func writeEligible() throws {
         let t = tenant
         guard !t.eligible.isEmpty else { return }
-        let rows: [JValue] = t.eligible.map { a in
+        let rows: [JSON] = t.eligible.map { a in
             let p = t.principals[a.principal]
             let role = t.roles[a.role].definition
             let subIndex = a.level == .subscription ? a.node : t.resourceGroups[a.node].subscription
@@ -353,14 +354,14 @@ struct InventoryWriter {
                 ])),
             ])
         }
-        try put("pim/role-eligibility-schedule-instances.json", JValue.object([("value", .array(rows))]).bytes())
+        try put("pim/role-eligibility-schedule-instances.json", JSON.object([("value", .array(rows))]).bytes())
     }
 
     /// Deny assignments REST list (REFERENCE.md §1.4).
     private mutating func writeDenies() throws {
         let t = tenant
         guard !t.denies.isEmpty else { return }
-        let rows: [JValue] = t.denies.map { d in
+        let rows: [JSON] = t.denies.map { d in
             let rg = t.resourceGroups[d.resourceGroup]
             let ex = t.principals[d.excluded]
             return .object([
@@ -381,6 +382,6 @@ struct InventoryWriter {
                 ("type", .string("Microsoft.Authorization/denyAssignments")), ("name", .string(d.id)),
             ])
         }
-        try put("deny-assignments.json", JValue.object([("value", .array(rows))]).bytes())
+        try put("deny-assignments.json", JSON.object([("value", .array(rows))]).bytes())
     }
 }

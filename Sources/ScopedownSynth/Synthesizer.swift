@@ -1,3 +1,4 @@
+import ScopedownRender
 import ScopedownCore
 
 /// What `Synthesizer.run` produced: counts for the summary, MANIFEST.json and tests.
@@ -140,7 +141,7 @@ enum OutputFileWriter {
     static func manifest(_ s: SynthSummary) -> [UInt8] {
         let p = s.parameters
         let a = s.activity
-        let doc: JValue = .object([
+        let doc: JSON = .object([
             ("generator", .string("scopedown synth")),
             ("seed", .string(String(p.seed))),
             ("tenantId", .string(s.tenantID)),
