@@ -84,3 +84,17 @@ import Testing
         #expect(!AzureID.isCanonicalGUIDKey("95a6e1077f8c434d9400106e7d9ba68c"))
     }
 }
+
+@Suite struct CivilDateTests {
+    @Test func roundTripsAndKnownDays() {
+        #expect(CivilDate.days(year: 1970, month: 1, day: 1) == 0)
+        #expect(CivilDate.days(year: 2000, month: 3, day: 1) == 11_017)
+        #expect(CivilDate.days(year: 2026, month: 11, day: 29) == 20_786)
+        #expect(CivilDate.days(year: 1969, month: 12, day: 31) == -1)
+        for day in stride(from: -800_000, through: 800_000, by: 997) {
+            let c = CivilDate.civil(fromDays: day)
+            #expect(CivilDate.days(year: c.year, month: c.month, day: c.day) == day)
+        }
+        #expect(CivilDate.civil(fromDays: 11_016) == (2000, 2, 29))
+    }
+}

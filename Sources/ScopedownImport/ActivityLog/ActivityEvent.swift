@@ -1,3 +1,4 @@
+import ScopedownCore
 // The normalized view of one Activity Log event (issue 4 item 3; REFERENCE.md §1.9, §3.3).
 
 /// Event status normalized across shapes (REFERENCE.md §1.9.3 "Normalize": lower-case, then
@@ -194,28 +195,11 @@ public enum ActivityTime {
         return Int64(daysFromCivil(date[2], date[0], date[1])) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
 
-    /// Howard Hinnant's days_from_civil.
-    public static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    /// Days since 1970-01-01 of a civil date (`CivilDate.days`).
+    public static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int { CivilDate.days(year: y, month: m, day: d) }
 
-    public static func civil(fromDays z0: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp + (mp < 10 ? 3 : -9)
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    /// The civil date of a day number (`CivilDate.civil`).
+    public static func civil(fromDays z: Int) -> (year: Int, month: Int, day: Int) { CivilDate.civil(fromDays: z) }
 
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
