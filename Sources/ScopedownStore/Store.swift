@@ -35,6 +35,7 @@ public final class Store {
             // memory instead of spilling pages to disk mid-transaction.
             try connection.execute("PRAGMA cache_size = -65536")
             try Migrator(migrations: Store.migrations).migrate(connection)
+            try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot open database: \(e.message)", file: path,
                                    help: e.code & 0xff == 26 ? "`\(path)` is not a scopedown database" : nil)
@@ -169,6 +170,7 @@ public final class Store {
     public static let migrations: [Migrator.Migration] = [
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
         Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
+        Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).

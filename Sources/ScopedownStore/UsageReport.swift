@@ -107,8 +107,8 @@ extension Store {
         var ancestorCache: [Int: [Int32]] = [:]
         let canonical = snapshot.roleAssignments.map { assignmentIndex[$0.id] }
 
-        // The usage_effective view, grouped over days, computed in memory: confirmed rows plus
-        // tentative rows of operations that did not fail (one pass over each table, no SQL sort).
+        // The effective usage (confirmed rows plus tentative rows of operations that did not fail),
+        // grouped over days.
         struct Tuple: Hashable, Comparable {
             var principal: Int, action: Int, scope: Int, assignment: Int
             static func < (a: Tuple, b: Tuple) -> Bool {
@@ -120,17 +120,9 @@ extension Store {
         // no hashing of a million keys (sums and the latest time do not depend on the order).
         struct Row { var tuple: Tuple; var totals: Totals }
         var rows: [Row] = []
-        rows.reserveCapacity((try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0) + (try db.scalarInt("SELECT COUNT(*) FROM usage_pending") ?? 0))
-        try db.query("SELECT principal_id, action_id, scope_id, assignment_id, uses, denied, last_seen FROM usage") { r in
-            rows.append(Row(tuple: Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)),
-                            totals: Totals(uses: r.int(4), denied: r.int(5), last: r.isNull(6) ? nil : r.int64(6))))
-        }
-        var failedOperations = Set<Int64>()
-        try db.query("SELECT operation_hash FROM usage_failed_operations") { failedOperations.insert($0.int64(0)) }
-        try db.query("SELECT operation_hash, principal_id, action_id, scope_id, assignment_id, uses, last_seen FROM usage_pending") { r in
-            guard !failedOperations.contains(r.int64(0)) else { return }
-            rows.append(Row(tuple: Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)),
-                            totals: Totals(uses: r.int(5), denied: 0, last: r.isNull(6) ? nil : r.int64(6))))
+        for r in try effectiveUsage() {
+            rows.append(Row(tuple: Tuple(principal: r.principal, action: r.action, scope: r.scope, assignment: r.assignment),
+                            totals: Totals(uses: r.uses, denied: r.denied, last: r.lastSeen)))
         }
         rows.sort { $0.tuple < $1.tuple }
         var merged: [Row] = []

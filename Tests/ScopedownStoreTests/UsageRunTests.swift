@@ -52,9 +52,10 @@ struct UsageRunTests {
     /// Every usage table in key order, plus the de-duplication and reconciliation state.
     static func state(_ store: Store) throws -> [String] {
         var out = try UsageDeterminismTests.dump(store)
-        for sql in ["SELECT COUNT(*), COALESCE(SUM(time), 0), COALESCE(SUM(event_hash % 1000), 0) FROM usage_seen_events",
-                    "SELECT operation_hash FROM usage_failed_operations ORDER BY 1",
-                    "SELECT operation_hash, day, uses, first_seen, last_seen FROM usage_pending ORDER BY 1, 2, 3, 4, 5",
+        let seen = try store.seenEventKeys()
+        out.append("seen \(seen.count) \(seen.reduce(0, { $0 &+ $1 }))")
+        out += try store.tentativeEntries()
+        for sql in ["SELECT operation_hash FROM usage_failed_operations ORDER BY 1",
                     "SELECT window_from, window_to, events, uses, failed, denied, duplicates, unresolved_callers FROM usage_imports ORDER BY import_id"] {
             try store.connection.query(sql) { row in
                 out.append((0..<row.columnCount).map { row.isNull($0) ? "null" : row.string($0) }.joined(separator: " "))
