@@ -27,3 +27,7 @@ DROP VIEW usage_effective;
 ALTER TABLE usage_seen_events RENAME TO legacy_usage_seen_events;
 ALTER TABLE usage_pending RENAME TO legacy_usage_pending;
 DROP INDEX usage_pending_by_operation;
+
+-- An import's identity is its content hash: the SHA-256 of an inventory file, the `xxh128:`
+-- fingerprint of an Activity Log file (Sources/ScopedownImport/Input/Fingerprint.swift).
+ALTER TABLE imports RENAME COLUMN sha256 TO content_hash;

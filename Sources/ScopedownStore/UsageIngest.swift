@@ -82,6 +82,15 @@ struct PendingKey: Hashable, Comparable, UsageHashKey {
 /// earlier past the same caps as a file's. An archive of thousands of hourly files then costs
 /// about what one file with the same events costs: no per-file upserts of the same keys, no
 /// per-event look-ups of the events of earlier files of the run on disk.
+/// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
+/// whatever the input size). Small values in tests exercise the spill paths.
+struct UsageCaps {
+    var usage = 250_000
+    var pending = 150_000
+    var seen = 2_000_000
+    static let standard = UsageCaps()
+}
+
 final class UsageRunState {
     /// disjoint, sorted time windows of the imports made before the run
     let windowsBefore: [(Int64, Int64)]
@@ -108,7 +117,10 @@ final class UsageRunState {
     var unresolvedCallers = 0
     var unresolvedCheckedThrough: Int64?
 
-    init(db: Connection) throws {
+    let caps: UsageCaps
+
+    init(db: Connection, caps: UsageCaps = .standard) throws {
+        self.caps = caps
         var raw: [(Int64, Int64)] = []
         try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
             raw.append((row.int64(0), row.int64(1)))
@@ -162,19 +174,19 @@ final class UsageRunState {
     }
 
     private func write(_ db: Connection, all: Bool) throws {
-        if all || usage.count > UsageIngest.usageCap {
+        if all || usage.count > caps.usage {
             try UsageIngest.writeUsage(db, usage)
             usage = UsageMap()
         }
-        if all || pending.count > UsageIngest.pendingCap {
+        if all || pending.count > caps.pending {
             try UsageTentativeBlocks.write(db, pending)
             pending = UsageMap()
         }
-        if all || failedOperations.count > UsageIngest.pendingCap {
+        if all || failedOperations.count > caps.pending {
             try UsageIngest.writeFailed(db, failedOperations)
             failedOperations = []
         }
-        if all || seen.count > UsageIngest.seenCap {
+        if all || seen.count > caps.seen {
             if !seen.isEmpty {
                 seenCache.invalidate(try UsageSeenBlocks.write(db, seen))
                 seenSpilled = true
@@ -209,9 +221,7 @@ final class UsageIngest {
 
     // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
-    static let pendingCap = 150_000
-    static let usageCap = 250_000
-    static let seenCap = 2_000_000
+    var caps: UsageCaps { run.caps }
 
     /// `run`: the state of the batch this file belongs to (a fresh one for a file on its own).
     init(db: Connection, keepEvents: Bool, file: String, run: UsageRunState) throws {
@@ -383,9 +393,9 @@ final class UsageIngest {
                 break
             }
         }
-        if pending.count > Self.pendingCap { try flushPending() }
-        if usage.count > Self.usageCap { try flushUsage() }
-        if seen.count > Self.seenCap { try flushSeen() }
+        if pending.count > caps.pending { try flushPending() }
+        if usage.count > caps.usage { try flushUsage() }
+        if seen.count > caps.seen { try flushSeen() }
     }
 
     /// A row of the pre-aggregated usage CSV.
@@ -409,7 +419,7 @@ final class UsageIngest {
         summary.denied += row.deniedAttempts
         if let f = v.first, summary.windowFrom.map({ f < $0 }) ?? true { summary.windowFrom = f }
         if let l = v.last, summary.windowTo.map({ l > $0 }) ?? true { summary.windowTo = l }
-        if usage.count > Self.usageCap { try flushUsage() }
+        if usage.count > caps.usage { try flushUsage() }
     }
 
     // MARK: writing

@@ -122,7 +122,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard count <= options.chunkBytes else { return nil }
         raw.removeLast(raw.count - count)
         if raw.count >= 2, raw[0] == 0x1F, raw[1] == 0x8B { return nil }
-        let digest = SHA256Digest()
+        var digest = ContentFingerprint()
         digest.update(raw)
         var bytes = raw
         // the same decisions as `ActivityLogReader.read`: byte order mark, first byte, JSON Lines
@@ -134,7 +134,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard ActivityLogReader.isJSONLines(bytes) else { return nil }
         var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
         let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
-        return ActivityPrefetched(sha256: digest.hex(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        return ActivityPrefetched(sha256: digest.text(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
     }
 }
 
