@@ -112,7 +112,7 @@ final class ActivitySource {
 
     /// Reads up to `max` decoded bytes into `out` (appending). Returns the count; 0 at the end.
     func read(into out: inout [UInt8], max: Int) throws -> Int {
-        if rawStart == rawEnd && !rawEOF { try fillRaw() }
+        if !sniffed && rawStart == rawEnd && !rawEOF { try fillRaw() }
         if !sniffed {
             // first block: sniff the gzip magic
             sniffed = true
