@@ -331,7 +331,8 @@ final class UsageIngest {
     // MARK: events
 
     func consume(_ batch: ScannedBatch) throws {
-        var tr = translations[batch.scanner] ?? Array(repeating: [], count: 4)
+        // taken out of the dictionary while it grows (no copy of the arrays per batch)
+        var tr = translations.removeValue(forKey: batch.scanner) ?? Array(repeating: [], count: 4)
         for table in StringTable.allCases {
             for raw in batch.newStrings[table.rawValue] { tr[table.rawValue].append(try globalID(table, raw)) }
         }

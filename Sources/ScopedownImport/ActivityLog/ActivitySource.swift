@@ -128,6 +128,10 @@ final class ActivitySource {
         while total < max {
             if rawStart == rawEnd {
                 if rawEOF { break }
+                if memory == nil, max - total >= 65_536 {
+                    // the buffered bytes are used up: the rest straight into `out`
+                    return total + (try readDirect(into: &out, max: max - total))
+                }
                 try fillRaw()
                 if rawStart == rawEnd { break }
             }
