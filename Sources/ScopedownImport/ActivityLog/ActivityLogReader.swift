@@ -576,7 +576,8 @@ extension ActivityRecordScanner {
             }
             if let elements = chunk.elements {
                 for r in elements {
-                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound)
+                    let index = stringIndex.build(base, start: r.lowerBound, end: r.upperBound)
+                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound, index: index)
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
                     } catch { fail(r.lowerBound, "\(error)"); return }
@@ -595,6 +596,8 @@ extension ActivityRecordScanner {
                 var c = ActivityByteCursor(base, start: start, end: end)
                 c.skipWhitespace()
                 if !c.atEnd {
+                    let index = stringIndex.build(base, start: c.pos, end: end)
+                    c = ActivityByteCursor(base, start: c.pos, end: end, index: index)
                     do {
                         try scanValue(&c, into: &batch)
                         c.skipWhitespace()

@@ -108,6 +108,8 @@ public struct ActivityRecordScanner {
     var interners = Array(repeating: ActivityInterner(), count: StringTable.allCases.count)
     /// Buffers holding decoded JSON-in-string values of the current record.
     let scratch = ActivityScratch()
+    /// Where the strings of the record being scanned are (rebuilt per line or element).
+    let stringIndex = ActivityStringIndex()
 
     public init(scannerID: Int, keepEvents: Bool) {
         self.scannerID = scannerID
@@ -395,7 +397,7 @@ public struct ActivityRecordScanner {
         if let id = f.eventDataID, !id.isEmpty {
             dedup = id.hash(seed: 0xE1, lowercase: true)
         } else {
-            dedup = ActivityHash.hash(recordBase + recordStart, recordEnd - recordStart, seed: 0xE2)
+            dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: 0xE2)
         }
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {

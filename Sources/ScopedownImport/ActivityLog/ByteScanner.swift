@@ -43,11 +43,15 @@ struct ActivityByteCursor {
     let base: UnsafePointer<UInt8>
     let end: Int
     var pos: Int
+    /// The string index of the bytes (built by `ActivityStringIndex.build` over a range that holds
+    /// `pos..<end`), or nil: strings are then found byte by byte.
+    let index: ActivityStringIndex.View?
 
-    init(_ base: UnsafePointer<UInt8>, start: Int, end: Int) {
+    init(_ base: UnsafePointer<UInt8>, start: Int, end: Int, index: ActivityStringIndex.View? = nil) {
         self.base = base
         self.pos = start
         self.end = end
+        self.index = index
     }
 
     @inline(__always) var atEnd: Bool { pos >= end }
@@ -71,8 +75,32 @@ struct ActivityByteCursor {
 
     /// Reads a string whose opening quote is at `pos`. Returns the raw content range (without
     /// quotes) and whether it contains escapes. Control characters inside strings are rejected.
+    @inline(__always)
     mutating func readStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         guard pos < end, base[pos] == 0x22 else { throw ActivityScanError(offset: pos, message: "expected a string") }
+        if let index { return try indexedStringRange(index) }
+        return try scanStringRange()
+    }
+
+    /// readStringRange by the index: the closing quote is the first quote after `pos` that is not
+    /// preceded by an odd run of backslashes (the same quote the byte loop stops at: a run of
+    /// backslashes cannot start before the opening quote).
+    @inline(__always)
+    private mutating func indexedStringRange(_ x: ActivityStringIndex.View) throws -> (start: Int, end: Int, escaped: Bool) {
+        let close = x.quote(after: pos)
+        if let c = x.controls, let hit = ActivityStringIndex.View.first(c, origin: x.origin, from: pos + 1, to: min(close, end)) {
+            throw ActivityScanError(offset: hit, message: "control character in string")
+        }
+        guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+        var escaped = false
+        if let b = x.backslashes { escaped = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: close) != nil }
+        let start = pos + 1
+        pos = close + 1
+        return (start, close, escaped)
+    }
+
+    /// readStringRange byte by byte (eight at a time).
+    private mutating func scanStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         let start = pos + 1
         var i = start
         var escaped = false
@@ -135,8 +163,10 @@ struct ActivityByteCursor {
 
     /// Skips an object or array with matching brackets, strings handled.
     mutating func skipContainer() throws {
-        var stack: [UInt8] = []
-        stack.reserveCapacity(16)
+        // the open brackets as bits (1: `{`), the first 64 levels in a register, deeper ones in an array
+        var shallow: UInt64 = 0
+        var deep: [Bool] = []
+        var depth = 0
         let start = pos
         while pos < end {
             let b = base[pos]
@@ -145,13 +175,23 @@ struct ActivityByteCursor {
                 _ = try readStringRange()
                 continue
             case 0x7B, 0x5B:
-                if stack.count >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
-                stack.append(b == 0x7B ? 0x7D : 0x5D)
+                if depth >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
+                if depth < 64 {
+                    if b == 0x7B { shallow |= 1 << UInt64(depth) } else { shallow &= ~(1 << UInt64(depth)) }
+                } else {
+                    deep.append(b == 0x7B)
+                }
+                depth += 1
             case 0x7D, 0x5D:
-                guard let want = stack.popLast(), want == b else {
+                guard depth > 0 else {
                     throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
                 }
-                if stack.isEmpty {
+                depth -= 1
+                let wasObject = depth < 64 ? shallow & (1 << UInt64(depth)) != 0 : (deep.popLast() ?? false)
+                guard wasObject == (b == 0x7D) else {
+                    throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
+                }
+                if depth == 0 {
                     pos += 1
                     return
                 }
@@ -326,6 +366,46 @@ public enum ActivityHash {
         return mix(h ^ UInt64(count))
     }
 
+    /// The 128-bit product of `a` and `b`, folded (wyhash's mixing step).
+    @inline(__always) static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (hi, lo) = a.multipliedFullWidth(by: b)
+        return hi ^ lo
+    }
+
+    /// A 64-bit hash of a whole record's bytes (the de-duplication key of records without an
+    /// `eventDataId`), in the manner of wyhash: one 64x64->128-bit multiply per 16 bytes, on three
+    /// independent chains so that the multiplies overlap, then folded and avalanched. Deterministic;
+    /// every byte and the length count.
+    public static func record(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0) -> UInt64 {
+        let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
+        let k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3, k3: UInt64 = 0x5899_65CC_7537_4CC3
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func word(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
+        var a = seed ^ mum(seed ^ k0, k1), b = a, c = a
+        var i = 0
+        while i + 48 <= count {
+            a = mum(word(i) ^ k1, word(i + 8) ^ a)
+            b = mum(word(i + 16) ^ k2, word(i + 24) ^ b)
+            c = mum(word(i + 32) ^ k3, word(i + 40) ^ c)
+            i += 48
+        }
+        var h = a ^ b ^ c
+        while i + 16 <= count {
+            h = mum(word(i) ^ k1, word(i + 8) ^ h)
+            i += 16
+        }
+        // the last 0-15 bytes, as two words zero-padded
+        var w0: UInt64 = 0, w1: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < count {
+            if shift < 64 { w0 |= UInt64(p[i]) &<< shift } else { w1 |= UInt64(p[i]) &<< (shift - 64) }
+            shift += 8
+            i += 1
+        }
+        h = mum(w0 ^ k1, w1 ^ h)
+        return mix(mum(k1 ^ UInt64(count), h ^ k0))
+    }
+
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
         bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return mix(seed ^ 0xCBF2_9CE4_8422_2325) }
@@ -338,4 +418,161 @@ public enum ActivityHash {
     }
 
     public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 { mix(a ^ (b &* 0x9E37_79B9_7F4A_7C15)) }
+}
+
+/// Where the strings of a record are, found 64 bytes at a time before the record is walked (the
+/// first stage of simdjson, reduced to what the cursor needs): per 64-byte block, a bit mask of the
+/// quotes that are not escaped (not preceded by an odd run of backslashes), of the backslashes, and
+/// of the control characters that are not escaped. The cursor then finds the end of a string, and
+/// whether it has escapes or a control character, with a few bit operations instead of a byte loop.
+///
+/// Pure Swift SIMD on the default target: two `SIMD32<UInt8>` per block compared with `.==`, the
+/// lane masks packed into a `UInt64` with a multiply. Backslashes and control characters are rare:
+/// a block without any costs one packed mask (the quotes).
+final class ActivityStringIndex {
+    /// The masks as the cursor reads them. Bit `k` of block `n` is the byte at `origin + 64 n + k`.
+    /// `quotes` has one more block than the range, with bit 0 set (a quote past the end).
+    struct View {
+        let origin: Int
+        let blocks: Int
+        let quotes: UnsafePointer<UInt64>
+        /// nil when the range has no backslash / no control character (the common case)
+        let backslashes: UnsafePointer<UInt64>?
+        let controls: UnsafePointer<UInt64>?
+
+        /// The position of the first quote after `pos` (`origin + 64 * blocks` when none).
+        @inline(__always) func quote(after pos: Int) -> Int {
+            let rel = pos + 1 - origin
+            var n = rel >> 6
+            var m = quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
+            while m == 0 {
+                n += 1
+                m = quotes[n]
+            }
+            return origin + n << 6 + m.trailingZeroBitCount
+        }
+
+        /// The first set bit of `masks` in `from..<to` (absolute positions), or nil.
+        @inline(__always) static func first(_ masks: UnsafePointer<UInt64>, origin: Int, from: Int, to: Int) -> Int? {
+            guard from < to else { return nil }
+            let a = from - origin, b = to - origin
+            var n = a >> 6
+            var m = masks[n] & (~UInt64(0) &<< UInt64(a & 63))
+            let last = (b - 1) >> 6
+            while true {
+                if n == last {
+                    let keep = (b & 63) == 0 ? ~UInt64(0) : (UInt64(1) &<< UInt64(b & 63)) &- 1
+                    m &= keep
+                    return m == 0 ? nil : origin + n << 6 + m.trailingZeroBitCount
+                }
+                if m != 0 { return origin + n << 6 + m.trailingZeroBitCount }
+                n += 1
+                m = masks[n]
+            }
+        }
+    }
+
+    /// Ranges longer than this are walked byte by byte (bounded index memory: 3 bits per byte).
+    static let maxIndexedBytes = 16 << 20
+
+    private var quotes: UnsafeMutablePointer<UInt64>
+    private var backslashes: UnsafeMutablePointer<UInt64>
+    private var controls: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+
+    init() {
+        capacity = 256
+        quotes = .allocate(capacity: capacity)
+        backslashes = .allocate(capacity: capacity)
+        controls = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        quotes.deallocate()
+        backslashes.deallocate()
+        controls.deallocate()
+    }
+
+    /// `x`: eight bytes each 0x00 or 0xFF -> eight bits.
+    @inline(__always) static func pack8(_ x: UInt64) -> UInt64 {
+        ((x & 0x8040_2010_0804_0201) &* 0x0101_0101_0101_0101) >> 56
+    }
+
+    @inline(__always) static func pack(_ m: SIMDMask<SIMD32<Int8>>) -> UInt64 {
+        let w = unsafeBitCast(m, to: (UInt64, UInt64, UInt64, UInt64).self)
+        return pack8(w.0) | pack8(w.1) << 8 | pack8(w.2) << 16 | pack8(w.3) << 24
+    }
+
+    @inline(__always) static func any(_ m: SIMDMask<SIMD32<Int8>>) -> Bool {
+        let w = unsafeBitCast(m, to: (UInt64, UInt64, UInt64, UInt64).self)
+        return (w.0 | w.1 | w.2 | w.3) != 0
+    }
+
+    /// Indexes `base[start..<end]`; nil when the range is too long to index.
+    func build(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> View? {
+        guard end - start <= Self.maxIndexedBytes else { return nil }
+        let blocks = (end - start + 63) >> 6
+        if blocks + 1 > capacity {
+            quotes.deallocate(); backslashes.deallocate(); controls.deallocate()
+            capacity = max(capacity * 2, blocks + 1)
+            quotes = .allocate(capacity: capacity)
+            backslashes = .allocate(capacity: capacity)
+            controls = .allocate(capacity: capacity)
+        }
+        let quotes = self.quotes, backslashes = self.backslashes, controls = self.controls
+        var anyBackslash: UInt64 = 0, anyControl: UInt64 = 0
+        // 1 when the first byte of the next block is escaped (an odd backslash run ends this block)
+        var carry: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
+        let space = SIMD32<UInt8>(repeating: 0x20)
+        var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
+        for n in 0..<blocks {
+            let i = start + n << 6
+            let lo: SIMD32<UInt8>, hi: SIMD32<UInt8>
+            if i + 64 <= end {
+                lo = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+                hi = raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD32<UInt8>.self)
+            } else {
+                // the last partial block, padded with spaces (no quote, backslash or control character)
+                tail = (space, space)
+                withUnsafeMutableBytes(of: &tail) { t in
+                    t.baseAddress?.copyMemory(from: raw + i, byteCount: end - i)
+                }
+                lo = tail.0
+                hi = tail.1
+            }
+            let q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
+            let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
+            if Self.any(rare) || carry != 0 {
+                let b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
+                let c = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
+                var escaped = carry
+                carry = 0
+                if b != 0 {
+                    // simdjson's odd-backslash-sequence trick: the bytes escaped by an odd run
+                    let evenBits: UInt64 = 0x5555_5555_5555_5555
+                    let starts = b & ~escaped // a backslash escaped by the previous block starts nothing
+                    let followsEscape = starts << 1 | escaped
+                    let oddStarts = starts & ~evenBits & ~followsEscape
+                    let (sum, overflow) = oddStarts.addingReportingOverflow(starts)
+                    carry = overflow ? 1 : 0
+                    escaped = (evenBits ^ (sum << 1)) & followsEscape
+                }
+                quotes[n] = q & ~escaped
+                backslashes[n] = b
+                controls[n] = c & ~escaped
+                anyBackslash |= b
+                anyControl |= c & ~escaped
+            } else {
+                quotes[n] = q
+                backslashes[n] = 0
+                controls[n] = 0
+            }
+        }
+        quotes[blocks] = 1
+        return View(origin: start, blocks: blocks, quotes: UnsafePointer(quotes),
+                    backslashes: anyBackslash == 0 ? nil : UnsafePointer(backslashes),
+                    controls: anyControl == 0 ? nil : UnsafePointer(controls))
+    }
 }
