@@ -87,17 +87,43 @@ struct ActivityRecordFields {
 /// (Collisions between distinct strings are ignored: at 64 bits they are ~1e-8 likely among a
 /// million distinct values.)
 struct ActivityInterner {
-    var ids: [UInt64: Int32] = [:]
+    /// Open addressing on the (well mixed) 64-bit hash itself: no second hashing of the key.
+    /// A slot holds hash (0: empty) and id; at most half the slots are used.
+    var keys: [UInt64] = Array(repeating: 0, count: 1024)
+    var values: [Int32] = Array(repeating: 0, count: 1024)
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {
-        let h = s.hash(seed: 0x5EED, lowercase: false)
-        if let id = ids[h] { return id }
+        var h = s.hash(seed: 0x5EED, lowercase: false)
+        if h == 0 { h = 1 }
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let k = keys[slot]
+            if k == h { return values[slot] }
+            if k == 0 { break }
+            slot = (slot + 1) & mask
+        }
         let id = count
         count += 1
-        ids[h] = id
+        keys[slot] = h
+        values[slot] = id
         fresh.append(s.string())
+        if Int(count) * 2 > keys.count { grow() }
         return id
+    }
+
+    private mutating func grow() {
+        let size = keys.count * 2
+        var k2 = [UInt64](repeating: 0, count: size), v2 = [Int32](repeating: 0, count: size)
+        for (k, v) in zip(keys, values) where k != 0 {
+            var slot = Int(truncatingIfNeeded: k) & (size - 1)
+            while k2[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            k2[slot] = k
+            v2[slot] = v
+        }
+        keys = k2
+        values = v2
     }
 }
 
@@ -333,6 +359,19 @@ public struct ActivityRecordScanner {
     }
 
     func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
+        let base = m.base
+        switch m.lastFlatStringMember(where: { s, e in
+            asciiEqualsLower(base, s, e, "http://schemas.microsoft.com/identity/claims/objectidentifier")
+                || asciiEqualsLower(base, s, e, "oid")
+        }) {
+        case .found(let start, let end):
+            f.oid = ActivitySlice(base: base, start: start, end: end, escaped: false)
+            return
+        case .absent:
+            return
+        case .unsure:
+            break
+        }
         try objectOrJSONString(&m) { a in
             try a.forEachMember { n, k in
                 // REFERENCE.md §1.9.5: the oid claim (objectidentifier) names the principal.

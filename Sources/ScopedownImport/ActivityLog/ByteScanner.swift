@@ -66,7 +66,12 @@ struct ActivityByteCursor {
 
     @inline(__always) func peek() -> UInt8? { pos < end ? base[pos] : nil }
 
-    mutating func expect(_ b: UInt8, _ what: String) throws {
+    @inline(__always) mutating func expect(_ b: UInt8, _ what: StaticString) throws {
+        if pos < end && base[pos] == b { pos += 1; return }
+        try expectAfterWhitespace(b, what)
+    }
+
+    @inline(never) mutating func expectAfterWhitespace(_ b: UInt8, _ what: StaticString) throws {
         skipWhitespace()
         guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected \(what)") }
         guard base[pos] == b else { throw ActivityScanError(offset: pos, message: "expected \(what)") }
@@ -134,7 +139,12 @@ struct ActivityByteCursor {
 
     /// Skips one value of any kind starting at `pos` (after whitespace). Brackets must match;
     /// nesting deeper than 512 is an error (a nesting bomb must not exhaust anything).
-    mutating func skipValue() throws {
+    @inline(__always) mutating func skipValue() throws {
+        if pos < end && base[pos] == 0x22 { _ = try readStringRange(); return }
+        try skipOtherValue()
+    }
+
+    @inline(never) mutating func skipOtherValue() throws {
         skipWhitespace()
         guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected a value") }
         let b = base[pos]
@@ -233,6 +243,42 @@ struct ActivityByteCursor {
             if c == 0x2C { continue }
             if c == 0x7D { return }
             throw ActivityScanError(offset: pos - 1, message: "expected `,` or `}`")
+        }
+    }
+
+    /// The fast path of `forEachMember` for an object of string members only (the `claims` object,
+    /// about half of a diagnostic-archive record): with the string index, no whitespace, no escapes
+    /// and no control characters in the record, each member is four quote look-ups and three byte
+    /// checks. Returns the value range of the last member whose key `matches` and whose value is not
+    /// empty (what the member-by-member walk would keep), or `.unsure` (pos unchanged) for anything
+    /// else, to be walked by `forEachMember`.
+    enum FlatMemberResult { case unsure, found(start: Int, end: Int), absent }
+
+    @inline(__always)
+    mutating func lastFlatStringMember(where matches: (_ keyStart: Int, _ keyEnd: Int) -> Bool) -> FlatMemberResult {
+        guard let x = index, x.backslashes == nil, x.controls == nil else { return .unsure }
+        var p = pos
+        guard p + 1 < end, base[p] == 0x7B, base[p + 1] == 0x22 else { return .unsure }
+        p += 1
+        var found: (start: Int, end: Int)? = nil
+        while true {
+            // p is at the opening quote of a key
+            let keyEnd = x.quote(after: p)
+            let valueOpen = keyEnd + 2
+            guard valueOpen < end, base[keyEnd + 1] == 0x3A, base[valueOpen] == 0x22 else { return .unsure }
+            let valueEnd = x.quote(after: valueOpen)
+            guard valueEnd + 1 < end else { return .unsure }
+            if valueEnd > valueOpen + 1 && matches(p + 1, keyEnd) { found = (valueOpen + 1, valueEnd) }
+            let c = base[valueEnd + 1]
+            p = valueEnd + 2
+            if c == 0x2C {
+                guard p < end, base[p] == 0x22 else { return .unsure }
+                continue
+            }
+            guard c == 0x7D else { return .unsure }
+            pos = p
+            if let found { return .found(start: found.start, end: found.end) }
+            return .absent
         }
     }
 
@@ -348,10 +394,17 @@ public enum ActivityHash {
     public static func hash(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
         var i = 0
+        let raw = UnsafeRawPointer(p)
         if !lowercase {
-            let raw = UnsafeRawPointer(p)
             while i + 8 <= count {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                h = (h ^ w) &* 0x100_0000_01B3
+                h ^= h >> 29
+                i += 8
+            }
+        } else {
+            while i + 8 <= count {
+                let w = lowercased(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 h = (h ^ w) &* 0x100_0000_01B3
                 h ^= h >> 29
                 i += 8
@@ -364,6 +417,15 @@ public enum ActivityHash {
             i += 1
         }
         return mix(h ^ UInt64(count))
+    }
+
+    /// Eight bytes with the ASCII letters A-Z made lower-case (SWAR; other bytes unchanged).
+    @inline(__always) static func lowercased(_ w: UInt64) -> UInt64 {
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F // bit 7 set where the byte is >= 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525 // bit 7 set where the byte is >= 0x5B
+        let upper = atLeastA & ~pastZ & ~w & 0x8080_8080_8080_8080
+        return w | upper >> 2
     }
 
     /// The 128-bit product of `a` and `b`, folded (wyhash's mixing step).
