@@ -587,17 +587,18 @@ extension ActivityRecordScanner {
             var start = 0
             let n = b.count
             while start < n {
-                var end = start
-                if let hit = memchr(base + start, 0x0A, n - start) {
+                // the string index of the line, which finds the line's end on the way
+                // (a line too long to index is walked byte by byte)
+                let (index, found) = stringIndex.buildLine(base, start: start, limit: n)
+                var end = n
+                if let found {
+                    end = found
+                } else if let hit = memchr(base + start, 0x0A, n - start) {
                     end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                } else {
-                    end = n
                 }
-                var c = ActivityByteCursor(base, start: start, end: end)
+                var c = ActivityByteCursor(base, start: start, end: end, index: index)
                 c.skipWhitespace()
                 if !c.atEnd {
-                    let index = stringIndex.build(base, start: c.pos, end: end)
-                    c = ActivityByteCursor(base, start: c.pos, end: end, index: index)
                     do {
                         try scanValue(&c, into: &batch)
                         c.skipWhitespace()

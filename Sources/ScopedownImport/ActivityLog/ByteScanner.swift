@@ -257,26 +257,38 @@ struct ActivityByteCursor {
     @inline(__always)
     mutating func lastFlatStringMember(where matches: (_ keyStart: Int, _ keyEnd: Int) -> Bool) -> FlatMemberResult {
         guard let x = index, x.backslashes == nil, x.controls == nil else { return .unsure }
-        var p = pos
-        guard p + 1 < end, base[p] == 0x7B, base[p + 1] == 0x22 else { return .unsure }
-        p += 1
+        guard pos + 1 < end, base[pos] == 0x7B, base[pos + 1] == 0x22 else { return .unsure }
+        // the quotes one after another from the mask words: the next quote depends on the previous
+        // one through one bit operation only
+        let rel = pos + 1 - x.origin
+        var n = rel >> 6
+        var m = x.quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
+        @inline(__always) func next() -> Int {
+            while m == 0 {
+                n += 1
+                m = x.quotes[n]
+            }
+            let q = x.origin + n << 6 + m.trailingZeroBitCount
+            m &= m &- 1
+            return q
+        }
+        var p = next() // the opening quote of the first key (pos + 1)
         var found: (start: Int, end: Int)? = nil
         while true {
-            // p is at the opening quote of a key
-            let keyEnd = x.quote(after: p)
-            let valueOpen = keyEnd + 2
-            guard valueOpen < end, base[keyEnd + 1] == 0x3A, base[valueOpen] == 0x22 else { return .unsure }
-            let valueEnd = x.quote(after: valueOpen)
+            let keyEnd = next()
+            guard keyEnd + 2 < end, base[keyEnd + 1] == 0x3A, base[keyEnd + 2] == 0x22 else { return .unsure }
+            let valueOpen = next() // keyEnd + 2
+            let valueEnd = next()
             guard valueEnd + 1 < end else { return .unsure }
             if valueEnd > valueOpen + 1 && matches(p + 1, keyEnd) { found = (valueOpen + 1, valueEnd) }
             let c = base[valueEnd + 1]
-            p = valueEnd + 2
             if c == 0x2C {
-                guard p < end, base[p] == 0x22 else { return .unsure }
+                guard valueEnd + 2 < end, base[valueEnd + 2] == 0x22 else { return .unsure }
+                p = next() // valueEnd + 2
                 continue
             }
             guard c == 0x7D else { return .unsure }
-            pos = p
+            pos = valueEnd + 2
             if let found { return .found(start: found.start, end: found.end) }
             return .absent
         }
@@ -570,45 +582,74 @@ final class ActivityStringIndex {
         return (w.0 | w.1 | w.2 | w.3) != 0
     }
 
+    private func grow(to blocks: Int, keeping used: Int) {
+        let bigger = max(capacity * 2, blocks)
+        for p in [\ActivityStringIndex.quotes, \.backslashes, \.controls] {
+            let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+            fresh.update(from: self[keyPath: p], count: used)
+            self[keyPath: p].deallocate()
+            self[keyPath: p] = fresh
+        }
+        capacity = bigger
+    }
+
     /// Indexes `base[start..<end]`; nil when the range is too long to index.
     func build(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> View? {
         guard end - start <= Self.maxIndexedBytes else { return nil }
-        let blocks = (end - start + 63) >> 6
-        if blocks + 1 > capacity {
-            quotes.deallocate(); backslashes.deallocate(); controls.deallocate()
-            capacity = max(capacity * 2, blocks + 1)
-            quotes = .allocate(capacity: capacity)
-            backslashes = .allocate(capacity: capacity)
-            controls = .allocate(capacity: capacity)
+        return build(base, start: start, limit: end, stopAtNewline: false).view
+    }
+
+    /// Indexes the line that starts at `start` (JSON Lines), finding its end on the way: `lineEnd`
+    /// is the offset of the first newline at or after `start`, or `limit`. The view is nil when
+    /// the line is too long to index (`lineEnd` is then nil too: find it otherwise).
+    func buildLine(_ base: UnsafePointer<UInt8>, start: Int, limit: Int) -> (view: View?, lineEnd: Int?) {
+        build(base, start: start, limit: limit, stopAtNewline: true)
+    }
+
+    @inline(__always)
+    private func build(_ base: UnsafePointer<UInt8>, start: Int, limit: Int, stopAtNewline: Bool) -> (view: View?, lineEnd: Int?) {
+        if !stopAtNewline {
+            let blocks = (limit - start + 63) >> 6
+            if blocks + 1 > capacity { grow(to: blocks + 1, keeping: 0) }
         }
-        let quotes = self.quotes, backslashes = self.backslashes, controls = self.controls
         var anyBackslash: UInt64 = 0, anyControl: UInt64 = 0
         // 1 when the first byte of the next block is escaped (an odd backslash run ends this block)
         var carry: UInt64 = 0
         let raw = UnsafeRawPointer(base)
         let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
-        let space = SIMD32<UInt8>(repeating: 0x20)
+        let space = SIMD32<UInt8>(repeating: 0x20), newline = SIMD32<UInt8>(repeating: 0x0A)
         var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
-        for n in 0..<blocks {
-            let i = start + n << 6
+        var end = limit
+        var n = 0
+        var i = start
+        var quotes = self.quotes, backslashes = self.backslashes, controls = self.controls
+        while i < end {
+            if n + 2 > capacity {
+                if i - start >= Self.maxIndexedBytes { return (nil, nil) }
+                grow(to: n + 2, keeping: n)
+                quotes = self.quotes
+                backslashes = self.backslashes
+                controls = self.controls
+            }
             let lo: SIMD32<UInt8>, hi: SIMD32<UInt8>
-            if i + 64 <= end {
+            if i + 64 <= limit {
                 lo = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
                 hi = raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD32<UInt8>.self)
             } else {
                 // the last partial block, padded with spaces (no quote, backslash or control character)
                 tail = (space, space)
                 withUnsafeMutableBytes(of: &tail) { t in
-                    t.baseAddress?.copyMemory(from: raw + i, byteCount: end - i)
+                    t.baseAddress?.copyMemory(from: raw + i, byteCount: limit - i)
                 }
                 lo = tail.0
                 hi = tail.1
             }
-            let q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
+            var q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
+            // a newline is a control character: it takes the rare path too
             let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
             if Self.any(rare) || carry != 0 {
-                let b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
-                let c = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
+                var b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
+                let controlBytes = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
                 var escaped = carry
                 carry = 0
                 if b != 0 {
@@ -621,20 +662,37 @@ final class ActivityStringIndex {
                     carry = overflow ? 1 : 0
                     escaped = (evenBits ^ (sum << 1)) & followsEscape
                 }
-                quotes[n] = q & ~escaped
+                q &= ~escaped
+                var c = controlBytes & ~escaped
+                if stopAtNewline && controlBytes != 0 {
+                    // any newline byte ends the line, escaped or not (lines are cut before parsing)
+                    let nl = Self.pack(lo .== newline) | Self.pack(hi .== newline) << 32
+                    if nl != 0 {
+                        let cut = nl.trailingZeroBitCount
+                        end = i + cut
+                        let keep = (UInt64(1) &<< UInt64(cut)) &- 1
+                        q &= keep
+                        b &= keep
+                        c &= keep
+                    }
+                }
+                quotes[n] = q
                 backslashes[n] = b
-                controls[n] = c & ~escaped
+                controls[n] = c
                 anyBackslash |= b
-                anyControl |= c & ~escaped
+                anyControl |= c
             } else {
                 quotes[n] = q
                 backslashes[n] = 0
                 controls[n] = 0
             }
+            n += 1
+            i += 64
         }
-        quotes[blocks] = 1
-        return View(origin: start, blocks: blocks, quotes: UnsafePointer(quotes),
-                    backslashes: anyBackslash == 0 ? nil : UnsafePointer(backslashes),
-                    controls: anyControl == 0 ? nil : UnsafePointer(controls))
+        quotes[n] = 1
+        let view = View(origin: start, blocks: n, quotes: UnsafePointer(quotes),
+                        backslashes: anyBackslash == 0 ? nil : UnsafePointer(backslashes),
+                        controls: anyControl == 0 ? nil : UnsafePointer(controls))
+        return (view, end)
     }
 }
