@@ -248,7 +248,7 @@ struct ActivityByteCursor {
 
     /// The fast path of `forEachMember` for an object of string members only (the `claims` object,
     /// about half of a diagnostic-archive record): with the string index, no whitespace, no escapes
-    /// and no control characters in the record, each member is four quote look-ups and three byte
+    /// and no control characters in the object, each member is four quote look-ups and three byte
     /// checks. Returns the value range of the last member whose key `matches` and whose value is not
     /// empty (what the member-by-member walk would keep), or `.unsure` (pos unchanged) for anything
     /// else, to be walked by `forEachMember`.
@@ -256,7 +256,7 @@ struct ActivityByteCursor {
 
     @inline(__always)
     mutating func lastFlatStringMember(where matches: (_ keyStart: Int, _ keyEnd: Int) -> Bool) -> FlatMemberResult {
-        guard let x = index, x.backslashes == nil, x.controls == nil else { return .unsure }
+        guard let x = index else { return .unsure }
         guard pos + 1 < end, base[pos] == 0x7B, base[pos + 1] == 0x22 else { return .unsure }
         // the quotes one after another from the mask words: the next quote depends on the previous
         // one through one bit operation only
@@ -288,6 +288,15 @@ struct ActivityByteCursor {
                 continue
             }
             guard c == 0x7D else { return .unsure }
+            // escapes (the key or value bytes would need decoding) or control characters (an
+            // error) anywhere in the object: walk it member by member. Every quote met above is
+            // one the member walk meets too: each follows `{`, `:` or `,`, so it is not escaped.
+            if let b = x.backslashes, ActivityStringIndex.View.first(b, origin: x.origin, from: pos, to: valueEnd) != nil {
+                return .unsure
+            }
+            if let c = x.controls, ActivityStringIndex.View.first(c, origin: x.origin, from: pos, to: valueEnd) != nil {
+                return .unsure
+            }
             pos = valueEnd + 2
             if let found { return .found(start: found.start, end: found.end) }
             return .absent
