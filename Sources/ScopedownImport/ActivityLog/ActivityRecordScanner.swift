@@ -222,7 +222,7 @@ public struct ActivityRecordScanner {
             }
         }
         if isEnvelope { return }
-        emit(f, recordBase: c.base, recordStart: start, recordEnd: c.pos, into: &batch)
+        emit(f, recordBase: c.base, recordStart: start, recordEnd: c.pos, index: c.index, into: &batch)
     }
 
     /// Rows of the Log Analytics query API's tables, each turned into the JSON object it stands for.
@@ -402,7 +402,7 @@ public struct ActivityRecordScanner {
     }
 
     mutating func emit(_ f: ActivityRecordFields, recordBase: UnsafePointer<UInt8>, recordStart: Int, recordEnd: Int,
-                       into batch: inout ScannedBatch) {
+                       index: ActivityStringIndex.View? = nil, into batch: inout ScannedBatch) {
         // REFERENCE.md §3.3: the permission is authorization.action, not operationName.
         guard let action = f.action else { batch.withoutAuthorization += 1; return }
         guard let t = f.time, let time = ActivityTime.parse(t.base, t.start, t.end) ?? ActivityTime.parse(t.string()) else {
@@ -436,7 +436,11 @@ public struct ActivityRecordScanner {
         if let id = f.eventDataID, !id.isEmpty {
             dedup = id.hash(seed: 0xE1, lowercase: true)
         } else {
-            dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: 0xE2)
+            if let index {
+                dedup = index.recordHash(recordBase, start: recordStart, end: recordEnd)
+            } else {
+                dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: ActivityHash.recordSeed)
+            }
         }
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {

@@ -455,38 +455,68 @@ public enum ActivityHash {
         return hi ^ lo
     }
 
+    /// The seed of the record de-duplication hash.
+    static let recordSeed: UInt64 = 0xE2
+
+    /// The state of `record` after whole 64-byte blocks: four lanes, one multiply per 16 bytes each.
+    struct RecordState {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+        static let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
+        static let k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3, k3: UInt64 = 0x5899_65CC_7537_4CC3
+
+        init(seed: UInt64) {
+            a = seed ^ mum(seed ^ Self.k0, Self.k1)
+            b = a ^ Self.k2
+            c = a ^ Self.k3
+            d = a ^ Self.k0
+        }
+
+        /// One 64-byte block given as eight little-endian words.
+        @inline(__always) mutating func block(_ w: (UInt64, UInt64, UInt64, UInt64), _ v: (UInt64, UInt64, UInt64, UInt64)) {
+            a = mum(w.0 ^ Self.k1, w.1 ^ a)
+            b = mum(w.2 ^ Self.k2, w.3 ^ b)
+            c = mum(v.0 ^ Self.k3, v.1 ^ c)
+            d = mum(v.2 ^ Self.k0, v.3 ^ d)
+        }
+
+        /// The hash of the `count` bytes whose first `done` (a multiple of 64) went through `block`.
+        func finish(_ p: UnsafePointer<UInt8>, done: Int, count: Int) -> UInt64 {
+            let raw = UnsafeRawPointer(p)
+            @inline(__always) func word(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
+            var h = mum(a ^ Self.k0, b ^ Self.k1) ^ mum(c ^ Self.k2, d ^ Self.k3)
+            var i = done
+            while i + 16 <= count {
+                h = mum(word(i) ^ Self.k1, word(i + 8) ^ h)
+                i += 16
+            }
+            // the last 0-15 bytes, as two words zero-padded
+            var w0: UInt64 = 0, w1: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count {
+                if shift < 64 { w0 |= UInt64(p[i]) &<< shift } else { w1 |= UInt64(p[i]) &<< (shift - 64) }
+                shift += 8
+                i += 1
+            }
+            h = mum(w0 ^ Self.k1, w1 ^ h)
+            return mix(mum(Self.k1 ^ UInt64(count), h ^ Self.k0))
+        }
+    }
+
     /// A 64-bit hash of a whole record's bytes (the de-duplication key of records without an
-    /// `eventDataId`), in the manner of wyhash: one 64x64->128-bit multiply per 16 bytes, on three
-    /// independent chains so that the multiplies overlap, then folded and avalanched. Deterministic;
-    /// every byte and the length count.
+    /// `eventDataId`), in the manner of wyhash: one 64x64->128-bit multiply per 16 bytes, on four
+    /// independent lanes over 64-byte blocks (so that the multiplies overlap; the string index
+    /// computes the blocks of a line while it reads them), then folded and avalanched.
+    /// Deterministic; every byte and the length count.
     public static func record(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0) -> UInt64 {
-        let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
-        let k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3, k3: UInt64 = 0x5899_65CC_7537_4CC3
+        var state = RecordState(seed: seed)
         let raw = UnsafeRawPointer(p)
-        @inline(__always) func word(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
-        var a = seed ^ mum(seed ^ k0, k1), b = a, c = a
         var i = 0
-        while i + 48 <= count {
-            a = mum(word(i) ^ k1, word(i + 8) ^ a)
-            b = mum(word(i + 16) ^ k2, word(i + 24) ^ b)
-            c = mum(word(i + 32) ^ k3, word(i + 40) ^ c)
-            i += 48
+        while i + 64 <= count {
+            state.block(raw.loadUnaligned(fromByteOffset: i, as: (UInt64, UInt64, UInt64, UInt64).self),
+                        raw.loadUnaligned(fromByteOffset: i + 32, as: (UInt64, UInt64, UInt64, UInt64).self))
+            i += 64
         }
-        var h = a ^ b ^ c
-        while i + 16 <= count {
-            h = mum(word(i) ^ k1, word(i + 8) ^ h)
-            i += 16
-        }
-        // the last 0-15 bytes, as two words zero-padded
-        var w0: UInt64 = 0, w1: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < count {
-            if shift < 64 { w0 |= UInt64(p[i]) &<< shift } else { w1 |= UInt64(p[i]) &<< (shift - 64) }
-            shift += 8
-            i += 1
-        }
-        h = mum(w0 ^ k1, w1 ^ h)
-        return mix(mum(k1 ^ UInt64(count), h ^ k0))
+        return state.finish(p, done: i, count: count)
     }
 
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
@@ -522,6 +552,17 @@ final class ActivityStringIndex {
         /// nil when the range has no backslash / no control character (the common case)
         let backslashes: UnsafePointer<UInt64>?
         let controls: UnsafePointer<UInt64>?
+        /// `ActivityHash.record` (seed `recordSeed`) of the bytes from `origin`, after the blocks
+        /// up to `hashedEnd`: what a record that starts at `origin` and ends at or after
+        /// `hashedEnd` finishes from.
+        let hash: ActivityHash.RecordState
+        let hashedEnd: Int
+
+        /// `ActivityHash.record(base + start, end - start, seed: ActivityHash.recordSeed)`.
+        func recordHash(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> UInt64 {
+            if start == origin && end >= hashedEnd { return hash.finish(base + start, done: hashedEnd - start, count: end - start) }
+            return ActivityHash.record(base + start, end - start, seed: ActivityHash.recordSeed)
+        }
 
         /// The position of the first quote after `pos` (`origin + 64 * blocks` when none).
         @inline(__always) func quote(after pos: Int) -> Int {
@@ -628,6 +669,9 @@ final class ActivityStringIndex {
         let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
         let space = SIMD32<UInt8>(repeating: 0x20), newline = SIMD32<UInt8>(repeating: 0x0A)
         var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
+        var hash = ActivityHash.RecordState(seed: ActivityHash.recordSeed)
+        var hashing = true
+        var hashedEnd = start
         var end = limit
         var n = 0
         var i = start
@@ -654,6 +698,7 @@ final class ActivityStringIndex {
                 hi = tail.1
             }
             var q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
+            var wholeBlock = i + 64 <= limit // and (below) before the newline
             // a newline is a control character: it takes the rare path too
             let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
             if Self.any(rare) || carry != 0 {
@@ -677,6 +722,7 @@ final class ActivityStringIndex {
                     // any newline byte ends the line, escaped or not (lines are cut before parsing)
                     let nl = Self.pack(lo .== newline) | Self.pack(hi .== newline) << 32
                     if nl != 0 {
+                        wholeBlock = false
                         let cut = nl.trailingZeroBitCount
                         end = i + cut
                         let keep = (UInt64(1) &<< UInt64(cut)) &- 1
@@ -695,13 +741,21 @@ final class ActivityStringIndex {
                 backslashes[n] = 0
                 controls[n] = 0
             }
+            if wholeBlock && hashing {
+                hash.block(unsafeBitCast(lo, to: (UInt64, UInt64, UInt64, UInt64).self),
+                           unsafeBitCast(hi, to: (UInt64, UInt64, UInt64, UInt64).self))
+                hashedEnd = i + 64
+            } else {
+                hashing = false
+            }
             n += 1
             i += 64
         }
         quotes[n] = 1
         let view = View(origin: start, blocks: n, quotes: UnsafePointer(quotes),
                         backslashes: anyBackslash == 0 ? nil : UnsafePointer(backslashes),
-                        controls: anyControl == 0 ? nil : UnsafePointer(controls))
+                        controls: anyControl == 0 ? nil : UnsafePointer(controls),
+                        hash: hash, hashedEnd: hashedEnd)
         return (view, end)
     }
 }
