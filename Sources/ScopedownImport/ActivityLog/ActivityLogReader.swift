@@ -576,7 +576,7 @@ extension ActivityRecordScanner {
             }
             if let elements = chunk.elements {
                 for r in elements {
-                    let index = stringIndex.build(base, start: r.lowerBound, end: r.upperBound)
+                    let index = useStringIndex ? stringIndex.build(base, start: r.lowerBound, end: r.upperBound) : nil
                     var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound, index: index)
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
@@ -589,7 +589,7 @@ extension ActivityRecordScanner {
             while start < n {
                 // the string index of the line, which finds the line's end on the way
                 // (a line too long to index is walked byte by byte)
-                let (index, found) = stringIndex.buildLine(base, start: start, limit: n)
+                let (index, found) = useStringIndex ? stringIndex.buildLine(base, start: start, limit: n) : (nil, nil)
                 var end = n
                 if let found {
                     end = found

@@ -136,6 +136,8 @@ public struct ActivityRecordScanner {
     let scratch = ActivityScratch()
     /// Where the strings of the record being scanned are (rebuilt per line or element).
     let stringIndex = ActivityStringIndex()
+    /// False: every string is found byte by byte (the reference the tests compare the index with).
+    var useStringIndex = true
 
     public init(scannerID: Int, keepEvents: Bool) {
         self.scannerID = scannerID
