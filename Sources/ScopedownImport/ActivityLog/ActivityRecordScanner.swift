@@ -94,7 +94,15 @@ struct ActivityInterner {
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {
-        var h = s.hash(seed: 0x5EED, lowercase: false)
+        // the hash of the decoded bytes (escaped and plain spellings of one string are one id)
+        var h: UInt64
+        if s.escaped {
+            h = s.bytes().withUnsafeBufferPointer { b in
+                b.baseAddress.map { ActivityHash.record($0, b.count, seed: 0x5EED) } ?? 0
+            }
+        } else {
+            h = ActivityHash.record(s.base + s.start, s.end - s.start, seed: 0x5EED)
+        }
         if h == 0 { h = 1 }
         let mask = keys.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask

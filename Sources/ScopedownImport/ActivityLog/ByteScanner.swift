@@ -663,6 +663,9 @@ final class ActivityStringIndex {
             if blocks + 1 > capacity { grow(to: blocks + 1, keeping: 0) }
         }
         var anyBackslash: UInt64 = 0, anyControl: UInt64 = 0
+        // the backslash and control masks are written from the first block that has any (the
+        // blocks before it are zeroed then): most lines have none, and store one mask per block
+        var rareFrom = -1
         // 1 when the first byte of the next block is escaped (an odd backslash run ends this block)
         var carry: UInt64 = 0
         let raw = UnsafeRawPointer(base)
@@ -702,6 +705,11 @@ final class ActivityStringIndex {
             // a newline is a control character: it takes the rare path too
             let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
             if Self.any(rare) || carry != 0 {
+                if rareFrom < 0 {
+                    rareFrom = n
+                    backslashes.initialize(repeating: 0, count: n)
+                    controls.initialize(repeating: 0, count: n)
+                }
                 var b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
                 let controlBytes = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
                 var escaped = carry
@@ -738,8 +746,10 @@ final class ActivityStringIndex {
                 anyControl |= c
             } else {
                 quotes[n] = q
-                backslashes[n] = 0
-                controls[n] = 0
+                if rareFrom >= 0 {
+                    backslashes[n] = 0
+                    controls[n] = 0
+                }
             }
             if wholeBlock && hashing {
                 hash.block(unsafeBitCast(lo, to: (UInt64, UInt64, UInt64, UInt64).self),
