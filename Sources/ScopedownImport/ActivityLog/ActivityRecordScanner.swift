@@ -35,27 +35,25 @@ struct ActivitySlice {
 
     /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
     func lowercasedContains(_ needles: [StaticString]) -> Bool {
-        for needle in needles {
-            let n = needle.utf8CodeUnitCount
-            let l = needle.utf8Start
-            guard n > 0, end - start >= n else { continue }
-            var i = start
-            let last = end - n
-            while i <= last {
-                var c = base[i]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c == l[0] {
-                    var k = 1
-                    while k < n {
-                        var d = base[i + k]
-                        if d >= 0x41 && d <= 0x5A { d |= 0x20 }
-                        if d != l[k] { break }
-                        k += 1
-                    }
-                    if k == n { return true }
+        // one pass over the bytes, every needle tried where its first byte matches
+        var i = start
+        while i < end {
+            var c = base[i]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            for needle in needles {
+                let n = needle.utf8CodeUnitCount
+                let l = needle.utf8Start
+                guard n > 0, c == l[0], end - i >= n else { continue }
+                var k = 1
+                while k < n {
+                    var d = base[i + k]
+                    if d >= 0x41 && d <= 0x5A { d |= 0x20 }
+                    if d != l[k] { break }
+                    k += 1
                 }
-                i += 1
+                if k == n { return true }
             }
+            i += 1
         }
         return false
     }

@@ -489,15 +489,12 @@ public enum ActivityHash {
                 h = mum(word(i) ^ Self.k1, word(i + 8) ^ h)
                 i += 16
             }
-            // the last 0-15 bytes, as two words zero-padded
-            var w0: UInt64 = 0, w1: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < count {
-                if shift < 64 { w0 |= UInt64(p[i]) &<< shift } else { w1 |= UInt64(p[i]) &<< (shift - 64) }
-                shift += 8
-                i += 1
+            // the last 0-15 bytes, as two little-endian words zero-padded
+            var last: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &last) { t in
+                t.baseAddress?.copyMemory(from: raw + i, byteCount: count - i)
             }
-            h = mum(w0 ^ Self.k1, w1 ^ h)
+            h = mum(last.0 ^ Self.k1, last.1 ^ h)
             return mix(mum(Self.k1 ^ UInt64(count), h ^ Self.k0))
         }
     }
