@@ -186,6 +186,31 @@ struct ActivityStringIndexTests {
         #expect(hash(zeros, 16) == hash(zeros, 16))
     }
 
+    static func intern(_ interner: inout ActivityInterner, _ bytes: [UInt8], escaped: Bool, into fresh: inout [String]) -> Int32 {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return -1 }
+            return interner.intern(ActivitySlice(base: base, start: 0, end: b.count, escaped: escaped), into: &fresh)
+        }
+    }
+
+    @Test("interner: one id per distinct decoded string, across table growth; escaped and plain spellings agree")
+    func interner() {
+        var interner = ActivityInterner()
+        var fresh: [String] = []
+        let texts = (0..<5000).map { "/subscriptions/\($0 % 2500)/x" } // every string twice
+        var ids: [String: Int32] = [:]
+        for t in texts {
+            let id = Self.intern(&interner, Array(t.utf8), escaped: false, into: &fresh)
+            if let seen = ids[t] { #expect(seen == id) } else { ids[t] = id }
+        }
+        #expect(fresh.count == 2500)
+        #expect(fresh == (0..<2500).map { "/subscriptions/\($0)/x" })
+        // `\/subscriptions\/7\/x` decodes to a string seen above: the same id
+        let id = Self.intern(&interner, Array(#"\/subscriptions\/7\/x"#.utf8), escaped: true, into: &fresh)
+        #expect(id == ids["/subscriptions/7/x"])
+        #expect(fresh.count == 2500)
+    }
+
     @Test("SWAR lower-casing changes exactly A-Z")
     func lowercasing() {
         for b in 0...255 {

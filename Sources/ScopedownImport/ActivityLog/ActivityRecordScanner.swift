@@ -87,8 +87,9 @@ struct ActivityRecordFields {
 struct ActivityInterner {
     /// Open addressing on the (well mixed) 64-bit hash itself: no second hashing of the key.
     /// A slot holds hash (0: empty) and id; at most half the slots are used.
-    var keys: [UInt64] = Array(repeating: 0, count: 1024)
-    var values: [Int32] = Array(repeating: 0, count: 1024)
+    /// (Small at first: a scanner is made per small file on the prefetch path.)
+    var keys: [UInt64] = Array(repeating: 0, count: 64)
+    var values: [Int32] = Array(repeating: 0, count: 64)
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {

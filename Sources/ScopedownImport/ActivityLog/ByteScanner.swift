@@ -602,7 +602,7 @@ final class ActivityStringIndex {
     private var capacity: Int
 
     init() {
-        capacity = 256
+        capacity = 64
         quotes = .allocate(capacity: capacity)
         backslashes = .allocate(capacity: capacity)
         controls = .allocate(capacity: capacity)
