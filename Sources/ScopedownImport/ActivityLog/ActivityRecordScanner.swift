@@ -368,6 +368,7 @@ public struct ActivityRecordScanner {
     }
 
     func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
+        // REFERENCE.md §1.9.5 as below, on the fast path for a flat object of strings
         let base = m.base
         switch m.lastFlatStringMember(where: { s, e in
             asciiEqualsLower(base, s, e, "http://schemas.microsoft.com/identity/claims/objectidentifier")
