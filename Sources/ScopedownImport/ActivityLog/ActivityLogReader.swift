@@ -696,7 +696,8 @@ extension ActivityRecordScanner {
             }
             if let elements = chunk.elements {
                 for r in elements {
-                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound)
+                    let index = useStringIndex ? stringIndex.build(base, start: r.lowerBound, end: r.upperBound) : nil
+                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound, index: index)
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
                     } catch { fail(r.lowerBound, "\(error)"); return }
@@ -706,13 +707,16 @@ extension ActivityRecordScanner {
             var start = 0
             let n = b.count
             while start < n {
-                var end = start
-                if let hit = memchr(base + start, 0x0A, n - start) {
+                // the string index of the line, which finds the line's end on the way
+                // (a line too long to index is walked byte by byte)
+                let (index, found) = useStringIndex ? stringIndex.buildLine(base, start: start, limit: n) : (nil, nil)
+                var end = n
+                if let found {
+                    end = found
+                } else if let hit = memchr(base + start, 0x0A, n - start) {
                     end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                } else {
-                    end = n
                 }
-                var c = ActivityByteCursor(base, start: start, end: end)
+                var c = ActivityByteCursor(base, start: start, end: end, index: index)
                 c.skipWhitespace()
                 if !c.atEnd {
                     do {
