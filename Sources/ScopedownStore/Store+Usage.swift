@@ -149,7 +149,8 @@ extension Store {
                         file, options: readOptions, rawObserver: hasher, progress: progressReport,
                         consumer: { try ingest.consume($0) },
                         usageRows: { try ingest.add($0) })
-                    sha = hasher.hex()
+                    // JSON shapes: the sequence of records; CSV shapes: the bytes
+                    sha = result.records?.text() ?? hasher.hex()
                 }
                 if try isImported(sha256: sha) { throw AlreadyImported(sha: sha) }
                 var summary = try ingest.finish()

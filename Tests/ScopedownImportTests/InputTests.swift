@@ -197,3 +197,54 @@ struct FingerprintTests {
         #expect(parts.text() == whole.text())
     }
 }
+
+@Suite("Record-sequence fingerprint")
+struct RecordSequenceFingerprintTests {
+    @Test("joining chunk fingerprints in order equals folding every record, whatever the cut")
+    func chunkingInvariance() {
+        var g = SeededGenerator(seed: 5)
+        let hashes = (0..<500).map { _ in UInt64.random(in: 0...UInt64.max, using: &g) }
+        var whole = RecordSequenceFingerprint()
+        for h in hashes { whole.add(h) }
+        for _ in 0..<20 {
+            var joined = RecordSequenceFingerprint()
+            var i = 0
+            while i < hashes.count {
+                let n = Int.random(in: 0...60, using: &g)
+                var part = RecordSequenceFingerprint()
+                for h in hashes[i..<min(hashes.count, i + n)] { part.add(h) }
+                joined.append(part)
+                i += n
+            }
+            #expect(joined == whole)
+        }
+        // order and content matter
+        var swapped = RecordSequenceFingerprint()
+        for h in [hashes[1], hashes[0]] + hashes[2...] { swapped.add(h) }
+        #expect(swapped.text() != whole.text())
+        var fewer = RecordSequenceFingerprint()
+        for h in hashes.dropLast() { fewer.add(h) }
+        #expect(fewer.text() != whole.text())
+        #expect(whole.text().hasPrefix("records:") && whole.text().hasSuffix(":500"))
+    }
+
+    @Test("a file's identity: same records whatever the chunking, blank lines or compression; another record differs")
+    func fileIdentity() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-fp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = #"{"time":"2024-05-01T10:00:00Z","resultType":"Success","identity":{"authorization":{"scope":"/subscriptions/s1","action":"Microsoft.Compute/virtualMachines/write"}}}"#
+        let lines = (0..<300).map { line.replacingOccurrences(of: "10:00:00", with: String(format: "10:%02ld:%02ld", $0 / 60, $0 % 60)) }
+        func identity(_ name: String, _ text: String, chunk: Int? = nil) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try Data(text.utf8).write(to: url)
+            var options = ActivityReadOptions()
+            if let chunk { options.chunkBytes = chunk }
+            return try ActivityLogReader.read(InputFile(displayName: name, path: url.path), options: options, consumer: { _ in }).records?.text() ?? ""
+        }
+        let plain = try identity("a.json", lines.joined(separator: "\n") + "\n")
+        #expect(try identity("b.json", lines.joined(separator: "\n") + "\n", chunk: 4096) == plain)
+        #expect(try identity("c.json", lines.joined(separator: "\r\n\n") + "\n") == plain)
+        #expect(try identity("d.json", lines.dropLast().joined(separator: "\n") + "\n") != plain)
+    }
+}

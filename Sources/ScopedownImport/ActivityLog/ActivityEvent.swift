@@ -102,6 +102,8 @@ public struct ScannedBatch: Sendable {
     public var rawRecords: [String]? = nil
     /// Lines in the chunk (JSON Lines) for error positions.
     public var lineCount: Int = 0
+    /// The chunk's records (lines or elements) in order, for the file's identity.
+    public var fingerprint = RecordSequenceFingerprint()
     public var bytes: Int = 0
     /// Records without `authorization.action` (not RBAC-checked events: health, alerts, ...).
     public var withoutAuthorization: Int = 0

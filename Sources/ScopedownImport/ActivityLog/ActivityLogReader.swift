@@ -47,6 +47,9 @@ public struct ActivityReadResult: Sendable {
     public var withoutAuthorization: Int
     public var withoutTime: Int
     public var usageRows: Int
+    /// The file's identity for the JSON shapes (`RecordSequenceFingerprint`); nil for the CSV
+    /// shapes, whose identity is the byte fingerprint the raw observer computed.
+    public var records: RecordSequenceFingerprint? = nil
 }
 
 /// One row of the pre-aggregated usage CSV (queries/usage-aggregate.kql):
@@ -248,6 +251,8 @@ public enum ActivityLogReader {
                                               progress: progress, consumer: consumer, usageRows: usageRows)
         }
         let jsonLines = firstByte == 0x7B && isJSONLines(first)
+        // a JSON shape is identified by its records, not by a pass over its bytes
+        source.onRaw = nil
         return try runPipeline(file, source: source, first: consume first, jsonLines: jsonLines, options: options,
                                progress: progress, consumer: consumer)
     }
@@ -356,8 +361,10 @@ public enum ActivityLogReader {
         var consumerError: Error?
         // lines per chunk (JSON Lines): an error's line is its chunk's first line plus its own
         var lineCounts: [Int: Int] = [:]
+        var fingerprints: [Int: RecordSequenceFingerprint] = [:]
         while let batch = results.take() {
             if jsonLines { lineCounts[batch.chunkIndex] = batch.lineCount }
+            fingerprints[batch.chunkIndex] = batch.fingerprint
             if let e = batch.error, firstError == nil || batch.chunkIndex < firstError?.chunk ?? Int.max {
                 firstError = (batch.chunkIndex, e)
             }
@@ -382,9 +389,11 @@ public enum ActivityLogReader {
             let before = jsonLines ? (0..<chunk).reduce(0) { $0 + (lineCounts[$1] ?? 0) } : 0
             throw Diagnostic.error(e.message, file: file.displayName, line: e.line + before, column: e.column)
         }
+        var records = RecordSequenceFingerprint()
+        for k in fingerprints.keys.sorted() { if let f = fingerprints[k] { records.append(f) } }
         return ActivityReadResult(layout: jsonLines ? .jsonLines : .jsonDocument, rawBytes: source.rawBytesRead,
                                   decodedBytes: decoded.value, events: events, withoutAuthorization: withoutAuthorization,
-                                  withoutTime: withoutTime, usageRows: 0)
+                                  withoutTime: withoutTime, usageRows: 0, records: records)
     }
 
     /// A whole JSON Lines input that fits in one chunk, scanned on the calling thread.
@@ -392,6 +401,7 @@ public enum ActivityLogReader {
                            progress: ((Int, Int?, Int) -> Void)?,
                            consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         var events = 0, withoutAuthorization = 0, withoutTime = 0
+        var records = RecordSequenceFingerprint()
         if !bytes.isEmpty {
             var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
             let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
@@ -401,12 +411,13 @@ public enum ActivityLogReader {
             events = batch.events.count
             withoutAuthorization = batch.withoutAuthorization
             withoutTime = batch.withoutTime
+            records = batch.fingerprint
             try consumer(batch)
             progress?(source.rawBytesRead, source.totalRawBytes, events)
         }
         return ActivityReadResult(layout: .jsonLines, rawBytes: source.rawBytesRead, decodedBytes: bytes.count,
                                   events: events, withoutAuthorization: withoutAuthorization,
-                                  withoutTime: withoutTime, usageRows: 0)
+                                  withoutTime: withoutTime, usageRows: 0, records: records)
     }
 
     /// JSON Lines in a plain file: the complete lines of `first` (already read), then the rest of
@@ -701,6 +712,8 @@ extension ActivityRecordScanner {
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
                     } catch { fail(r.lowerBound, "\(error)"); return }
+                    batch.fingerprint.add(index?.recordHash(base, start: r.lowerBound, end: r.upperBound)
+                        ?? ActivityHash.record(base + r.lowerBound, r.count, seed: ActivityHash.recordSeed))
                 }
                 return
             }
@@ -720,7 +733,10 @@ extension ActivityRecordScanner {
                 c.skipWhitespace()
                 if !c.atEnd {
                     do {
+                        let valueStart = c.pos
                         try scanValue(&c, into: &batch)
+                        batch.fingerprint.add(index?.recordHash(base, start: valueStart, end: c.pos)
+                            ?? ActivityHash.record(base + valueStart, c.pos - valueStart, seed: ActivityHash.recordSeed))
                         c.skipWhitespace()
                         if !c.atEnd { throw ActivityScanError(offset: c.pos, message: "unexpected data after the event") }
                     } catch let e as ActivityScanError {

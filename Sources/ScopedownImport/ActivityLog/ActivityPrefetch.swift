@@ -1,5 +1,5 @@
 // Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: background
-// threads read, fingerprint (ContentFingerprint of the raw bytes) and scan the next files while the importer writes
+// threads read and scan the next files (which also gives their identity, RecordSequenceFingerprint) while the importer writes
 // the current one, so a folder uses both cores the way one large file does (its chunks go to
 // scanner threads). Only what `ActivityLogReader.read` would scan inline is prefetched: an
 // uncompressed JSON Lines file of at most one chunk. Two threads (one per core) claim files in turn. Anything else (gzip, CSV, JSON documents,
@@ -13,7 +13,7 @@ import Glibc
 
 /// A file read, hashed and scanned ahead of its import.
 public struct ActivityPrefetched: Sendable {
-    /// The content fingerprint of the raw bytes, as `ContentFingerprint.text()` gives it.
+    /// The file's identity, as `RecordSequenceFingerprint.text()` gives it (the scan computes it).
     public var sha256: String
     public var rawBytes: Int
     /// scanned with the raw records kept (`--keep-events`)
@@ -149,8 +149,6 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard count <= options.chunkBytes else { return nil }
         raw.removeLast(raw.count - count)
         if raw.count >= 2, raw[0] == 0x1F, raw[1] == 0x8B { return nil }
-        var digest = ContentFingerprint()
-        digest.update(raw)
         var bytes = raw
         // the same decisions as `ActivityLogReader.read`: byte order mark, first byte, JSON Lines
         var bomSkip = 0
@@ -161,7 +159,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard ActivityLogReader.isJSONLines(bytes) else { return nil }
         var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
         let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
-        return ActivityPrefetched(sha256: digest.text(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        return ActivityPrefetched(sha256: batch.fingerprint.text(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
     }
 }
 
@@ -177,6 +175,6 @@ extension ActivityLogReader {
         progress?(p.rawBytes, p.rawBytes, p.batch.events.count)
         return ActivityReadResult(layout: .jsonLines, rawBytes: p.rawBytes, decodedBytes: p.decodedBytes,
                                   events: p.batch.events.count, withoutAuthorization: p.batch.withoutAuthorization,
-                                  withoutTime: p.batch.withoutTime, usageRows: 0)
+                                  withoutTime: p.batch.withoutTime, usageRows: 0, records: p.batch.fingerprint)
     }
 }

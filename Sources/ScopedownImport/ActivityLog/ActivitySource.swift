@@ -160,9 +160,12 @@ final class ActivitySource {
         return total
     }
 
-    private func readDirect(into out: inout [UInt8], max: Int) throws -> Int {
+    private func readDirect(into out: inout [UInt8], max limit: Int) throws -> Int {
         if rawEOF { return 0 }
         let old = out.count
+        // no more than what is left of a regular file (+1 to see its end): the room is zero-filled
+        // first, and a small file must not pay for a whole chunk of zeros
+        let max = Swift.min(limit, totalRawBytes.map { Swift.max(0, $0 - rawBytesRead) + 1 } ?? limit)
         out.append(contentsOf: repeatElement(0, count: max))
         var got = 0
         out.withUnsafeMutableBytes { b in
