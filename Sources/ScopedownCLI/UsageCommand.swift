@@ -43,7 +43,8 @@ struct UsageCommand: ParsableCommand {
             UsageOutput.stderr(d.description + "\n")
             throw ExitCode(1)
         }
-        UsageOutput.stdout(UsageRendering.render(report, format: format))
+        let text = UsageRendering.render(report, format: format)
+        UsageOutput.stdout(text)
     }
 }
 
