@@ -180,7 +180,7 @@ struct ImportRun {
     private mutating func record(_ r: ImportReceipt, name: String) {
         if r.alreadyImported {
             alreadyImported += 1
-            if perFileLines { io.outLine("\(name): already imported (same sha256), nothing changed") }
+            if perFileLines { io.outLine("\(name): already imported (same content), nothing changed") }
             return
         }
         imported += 1

@@ -206,6 +206,12 @@ public final class Statement {
         guard n > 0, let p = sqlite3_column_blob(handle, Int32(i)) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
+    /// The blob of column `i`, without a copy (valid only inside `body`; empty for NULL).
+    public func withBlob<T>(_ i: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
+        guard n > 0, let p = sqlite3_column_blob(handle, Int32(i)) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeRawBufferPointer(start: p, count: n))
+    }
     public func value(_ i: Int) -> SQLiteValue {
         switch sqlite3_column_type(handle, Int32(i)) {
         case SQLITE_INTEGER: return .integer(int64(i))

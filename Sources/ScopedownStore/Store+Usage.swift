@@ -78,7 +78,7 @@ extension Store {
     public func withUsageBatch<T>(prefetching files: [InputFile], keepEvents: Bool = false, _ body: () throws -> T) throws -> T {
         if usageRun != nil { return try body() }
         do {
-            let run = try UsageRunState(db: db)
+            let run = try UsageRunState(db: db, caps: usageCaps)
             if files.count > 1 {
                 let prefetcher = ActivityPrefetcher(files: files, options: ActivityReadOptions(keepEvents: keepEvents))
                 prefetcher.start()
@@ -125,6 +125,10 @@ extension Store {
         if let w = options.workers { readOptions.workers = max(1, w) }
         if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
+        // A failing file's savepoint rolls back what it wrote, seen-event blocks included: forget
+        // what the run's cache loaded of them.
+        var succeeded = false
+        defer { if !succeeded { run.seenCache.removeAll() } }
         do {
             var fileIngest: UsageIngest?
             let result = try db.transaction {
@@ -154,7 +158,7 @@ extension Store {
                 let warnings = try ingest.unresolvedWarnings()
                 let kind: InputKind = result.layout == .usageCSV ? .usageAggregate : .activityLog
                 try db.run("""
-                    INSERT INTO imports(file_name, sha256, kind, shape, byte_count, row_counts, warnings, imported_at)
+                    INSERT INTO imports(file_name, content_hash, kind, shape, byte_count, row_counts, warnings, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, [name, sha, kind.rawValue, format.shape, result.rawBytes, Store.countsJSON(summary.counts),
                           warnings.count, Store.utcNow()])
@@ -166,6 +170,7 @@ extension Store {
             }
             // the file's savepoint is released: its state joins the run's
             try fileIngest?.commit(into: run)
+            succeeded = true
             return result
         } catch let a as AlreadyImported {
             let receipt = ImportReceipt(file: name, kind: format.kind, shape: format.shape, sha256: a.sha, counts: [:],
@@ -177,9 +182,10 @@ extension Store {
     }
 }
 
-/// SHA-256 of the raw bytes as read from disk.
+/// The content fingerprint of the raw bytes as read from disk (`ContentFingerprint`: an Activity
+/// Log file's identity in `imports`).
 final class UsageRawDigest: ActivityRawObserver {
-    private let digest = SHA256Digest()
-    func observe(_ bytes: UnsafeRawBufferPointer) { digest.update(bytes) }
-    func hex() -> String { digest.hex() }
+    private var fingerprint = ContentFingerprint()
+    func observe(_ bytes: UnsafeRawBufferPointer) { fingerprint.update(bytes) }
+    func hex() -> String { fingerprint.text() }
 }

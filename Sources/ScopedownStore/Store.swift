@@ -19,6 +19,8 @@ public final class Store {
     var db: Connection { connection }
     /// The state shared by the usage imports of the current `withUsageBatch` (Store+Usage.swift).
     var usageRun: UsageRunState?
+    /// Memory bounds of the usage import (tests lower them to exercise the spill paths).
+    var usageCaps = UsageCaps.standard
 
     /// Opens (creating and migrating when `create` is true) the database at `path`.
     /// With `create: false` a missing file is an error, and an existing one is still migrated to the
@@ -35,6 +37,7 @@ public final class Store {
             // memory instead of spilling pages to disk mid-transaction.
             try connection.execute("PRAGMA cache_size = -65536")
             try Migrator(migrations: Store.migrations).migrate(connection)
+            try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot open database: \(e.message)", file: path,
                                    help: e.code & 0xff == 26 ? "`\(path)` is not a scopedown database" : nil)
@@ -71,7 +74,7 @@ public final class Store {
     public func write(_ decoded: DecodedFile, strict: Bool) throws -> ImportReceipt {
         let batch = decoded.batch
         let name = decoded.file.displayName
-        if try db.scalarInt("SELECT id FROM imports WHERE sha256 = ?", [decoded.sha256]) != nil {
+        if try db.scalarInt("SELECT id FROM imports WHERE content_hash = ?", [decoded.sha256]) != nil {
             return ImportReceipt(file: name, kind: decoded.format.kind, shape: decoded.format.shape,
                                  sha256: decoded.sha256, counts: [:], alreadyImported: true, warnings: [])
         }
@@ -80,7 +83,7 @@ public final class Store {
         do {
             try db.transaction {
                 try db.run("""
-                    INSERT INTO imports(file_name, sha256, kind, shape, byte_count, row_counts, warnings, imported_at)
+                    INSERT INTO imports(file_name, content_hash, kind, shape, byte_count, row_counts, warnings, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, 0, ?)
                     """, [name, decoded.sha256, decoded.format.kind.rawValue, decoded.format.shape,
                           decoded.byteCount, Store.countsJSON(counts), Store.utcNow()])
@@ -105,7 +108,7 @@ public final class Store {
 
     /// True when a file with these bytes has been imported.
     public func isImported(sha256: String) throws -> Bool {
-        try db.scalarInt("SELECT id FROM imports WHERE sha256 = ?", [sha256]) != nil
+        try db.scalarInt("SELECT id FROM imports WHERE content_hash = ?", [sha256]) != nil
     }
 
     /// Loads the whole tenant for evaluation: one query per table, sorted by key.
@@ -169,6 +172,7 @@ public final class Store {
     public static let migrations: [Migrator.Migration] = [
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
         Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
+        Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).

@@ -7,7 +7,7 @@ import ScopedownCore
 import ScopedownImport
 import ScopedownSQLite
 
-struct UsageKey: Hashable, Comparable {
+struct UsageKey: Hashable, Comparable, UsageHashKey {
     var principal: Int32
     var action: Int32
     var scope: Int32
@@ -17,6 +17,12 @@ struct UsageKey: Hashable, Comparable {
     func hash(into h: inout Hasher) {
         h.combine(UInt64(UInt32(bitPattern: principal)) << 32 | UInt64(UInt32(bitPattern: action)))
         h.combine(UInt64(UInt32(bitPattern: scope)) << 32 | UInt64(UInt32(bitPattern: day)) ^ UInt64(UInt32(bitPattern: assignment)) << 16)
+    }
+
+    var fastHash: UInt64 {
+        usageMix(UInt64(UInt32(bitPattern: principal)) << 32 | UInt64(UInt32(bitPattern: action))
+                 ^ usageMix(UInt64(UInt32(bitPattern: scope)) << 32 | UInt64(UInt32(bitPattern: day)))
+                 ^ UInt64(UInt32(bitPattern: assignment)) &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
     /// The primary-key order of the usage tables (day first).
@@ -55,21 +61,14 @@ struct UsageValue {
     }
 }
 
-struct SeenKey: Hashable, Comparable {
-    var time: Int64
-    var hash: UInt64
-    // the hash is already uniformly distributed: feed one word to the hasher
-    func hash(into h: inout Hasher) { h.combine(hash ^ UInt64(bitPattern: time)) }
-    static func < (a: SeenKey, b: SeenKey) -> Bool { (a.time, Int64(bitPattern: a.hash)) < (b.time, Int64(bitPattern: b.hash)) }
-}
-
-struct PendingKey: Hashable, Comparable {
+struct PendingKey: Hashable, Comparable, UsageHashKey {
     var operation: UInt64
     var key: UsageKey
     func hash(into h: inout Hasher) {
         h.combine(operation)
         key.hash(into: &h)
     }
+    var fastHash: UInt64 { operation ^ key.fastHash }
     static func < (a: PendingKey, b: PendingKey) -> Bool {
         (a.key.day, Int64(bitPattern: a.operation), a.key.principal, a.key.action, a.key.scope, a.key.assignment)
             < (b.key.day, Int64(bitPattern: b.operation), b.key.principal, b.key.action, b.key.scope, b.key.assignment)
@@ -83,6 +82,15 @@ struct PendingKey: Hashable, Comparable {
 /// earlier past the same caps as a file's. An archive of thousands of hourly files then costs
 /// about what one file with the same events costs: no per-file upserts of the same keys, no
 /// per-event look-ups of the events of earlier files of the run on disk.
+/// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
+/// whatever the input size). Small values in tests exercise the spill paths.
+struct UsageCaps {
+    var usage = 250_000
+    var pending = 150_000
+    var seen = 2_000_000
+    static let standard = UsageCaps()
+}
+
 final class UsageRunState {
     /// disjoint, sorted time windows of the imports made before the run
     let windowsBefore: [(Int64, Int64)]
@@ -92,15 +100,15 @@ final class UsageRunState {
     /// for raw spellings, the smallest display spelling was already kept
     var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
     var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
-    var usage: [UsageKey: UsageValue] = [:]
-    var pending: [PendingKey: UsageValue] = [:]
-    /// tentative uses of `pending` per operation (for a later file's Failed events)
-    var pendingUsesByOperation: [UInt64: Int] = [:]
+    var usage = UsageMap<UsageKey, UsageValue>()
+    var pending = UsageMap<PendingKey, UsageValue>()
     var failedOperations = Set<UInt64>()
-    /// events of the committed files not yet written to `usage_seen_events`
-    var seen = Set<SeenKey>()
+    /// events of the committed files not yet written to `usage_seen_blocks`
+    var seen = UsageKeySet()
     /// some of this run's seen events are only on disk
     var seenSpilled = false
+    /// the seen-event keys on disk, by hour, as looked up so far
+    let seenCache = UsageSeenCache()
     /// reads, hashes and scans the run's next small files on another thread (`withUsageBatch(prefetching:)`)
     var prefetcher: ActivityPrefetcher?
     /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
@@ -109,7 +117,10 @@ final class UsageRunState {
     var unresolvedCallers = 0
     var unresolvedCheckedThrough: Int64?
 
-    init(db: Connection) throws {
+    let caps: UsageCaps
+
+    init(db: Connection, caps: UsageCaps = .standard) throws {
+        self.caps = caps
         var raw: [(Int64, Int64)] = []
         try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
             raw.append((row.int64(0), row.int64(1)))
@@ -163,25 +174,24 @@ final class UsageRunState {
     }
 
     private func write(_ db: Connection, all: Bool) throws {
-        if all || usage.count > UsageIngest.usageCap {
+        if all || usage.count > caps.usage {
             try UsageIngest.writeUsage(db, usage)
-            usage = [:]
+            usage = UsageMap()
         }
-        if all || pending.count > UsageIngest.pendingCap {
-            try UsageIngest.writePending(db, pending)
-            pending = [:]
-            pendingUsesByOperation = [:]
+        if all || pending.count > caps.pending {
+            try UsageTentativeBlocks.write(db, pending)
+            pending = UsageMap()
         }
-        if all || failedOperations.count > UsageIngest.pendingCap {
+        if all || failedOperations.count > caps.pending {
             try UsageIngest.writeFailed(db, failedOperations)
             failedOperations = []
         }
-        if all || seen.count > UsageIngest.seenCap {
+        if all || seen.count > caps.seen {
             if !seen.isEmpty {
-                try UsageIngest.writeSeen(db, seen)
+                seenCache.invalidate(try UsageSeenBlocks.write(db, seen))
                 seenSpilled = true
             }
-            seen = []
+            seen = UsageKeySet()
         }
     }
 }
@@ -198,11 +208,11 @@ final class UsageIngest {
     /// per scanner, per table: local id -> global id
     private var translations: [Int: [[Int32]]] = [:]
 
-    private var usage: [UsageKey: UsageValue] = [:]
-    private var pending: [PendingKey: UsageValue] = [:]
+    private var usage = UsageMap<UsageKey, UsageValue>()
+    private var pending = UsageMap<PendingKey, UsageValue>()
     private var failedOperations = Set<UInt64>()
-    /// (time, hash) of every event of this import
-    private var seen = Set<SeenKey>()
+    /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
+    private var seen = UsageKeySet()
     private var seenSpilled = false
     private var summary = UsageImportSummary()
     private var tentative = 0
@@ -211,9 +221,7 @@ final class UsageIngest {
 
     // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
-    static let pendingCap = 150_000
-    static let usageCap = 250_000
-    static let seenCap = 2_000_000
+    var caps: UsageCaps { run.caps }
 
     /// `run`: the state of the batch this file belongs to (a fresh one for a file on its own).
     init(db: Connection, keepEvents: Bool, file: String, run: UsageRunState) throws {
@@ -223,7 +231,7 @@ final class UsageIngest {
         self.run = run
     }
 
-    /// True when the event may already be in `usage_seen_events`: an earlier import's time window
+    /// True when the event may already be in `usage_seen_blocks`: an earlier import's time window
     /// covers `t` and its seen events are on disk (imports before this run; this run's, once they
     /// spilled past the cap).
     private func mayBeOnDisk(_ t: Int64) -> Bool {
@@ -333,20 +341,20 @@ final class UsageIngest {
         }
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
-            if !seen.insert(SeenKey(time: e.time, hash: e.dedupHash)).inserted {
-                summary.duplicates += 1
-                continue
-            }
-            if !run.seen.isEmpty && run.seen.contains(SeenKey(time: e.time, hash: e.dedupHash)) {
+            let seenKey = UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)
+            let hour = UsageSeenBlocks.hour(e.time)
+            // (Looked up everywhere before it joins this file's set: a key is written once.)
+            if seen.contains(seenKey) || (!run.seen.isEmpty && run.seen.contains(seenKey)) {
                 summary.duplicates += 1
                 continue
             }
             if seenSpilled || mayBeOnDisk(e.time) {
-                if try db.cached("SELECT 1 FROM usage_seen_events WHERE time = ? AND event_hash = ?").forEachRowExists([e.time, Int64(bitPattern: e.dedupHash)]) {
+                if try run.seenCache.contains(seenKey, hour: hour, db: db) {
                     summary.duplicates += 1
                     continue
                 }
             }
+            _ = seen.insert(seenKey, hour: hour)
             summary.events += 1
             if summary.windowFrom.map({ e.time < $0 }) ?? true { summary.windowFrom = e.time }
             if summary.windowTo.map({ e.time > $0 }) ?? true { summary.windowTo = e.time }
@@ -364,14 +372,14 @@ final class UsageIngest {
             // is a denied attempt.
             switch e.status {
             case .succeeded:
-                usage[key, default: UsageValue()].use(e.time)
+                usage.update(key, initial: UsageValue()) { $0.use(e.time) }
                 summary.uses += 1
             case .started, .accepted:
                 if e.operationHash == 0 {
-                    usage[key, default: UsageValue()].use(e.time)
+                    usage.update(key, initial: UsageValue()) { $0.use(e.time) }
                     summary.uses += 1
                 } else {
-                    pending[PendingKey(operation: e.operationHash, key: key), default: UsageValue()].use(e.time)
+                    pending.update(PendingKey(operation: e.operationHash, key: key), initial: UsageValue()) { $0.use(e.time) }
                     tentative += 1
                 }
             case .failed:
@@ -379,15 +387,15 @@ final class UsageIngest {
                 if e.operationHash != 0 { failedOperations.insert(e.operationHash) }
                 if e.denied {
                     summary.denied += 1
-                    usage[key, default: UsageValue()].deny(e.time)
+                    usage.update(key, initial: UsageValue()) { $0.deny(e.time) }
                 }
             case .other, .missing:
                 break
             }
         }
-        if pending.count > Self.pendingCap { try flushPending() }
-        if usage.count > Self.usageCap { try flushUsage() }
-        if seen.count > Self.seenCap { try flushSeen() }
+        if pending.count > caps.pending { try flushPending() }
+        if usage.count > caps.usage { try flushUsage() }
+        if seen.count > caps.seen { try flushSeen() }
     }
 
     /// A row of the pre-aggregated usage CSV.
@@ -399,27 +407,29 @@ final class UsageIngest {
         let key = UsageKey(principal: principal, action: try globalID(.action, row.action), scope: try globalID(.scope, row.scope),
                            day: Int32(truncatingIfNeeded: row.day),
                            assignment: row.roleAssignmentID.isEmpty ? 0 : try globalID(.assignment, row.roleAssignmentID))
-        var v = usage[key] ?? UsageValue()
-        v.uses += Int64(row.uses)
-        v.denied += Int64(row.deniedAttempts)
-        v.see(row.firstSeen ?? Int64(row.day) * 86_400)
-        v.see(row.lastSeen ?? (Int64(row.day) * 86_400 + 86_399))
-        usage[key] = v
+        var v = UsageValue()
+        usage.update(key, initial: UsageValue()) { u in
+            u.uses += Int64(row.uses)
+            u.denied += Int64(row.deniedAttempts)
+            u.see(row.firstSeen ?? Int64(row.day) * 86_400)
+            u.see(row.lastSeen ?? (Int64(row.day) * 86_400 + 86_399))
+            v = u
+        }
         summary.uses += row.uses
         summary.denied += row.deniedAttempts
         if let f = v.first, summary.windowFrom.map({ f < $0 }) ?? true { summary.windowFrom = f }
         if let l = v.last, summary.windowTo.map({ l > $0 }) ?? true { summary.windowTo = l }
-        if usage.count > Self.usageCap { try flushUsage() }
+        if usage.count > caps.usage { try flushUsage() }
     }
 
     // MARK: writing
 
     private func flushUsage() throws {
         try Self.writeUsage(db, usage)
-        usage.removeAll(keepingCapacity: false)
+        usage.removeAll()
     }
 
-    static func writeUsage(_ db: Connection, _ usage: [UsageKey: UsageValue]) throws {
+    static func writeUsage(_ db: Connection, _ usage: UsageMap<UsageKey, UsageValue>) throws {
         if usage.isEmpty { return }
         let st = try db.cached("""
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
@@ -431,8 +441,8 @@ final class UsageIngest {
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
             """)
         st.reset()
-        for k in usage.keys.sorted() {
-            guard let v = usage[k] else { continue }
+        for i in usage.keys.indices.sorted(by: { usage.keys[$0] < usage.keys[$1] }) {
+            let k = usage.keys[i], v = usage.values[i]
             try st.bindInt64(Int64(k.principal), at: 1)
             try st.bindInt64(Int64(k.action), at: 2)
             try st.bindInt64(Int64(k.scope), at: 3)
@@ -446,36 +456,15 @@ final class UsageIngest {
         }
     }
 
-    private func flushPending() throws {
-        try Self.writePending(db, pending)
-        pending.removeAll(keepingCapacity: false)
-    }
+    /// The first `usage_tentative_blocks` id this file wrote (past the cap), if any.
+    private var firstOwnTentativeBlock: Int64?
 
-    static func writePending(_ db: Connection, _ pending: [PendingKey: UsageValue]) throws {
-        if pending.isEmpty { return }
-        let st = try db.cached("""
-            INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(day, operation_hash, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
-              uses = uses + excluded.uses,
-              first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
-              last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
-            """)
-        st.reset()
-        for pk in pending.keys.sorted() {
-            guard let v = pending[pk] else { continue }
-            let k = pk.key
-            try st.bindInt64(Int64(bitPattern: pk.operation), at: 1)
-            try st.bindInt64(Int64(k.principal), at: 2)
-            try st.bindInt64(Int64(k.action), at: 3)
-            try st.bindInt64(Int64(k.scope), at: 4)
-            try st.bindInt64(Int64(k.day), at: 5)
-            try st.bindInt64(Int64(k.assignment), at: 6)
-            try st.bindInt64(v.uses, at: 7)
-            try st.bindInt64(v.first, at: 8)
-            try st.bindInt64(v.last, at: 9)
-            try st.runToCompletion()
+    private func flushPending() throws {
+        if firstOwnTentativeBlock == nil {
+            firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
         }
+        try UsageTentativeBlocks.write(db, pending)
+        pending.removeAll()
     }
 
     static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
@@ -489,19 +478,9 @@ final class UsageIngest {
     }
 
     private func flushSeen() throws {
-        try Self.writeSeen(db, seen)
-        seen.removeAll(keepingCapacity: false)
+        run.seenCache.invalidate(try UsageSeenBlocks.write(db, seen))
+        seen.removeAll()
         seenSpilled = true
-    }
-
-    static func writeSeen(_ db: Connection, _ seen: Set<SeenKey>) throws {
-        let st = try db.cached("INSERT OR IGNORE INTO usage_seen_events(time, event_hash) VALUES (?, ?)")
-        st.reset()
-        for k in seen.sorted() {
-            try st.bindInt64(k.time, at: 1)
-            try st.bindInt64(Int64(bitPattern: k.hash), at: 2)
-            try st.runToCompletion()
-        }
     }
 
     /// Completes the file; returns its summary. What is still in memory stays there until
@@ -510,17 +489,19 @@ final class UsageIngest {
         // Tentative uses count unless their operation failed. Computed once the whole file is read,
         // so the figure does not depend on the order in which the scanner threads delivered batches:
         // the tentative uses on disk, held by the run, and held by this file.
+        // The summary counts the file's own tentative uses less those its own failures cancel; a
+        // failure in another file cancels in the report (`effectiveUsage`), which reads every
+        // failed operation, whatever the order or batching of the imports.
         var cancelled = 0
         if !failedOperations.isEmpty {
-            var ownByOperation: [UInt64: Int] = [:]
-            for (pk, v) in pending where failedOperations.contains(pk.operation) {
-                ownByOperation[pk.operation, default: 0] += Int(v.uses)
+            for (pk, v) in zip(pending.keys, pending.values) where failedOperations.contains(pk.operation) {
+                cancelled += Int(v.uses)
             }
-            let st = try db.cached("SELECT COALESCE(SUM(uses), 0) FROM usage_pending WHERE operation_hash = ?")
-            for op in failedOperations.sorted() {
-                cancelled += try st.firstInt([Int64(bitPattern: op)]) ?? 0
-                cancelled += run.pendingUsesByOperation[op] ?? 0
-                cancelled += ownByOperation[op] ?? 0
+            // and those this file already wrote out past the cap
+            if let first = firstOwnTentativeBlock {
+                try UsageTentativeBlocks.forEach(db, fromID: first) { e in
+                    if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
+                }
             }
         }
         summary.uses += max(0, tentative - cancelled)
@@ -548,11 +529,10 @@ final class UsageIngest {
         }
         // the first file of a run (or a file on its own) hands its structures over without copying
         if run.usage.isEmpty { swap(&run.usage, &usage) } else {
-            for (k, v) in usage { run.usage[k, default: UsageValue()].merge(v) }
+            for (k, v) in zip(usage.keys, usage.values) { run.usage.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
-        for (k, v) in pending { run.pendingUsesByOperation[k.operation, default: 0] += Int(v.uses) }
         if run.pending.isEmpty { swap(&run.pending, &pending) } else {
-            for (k, v) in pending { run.pending[k, default: UsageValue()].merge(v) }
+            for (k, v) in zip(pending.keys, pending.values) { run.pending.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
         if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
             run.failedOperations.formUnion(failedOperations)
@@ -562,10 +542,10 @@ final class UsageIngest {
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
         run.unresolvedCallers = summary.unresolvedCallers
         run.unresolvedCheckedThrough = recordedImportID
-        usage = [:]
-        pending = [:]
+        usage = UsageMap()
+        pending = UsageMap()
         failedOperations = []
-        seen = []
+        seen = UsageKeySet()
         try run.flush(db, all: false)
     }
 

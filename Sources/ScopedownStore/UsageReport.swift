@@ -59,15 +59,16 @@ extension Store {
     /// callers (0: a default for the number of workers). Tests compare it across both.
     func usageReport(options: EvaluationOptions, workers requested: Int, buckets: Int = 0) throws -> UsageReport {
         let workers = max(1, requested)
-        // The usage rows are read on another thread through a second, read-only connection while
-        // this one loads the snapshot and builds the evaluator. Not when this connection has
-        // uncommitted writes (the other would not see them); on any failure there, read them here.
+        // The usage rows are read on another thread through a second connection (a second `Store`
+        // on the same file) while this one loads the snapshot and builds the evaluator. Not when
+        // this connection has uncommitted writes (the other would not see them); on any failure
+        // there, they are read here.
         let rowsBox = UsageRowsBox(), loaded = DispatchSemaphore(value: 0)
         let background = workers > 1 && !db.isInTransaction
         if background {
             let path = self.path
             DispatchQueue.global().async {
-                rowsBox.result = Result { try Store.loadUsageRows(Connection(path: path, mode: .readOnly)) }
+                rowsBox.result = Result { try Store.loadUsageRows(Store(path: path, create: false)) }
                 loaded.signal()
             }
         }
@@ -75,9 +76,9 @@ extension Store {
         var rows: [UsageRow]
         if background {
             loaded.wait()
-            if case .success(let r)? = rowsBox.result { rows = r } else { rows = try Store.loadUsageRows(db) }
+            if case .success(let r)? = rowsBox.result { rows = r } else { rows = try Store.loadUsageRows(self) }
         } else {
-            rows = try Store.loadUsageRows(db)
+            rows = try Store.loadUsageRows(self)
         }
         let attribution = try prepared.get()
         let merged = attribution.attribute(&rows, workers: workers, buckets: buckets)
@@ -94,24 +95,16 @@ extension Store {
                            unattributedUses: merged.unattributedUses, unresolvedCallers: unresolved)
     }
 
-    /// Every usage row: the usage_effective view, not yet grouped over days: confirmed rows plus
-    /// tentative rows of operations that did not fail (one pass over each table, no SQL sort).
-    static func loadUsageRows(_ db: Connection) throws -> [UsageRow] {
+    /// The effective usage rows (confirmed rows plus tentative rows of operations that did not
+    /// fail), by tuple; `attribute` groups them over days.
+    static func loadUsageRows(_ store: Store) throws -> [UsageRow] {
         typealias Row = UsageRow
         typealias Tuple = UsageRow.Tuple
         typealias Totals = UsageRow.Totals
         var rows: [Row] = []
-        rows.reserveCapacity((try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0) + (try db.scalarInt("SELECT COUNT(*) FROM usage_pending") ?? 0))
-        try db.query("SELECT principal_id, action_id, scope_id, assignment_id, uses, denied, last_seen FROM usage") { r in
-            rows.append(Row(tuple: Tuple(principal: r.int(0), action: r.int(1), scope: r.int(2), assignment: r.int(3)),
-                            totals: Totals(uses: r.int(4), denied: r.int(5), last: r.isNull(6) ? nil : r.int64(6))))
-        }
-        var failedOperations = Set<Int64>()
-        try db.query("SELECT operation_hash FROM usage_failed_operations") { failedOperations.insert($0.int64(0)) }
-        try db.query("SELECT operation_hash, principal_id, action_id, scope_id, assignment_id, uses, last_seen FROM usage_pending") { r in
-            guard !failedOperations.contains(r.int64(0)) else { return }
-            rows.append(Row(tuple: Tuple(principal: r.int(1), action: r.int(2), scope: r.int(3), assignment: r.int(4)),
-                            totals: Totals(uses: r.int(5), denied: 0, last: r.isNull(6) ? nil : r.int64(6))))
+        for r in try store.effectiveUsage() {
+            rows.append(Row(tuple: Tuple(principal: r.principal, action: r.action, scope: r.scope, assignment: r.assignment),
+                            totals: Totals(uses: r.uses, denied: r.denied, last: r.lastSeen)))
         }
         return rows
     }

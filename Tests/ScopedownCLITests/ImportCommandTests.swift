@@ -19,7 +19,7 @@ struct ImportCommandTests {
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         let again = runCLI(["import", "--db", db, roles])
         #expect(again.exitCode == 0)
-        #expect(again.stdout.contains("\(roles): already imported (same sha256), nothing changed"))
+        #expect(again.stdout.contains("\(roles): already imported (same content), nothing changed"))
         #expect(again.stdout.contains("summary: 1 file: 0 imported, 1 already imported, 0 failed"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     }

@@ -11,13 +11,13 @@ import Glibc
 struct ActivityPrefetchTests {
     static let line = #"{"time":"2024-05-01T10:00:00Z","resultType":"Success","resultSignature":"Succeeded.","identity":{"authorization":{"scope":"/subscriptions/s1","action":"Microsoft.Compute/virtualMachines/write"}}}"#
 
-    /// What `ActivityLogReader.read` gives for the file, and the SHA-256 of its bytes.
+    /// What `ActivityLogReader.read` gives for the file, and the content fingerprint of its bytes.
     static func direct(_ file: InputFile) throws -> (ActivityReadResult, [ScannedEvent], String) {
         var events: [ScannedEvent] = []
         let result = try ActivityLogReader.read(file, consumer: { events += $0.events })
-        let digest = SHA256Digest()
+        var digest = ContentFingerprint()
         digest.update(Array(FileManager.default.contents(atPath: file.path ?? "") ?? Data()))
-        return (result, events, digest.hex())
+        return (result, events, digest.text())
     }
 
     @Test("small JSON Lines files are prefetched with the same scan and hash; other files, skipped ones and unknown ones are not")

@@ -164,3 +164,36 @@ struct SplitterTests {
         #expect(n == 2000)
     }
 }
+
+@Suite("Content fingerprint (XXH64 x2)")
+struct FingerprintTests {
+    // Reference values from the xxHash reference implementation (Python `xxhash` 3.x).
+    @Test func referenceVectors() {
+        func fp(_ bytes: [UInt8]) -> String {
+            var f = ContentFingerprint()
+            f.update(bytes)
+            return f.text()
+        }
+        #expect(fp([]) == "xxh128:ef46db3751d8e999c4349fc93c010000")
+        #expect(fp(Array("abc".utf8)) == "xxh128:44bc2cf5ad7709992ed0f59d6b43ac8b")
+        #expect(fp([UInt8](repeating: 0x61, count: 31)) == "xxh128:fe47067cda802916d5450b1f42b1a6f1")
+        #expect(fp([UInt8](repeating: 0x61, count: 32)) == "xxh128:856e843298f99ad73179b95a47f88ff7")
+        let bytes = (0..<5).flatMap { _ in (0..<256).map { UInt8($0) } }
+        #expect(fp(bytes) == "xxh128:afc184ad7938a354f03dbac0c446097e")
+    }
+
+    @Test func streamingEqualsOneShot() {
+        var g = SeededGenerator(seed: 9)
+        let bytes = (0..<10_000).map { _ in UInt8.random(in: 0...255, using: &g) }
+        var whole = ContentFingerprint()
+        whole.update(bytes)
+        var parts = ContentFingerprint()
+        var i = 0
+        while i < bytes.count {
+            let n = Int.random(in: 0...100, using: &g)
+            parts.update(Array(bytes[i..<min(bytes.count, i + n)]))
+            i += n
+        }
+        #expect(parts.text() == whole.text())
+    }
+}

@@ -31,16 +31,21 @@ struct UsageFixture {
 
     /// `principal action scope day uses denied assignment` rows of the effective usage, sorted.
     func rows() throws -> [String] {
-        var out: [String] = []
-        try store.connection.query("""
-            SELECT p.key, a.key, s.key, u.day, u.uses, u.denied, COALESCE(x.key, '')
-            FROM usage_effective u JOIN usage_principals p ON p.id = u.principal_id JOIN usage_actions a ON a.id = u.action_id
-            JOIN usage_scopes s ON s.id = u.scope_id LEFT JOIN usage_assignments x ON x.id = u.assignment_id
-            ORDER BY 1, 2, 3, 4, 7
-            """) { r in
-            out.append("\(r.string(0)) \(r.string(1)) \(r.string(2)) \(ActivityTime.dayString(r.int(3))) uses=\(r.int(4)) denied=\(r.int(5)) \(r.string(6))")
-        }
-        return out
+        let keys = try UsageKeys(store)
+        return try store.effectiveUsage().map { u in
+            "\(keys.principals[u.principal] ?? "?") \(keys.actions[u.action] ?? "?") \(keys.scopes[u.scope] ?? "?") \(ActivityTime.dayString(u.day)) uses=\(u.uses) denied=\(u.denied) \(keys.assignments[u.assignment] ?? "")"
+        }.sorted()
+    }
+}
+
+/// The keys of the usage lookup tables, by id.
+struct UsageKeys {
+    var principals: [Int: String] = [:], actions: [Int: String] = [:], scopes: [Int: String] = [:], assignments: [Int: String] = [:]
+    init(_ store: Store) throws {
+        try store.connection.query("SELECT id, key FROM usage_principals") { principals[$0.int(0)] = $0.string(1) }
+        try store.connection.query("SELECT id, key FROM usage_actions") { actions[$0.int(0)] = $0.string(1) }
+        try store.connection.query("SELECT id, key FROM usage_scopes") { scopes[$0.int(0)] = $0.string(1) }
+        try store.connection.query("SELECT id, key FROM usage_assignments") { assignments[$0.int(0)] = $0.string(1) }
     }
 }
 
@@ -56,7 +61,7 @@ struct UsageImportTests {
         let (receipt, summary) = try f.store.importActivityLogDetailed(
             file, format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"), options: UsageImportOptions())
         #expect(receipt.kind == .activityLog)
-        #expect(receipt.sha256.count == 64)
+        #expect(receipt.sha256.hasPrefix("xxh128:") && receipt.sha256.count == 39)
         #expect(summary.events == 3)
         #expect(summary.withoutAuthorization == 3)
         #expect(summary.uses == 3) // one Success, two Start events without a failure
@@ -245,15 +250,25 @@ struct UsageDeterminismTests {
     static func dump(_ store: Store) throws -> [String] {
         var out: [String] = []
         for sql in ["SELECT key, caller, COALESCE(resolved_id, '') FROM usage_principals ORDER BY key",
-                    "SELECT key, display FROM usage_actions ORDER BY key", "SELECT key, display FROM usage_scopes ORDER BY key",
-                    """
-                    SELECT p.key, a.key, s.key, u.day, u.uses, u.denied, u.first_seen, u.last_seen FROM usage_effective u
-                    JOIN usage_principals p ON p.id = u.principal_id JOIN usage_actions a ON a.id = u.action_id
-                    JOIN usage_scopes s ON s.id = u.scope_id ORDER BY 1, 2, 3, 4
-                    """] {
+                    "SELECT key, display FROM usage_actions ORDER BY key", "SELECT key, display FROM usage_scopes ORDER BY key"] {
             try store.connection.query(sql) { row in
                 out.append((0..<row.columnCount).map { row.isNull($0) ? "null" : row.string($0) }.joined(separator: " "))
             }
+        }
+        // the effective usage, one line per (principal, action, scope, day, evidence)
+        let keys = try UsageKeys(store)
+        var sums: [String: (uses: Int, denied: Int, first: Int64?, last: Int64?)] = [:]
+        for u in try store.effectiveUsage() {
+            let k = "\(keys.principals[u.principal] ?? "?") \(keys.actions[u.action] ?? "?") \(keys.scopes[u.scope] ?? "?") \(u.day) \(keys.assignments[u.assignment] ?? "")"
+            var v = sums[k] ?? (0, 0, nil, nil)
+            v.uses += u.uses
+            v.denied += u.denied
+            if let f = u.firstSeen, v.first.map({ f < $0 }) ?? true { v.first = f }
+            if let l = u.lastSeen, v.last.map({ l > $0 }) ?? true { v.last = l }
+            sums[k] = v
+        }
+        for (k, v) in sums.sorted(by: { $0.key < $1.key }) {
+            out.append("\(k) \(v.uses) \(v.denied) \(v.first.map(String.init) ?? "null") \(v.last.map(String.init) ?? "null")")
         }
         return out
     }

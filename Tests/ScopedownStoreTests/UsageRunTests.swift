@@ -52,9 +52,10 @@ struct UsageRunTests {
     /// Every usage table in key order, plus the de-duplication and reconciliation state.
     static func state(_ store: Store) throws -> [String] {
         var out = try UsageDeterminismTests.dump(store)
-        for sql in ["SELECT COUNT(*), COALESCE(SUM(time), 0), COALESCE(SUM(event_hash % 1000), 0) FROM usage_seen_events",
-                    "SELECT operation_hash FROM usage_failed_operations ORDER BY 1",
-                    "SELECT operation_hash, day, uses, first_seen, last_seen FROM usage_pending ORDER BY 1, 2, 3, 4, 5",
+        let seen = try store.seenEventKeys()
+        out.append("seen \(seen.count) \(seen.reduce(0, { $0 &+ $1 }))")
+        out += try store.tentativeEntries()
+        for sql in ["SELECT operation_hash FROM usage_failed_operations ORDER BY 1",
                     "SELECT window_from, window_to, events, uses, failed, denied, duplicates, unresolved_callers FROM usage_imports ORDER BY import_id"] {
             try store.connection.query(sql) { row in
                 out.append((0..<row.columnCount).map { row.isNull($0) ? "null" : row.string($0) }.joined(separator: " "))
@@ -65,9 +66,11 @@ struct UsageRunTests {
 
     /// Imports `files` (a bad file after the third), either one transaction per file or in one
     /// batch; a second run re-imports overlapping files. Returns the summaries and the final state.
-    static func run(batched: Bool, files: [[String]], chunkBytes: Int? = nil, prefetch: Bool = false) throws -> ([UsageImportSummary], [String]) {
+    static func run(batched: Bool, files: [[String]], chunkBytes: Int? = nil, prefetch: Bool = false,
+                    caps: UsageCaps = .standard) throws -> ([UsageImportSummary], [String]) {
         let f = try UsageFixture()
         defer { f.db.cleanup() }
+        f.store.usageCaps = caps
         var summaries: [UsageImportSummary] = []
         var errors: [String] = []
         var options = UsageImportOptions()
@@ -99,6 +102,22 @@ struct UsageRunTests {
                      ("h0.json", files[0])] // same bytes: already imported
         try all(again)
         return (summaries, try state(f.store) + errors)
+    }
+
+    @Test("tiny memory caps: aggregates, tentative uses and seen events written out mid-file and mid-run give the same database and summaries")
+    func spillPaths() throws {
+        for seed in 0..<UInt64(RandomCases.count(default: 3)) {
+            let files = Self.files(seed: 70 + seed, count: 8)
+            let (expectedSummaries, expected) = try Self.run(batched: false, files: files)
+            for caps in [UsageCaps(usage: 2, pending: 2, seen: 3), UsageCaps(usage: 7, pending: 1, seen: 1)] {
+                let (oneByOne, state1) = try Self.run(batched: false, files: files, caps: caps)
+                #expect(oneByOne == expectedSummaries, "seed \(seed) \(caps)")
+                #expect(state1 == expected, "seed \(seed) \(caps)")
+                let (batched, state2) = try Self.run(batched: true, files: files, chunkBytes: 2048, caps: caps)
+                #expect(batched == expectedSummaries, "seed \(seed) \(caps)")
+                #expect(state2 == expected, "seed \(seed) \(caps)")
+            }
+        }
     }
 
     @Test("a batch gives the same database and summaries as one transaction per file (duplicates, Started/Failed, a bad file, re-imports)")

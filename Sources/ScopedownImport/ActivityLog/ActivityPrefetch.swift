@@ -1,8 +1,8 @@
-// Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: one background
-// thread reads, hashes (SHA-256 of the raw bytes) and scans the next files while the importer writes
+// Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: background
+// threads read, fingerprint (ContentFingerprint of the raw bytes) and scan the next files while the importer writes
 // the current one, so a folder uses both cores the way one large file does (its chunks go to
 // scanner threads). Only what `ActivityLogReader.read` would scan inline is prefetched: an
-// uncompressed JSON Lines file of at most one chunk. Anything else (gzip, CSV, JSON documents,
+// uncompressed JSON Lines file of at most one chunk. Two threads (one per core) claim files in turn. Anything else (gzip, CSV, JSON documents,
 // larger files, unreadable files) gets no result and takes the normal path, which also reports
 // its errors. At most `ahead` files are held, so memory stays bounded.
 import Foundation
@@ -13,7 +13,7 @@ import Glibc
 
 /// A file read, hashed and scanned ahead of its import.
 public struct ActivityPrefetched: Sendable {
-    /// SHA-256 of the raw bytes (lower-case hex), as `SHA256Digest` gives it.
+    /// The content fingerprint of the raw bytes, as `ContentFingerprint.text()` gives it.
     public var sha256: String
     public var rawBytes: Int
     /// scanned with the raw records kept (`--keep-events`)
@@ -35,41 +35,68 @@ public final class ActivityPrefetcher: @unchecked Sendable {
     /// the file the importer waits for (-1: none)
     private var wanted = -1
     private var cancelled = false
-    private var thread: Thread?
     private var finished = false
 
-    public init(files: [InputFile], options: ActivityReadOptions = ActivityReadOptions(), ahead: Int = 2) {
+    /// files claimed by a background thread so far (the next one to claim)
+    private var next = 0
+    private var running = 0
+    private let threadCount: Int
+
+    /// `threads` background threads (default: one per core, at most 2) each claim the next file;
+    /// at most `ahead` files past the importer's position are held.
+    public init(files: [InputFile], options: ActivityReadOptions = ActivityReadOptions(), ahead: Int = 4,
+                threads: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.files = files
         self.options = options
         self.ahead = max(1, ahead)
+        self.threadCount = max(1, threads)
         done = Array(repeating: false, count: files.count)
     }
 
     public func start() {
-        let t = Thread { [self] in
-            for i in files.indices {
-                cond.lock()
-                while !cancelled && i >= position + ahead { cond.wait() }
-                let stop = cancelled
-                let skip = i < position && i != wanted
-                cond.unlock()
-                if stop { break }
-                let r = skip ? nil : Self.prefetch(files[i], options: options)
-                cond.lock()
-                if let r, i >= position || i == wanted { results[i] = r }
-                done[i] = true
+        cond.lock()
+        running = threadCount
+        cond.unlock()
+        for _ in 0..<threadCount {
+            let t = Thread { [self] in
+                while true {
+                    cond.lock()
+                    // claim the next file once it is within `ahead` of the importer (re-read after
+                    // each wait: the other thread may have claimed it meanwhile)
+                    var claimed: Int?
+                    while !cancelled && next < files.count {
+                        if next < position + ahead {
+                            claimed = next
+                            next += 1
+                            break
+                        }
+                        cond.wait()
+                    }
+                    guard let i = claimed else { break }
+                    let skip = i < position && i != wanted
+                    cond.unlock()
+                    let r = skip ? nil : Self.prefetch(files[i], options: options)
+                    cond.lock()
+                    if let r, i >= position || i == wanted { results[i] = r }
+                    done[i] = true
+                    cond.broadcast()
+                    cond.unlock()
+                }
+                // the lock is held here (every `break` above is taken with it)
+                running -= 1
+                if running == 0 { finished = true }
                 cond.broadcast()
                 cond.unlock()
             }
-            cond.lock()
-            finished = true
-            cond.broadcast()
-            cond.unlock()
+            t.stackSize = 4 << 20
+            t.start()
         }
-        t.stackSize = 4 << 20
-        thread = t
-        t.start()
+        cond.lock()
+        started = true
+        cond.unlock()
     }
+
+    private var started = false
 
     /// The prefetched scan of `file` (waiting for it if the background thread is on it), or nil
     /// when it was not prefetched. Results of the files before it are dropped.
@@ -92,7 +119,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         cancelled = true
         results = [:]
         cond.broadcast()
-        while thread != nil && !finished { cond.wait() }
+        while started && !finished { cond.wait() }
         cond.unlock()
     }
 
@@ -122,7 +149,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard count <= options.chunkBytes else { return nil }
         raw.removeLast(raw.count - count)
         if raw.count >= 2, raw[0] == 0x1F, raw[1] == 0x8B { return nil }
-        let digest = SHA256Digest()
+        var digest = ContentFingerprint()
         digest.update(raw)
         var bytes = raw
         // the same decisions as `ActivityLogReader.read`: byte order mark, first byte, JSON Lines
@@ -134,7 +161,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard ActivityLogReader.isJSONLines(bytes) else { return nil }
         var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
         let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
-        return ActivityPrefetched(sha256: digest.hex(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        return ActivityPrefetched(sha256: digest.text(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
     }
 }
 

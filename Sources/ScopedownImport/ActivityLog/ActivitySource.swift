@@ -119,6 +119,11 @@ final class ActivitySource {
             if rawEnd >= 2, rawBuffer[0] == 0x1F, rawBuffer[1] == 0x8B { try startInflate() }
         }
         if let z = zstream { return try inflateInto(z, &out, max: max) }
+        if memory == nil, rawStart == rawEnd, max >= 65_536 {
+            // A plain file, nothing buffered: read straight into `out` (one copy, the kernel's)
+            // instead of through the raw buffer (a second copy of every byte).
+            return try readDirect(into: &out, max: max)
+        }
         var total = 0
         while total < max {
             if rawStart == rawEnd {
@@ -132,6 +137,34 @@ final class ActivitySource {
             total += n
         }
         return total
+    }
+
+    private func readDirect(into out: inout [UInt8], max: Int) throws -> Int {
+        if rawEOF { return 0 }
+        let old = out.count
+        out.append(contentsOf: repeatElement(0, count: max))
+        var got = 0
+        out.withUnsafeMutableBytes { b in
+            guard let base = b.baseAddress else { return }
+            while got < max {
+                let n = Glibc.read(fd, base + old + got, max - got)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    got = -1
+                    return
+                }
+                if n == 0 { rawEOF = true; return }
+                onRaw?(UnsafeRawBufferPointer(start: base + old + got, count: n))
+                got += n
+                rawBytesRead += n
+            }
+        }
+        if got < 0 {
+            out.removeSubrange(old...)
+            throw Diagnostic.error("read error: \(String(cString: strerror(errno)))", file: displayName)
+        }
+        out.removeSubrange((old + got)...)
+        return got
     }
 
     private func startInflate() throws {

@@ -1,0 +1,284 @@
+// Block storage of the usage import's per-event structures (schema/v003_usage_blocks.sql): the
+// de-duplication keys of every imported event, and the tentative uses of started operations. Both are
+// written as sorted binary blocks, one statement per block instead of one per event, and read back
+// whole (the report) or one hour at a time (de-duplication against earlier imports).
+import ScopedownImport
+import ScopedownSQLite
+
+enum UsageSeenBlocks {
+    /// The de-duplication key of an event (REFERENCE.md §3.2): its eventDataId or record hash,
+    /// combined with its time (a duplicate has the same time).
+    @inline(__always) static func key(time: Int64, hash: UInt64) -> UInt64 {
+        ActivityHash.combine(hash, UInt64(bitPattern: time))
+    }
+
+    /// The hour of an event time (seconds since the epoch, floor division).
+    @inline(__always) static func hour(_ time: Int64) -> Int32 {
+        Int32(truncatingIfNeeded: time >= 0 ? time / 3600 : (time - 3599) / 3600)
+    }
+
+    /// Writes the keys as one sorted block per hour. Returns the hours written.
+    @discardableResult
+    static func write(_ db: Connection, _ set: UsageKeySet) throws -> [Int32] {
+        if set.isEmpty { return [] }
+        var pairs = [(hour: Int32, key: UInt64)]()
+        pairs.reserveCapacity(set.count)
+        for (k, h) in zip(set.keys, set.hours) { pairs.append((h, k)) }
+        pairs.sort { ($0.hour, $0.key) < ($1.hour, $1.key) }
+        let st = try db.cached("INSERT INTO usage_seen_blocks(hour, keys) VALUES (?, ?)")
+        var hours: [Int32] = []
+        var i = 0
+        var bytes: [UInt8] = []
+        while i < pairs.count {
+            let h = pairs[i].hour
+            var j = i
+            bytes.removeAll(keepingCapacity: true)
+            while j < pairs.count && pairs[j].hour == h {
+                appendLE(&bytes, pairs[j].key)
+                j += 1
+            }
+            try st.bindInt64(Int64(h), at: 1)
+            try st.bind(bytes, at: 2)
+            try st.runToCompletion()
+            hours.append(h)
+            i = j
+        }
+        return hours
+    }
+
+    @inline(__always) static func appendLE(_ out: inout [UInt8], _ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+}
+
+/// The keys already on disk, loaded one hour at a time and kept (sorted) up to a bound: the
+/// look-ups of an import that overlaps earlier ones, without a query per event.
+final class UsageSeenCache {
+    private var hours: [Int32: [UInt64]] = [:]
+    private var loaded = 0
+    /// ~32 MB of keys; past it the cache starts over (a bound, not a policy worth tuning)
+    static let capacity = 4_000_000
+
+    func contains(_ key: UInt64, hour: Int32, db: Connection) throws -> Bool {
+        let keys: [UInt64]
+        if let hit = hours[hour] { keys = hit } else {
+            keys = try load(hour, db)
+            if loaded + keys.count > Self.capacity { removeAll() }
+            hours[hour] = keys
+            loaded += keys.count
+        }
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < keys.count && keys[lo] == key
+    }
+
+    private func load(_ hour: Int32, _ db: Connection) throws -> [UInt64] {
+        var out: [UInt64] = []
+        try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ?").forEachRow([Int64(hour)]) { row in
+            row.withBlob(0) { raw in
+                let n = raw.count / 8
+                out.reserveCapacity(out.count + n)
+                for i in 0..<n { out.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))) }
+            }
+        }
+        out.sort()
+        return out
+    }
+
+    /// Forgets the hours whose blocks changed.
+    func invalidate(_ changed: [Int32]) {
+        for h in changed {
+            if let k = hours.removeValue(forKey: h) { loaded -= k.count }
+        }
+    }
+
+    func removeAll() {
+        hours = [:]
+        loaded = 0
+    }
+}
+
+/// One tentative use aggregate: the uses of one started operation under one usage key.
+struct UsageTentativeEntry {
+    var operation: UInt64
+    var key: UsageKey
+    var value: UsageValue
+
+    static let size = 48
+}
+
+enum UsageTentativeBlocks {
+    static let entriesPerBlock = 65_536
+
+    static func write(_ db: Connection, _ pending: UsageMap<PendingKey, UsageValue>) throws {
+        if pending.isEmpty { return }
+        let order = pending.keys.indices.sorted { pending.keys[$0] < pending.keys[$1] }
+        let st = try db.cached("INSERT INTO usage_tentative_blocks(entries) VALUES (?)")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(order.count, entriesPerBlock) * UsageTentativeEntry.size)
+        for (n, i) in order.enumerated() {
+            let pk = pending.keys[i], v = pending.values[i]
+            append(&bytes, UsageTentativeEntry(operation: pk.operation, key: pk.key, value: v))
+            if (n + 1) % entriesPerBlock == 0 || n + 1 == order.count {
+                try st.bind(bytes, at: 1)
+                try st.runToCompletion()
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    static func append(_ out: inout [UInt8], _ e: UsageTentativeEntry) {
+        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        put(e.operation)
+        put(e.key.principal)
+        put(e.key.action)
+        put(e.key.scope)
+        put(e.key.day)
+        put(e.key.assignment)
+        put(UInt32(clamping: e.value.uses))
+        put(e.value.first ?? Int64.min)
+        put(e.value.last ?? Int64.min)
+    }
+
+    /// Every tentative entry on disk, block by block in the order written.
+    static func forEach(_ db: Connection, fromID: Int64 = 0, _ body: (UsageTentativeEntry) throws -> Void) throws {
+        try db.query("SELECT entries FROM usage_tentative_blocks WHERE id >= ? ORDER BY id", [fromID]) { row in
+            var entries: [UsageTentativeEntry] = []
+            row.withBlob(0) { raw in
+                let n = raw.count / UsageTentativeEntry.size
+                entries.reserveCapacity(n)
+                for i in 0..<n {
+                    let o = i * UsageTentativeEntry.size
+                    func get<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
+                        T(littleEndian: raw.loadUnaligned(fromByteOffset: o + at, as: T.self))
+                    }
+                    let first = get(32, Int64.self), last = get(40, Int64.self)
+                    var v = UsageValue()
+                    v.uses = Int64(get(28, UInt32.self))
+                    v.first = first == Int64.min ? nil : first
+                    v.last = last == Int64.min ? nil : last
+                    entries.append(UsageTentativeEntry(
+                        operation: get(0, UInt64.self),
+                        key: UsageKey(principal: get(8, Int32.self), action: get(12, Int32.self), scope: get(16, Int32.self),
+                                      day: get(20, Int32.self), assignment: get(24, Int32.self)),
+                        value: v))
+                }
+            }
+            for e in entries { try body(e) }
+        }
+    }
+}
+
+extension Store {
+    /// Converts the per-row de-duplication and tentative-use tables of a database made before v003
+    /// (renamed `legacy_*` by the migration) into blocks, then drops them. Runs once, on open.
+    static func convertLegacyUsageTables(_ db: Connection) throws {
+        let legacy = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('legacy_usage_seen_events', 'legacy_usage_pending')") ?? 0
+        if legacy == 0 { return }
+        try db.transaction {
+            if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_seen_events'") == 1 {
+                var set = UsageKeySet()
+                try db.query("SELECT time, event_hash FROM legacy_usage_seen_events ORDER BY time, event_hash") { r in
+                    let t = r.int64(0)
+                    _ = set.insert(UsageSeenBlocks.key(time: t, hash: UInt64(bitPattern: r.int64(1))), hour: UsageSeenBlocks.hour(t))
+                }
+                try UsageSeenBlocks.write(db, set)
+                try db.execute("DROP TABLE legacy_usage_seen_events")
+            }
+            if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_pending'") == 1 {
+                var pending = UsageMap<PendingKey, UsageValue>()
+                try db.query("SELECT operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen FROM legacy_usage_pending") { r in
+                    let key = UsageKey(principal: Int32(truncatingIfNeeded: r.int64(1)), action: Int32(truncatingIfNeeded: r.int64(2)),
+                                       scope: Int32(truncatingIfNeeded: r.int64(3)), day: Int32(truncatingIfNeeded: r.int64(4)),
+                                       assignment: Int32(truncatingIfNeeded: r.int64(5)))
+                    var v = UsageValue()
+                    v.uses = r.int64(6)
+                    v.see(r.isNull(7) ? nil : r.int64(7))
+                    v.see(r.isNull(8) ? nil : r.int64(8))
+                    pending.update(PendingKey(operation: UInt64(bitPattern: r.int64(0)), key: key), initial: UsageValue()) { $0.merge(v) }
+                }
+                try UsageTentativeBlocks.write(db, pending)
+                try db.execute("DROP TABLE legacy_usage_pending")
+            }
+        }
+    }
+}
+
+/// One row of the effective usage: confirmed uses and denied attempts plus the tentative uses of
+/// operations that did not fail (REFERENCE.md §3.3), per (principal, action, scope, day, evidence).
+/// Ids are those of the usage lookup tables; `assignment` 0 means "no evidence".
+public struct EffectiveUsageRow: Sendable, Hashable {
+    public var principal: Int
+    public var action: Int
+    public var scope: Int
+    public var day: Int
+    public var assignment: Int
+    public var uses: Int
+    public var denied: Int
+    public var firstSeen: Int64?
+    public var lastSeen: Int64?
+}
+
+extension Store {
+    /// The effective usage (what the `usage_effective` view was before v003), sorted by
+    /// (principal, action, scope, assignment, day). Read in one pass over each table, no SQL sort.
+    public func effectiveUsage() throws -> [EffectiveUsageRow] {
+        var rows: [EffectiveUsageRow] = []
+        rows.reserveCapacity(try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0)
+        try db.query("SELECT principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen FROM usage") { r in
+            rows.append(EffectiveUsageRow(principal: r.int(0), action: r.int(1), scope: r.int(2), day: r.int(3), assignment: r.int(4),
+                                          uses: r.int(5), denied: r.int(6),
+                                          firstSeen: r.isNull(7) ? nil : r.int64(7), lastSeen: r.isNull(8) ? nil : r.int64(8)))
+        }
+        var failed = Set<UInt64>()
+        try db.query("SELECT operation_hash FROM usage_failed_operations") { failed.insert(UInt64(bitPattern: $0.int64(0))) }
+        try UsageTentativeBlocks.forEach(db) { e in
+            guard !failed.contains(e.operation) else { return }
+            let k = e.key
+            rows.append(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
+                                          assignment: Int(k.assignment), uses: Int(e.value.uses), denied: 0,
+                                          firstSeen: e.value.first, lastSeen: e.value.last))
+        }
+        func order(_ r: EffectiveUsageRow) -> (Int, Int, Int, Int, Int) { (r.principal, r.action, r.scope, r.assignment, r.day) }
+        rows.sort { order($0) < order($1) }
+        var merged: [EffectiveUsageRow] = []
+        merged.reserveCapacity(rows.count)
+        for r in rows {
+            if let n = merged.indices.last, order(merged[n]) == order(r) {
+                merged[n].uses += r.uses
+                merged[n].denied += r.denied
+                if let f = r.firstSeen, merged[n].firstSeen.map({ f < $0 }) ?? true { merged[n].firstSeen = f }
+                if let l = r.lastSeen, merged[n].lastSeen.map({ l > $0 }) ?? true { merged[n].lastSeen = l }
+            } else {
+                merged.append(r)
+            }
+        }
+        return merged
+    }
+
+    /// The de-duplication keys on disk, sorted (tests and diagnostics).
+    func seenEventKeys() throws -> [UInt64] {
+        var out: [UInt64] = []
+        try db.query("SELECT keys FROM usage_seen_blocks") { row in
+            row.withBlob(0) { raw in
+                for i in 0..<(raw.count / 8) { out.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))) }
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The tentative uses on disk per (operation, usage key), as sorted text lines (tests and
+    /// diagnostics; the blocks themselves depend on how the imports were batched).
+    func tentativeEntries() throws -> [String] {
+        var merged = UsageMap<PendingKey, UsageValue>()
+        try UsageTentativeBlocks.forEach(db) { e in
+            merged.update(PendingKey(operation: e.operation, key: e.key), initial: UsageValue()) { $0.merge(e.value) }
+        }
+        return zip(merged.keys, merged.values).map { k, v in
+            "\(Int64(bitPattern: k.operation)) \(k.key.day) \(v.uses) \(v.first.map(String.init) ?? "null") \(v.last.map(String.init) ?? "null")"
+        }.sorted()
+    }
+}

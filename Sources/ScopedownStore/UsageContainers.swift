@@ -1,0 +1,154 @@
+// Hash containers for the usage import's hot path (one operation per Activity Log event). Swift's
+// Dictionary and Set hash every key with SipHash through `Hasher`, which cost more than the rest of
+// the per-event work; these keys are small integers or already-uniform 64-bit hashes, so a
+// multiply-shift mix and open addressing with linear probing do (NOTES.md: hashing).
+
+/// A key with a cheap, well-mixed 64-bit hash.
+protocol UsageHashKey: Equatable {
+    var fastHash: UInt64 { get }
+}
+
+@inline(__always) func usageMix(_ x: UInt64) -> UInt64 {
+    var z = x &* 0x9E37_79B9_7F4A_7C15
+    z ^= z >> 32
+    z = z &* 0xD6E8_FEB8_6659_FD93
+    return z ^ (z >> 32)
+}
+
+/// An insertion-ordered map with open addressing. Keys and values live in two arrays (iteration is
+/// in insertion order); `slots` holds index + 1 (0: empty). No removal of single keys.
+struct UsageMap<Key: UsageHashKey, Value> {
+    private(set) var keys: [Key] = []
+    private(set) var values: [Value] = []
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(capacity: Int = 64) {
+        var n = 64
+        while n < capacity * 2 { n <<= 1 }
+        slots = [Int32](repeating: 0, count: n)
+        mask = n - 1
+    }
+
+    var count: Int { keys.count }
+    var isEmpty: Bool { keys.isEmpty }
+
+    @inline(__always) private func find(_ key: Key, _ h: UInt64) -> (slot: Int, index: Int?) {
+        var s = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let v = slots[s]
+            if v == 0 { return (s, nil) }
+            if keys[Int(v) - 1] == key { return (s, Int(v) - 1) }
+            s = (s + 1) & mask
+        }
+    }
+
+    func index(of key: Key) -> Int? { find(key, key.fastHash).index }
+
+    subscript(key: Key) -> Value? {
+        guard let i = index(of: key) else { return nil }
+        return values[i]
+    }
+
+    /// Updates the value of `key` in place, inserting `initial` first when absent.
+    @inline(__always) mutating func update(_ key: Key, initial: @autoclosure () -> Value, _ body: (inout Value) -> Void) {
+        let h = key.fastHash
+        let (slot, index) = find(key, h)
+        if let index {
+            body(&values[index])
+            return
+        }
+        keys.append(key)
+        values.append(initial())
+        body(&values[values.count - 1])
+        slots[slot] = Int32(truncatingIfNeeded: keys.count)
+        if keys.count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let n = slots.count * 2
+        slots = [Int32](repeating: 0, count: n)
+        mask = n - 1
+        for (i, k) in keys.enumerated() {
+            var s = Int(truncatingIfNeeded: k.fastHash) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = Int32(truncatingIfNeeded: i + 1)
+        }
+    }
+
+    mutating func removeAll() { self = UsageMap() }
+}
+
+/// A set of 64-bit keys that are already uniformly distributed (event hashes), each with the hour
+/// it belongs to (kept in insertion order for writing blocks per hour).
+struct UsageKeySet {
+    private var slots: [UInt64]
+    private var mask: Int
+    private var hasZero = false
+    private(set) var keys: [UInt64] = []
+    private(set) var hours: [Int32] = []
+
+    init(capacity: Int = 64) {
+        var n = 64
+        while n < capacity * 2 { n <<= 1 }
+        slots = [UInt64](repeating: 0, count: n)
+        mask = n - 1
+    }
+
+    var count: Int { keys.count }
+    var isEmpty: Bool { keys.isEmpty }
+
+    func contains(_ key: UInt64) -> Bool {
+        if key == 0 { return hasZero }
+        var s = Int(truncatingIfNeeded: key >> 7) & mask
+        while true {
+            let v = slots[s]
+            if v == 0 { return false }
+            if v == key { return true }
+            s = (s + 1) & mask
+        }
+    }
+
+    /// Inserts the key; false when it was already there.
+    @inline(__always) mutating func insert(_ key: UInt64, hour: Int32) -> Bool {
+        if key == 0 {
+            if hasZero { return false }
+            hasZero = true
+        } else {
+            var s = Int(truncatingIfNeeded: key >> 7) & mask
+            while true {
+                let v = slots[s]
+                if v == 0 { break }
+                if v == key { return false }
+                s = (s + 1) & mask
+            }
+            slots[s] = key
+        }
+        keys.append(key)
+        hours.append(hour)
+        if keys.count * 2 > slots.count { grow() }
+        return true
+    }
+
+    private mutating func grow() {
+        let n = slots.count * 2
+        slots = [UInt64](repeating: 0, count: n)
+        mask = n - 1
+        for k in keys where k != 0 {
+            var s = Int(truncatingIfNeeded: k >> 7) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = k
+        }
+    }
+
+    mutating func formUnion(_ other: UsageKeySet) {
+        for (k, h) in zip(other.keys, other.hours) { _ = insert(k, hour: h) }
+    }
+
+    mutating func removeAll() { self = UsageKeySet() }
+}
+
+/// Operation hashes are already uniform.
+extension UInt64: UsageHashKey {
+    var fastHash: UInt64 { self }
+}

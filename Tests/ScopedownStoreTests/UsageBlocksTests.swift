@@ -1,0 +1,82 @@
+import Foundation
+import ScopedownSQLite
+@testable import ScopedownStore
+import ScopedownTestSupport
+import Testing
+
+@Suite("Usage blocks (schema v003)")
+struct UsageBlocksTests {
+    /// A database as a build before v003 left it: per-row seen events and tentative uses.
+    @Test("a database made before v003 is converted on open: the same effective usage and seen events, legacy tables dropped")
+    func legacyConversion() throws {
+        let db = TempDB()
+        defer { db.cleanup() }
+        do {
+            let c = try Connection(path: db.path, mode: .readWriteCreate)
+            _ = try Migrator(migrations: Array(Store.migrations.prefix(2))).migrate(c)
+            try c.execute("""
+                INSERT INTO usage_principals(id, key, caller, resolved_id) VALUES (1, 'p', 'P', 'p');
+                INSERT INTO usage_actions(id, key, display) VALUES (1, 'a/write', 'A/write');
+                INSERT INTO usage_scopes(id, key, display) VALUES (1, '/subscriptions/s', '/subscriptions/s');
+                INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
+                    VALUES (1, 1, 1, 20000, 0, 2, 1, 1728000000, 1728000100);
+                INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
+                    VALUES (11, 1, 1, 1, 20000, 0, 1, 1728000200, 1728000200), (-12, 1, 1, 1, 20000, 0, 3, 1727999000, 1728000300),
+                           (13, 1, 1, 1, 20001, 0, 1, 1728086400, 1728086400);
+                INSERT INTO usage_failed_operations(operation_hash) VALUES (13);
+                INSERT INTO usage_seen_events(time, event_hash) VALUES (1728000000, 5), (1728000100, -6), (1728086400, 7);
+                """)
+        }
+        let store = try Store(path: db.path)
+        let rows = try store.effectiveUsage()
+        #expect(rows == [EffectiveUsageRow(principal: 1, action: 1, scope: 1, day: 20000, assignment: 0, uses: 6, denied: 1,
+                                           firstSeen: 1727999000, lastSeen: 1728000300)])
+        #expect(try store.seenEventKeys() == [UsageSeenBlocks.key(time: 1728000000, hash: 5),
+                                               UsageSeenBlocks.key(time: 1728000100, hash: UInt64(bitPattern: -6)),
+                                               UsageSeenBlocks.key(time: 1728086400, hash: 7)].sorted())
+        #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'legacy_%'") == 0)
+        // opening again changes nothing
+        let again = try Store(path: db.path)
+        #expect(try again.effectiveUsage() == rows)
+    }
+
+    @Test("the seen cache finds keys of every block of an hour, and forgets an hour when its blocks change")
+    func seenCache() throws {
+        let db = TempDB()
+        defer { db.cleanup() }
+        let store = try Store(path: db.path)
+        var a = UsageKeySet(), b = UsageKeySet()
+        for k in stride(from: UInt64(1), through: 999, by: 2) { _ = a.insert(k, hour: 10) }
+        _ = b.insert(0, hour: 10)
+        _ = b.insert(4, hour: 11)
+        try UsageSeenBlocks.write(store.connection, a)
+        let cache = UsageSeenCache()
+        #expect(try cache.contains(501, hour: 10, db: store.connection))
+        #expect(!(try cache.contains(500, hour: 10, db: store.connection)))
+        #expect(!(try cache.contains(0, hour: 10, db: store.connection)))
+        cache.invalidate(try UsageSeenBlocks.write(store.connection, b))
+        #expect(try cache.contains(0, hour: 10, db: store.connection))
+        #expect(try cache.contains(999, hour: 10, db: store.connection))
+        #expect(try cache.contains(4, hour: 11, db: store.connection))
+        #expect(!(try cache.contains(4, hour: 10, db: store.connection)))
+    }
+
+    @Test("the open-addressing map and set agree with Dictionary and Set on random keys (zero included)")
+    func containers() {
+        var g = SeededGenerator(seed: 3)
+        var map = UsageMap<UInt64, Int>()
+        var dict: [UInt64: Int] = [:]
+        var set = UsageKeySet()
+        var reference = Set<UInt64>()
+        for _ in 0..<20_000 {
+            let k = UInt64.random(in: 0..<5_000, using: &g) &* 0x9E37_79B9_7F4A_7C15
+            map.update(k, initial: 0) { $0 += 1 }
+            dict[k, default: 0] += 1
+            #expect(set.insert(k, hour: 1) == reference.insert(k).inserted)
+        }
+        #expect(map.count == dict.count && set.count == reference.count)
+        for (k, v) in dict { #expect(map[k] == v) }
+        for k in reference { #expect(set.contains(k)) }
+        #expect(!set.contains(12345))
+    }
+}
