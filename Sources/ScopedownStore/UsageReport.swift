@@ -101,8 +101,10 @@ extension Store {
         typealias Row = UsageRow
         typealias Tuple = UsageRow.Tuple
         typealias Totals = UsageRow.Totals
+        let effective = try store.effectiveUsage()
         var rows: [Row] = []
-        for r in try store.effectiveUsage() {
+        rows.reserveCapacity(effective.count)
+        for r in effective {
             rows.append(Row(tuple: Tuple(principal: r.principal, action: r.action, scope: r.scope, assignment: r.assignment),
                             totals: Totals(uses: r.uses, denied: r.denied, last: r.lastSeen)))
         }
