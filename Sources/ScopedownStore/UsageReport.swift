@@ -272,10 +272,11 @@ struct UsageWorker {
     }
 }
 
-/// The workers' states, each used by one thread at a time.
-private final class UsageWorkers: @unchecked Sendable {
-    var states: [UsageWorker]
-    init(_ states: [UsageWorker]) { self.states = states }
+/// One thread's state, in a box of its own: each box is used by one thread at a time (its
+/// thread, then the merge after all have finished).
+private final class UsageWorkerBox: @unchecked Sendable {
+    var state: UsageWorker
+    init(_ state: UsageWorker) { self.state = state }
 }
 
 /// The rows' buffer, shared by the threads: each works on its own buckets (disjoint ranges).
@@ -453,7 +454,7 @@ struct UsageAttribution: Sendable {
         for s in 0...callers { start[Int(bucketOf[s]) + 1] += perCaller[s] }
         for b in 0..<bucketCount { start[b + 1] += start[b] }
 
-        let box = UsageWorkers((0..<workers).map { _ in UsageWorker(self) })
+        let boxes = (0..<workers).map { _ in UsageWorkerBox(UsageWorker(self)) }
         rows.withUnsafeMutableBufferPointer { buf in
             guard let base = buf.baseAddress else { return }
             // In place, bucket by bucket (American flag sort): no second array of rows.
@@ -469,23 +470,21 @@ struct UsageAttribution: Sendable {
             let order = (0..<bucketCount).filter { size[$0] > 0 }.sorted { size[$0] != size[$1] ? size[$0] > size[$1] : $0 < $1 }
             let shared = UsageRowsBuffer(base: base), counter = UsageCounter(), start = start
             let work: @Sendable (Int) -> Void = { w in
-                var state = box.states[w]
-                box.states[w] = UsageWorker.placeholder
+                let box = boxes[w]
                 while true {
                     let k = counter.take()
                     guard k < order.count else { break }
                     let b = order[k]
-                    self.process(UnsafeMutableBufferPointer(start: shared.base + start[b], count: start[b + 1] - start[b]), &state)
+                    self.process(UnsafeMutableBufferPointer(start: shared.base + start[b], count: start[b + 1] - start[b]), &box.state)
                 }
-                box.states[w] = state
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
 
-        var result = box.states[0]
-        box.states[0] = UsageWorker.placeholder
+        var result = UsageWorker.placeholder
+        swap(&result, &boxes[0].state)
         for w in 1..<max(1, workers) {
-            let other = box.states[w]
+            let other = boxes[w].state
             for i in other.acc.indices where other.acc[i].touched { result.acc[i].merge(other.acc[i]) }
             result.unknownEvidenceUses += other.unknownEvidenceUses
             result.unattributedUses += other.unattributedUses
@@ -552,11 +551,11 @@ struct UsageAttribution: Sendable {
             w.unattributedUses += uses
         }
         if uses > 0 {
-            let name = actionName[a], where_ = scopeCanonical[sc]
+            let name = actionName[a], usedScope = scopeCanonical[sc]
             for i in w.targets {
                 w.acc[i].touched = true
                 w.acc[i].actions.insert(name)
-                w.acc[i].scopes.insert(where_)
+                w.acc[i].scopes.insert(usedScope)
                 w.acc[i].uses += uses
                 if let last, w.acc[i].last.map({ last > $0 }) ?? true { w.acc[i].last = last }
             }
@@ -607,7 +606,7 @@ struct UsageAttribution: Sendable {
         let deniedScopes = merged.deniedScopes
         let commonScopes: @Sendable () -> Void = {
             let index = UsageCommonScopes.Index(UsageAncestry(hierarchy, spelled: spelled))
-            for s in deniedScopes { index.warm(scope[Int(s)]) }
+            for s in deniedScopes.sorted() { index.warm(scope[Int(s)]) }
             let nodes = scope.map(index.node)
             for i in acc.indices where acc[i].touched {
                 let used = acc[i].scopes.sorted { scopeRank[Int($0)] < scopeRank[Int($1)] }.map { nodes[Int($0)] }
@@ -719,7 +718,7 @@ final class UsageCommonScopes: @unchecked Sendable {
 }
 
 extension UsageWorker {
-    /// Stands in for a state while its thread holds it.
+    /// An empty state (stands in for one moved out of its box).
     static var placeholder: UsageWorker { UsageWorker(empty: ()) }
     private init(empty: Void) {
         acc = []; identityCache = []; closureCache = []; ancestorCache = []; queries = []
