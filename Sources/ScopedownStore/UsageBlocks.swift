@@ -17,13 +17,12 @@ enum UsageSeenBlocks {
         Int32(truncatingIfNeeded: time >= 0 ? time / 3600 : (time - 3599) / 3600)
     }
 
-    /// Writes the keys as one sorted block per hour. Returns the hours written.
+    /// Writes the set's unwritten keys as one sorted block per hour (the set keeps them as
+    /// members). Returns the hours written.
     @discardableResult
-    static func write(_ db: Connection, _ set: UsageKeySet) throws -> [Int32] {
-        if set.isEmpty { return [] }
-        var pairs = [(hour: Int32, key: UInt64)]()
-        pairs.reserveCapacity(set.count)
-        for (k, h) in zip(set.keys, set.hours) { pairs.append((h, k)) }
+    static func write(_ db: Connection, _ set: inout UsageKeySet) throws -> [Int32] {
+        var pairs = set.takeUnwritten()
+        if pairs.isEmpty { return [] }
         pairs.sort { ($0.hour, $0.key) < ($1.hour, $1.key) }
         let st = try db.cached("INSERT INTO usage_seen_blocks(hour, keys) VALUES (?, ?)")
         var hours: [Int32] = []
@@ -185,7 +184,7 @@ extension Store {
                     let t = r.int64(0)
                     _ = set.insert(UsageSeenBlocks.key(time: t, hash: UInt64(bitPattern: r.int64(1))), hour: UsageSeenBlocks.hour(t))
                 }
-                try UsageSeenBlocks.write(db, set)
+                try UsageSeenBlocks.write(db, &set)
                 try db.execute("DROP TABLE legacy_usage_seen_events")
             }
             if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_pending'") == 1 {

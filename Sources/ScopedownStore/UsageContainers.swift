@@ -79,14 +79,16 @@ struct UsageMap<Key: UsageHashKey, Value> {
     mutating func removeAll() { self = UsageMap() }
 }
 
-/// A set of 64-bit keys that are already uniformly distributed (event hashes), each with the hour
-/// it belongs to (kept in insertion order for writing blocks per hour).
+/// A set of 64-bit keys that are already uniformly distributed (event hashes). The keys inserted
+/// since the last write are also kept, with their hours, in insertion order (`unwritten`), so that
+/// they can be written out in blocks while the set stays in memory for look-ups.
 struct UsageKeySet {
     private var slots: [UInt64]
     private var mask: Int
     private var hasZero = false
-    private(set) var keys: [UInt64] = []
-    private(set) var hours: [Int32] = []
+    private(set) var count = 0
+    private(set) var unwrittenKeys: [UInt64] = []
+    private(set) var unwrittenHours: [Int32] = []
 
     init(capacity: Int = 64) {
         var n = 64
@@ -95,8 +97,7 @@ struct UsageKeySet {
         mask = n - 1
     }
 
-    var count: Int { keys.count }
-    var isEmpty: Bool { keys.isEmpty }
+    var isEmpty: Bool { count == 0 }
 
     func contains(_ key: UInt64) -> Bool {
         if key == 0 { return hasZero }
@@ -110,7 +111,15 @@ struct UsageKeySet {
     }
 
     /// Inserts the key; false when it was already there.
+    @discardableResult
     @inline(__always) mutating func insert(_ key: UInt64, hour: Int32) -> Bool {
+        guard insertMember(key) else { return false }
+        unwrittenKeys.append(key)
+        unwrittenHours.append(hour)
+        return true
+    }
+
+    @inline(__always) private mutating func insertMember(_ key: UInt64) -> Bool {
         if key == 0 {
             if hasZero { return false }
             hasZero = true
@@ -124,25 +133,40 @@ struct UsageKeySet {
             }
             slots[s] = key
         }
-        keys.append(key)
-        hours.append(hour)
-        if keys.count * 2 > slots.count { grow() }
+        count += 1
+        if count * 2 > slots.count { grow() }
         return true
     }
 
     private mutating func grow() {
+        let old = slots
         let n = slots.count * 2
         slots = [UInt64](repeating: 0, count: n)
         mask = n - 1
-        for k in keys where k != 0 {
+        for k in old where k != 0 {
             var s = Int(truncatingIfNeeded: k >> 7) & mask
             while slots[s] != 0 { s = (s + 1) & mask }
             slots[s] = k
         }
     }
 
+    /// Adds `other`'s keys (disjoint from these: a file's keys are looked up in the run's set
+    /// before they join the file's), its unwritten ones still to be written.
     mutating func formUnion(_ other: UsageKeySet) {
-        for (k, h) in zip(other.keys, other.hours) { _ = insert(k, hour: h) }
+        for k in other.slots where k != 0 { insertMember(k) }
+        if other.hasZero { insertMember(0) }
+        unwrittenKeys += other.unwrittenKeys
+        unwrittenHours += other.unwrittenHours
+    }
+
+    /// The unwritten keys as (hour, key) pairs, which are then forgotten (the set keeps them).
+    mutating func takeUnwritten() -> [(hour: Int32, key: UInt64)] {
+        var pairs = [(hour: Int32, key: UInt64)]()
+        pairs.reserveCapacity(unwrittenKeys.count)
+        for (k, h) in zip(unwrittenKeys, unwrittenHours) { pairs.append((h, k)) }
+        unwrittenKeys = []
+        unwrittenHours = []
+        return pairs
     }
 
     mutating func removeAll() { self = UsageKeySet() }

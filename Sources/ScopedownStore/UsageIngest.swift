@@ -88,6 +88,10 @@ struct UsageCaps {
     var usage = 250_000
     var pending = 150_000
     var seen = 2_000_000
+    /// Written out as the import goes, in the importing thread's idle time while the scanner
+    /// threads work, instead of all at the end of the run: new seen-event keys (kept in memory for
+    /// look-ups), tentative uses, and aggregates past twice this.
+    var progressive = 32_768
     static let standard = UsageCaps()
 }
 
@@ -174,11 +178,11 @@ final class UsageRunState {
     }
 
     private func write(_ db: Connection, all: Bool) throws {
-        if all || usage.count > caps.usage {
+        if all || usage.count > caps.usage || usage.count >= 2 * caps.progressive {
             try UsageIngest.writeUsage(db, usage)
             usage = UsageMap()
         }
-        if all || pending.count > caps.pending {
+        if all || pending.count > caps.pending || pending.count >= caps.progressive {
             try UsageTentativeBlocks.write(db, pending)
             pending = UsageMap()
         }
@@ -186,12 +190,13 @@ final class UsageRunState {
             try UsageIngest.writeFailed(db, failedOperations)
             failedOperations = []
         }
-        if all || seen.count > caps.seen {
-            if !seen.isEmpty {
-                seenCache.invalidate(try UsageSeenBlocks.write(db, seen))
-                seenSpilled = true
-            }
+        if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressive {
+            seenCache.invalidate(try UsageSeenBlocks.write(db, &seen))
+        }
+        if seen.count > caps.seen {
+            // every key is on disk now: drop them from memory, look them up there
             seen = UsageKeySet()
+            seenSpilled = true
         }
     }
 }
@@ -326,7 +331,8 @@ final class UsageIngest {
     // MARK: events
 
     func consume(_ batch: ScannedBatch) throws {
-        var tr = translations[batch.scanner] ?? Array(repeating: [], count: 4)
+        // taken out of the dictionary while it grows (no copy of the arrays per batch)
+        var tr = translations.removeValue(forKey: batch.scanner) ?? Array(repeating: [], count: 4)
         for table in StringTable.allCases {
             for raw in batch.newStrings[table.rawValue] { tr[table.rawValue].append(try globalID(table, raw)) }
         }
@@ -393,8 +399,9 @@ final class UsageIngest {
                 break
             }
         }
-        if pending.count > caps.pending { try flushPending() }
-        if usage.count > caps.usage { try flushUsage() }
+        if pending.count > caps.pending || pending.count >= caps.progressive { try flushPending() }
+        if usage.count > caps.usage || usage.count >= 2 * caps.progressive { try flushUsage() }
+        if seen.unwrittenKeys.count >= caps.progressive { run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen)) }
         if seen.count > caps.seen { try flushSeen() }
     }
 
@@ -478,7 +485,7 @@ final class UsageIngest {
     }
 
     private func flushSeen() throws {
-        run.seenCache.invalidate(try UsageSeenBlocks.write(db, seen))
+        run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen))
         seen.removeAll()
         seenSpilled = true
     }

@@ -109,7 +109,8 @@ struct UsageRunTests {
         for seed in 0..<UInt64(RandomCases.count(default: 3)) {
             let files = Self.files(seed: 70 + seed, count: 8)
             let (expectedSummaries, expected) = try Self.run(batched: false, files: files)
-            for caps in [UsageCaps(usage: 2, pending: 2, seen: 3), UsageCaps(usage: 7, pending: 1, seen: 1)] {
+            for caps in [UsageCaps(usage: 2, pending: 2, seen: 3), UsageCaps(usage: 7, pending: 1, seen: 1),
+                         UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3)] {
                 let (oneByOne, state1) = try Self.run(batched: false, files: files, caps: caps)
                 #expect(oneByOne == expectedSummaries, "seed \(seed) \(caps)")
                 #expect(state1 == expected, "seed \(seed) \(caps)")

@@ -371,8 +371,10 @@ public enum ActivityLogReader {
             want = options.chunkBytes
             var rest = pool.take(capacity: options.chunkBytes)
             if cut < buffer.count {
-                rest.append(contentsOf: buffer[cut...])
-                buffer.removeSubrange(cut...)
+                // through a pointer, not a slice: a slice kept alive would make the truncation
+                // below copy the whole chunk
+                buffer.withUnsafeBufferPointer { b in rest.append(contentsOf: UnsafeBufferPointer(rebasing: b[cut...])) }
+                buffer.removeLast(buffer.count - cut)
             }
             let lines = buffer.withUnsafeBufferPointer { b -> Int in
                 var n = 0

@@ -112,7 +112,7 @@ final class ActivitySource {
 
     /// Reads up to `max` decoded bytes into `out` (appending). Returns the count; 0 at the end.
     func read(into out: inout [UInt8], max: Int) throws -> Int {
-        if rawStart == rawEnd && !rawEOF { try fillRaw() }
+        if !sniffed && rawStart == rawEnd && !rawEOF { try fillRaw() }
         if !sniffed {
             // first block: sniff the gzip magic
             sniffed = true
@@ -128,6 +128,10 @@ final class ActivitySource {
         while total < max {
             if rawStart == rawEnd {
                 if rawEOF { break }
+                if memory == nil, max - total >= 65_536 {
+                    // the buffered bytes are used up: the rest straight into `out`
+                    return total + (try readDirect(into: &out, max: max - total))
+                }
                 try fillRaw()
                 if rawStart == rawEnd { break }
             }
