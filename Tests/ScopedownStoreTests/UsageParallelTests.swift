@@ -90,7 +90,7 @@ struct UsageParallelTests {
     @Test("random tenants: one thread, several threads and buckets, and the single-pass algorithm agree")
     func randomTenants() throws {
         var used = 0, denied = 0, multiScope = 0, unattributed = 0
-        for seed in 1...UInt64(RandomCases.count(default: 25)) {
+        for seed in 1...UInt64(RandomCases.count(default: 8)) {
             let db = TempDB()
             defer { db.cleanup() }
             let store = try Self.store(seed: seed, db: db)
