@@ -77,6 +77,13 @@ struct UsageMap<Key: UsageHashKey, Value> {
     }
 
     mutating func removeAll() { self = UsageMap() }
+
+    /// Empties the map but keeps its storage (a map flushed and refilled again and again).
+    mutating func removeAllKeepingCapacity() {
+        keys.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        for i in slots.indices { slots[i] = 0 }
+    }
 }
 
 /// A set of 64-bit keys that are already uniformly distributed (event hashes). The keys inserted

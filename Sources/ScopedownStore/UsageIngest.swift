@@ -180,11 +180,11 @@ final class UsageRunState {
     private func write(_ db: Connection, all: Bool) throws {
         if all || usage.count > caps.usage || usage.count >= 2 * caps.progressive {
             try UsageIngest.writeUsage(db, usage)
-            usage = UsageMap()
+            if all { usage = UsageMap() } else { usage.removeAllKeepingCapacity() }
         }
         if all || pending.count > caps.pending || pending.count >= caps.progressive {
             try UsageTentativeBlocks.write(db, pending)
-            pending = UsageMap()
+            if all { pending = UsageMap() } else { pending.removeAllKeepingCapacity() }
         }
         if all || failedOperations.count > caps.pending {
             try UsageIngest.writeFailed(db, failedOperations)
@@ -433,7 +433,7 @@ final class UsageIngest {
 
     private func flushUsage() throws {
         try Self.writeUsage(db, usage)
-        usage.removeAll()
+        usage.removeAllKeepingCapacity()
     }
 
     static func writeUsage(_ db: Connection, _ usage: UsageMap<UsageKey, UsageValue>) throws {
@@ -471,7 +471,7 @@ final class UsageIngest {
             firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
         }
         try UsageTentativeBlocks.write(db, pending)
-        pending.removeAll()
+        pending.removeAllKeepingCapacity()
     }
 
     static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {

@@ -143,14 +143,71 @@ final class ActivityBufferPool: @unchecked Sendable {
     }
 }
 
-/// A piece of work for a scanner: whole lines, or whole JSON elements.
+/// A piece of work for a scanner: whole lines, or whole JSON elements. Its bytes are `bytes`, or
+/// `range` of a file mapping (`mapping`; then `bytes` is empty).
 struct ActivityChunk: Sendable {
     var index: Int
     var bytes: [UInt8]
-    /// 1-based line of the chunk's first byte.
+    /// 1-based line of the chunk's first byte; with `relativeLines`, 1 (the chunk's own first line:
+    /// the consumer adds the lines of the chunks before it, which the scanners count).
     var startLine: Int
     /// nil: JSON Lines; else the element ranges in `bytes`.
     var elements: [Range<Int>]?
+    var relativeLines = false
+    var mapping: ActivityMapping? = nil
+    var range: Range<Int> = 0..<0
+
+    init(index: Int, bytes: [UInt8], startLine: Int, elements: [Range<Int>]?, relativeLines: Bool = false) {
+        self.index = index
+        self.bytes = bytes
+        self.startLine = startLine
+        self.elements = elements
+        self.relativeLines = relativeLines
+    }
+
+    init(index: Int, mapping: ActivityMapping, range: Range<Int>) {
+        self.index = index
+        self.bytes = []
+        self.startLine = 1
+        self.elements = nil
+        self.relativeLines = true
+        self.mapping = mapping
+        self.range = range
+    }
+
+    var count: Int { mapping == nil ? bytes.count : range.count }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let mapping {
+            return try body(UnsafeBufferPointer(start: mapping.base.assumingMemoryBound(to: UInt8.self) + range.lowerBound,
+                                                count: range.count))
+        }
+        return try bytes.withUnsafeBufferPointer(body)
+    }
+}
+
+/// A read-only mapping of part of a file (`mmap`), unmapped when the last chunk using it is done.
+/// Plain files are scanned in place instead of being copied into buffers by `read` (a copy of every
+/// byte). A file truncated while it is mapped would fault (SIGBUS), as with any memory-mapped
+/// reader; the exports this reads are complete files.
+final class ActivityMapping: @unchecked Sendable {
+    let base: UnsafeRawPointer
+    let length: Int
+
+    init?(fd: Int32, offset: Int, length: Int) {
+        guard length > 0 else { return nil }
+        #if canImport(Glibc)
+        // MAP_POPULATE: the reader thread faults the pages in (page cache hits) so the scanners do not
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let p = mmap(nil, length, PROT_READ, flags, fd, off_t(offset)), p != MAP_FAILED else { return nil }
+        base = UnsafeRawPointer(p)
+        self.length = length
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 }
 
 final class ActivityBox<T>: @unchecked Sendable {
@@ -258,7 +315,10 @@ public enum ActivityLogReader {
         let reader = Thread {
             defer { work.close() }
             do {
-                if jsonLines {
+                if jsonLines, let file = sourceBox.value.mappableFile, firstBox.value.contains(0x0A) {
+                    try produceMappedLines(sourceBox.value, fd: file.fd, size: file.size, first: firstBox.value, options: options,
+                                           name: name, work: work, decoded: decoded)
+                } else if jsonLines {
                     try produceLines(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded, pool: pool)
                 } else {
                     try produceElements(sourceBox.value, first: firstBox.value, options: options, name: name, work: work, decoded: decoded)
@@ -277,7 +337,7 @@ public enum ActivityLogReader {
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
                 while var chunk = work.take() {
                     let batch = scanner.scan(chunk)
-                    if chunk.elements == nil { pool.give(&chunk.bytes) }
+                    if chunk.elements == nil && chunk.mapping == nil { pool.give(&chunk.bytes) }
                     if !results.put(batch) { break }
                 }
                 lock.lock()
@@ -294,7 +354,10 @@ public enum ActivityLogReader {
         var events = 0, withoutAuthorization = 0, withoutTime = 0
         var firstError: (chunk: Int, error: ActivityChunkError)?
         var consumerError: Error?
+        // lines per chunk (JSON Lines): an error's line is its chunk's first line plus its own
+        var lineCounts: [Int: Int] = [:]
         while let batch = results.take() {
+            if jsonLines { lineCounts[batch.chunkIndex] = batch.lineCount }
             if let e = batch.error, firstError == nil || batch.chunkIndex < firstError?.chunk ?? Int.max {
                 firstError = (batch.chunkIndex, e)
             }
@@ -313,8 +376,11 @@ public enum ActivityLogReader {
         while !reader.isFinished { usleep(200) }
         if let consumerError { throw consumerError }
         if let d = readerError.value { throw d }
-        if let (_, e) = firstError {
-            throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
+        if let (chunk, e) = firstError {
+            // JSON Lines chunks count their lines from 1: add those of the chunks before (all of
+            // them were scanned whole, or the first error would be theirs)
+            let before = jsonLines ? (0..<chunk).reduce(0) { $0 + (lineCounts[$1] ?? 0) } : 0
+            throw Diagnostic.error(e.message, file: file.displayName, line: e.line + before, column: e.column)
         }
         return ActivityReadResult(layout: jsonLines ? .jsonLines : .jsonDocument, rawBytes: source.rawBytesRead,
                                   decodedBytes: decoded.value, events: events, withoutAuthorization: withoutAuthorization,
@@ -343,12 +409,76 @@ public enum ActivityLogReader {
                                   withoutTime: withoutTime, usageRows: 0)
     }
 
+    /// JSON Lines in a plain file: the complete lines of `first` (already read), then the rest of
+    /// the file mapped in windows and cut into chunks after their last newline, scanned in place.
+    static func produceMappedLines(_ source: ActivitySource, fd: Int32, size: Int, first: [UInt8], options: ActivityReadOptions,
+                                   name: String, work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>) throws {
+        guard let nl = first.lastIndex(of: 0x0A) else { return }
+        let cut = nl + 1
+        // the file offset of first[cut]: what was read, less what is still buffered and first's tail
+        var offset = source.rawBytesRead - source.bufferedRawBytes - (first.count - cut)
+        var head = first
+        head.removeLast(first.count - cut)
+        decoded.value += cut
+        if !work.put(ActivityChunk(index: 0, bytes: head, startLine: 1, elements: nil, relativeLines: true)) { return }
+        var index = 1
+        var fingerprinted = source.rawBytesRead
+        let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+        var window = max(options.chunkBytes * 4, 16 << 20)
+        while offset < size {
+            let mapStart = offset & ~(page - 1)
+            let length = min(window, size - mapStart)
+            guard let map = ActivityMapping(fd: fd, offset: mapStart, length: length) else {
+                throw Diagnostic.error("cannot map the file: \(String(cString: strerror(errno)))", file: name)
+            }
+            let mapEnd = mapStart + length
+            if fingerprinted < mapEnd {
+                source.noteMapped(UnsafeRawBufferPointer(start: map.base + (fingerprinted - mapStart), count: mapEnd - fingerprinted))
+                fingerprinted = mapEnd
+            }
+            let atEOF = mapEnd == size
+            let p = map.base.assumingMemoryBound(to: UInt8.self)
+            var s = offset - mapStart
+            while s < length {
+                var e = min(s + options.chunkBytes, length)
+                if e < length || !atEOF {
+                    // after the last newline in [s, e); a line longer than a chunk goes whole
+                    var k = e - 1
+                    while k >= s && p[k] != 0x0A { k -= 1 }
+                    if k >= s {
+                        e = k + 1
+                    } else if e < length, let hit = memchr(p + e, 0x0A, length - e) {
+                        e = UnsafeRawPointer(hit) - UnsafeRawPointer(p) + 1
+                    } else if atEOF {
+                        e = length
+                    } else {
+                        break // the window ends inside this line: map again from its start
+                    }
+                }
+                decoded.value += e - s
+                if !work.put(ActivityChunk(index: index, mapping: map, range: s..<e)) { return }
+                index += 1
+                s = e
+            }
+            let next = mapStart + s
+            if next == offset {
+                // not one whole line in the window
+                if window >= options.maxRecordBytes {
+                    throw Diagnostic.error("a line longer than \(options.maxRecordBytes >> 20) MiB", file: name,
+                                           help: "split the file into JSON Lines (one event per line)")
+                }
+                window *= 2
+                continue
+            }
+            offset = next
+        }
+    }
+
     /// JSON Lines: blocks cut after their last newline.
     static func produceLines(_ source: ActivitySource, first: [UInt8], options: ActivityReadOptions, name: String,
                              work: ActivityQueue<ActivityChunk>, decoded: ActivityBox<Int>, pool: ActivityBufferPool) throws {
         var buffer = first
         var index = 0
-        var line = 1
         var eof = false
         var want = options.chunkBytes
         while true {
@@ -360,7 +490,7 @@ public enum ActivityLogReader {
             if !eof {
                 guard let nl = buffer.lastIndex(of: 0x0A) else {
                     if buffer.count >= options.maxRecordBytes {
-                        throw Diagnostic.error("a line longer than \(options.maxRecordBytes >> 20) MiB", file: name, line: line,
+                        throw Diagnostic.error("a line longer than \(options.maxRecordBytes >> 20) MiB", file: name,
                                                help: "split the file into JSON Lines (one event per line)")
                     }
                     want = buffer.count * 2
@@ -376,22 +506,10 @@ public enum ActivityLogReader {
                 buffer.withUnsafeBufferPointer { b in rest.append(contentsOf: UnsafeBufferPointer(rebasing: b[cut...])) }
                 buffer.removeLast(buffer.count - cut)
             }
-            let lines = buffer.withUnsafeBufferPointer { b -> Int in
-                var n = 0
-                var p = UnsafeRawPointer(b.baseAddress)
-                var left = b.count
-                while left > 0, let q = p, let hit = memchr(q, 0x0A, left) {
-                    n += 1
-                    let consumed = UnsafeRawPointer(hit) - q + 1
-                    left -= consumed
-                    p = UnsafeRawPointer(hit) + 1
-                }
-                return n
-            }
             decoded.value += buffer.count
-            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: line, elements: nil)) { return }
+            // lines are counted by the scanners (relative lines), not in a pass of their own here
+            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: 1, elements: nil, relativeLines: true)) { return }
             index += 1
-            line += lines
             buffer = rest
             if eof && buffer.isEmpty { return }
         }
@@ -566,8 +684,8 @@ extension ActivityRecordScanner {
     /// Scans one chunk into a batch (lines or elements); stops at the first error.
     mutating func scan(_ chunk: ActivityChunk) -> ScannedBatch {
         var batch = ScannedBatch(scanner: scannerID, chunkIndex: chunk.index)
-        batch.bytes = chunk.bytes.count
-        chunk.bytes.withUnsafeBufferPointer { b in
+        batch.bytes = chunk.count
+        chunk.withBytes { b in
             guard let base = b.baseAddress else { return }
             func fail(_ offset: Int, _ message: String) {
                 var line = chunk.startLine, col = 1
@@ -578,7 +696,8 @@ extension ActivityRecordScanner {
             }
             if let elements = chunk.elements {
                 for r in elements {
-                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound)
+                    let index = useStringIndex ? stringIndex.build(base, start: r.lowerBound, end: r.upperBound) : nil
+                    var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound, index: index)
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
                     } catch { fail(r.lowerBound, "\(error)"); return }
@@ -588,13 +707,16 @@ extension ActivityRecordScanner {
             var start = 0
             let n = b.count
             while start < n {
-                var end = start
-                if let hit = memchr(base + start, 0x0A, n - start) {
+                // the string index of the line, which finds the line's end on the way
+                // (a line too long to index is walked byte by byte)
+                let (index, found) = useStringIndex ? stringIndex.buildLine(base, start: start, limit: n) : (nil, nil)
+                var end = n
+                if let found {
+                    end = found
+                } else if let hit = memchr(base + start, 0x0A, n - start) {
                     end = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                } else {
-                    end = n
                 }
-                var c = ActivityByteCursor(base, start: start, end: end)
+                var c = ActivityByteCursor(base, start: start, end: end, index: index)
                 c.skipWhitespace()
                 if !c.atEnd {
                     do {
@@ -605,6 +727,7 @@ extension ActivityRecordScanner {
                         fail(e.offset, e.message); return
                     } catch { fail(start, "\(error)"); return }
                 }
+                if end < n { batch.lineCount += 1 }
                 start = end + 1
             }
         }

@@ -35,27 +35,25 @@ struct ActivitySlice {
 
     /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
     func lowercasedContains(_ needles: [StaticString]) -> Bool {
-        for needle in needles {
-            let n = needle.utf8CodeUnitCount
-            let l = needle.utf8Start
-            guard n > 0, end - start >= n else { continue }
-            var i = start
-            let last = end - n
-            while i <= last {
-                var c = base[i]
-                if c >= 0x41 && c <= 0x5A { c |= 0x20 }
-                if c == l[0] {
-                    var k = 1
-                    while k < n {
-                        var d = base[i + k]
-                        if d >= 0x41 && d <= 0x5A { d |= 0x20 }
-                        if d != l[k] { break }
-                        k += 1
-                    }
-                    if k == n { return true }
+        // one pass over the bytes, every needle tried where its first byte matches
+        var i = start
+        while i < end {
+            var c = base[i]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            for needle in needles {
+                let n = needle.utf8CodeUnitCount
+                let l = needle.utf8Start
+                guard n > 0, c == l[0], end - i >= n else { continue }
+                var k = 1
+                while k < n {
+                    var d = base[i + k]
+                    if d >= 0x41 && d <= 0x5A { d |= 0x20 }
+                    if d != l[k] { break }
+                    k += 1
                 }
-                i += 1
+                if k == n { return true }
             }
+            i += 1
         }
         return false
     }
@@ -87,17 +85,52 @@ struct ActivityRecordFields {
 /// (Collisions between distinct strings are ignored: at 64 bits they are ~1e-8 likely among a
 /// million distinct values.)
 struct ActivityInterner {
-    var ids: [UInt64: Int32] = [:]
+    /// Open addressing on the (well mixed) 64-bit hash itself: no second hashing of the key.
+    /// A slot holds hash (0: empty) and id; at most half the slots are used.
+    /// (Small at first: a scanner is made per small file on the prefetch path.)
+    var keys: [UInt64] = Array(repeating: 0, count: 64)
+    var values: [Int32] = Array(repeating: 0, count: 64)
     var count: Int32 = 0
 
     mutating func intern(_ s: ActivitySlice, into fresh: inout [String]) -> Int32 {
-        let h = s.hash(seed: 0x5EED, lowercase: false)
-        if let id = ids[h] { return id }
+        // the hash of the decoded bytes (escaped and plain spellings of one string are one id)
+        var h: UInt64
+        if s.escaped {
+            h = s.bytes().withUnsafeBufferPointer { b in
+                b.baseAddress.map { ActivityHash.record($0, b.count, seed: 0x5EED) } ?? 0
+            }
+        } else {
+            h = ActivityHash.record(s.base + s.start, s.end - s.start, seed: 0x5EED)
+        }
+        if h == 0 { h = 1 }
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let k = keys[slot]
+            if k == h { return values[slot] }
+            if k == 0 { break }
+            slot = (slot + 1) & mask
+        }
         let id = count
         count += 1
-        ids[h] = id
+        keys[slot] = h
+        values[slot] = id
         fresh.append(s.string())
+        if Int(count) * 2 > keys.count { grow() }
         return id
+    }
+
+    private mutating func grow() {
+        let size = keys.count * 2
+        var k2 = [UInt64](repeating: 0, count: size), v2 = [Int32](repeating: 0, count: size)
+        for (k, v) in zip(keys, values) where k != 0 {
+            var slot = Int(truncatingIfNeeded: k) & (size - 1)
+            while k2[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            k2[slot] = k
+            v2[slot] = v
+        }
+        keys = k2
+        values = v2
     }
 }
 
@@ -108,6 +141,10 @@ public struct ActivityRecordScanner {
     var interners = Array(repeating: ActivityInterner(), count: StringTable.allCases.count)
     /// Buffers holding decoded JSON-in-string values of the current record.
     let scratch = ActivityScratch()
+    /// Where the strings of the record being scanned are (rebuilt per line or element).
+    let stringIndex = ActivityStringIndex()
+    /// False: every string is found byte by byte (the reference the tests compare the index with).
+    var useStringIndex = true
 
     public init(scannerID: Int, keepEvents: Bool) {
         self.scannerID = scannerID
@@ -194,7 +231,7 @@ public struct ActivityRecordScanner {
             }
         }
         if isEnvelope { return }
-        emit(f, recordBase: c.base, recordStart: start, recordEnd: c.pos, into: &batch)
+        emit(f, recordBase: c.base, recordStart: start, recordEnd: c.pos, index: c.index, into: &batch)
     }
 
     /// Rows of the Log Analytics query API's tables, each turned into the JSON object it stands for.
@@ -331,6 +368,20 @@ public struct ActivityRecordScanner {
     }
 
     func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
+        // REFERENCE.md §1.9.5 as below, on the fast path for a flat object of strings
+        let base = m.base
+        switch m.lastFlatStringMember(where: { s, e in
+            asciiEqualsLower(base, s, e, "http://schemas.microsoft.com/identity/claims/objectidentifier")
+                || asciiEqualsLower(base, s, e, "oid")
+        }) {
+        case .found(let start, let end):
+            f.oid = ActivitySlice(base: base, start: start, end: end, escaped: false)
+            return
+        case .absent:
+            return
+        case .unsure:
+            break
+        }
         try objectOrJSONString(&m) { a in
             try a.forEachMember { n, k in
                 // REFERENCE.md §1.9.5: the oid claim (objectidentifier) names the principal.
@@ -361,7 +412,7 @@ public struct ActivityRecordScanner {
     }
 
     mutating func emit(_ f: ActivityRecordFields, recordBase: UnsafePointer<UInt8>, recordStart: Int, recordEnd: Int,
-                       into batch: inout ScannedBatch) {
+                       index: ActivityStringIndex.View? = nil, into batch: inout ScannedBatch) {
         // REFERENCE.md §3.3: the permission is authorization.action, not operationName.
         guard let action = f.action else { batch.withoutAuthorization += 1; return }
         guard let t = f.time, let time = ActivityTime.parse(t.base, t.start, t.end) ?? ActivityTime.parse(t.string()) else {
@@ -395,7 +446,11 @@ public struct ActivityRecordScanner {
         if let id = f.eventDataID, !id.isEmpty {
             dedup = id.hash(seed: 0xE1, lowercase: true)
         } else {
-            dedup = ActivityHash.hash(recordBase + recordStart, recordEnd - recordStart, seed: 0xE2)
+            if let index {
+                dedup = index.recordHash(recordBase, start: recordStart, end: recordEnd)
+            } else {
+                dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: ActivityHash.recordSeed)
+            }
         }
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {

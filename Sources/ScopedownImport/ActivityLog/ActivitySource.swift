@@ -110,6 +110,23 @@ final class ActivitySource {
         }
     }
 
+    /// The descriptor and size of a plain (not gzip) regular file, which can be mapped; nil for
+    /// gzip, standard input and anything that is not a regular file.
+    var mappableFile: (fd: Int32, size: Int)? {
+        guard sniffed, zstream == nil, memory == nil, fd >= 0, let size = totalRawBytes else { return nil }
+        return (fd, size)
+    }
+
+    /// Bytes read from the file but not handed out yet.
+    var bufferedRawBytes: Int { rawEnd - rawStart }
+
+    /// Bytes the caller took from a mapping of the file past what was read: counted and handed to
+    /// `onRaw` like read bytes.
+    func noteMapped(_ bytes: UnsafeRawBufferPointer) {
+        rawBytesRead += bytes.count
+        onRaw?(bytes)
+    }
+
     /// Reads up to `max` decoded bytes into `out` (appending). Returns the count; 0 at the end.
     func read(into out: inout [UInt8], max: Int) throws -> Int {
         if !sniffed && rawStart == rawEnd && !rawEOF { try fillRaw() }

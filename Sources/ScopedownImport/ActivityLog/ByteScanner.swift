@@ -43,11 +43,15 @@ struct ActivityByteCursor {
     let base: UnsafePointer<UInt8>
     let end: Int
     var pos: Int
+    /// The string index of the bytes (built by `ActivityStringIndex.build` over a range that holds
+    /// `pos..<end`), or nil: strings are then found byte by byte.
+    let index: ActivityStringIndex.View?
 
-    init(_ base: UnsafePointer<UInt8>, start: Int, end: Int) {
+    init(_ base: UnsafePointer<UInt8>, start: Int, end: Int, index: ActivityStringIndex.View? = nil) {
         self.base = base
         self.pos = start
         self.end = end
+        self.index = index
     }
 
     @inline(__always) var atEnd: Bool { pos >= end }
@@ -62,7 +66,12 @@ struct ActivityByteCursor {
 
     @inline(__always) func peek() -> UInt8? { pos < end ? base[pos] : nil }
 
-    mutating func expect(_ b: UInt8, _ what: String) throws {
+    @inline(__always) mutating func expect(_ b: UInt8, _ what: StaticString) throws {
+        if pos < end && base[pos] == b { pos += 1; return }
+        try expectAfterWhitespace(b, what)
+    }
+
+    @inline(never) mutating func expectAfterWhitespace(_ b: UInt8, _ what: StaticString) throws {
         skipWhitespace()
         guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected \(what)") }
         guard base[pos] == b else { throw ActivityScanError(offset: pos, message: "expected \(what)") }
@@ -71,8 +80,32 @@ struct ActivityByteCursor {
 
     /// Reads a string whose opening quote is at `pos`. Returns the raw content range (without
     /// quotes) and whether it contains escapes. Control characters inside strings are rejected.
+    @inline(__always)
     mutating func readStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         guard pos < end, base[pos] == 0x22 else { throw ActivityScanError(offset: pos, message: "expected a string") }
+        if let index { return try indexedStringRange(index) }
+        return try scanStringRange()
+    }
+
+    /// readStringRange by the index: the closing quote is the first quote after `pos` that is not
+    /// preceded by an odd run of backslashes (the same quote the byte loop stops at: a run of
+    /// backslashes cannot start before the opening quote).
+    @inline(__always)
+    private mutating func indexedStringRange(_ x: ActivityStringIndex.View) throws -> (start: Int, end: Int, escaped: Bool) {
+        let close = x.quote(after: pos)
+        if let c = x.controls, let hit = ActivityStringIndex.View.first(c, origin: x.origin, from: pos + 1, to: min(close, end)) {
+            throw ActivityScanError(offset: hit, message: "control character in string")
+        }
+        guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+        var escaped = false
+        if let b = x.backslashes { escaped = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: close) != nil }
+        let start = pos + 1
+        pos = close + 1
+        return (start, close, escaped)
+    }
+
+    /// readStringRange byte by byte (eight at a time).
+    private mutating func scanStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         let start = pos + 1
         var i = start
         var escaped = false
@@ -106,7 +139,12 @@ struct ActivityByteCursor {
 
     /// Skips one value of any kind starting at `pos` (after whitespace). Brackets must match;
     /// nesting deeper than 512 is an error (a nesting bomb must not exhaust anything).
-    mutating func skipValue() throws {
+    @inline(__always) mutating func skipValue() throws {
+        if pos < end && base[pos] == 0x22 { _ = try readStringRange(); return }
+        try skipOtherValue()
+    }
+
+    @inline(never) mutating func skipOtherValue() throws {
         skipWhitespace()
         guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected a value") }
         let b = base[pos]
@@ -135,8 +173,10 @@ struct ActivityByteCursor {
 
     /// Skips an object or array with matching brackets, strings handled.
     mutating func skipContainer() throws {
-        var stack: [UInt8] = []
-        stack.reserveCapacity(16)
+        // the open brackets as bits (1: `{`), the first 64 levels in a register, deeper ones in an array
+        var shallow: UInt64 = 0
+        var deep: [Bool] = []
+        var depth = 0
         let start = pos
         while pos < end {
             let b = base[pos]
@@ -145,13 +185,23 @@ struct ActivityByteCursor {
                 _ = try readStringRange()
                 continue
             case 0x7B, 0x5B:
-                if stack.count >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
-                stack.append(b == 0x7B ? 0x7D : 0x5D)
+                if depth >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
+                if depth < 64 {
+                    if b == 0x7B { shallow |= 1 << UInt64(depth) } else { shallow &= ~(1 << UInt64(depth)) }
+                } else {
+                    deep.append(b == 0x7B)
+                }
+                depth += 1
             case 0x7D, 0x5D:
-                guard let want = stack.popLast(), want == b else {
+                guard depth > 0 else {
                     throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
                 }
-                if stack.isEmpty {
+                depth -= 1
+                let wasObject = depth < 64 ? shallow & (1 << UInt64(depth)) != 0 : (deep.popLast() ?? false)
+                guard wasObject == (b == 0x7D) else {
+                    throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
+                }
+                if depth == 0 {
                     pos += 1
                     return
                 }
@@ -193,6 +243,63 @@ struct ActivityByteCursor {
             if c == 0x2C { continue }
             if c == 0x7D { return }
             throw ActivityScanError(offset: pos - 1, message: "expected `,` or `}`")
+        }
+    }
+
+    /// The fast path of `forEachMember` for an object of string members only (the `claims` object,
+    /// about half of a diagnostic-archive record): with the string index, no whitespace, no escapes
+    /// and no control characters in the object, each member is four quote look-ups and three byte
+    /// checks. Returns the value range of the last member whose key `matches` and whose value is not
+    /// empty (what the member-by-member walk would keep), or `.unsure` (pos unchanged) for anything
+    /// else, to be walked by `forEachMember`.
+    enum FlatMemberResult { case unsure, found(start: Int, end: Int), absent }
+
+    @inline(__always)
+    mutating func lastFlatStringMember(where matches: (_ keyStart: Int, _ keyEnd: Int) -> Bool) -> FlatMemberResult {
+        guard let x = index else { return .unsure }
+        guard pos + 1 < end, base[pos] == 0x7B, base[pos + 1] == 0x22 else { return .unsure }
+        // the quotes one after another from the mask words: the next quote depends on the previous
+        // one through one bit operation only
+        let rel = pos + 1 - x.origin
+        var n = rel >> 6
+        var m = x.quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
+        @inline(__always) func next() -> Int {
+            while m == 0 {
+                n += 1
+                m = x.quotes[n]
+            }
+            let q = x.origin + n << 6 + m.trailingZeroBitCount
+            m &= m &- 1
+            return q
+        }
+        var p = next() // the opening quote of the first key (pos + 1)
+        var found: (start: Int, end: Int)? = nil
+        while true {
+            let keyEnd = next()
+            guard keyEnd + 2 < end, base[keyEnd + 1] == 0x3A, base[keyEnd + 2] == 0x22 else { return .unsure }
+            let valueOpen = next() // keyEnd + 2
+            let valueEnd = next()
+            guard valueEnd + 1 < end else { return .unsure }
+            if valueEnd > valueOpen + 1 && matches(p + 1, keyEnd) { found = (valueOpen + 1, valueEnd) }
+            let c = base[valueEnd + 1]
+            if c == 0x2C {
+                guard valueEnd + 2 < end, base[valueEnd + 2] == 0x22 else { return .unsure }
+                p = next() // valueEnd + 2
+                continue
+            }
+            guard c == 0x7D else { return .unsure }
+            // escapes (the key or value bytes would need decoding) or control characters (an
+            // error) anywhere in the object: walk it member by member. Every quote met above is
+            // one the member walk meets too: each follows `{`, `:` or `,`, so it is not escaped.
+            if let b = x.backslashes, ActivityStringIndex.View.first(b, origin: x.origin, from: pos, to: valueEnd) != nil {
+                return .unsure
+            }
+            if let c = x.controls, ActivityStringIndex.View.first(c, origin: x.origin, from: pos, to: valueEnd) != nil {
+                return .unsure
+            }
+            pos = valueEnd + 2
+            if let found { return .found(start: found.start, end: found.end) }
+            return .absent
         }
     }
 
@@ -308,10 +415,17 @@ public enum ActivityHash {
     public static func hash(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
         var i = 0
+        let raw = UnsafeRawPointer(p)
         if !lowercase {
-            let raw = UnsafeRawPointer(p)
             while i + 8 <= count {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                h = (h ^ w) &* 0x100_0000_01B3
+                h ^= h >> 29
+                i += 8
+            }
+        } else {
+            while i + 8 <= count {
+                let w = lowercased(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 h = (h ^ w) &* 0x100_0000_01B3
                 h ^= h >> 29
                 i += 8
@@ -326,6 +440,82 @@ public enum ActivityHash {
         return mix(h ^ UInt64(count))
     }
 
+    /// Eight bytes with the ASCII letters A-Z made lower-case (SWAR; other bytes unchanged).
+    @inline(__always) static func lowercased(_ w: UInt64) -> UInt64 {
+        let low7 = w & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = low7 &+ 0x3F3F_3F3F_3F3F_3F3F // bit 7 set where the byte is >= 0x41
+        let pastZ = low7 &+ 0x2525_2525_2525_2525 // bit 7 set where the byte is >= 0x5B
+        let upper = atLeastA & ~pastZ & ~w & 0x8080_8080_8080_8080
+        return w | upper >> 2
+    }
+
+    /// The 128-bit product of `a` and `b`, folded (wyhash's mixing step).
+    @inline(__always) static func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (hi, lo) = a.multipliedFullWidth(by: b)
+        return hi ^ lo
+    }
+
+    /// The seed of the record de-duplication hash.
+    static let recordSeed: UInt64 = 0xE2
+
+    /// The state of `record` after whole 64-byte blocks: four lanes, one multiply per 16 bytes each.
+    struct RecordState {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+        static let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
+        static let k2: UInt64 = 0x8EBC_6AF0_9C88_C6E3, k3: UInt64 = 0x5899_65CC_7537_4CC3
+
+        init(seed: UInt64) {
+            a = seed ^ mum(seed ^ Self.k0, Self.k1)
+            b = a ^ Self.k2
+            c = a ^ Self.k3
+            d = a ^ Self.k0
+        }
+
+        /// One 64-byte block given as eight little-endian words.
+        @inline(__always) mutating func block(_ w: (UInt64, UInt64, UInt64, UInt64), _ v: (UInt64, UInt64, UInt64, UInt64)) {
+            a = mum(w.0 ^ Self.k1, w.1 ^ a)
+            b = mum(w.2 ^ Self.k2, w.3 ^ b)
+            c = mum(v.0 ^ Self.k3, v.1 ^ c)
+            d = mum(v.2 ^ Self.k0, v.3 ^ d)
+        }
+
+        /// The hash of the `count` bytes whose first `done` (a multiple of 64) went through `block`.
+        func finish(_ p: UnsafePointer<UInt8>, done: Int, count: Int) -> UInt64 {
+            let raw = UnsafeRawPointer(p)
+            @inline(__always) func word(_ i: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) }
+            var h = mum(a ^ Self.k0, b ^ Self.k1) ^ mum(c ^ Self.k2, d ^ Self.k3)
+            var i = done
+            while i + 16 <= count {
+                h = mum(word(i) ^ Self.k1, word(i + 8) ^ h)
+                i += 16
+            }
+            // the last 0-15 bytes, as two little-endian words zero-padded
+            var last: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &last) { t in
+                t.baseAddress?.copyMemory(from: raw + i, byteCount: count - i)
+            }
+            h = mum(last.0 ^ Self.k1, last.1 ^ h)
+            return mix(mum(Self.k1 ^ UInt64(count), h ^ Self.k0))
+        }
+    }
+
+    /// A 64-bit hash of a whole record's bytes (the de-duplication key of records without an
+    /// `eventDataId`), in the manner of wyhash: one 64x64->128-bit multiply per 16 bytes, on four
+    /// independent lanes over 64-byte blocks (so that the multiplies overlap; the string index
+    /// computes the blocks of a line while it reads them), then folded and avalanched.
+    /// Deterministic; every byte and the length count.
+    public static func record(_ p: UnsafePointer<UInt8>, _ count: Int, seed: UInt64 = 0) -> UInt64 {
+        var state = RecordState(seed: seed)
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 64 <= count {
+            state.block(raw.loadUnaligned(fromByteOffset: i, as: (UInt64, UInt64, UInt64, UInt64).self),
+                        raw.loadUnaligned(fromByteOffset: i + 32, as: (UInt64, UInt64, UInt64, UInt64).self))
+            i += 64
+        }
+        return state.finish(p, done: i, count: count)
+    }
+
     public static func hash(_ bytes: [UInt8], seed: UInt64 = 0, lowercase: Bool = false) -> UInt64 {
         bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return mix(seed ^ 0xCBF2_9CE4_8422_2325) }
@@ -338,4 +528,241 @@ public enum ActivityHash {
     }
 
     public static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 { mix(a ^ (b &* 0x9E37_79B9_7F4A_7C15)) }
+}
+
+/// Where the strings of a record are, found 64 bytes at a time before the record is walked (the
+/// first stage of simdjson, reduced to what the cursor needs): per 64-byte block, a bit mask of the
+/// quotes that are not escaped (not preceded by an odd run of backslashes), of the backslashes, and
+/// of the control characters that are not escaped. The cursor then finds the end of a string, and
+/// whether it has escapes or a control character, with a few bit operations instead of a byte loop.
+///
+/// Pure Swift SIMD on the default target: two `SIMD32<UInt8>` per block compared with `.==`, the
+/// lane masks packed into a `UInt64` with a multiply. Backslashes and control characters are rare:
+/// a block without any costs one packed mask (the quotes).
+final class ActivityStringIndex {
+    /// The masks as the cursor reads them. Bit `k` of block `n` is the byte at `origin + 64 n + k`.
+    /// `quotes` has one more block than the range, with bit 0 set (a quote past the end).
+    struct View {
+        let origin: Int
+        let blocks: Int
+        let quotes: UnsafePointer<UInt64>
+        /// nil when the range has no backslash / no control character (the common case)
+        let backslashes: UnsafePointer<UInt64>?
+        let controls: UnsafePointer<UInt64>?
+        /// `ActivityHash.record` (seed `recordSeed`) of the bytes from `origin`, after the blocks
+        /// up to `hashedEnd`: what a record that starts at `origin` and ends at or after
+        /// `hashedEnd` finishes from.
+        let hash: ActivityHash.RecordState
+        let hashedEnd: Int
+
+        /// `ActivityHash.record(base + start, end - start, seed: ActivityHash.recordSeed)`.
+        func recordHash(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> UInt64 {
+            if start == origin && end >= hashedEnd { return hash.finish(base + start, done: hashedEnd - start, count: end - start) }
+            return ActivityHash.record(base + start, end - start, seed: ActivityHash.recordSeed)
+        }
+
+        /// The position of the first quote after `pos` (`origin + 64 * blocks` when none).
+        @inline(__always) func quote(after pos: Int) -> Int {
+            let rel = pos + 1 - origin
+            var n = rel >> 6
+            var m = quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
+            while m == 0 {
+                n += 1
+                m = quotes[n]
+            }
+            return origin + n << 6 + m.trailingZeroBitCount
+        }
+
+        /// The first set bit of `masks` in `from..<to` (absolute positions), or nil.
+        @inline(__always) static func first(_ masks: UnsafePointer<UInt64>, origin: Int, from: Int, to: Int) -> Int? {
+            guard from < to else { return nil }
+            let a = from - origin, b = to - origin
+            var n = a >> 6
+            var m = masks[n] & (~UInt64(0) &<< UInt64(a & 63))
+            let last = (b - 1) >> 6
+            while true {
+                if n == last {
+                    let keep = (b & 63) == 0 ? ~UInt64(0) : (UInt64(1) &<< UInt64(b & 63)) &- 1
+                    m &= keep
+                    return m == 0 ? nil : origin + n << 6 + m.trailingZeroBitCount
+                }
+                if m != 0 { return origin + n << 6 + m.trailingZeroBitCount }
+                n += 1
+                m = masks[n]
+            }
+        }
+    }
+
+    /// Ranges longer than this are walked byte by byte (bounded index memory: 3 bits per byte).
+    static let maxIndexedBytes = 16 << 20
+
+    private var quotes: UnsafeMutablePointer<UInt64>
+    private var backslashes: UnsafeMutablePointer<UInt64>
+    private var controls: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
+
+    init() {
+        capacity = 64
+        quotes = .allocate(capacity: capacity)
+        backslashes = .allocate(capacity: capacity)
+        controls = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        quotes.deallocate()
+        backslashes.deallocate()
+        controls.deallocate()
+    }
+
+    /// `x`: eight bytes each 0x00 or 0xFF -> eight bits.
+    @inline(__always) static func pack8(_ x: UInt64) -> UInt64 {
+        ((x & 0x8040_2010_0804_0201) &* 0x0101_0101_0101_0101) >> 56
+    }
+
+    @inline(__always) static func pack(_ m: SIMDMask<SIMD32<Int8>>) -> UInt64 {
+        let w = unsafeBitCast(m, to: (UInt64, UInt64, UInt64, UInt64).self)
+        return pack8(w.0) | pack8(w.1) << 8 | pack8(w.2) << 16 | pack8(w.3) << 24
+    }
+
+    @inline(__always) static func any(_ m: SIMDMask<SIMD32<Int8>>) -> Bool {
+        let w = unsafeBitCast(m, to: (UInt64, UInt64, UInt64, UInt64).self)
+        return (w.0 | w.1 | w.2 | w.3) != 0
+    }
+
+    private func grow(to blocks: Int, keeping used: Int) {
+        let bigger = max(capacity * 2, blocks)
+        for p in [\ActivityStringIndex.quotes, \.backslashes, \.controls] {
+            let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: bigger)
+            fresh.update(from: self[keyPath: p], count: used)
+            self[keyPath: p].deallocate()
+            self[keyPath: p] = fresh
+        }
+        capacity = bigger
+    }
+
+    /// Indexes `base[start..<end]`; nil when the range is too long to index.
+    func build(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> View? {
+        guard end - start <= Self.maxIndexedBytes else { return nil }
+        return build(base, start: start, limit: end, stopAtNewline: false).view
+    }
+
+    /// Indexes the line that starts at `start` (JSON Lines), finding its end on the way: `lineEnd`
+    /// is the offset of the first newline at or after `start`, or `limit`. The view is nil when
+    /// the line is too long to index (`lineEnd` is then nil too: find it otherwise).
+    func buildLine(_ base: UnsafePointer<UInt8>, start: Int, limit: Int) -> (view: View?, lineEnd: Int?) {
+        build(base, start: start, limit: limit, stopAtNewline: true)
+    }
+
+    @inline(__always)
+    private func build(_ base: UnsafePointer<UInt8>, start: Int, limit: Int, stopAtNewline: Bool) -> (view: View?, lineEnd: Int?) {
+        if !stopAtNewline {
+            let blocks = (limit - start + 63) >> 6
+            if blocks + 1 > capacity { grow(to: blocks + 1, keeping: 0) }
+        }
+        var anyBackslash: UInt64 = 0, anyControl: UInt64 = 0
+        // the backslash and control masks are written from the first block that has any (the
+        // blocks before it are zeroed then): most lines have none, and store one mask per block
+        var rareFrom = -1
+        // 1 when the first byte of the next block is escaped (an odd backslash run ends this block)
+        var carry: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
+        let space = SIMD32<UInt8>(repeating: 0x20), newline = SIMD32<UInt8>(repeating: 0x0A)
+        var tail = (SIMD32<UInt8>(), SIMD32<UInt8>())
+        var hash = ActivityHash.RecordState(seed: ActivityHash.recordSeed)
+        var hashing = true
+        var hashedEnd = start
+        var end = limit
+        var n = 0
+        var i = start
+        var quotes = self.quotes, backslashes = self.backslashes, controls = self.controls
+        while i < end {
+            if n + 2 > capacity {
+                if i - start >= Self.maxIndexedBytes { return (nil, nil) }
+                grow(to: n + 2, keeping: n)
+                quotes = self.quotes
+                backslashes = self.backslashes
+                controls = self.controls
+            }
+            let lo: SIMD32<UInt8>, hi: SIMD32<UInt8>
+            if i + 64 <= limit {
+                lo = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+                hi = raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD32<UInt8>.self)
+            } else {
+                // the last partial block, padded with spaces (no quote, backslash or control character)
+                tail = (space, space)
+                withUnsafeMutableBytes(of: &tail) { t in
+                    t.baseAddress?.copyMemory(from: raw + i, byteCount: limit - i)
+                }
+                lo = tail.0
+                hi = tail.1
+            }
+            var q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
+            var wholeBlock = i + 64 <= limit // and (below) before the newline
+            // a newline is a control character: it takes the rare path too
+            let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
+            if Self.any(rare) || carry != 0 {
+                if rareFrom < 0 {
+                    rareFrom = n
+                    backslashes.initialize(repeating: 0, count: n)
+                    controls.initialize(repeating: 0, count: n)
+                }
+                var b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
+                let controlBytes = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
+                var escaped = carry
+                carry = 0
+                if b != 0 {
+                    // simdjson's odd-backslash-sequence trick: the bytes escaped by an odd run
+                    let evenBits: UInt64 = 0x5555_5555_5555_5555
+                    let starts = b & ~escaped // a backslash escaped by the previous block starts nothing
+                    let followsEscape = starts << 1 | escaped
+                    let oddStarts = starts & ~evenBits & ~followsEscape
+                    let (sum, overflow) = oddStarts.addingReportingOverflow(starts)
+                    carry = overflow ? 1 : 0
+                    escaped = (evenBits ^ (sum << 1)) & followsEscape
+                }
+                q &= ~escaped
+                var c = controlBytes & ~escaped
+                if stopAtNewline && controlBytes != 0 {
+                    // any newline byte ends the line, escaped or not (lines are cut before parsing)
+                    let nl = Self.pack(lo .== newline) | Self.pack(hi .== newline) << 32
+                    if nl != 0 {
+                        wholeBlock = false
+                        let cut = nl.trailingZeroBitCount
+                        end = i + cut
+                        let keep = (UInt64(1) &<< UInt64(cut)) &- 1
+                        q &= keep
+                        b &= keep
+                        c &= keep
+                    }
+                }
+                quotes[n] = q
+                backslashes[n] = b
+                controls[n] = c
+                anyBackslash |= b
+                anyControl |= c
+            } else {
+                quotes[n] = q
+                if rareFrom >= 0 {
+                    backslashes[n] = 0
+                    controls[n] = 0
+                }
+            }
+            if wholeBlock && hashing {
+                hash.block(unsafeBitCast(lo, to: (UInt64, UInt64, UInt64, UInt64).self),
+                           unsafeBitCast(hi, to: (UInt64, UInt64, UInt64, UInt64).self))
+                hashedEnd = i + 64
+            } else {
+                hashing = false
+            }
+            n += 1
+            i += 64
+        }
+        quotes[n] = 1
+        let view = View(origin: start, blocks: n, quotes: UnsafePointer(quotes),
+                        backslashes: anyBackslash == 0 ? nil : UnsafePointer(backslashes),
+                        controls: anyControl == 0 ? nil : UnsafePointer(controls),
+                        hash: hash, hashedEnd: hashedEnd)
+        return (view, end)
+    }
 }

@@ -1,0 +1,224 @@
+import Foundation
+import ScopedownCore
+@testable import ScopedownImport
+import ScopedownTestSupport
+import Testing
+
+/// The string index (64-byte blocks of quote / backslash / control masks) must give exactly what the
+/// byte-by-byte walk gives: the same events, the same de-dup hashes, the same errors at the same
+/// line and column, wherever the strings, escapes and records fall relative to the blocks.
+@Suite("Activity Log string index")
+struct ActivityStringIndexTests {
+    /// One chunk of JSON Lines scanned with the string index and without it.
+    static func scanBoth(_ text: String, elements: [Range<Int>]? = nil) -> (indexed: ScannedBatch, reference: ScannedBatch) {
+        let bytes = Array(text.utf8)
+        var indexed = ActivityRecordScanner(scannerID: 0, keepEvents: false)
+        var reference = ActivityRecordScanner(scannerID: 0, keepEvents: false)
+        reference.useStringIndex = false
+        let chunk = ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: elements)
+        return (indexed.scan(chunk), reference.scan(chunk))
+    }
+
+    static func summary(_ b: ScannedBatch) -> String {
+        let events = b.events.map {
+            "\($0.dedupHash) \($0.principal) \($0.action) \($0.scope) \($0.assignment) \($0.time) \($0.status.name) \($0.denied) \($0.operationHash)"
+        }
+        let error = b.error.map { "\($0.line):\($0.column): \($0.message)" } ?? "-"
+        return "\(events) \(b.newStrings) \(b.withoutAuthorization) \(b.withoutTime) \(error)"
+    }
+
+    /// A diagnostic-archive record whose strings start at a chosen offset (the padding shifts the
+    /// rest of the record across the 64-byte blocks).
+    static func record(pad: Int, action: String, claimsValue: String = "v", oidKey: String = "oid") -> String {
+        let padding = String(repeating: "p", count: pad)
+        return #"{"p":"\#(padding)","time":"2024-01-02T03:04:05Z","identity":{"authorization":{"action":"\#(action)","scope":"/s"},"#
+            + #""claims":{"aud":"\#(claimsValue)","\#(oidKey)":"11111111-2222-3333-4444-555555555555","x":"y"}},"resultType":"Success"}"#
+    }
+
+    @Test("escaped quotes and backslash runs at every offset of a 64-byte block")
+    func escapesAcrossBlocks() throws {
+        for pad in 0..<130 {
+            for run in 1...5 {
+                // a run of `run` backslashes then a quote: escaped when the run is odd
+                let backslashes = String(repeating: "\\", count: run)
+                let action = run % 2 == 1 ? "A\(backslashes)\"B" : "A\(backslashes)B"
+                let line = Self.record(pad: pad, action: action, claimsValue: "c\(backslashes)\(run % 2 == 1 ? "\"" : "")d")
+                let (indexed, reference) = Self.scanBoth(line + "\n")
+                #expect(Self.summary(indexed) == Self.summary(reference), "pad \(pad) run \(run)")
+                #expect(indexed.error == nil, "pad \(pad) run \(run)")
+                #expect(indexed.events.count == 1)
+                // the action as decoded
+                let expected = run % 2 == 1 ? "A" + String(repeating: "\\", count: run / 2) + "\"B" : "A" + String(repeating: "\\", count: run / 2) + "B"
+                #expect(indexed.newStrings[1] == [expected], "pad \(pad) run \(run)")
+                #expect(indexed.newStrings[0] == ["11111111-2222-3333-4444-555555555555"])
+            }
+        }
+    }
+
+    @Test("strings and objects that span blocks; records shorter than one block; blank and CRLF lines")
+    func spansAndShortRecords() {
+        var lines: [String] = []
+        lines.append(#"{"time":"2024-01-02T00:00:00Z"}"#) // shorter than 64 bytes, no action
+        lines.append(#"{"a":1}"#)
+        lines.append("")
+        lines.append("   ")
+        for pad in [0, 1, 30, 62, 63, 64, 65, 127, 128, 200] {
+            lines.append(Self.record(pad: pad, action: String(repeating: "Long/", count: 40) + "action",
+                                     claimsValue: String(repeating: "z", count: pad + 70)))
+            lines.append(Self.record(pad: pad, action: "A/b", oidKey: "OID") + "\r")
+            lines.append("  " + Self.record(pad: pad, action: "Lead/space") + " \t")
+        }
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.error == nil)
+        #expect(indexed.events.count == 30)
+        #expect(indexed.withoutAuthorization == 2)
+    }
+
+    @Test("claims: the last non-empty oid at the claims level wins, as the member walk has it; deep values are skipped")
+    func claimsLastWins() {
+        let deep = String(repeating: "[{\"k\":", count: 70) + "1" + String(repeating: "}]", count: 70)
+        let lines = [
+            #"{"time":"2024-01-02T00:00:00Z","identity":{"authorization":{"action":"A/1"},"claims":{"oid":"A","http://schemas.microsoft.com/identity/claims/objectidentifier":"B","OID":""}}}"#,
+            #"{"time":"2024-01-02T00:00:00Z","identity":{"authorization":{"action":"A/2"},"claims":{"OiD":"C","n":{"oid":"decoy"}}}}"#,
+            #"{"time":"2024-01-02T00:00:00Z","identity":{"authorization":{"action":"A/3"},"claims":{"x":"\"oid\":\"decoy\"","oid":"D\u0045"}}}"#,
+            #"{"time":"2024-01-02T00:00:00Z","identity":{"authorization":{"action":"A/4"},"claims":{ "oid" : "E" }},"p":"# + "\"" + deep.replacingOccurrences(of: "\"", with: "\\\"") + "\"}",
+            #"{"time":"2024-01-02T00:00:00Z","identity":{"authorization":{"action":"A/5"},"claims":{"oid":"F"}},"p":"# + deep + "}",
+        ]
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.error == nil)
+        #expect(indexed.newStrings[0] == ["B", "C", "DE", "E", "F"])
+    }
+
+    @Test("the same records as document elements")
+    func elements() {
+        let records = (0..<20).map { Self.record(pad: $0 * 7, action: "E/\($0)\\\\") }
+        var text = "["
+        var ranges: [Range<Int>] = []
+        for (i, r) in records.enumerated() {
+            if i > 0 { text += ",\n " }
+            let start = text.utf8.count
+            text += r
+            ranges.append(start..<text.utf8.count)
+        }
+        text += "]"
+        let (indexed, reference) = Self.scanBoth(text, elements: ranges)
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.events.count == 20)
+    }
+
+    @Test("errors: the same message at the same line and column", arguments: [
+        // a control character in a string, far into the line (beyond the first block)
+        (String(repeating: " ", count: 70) + "{\"time\":\"2024-01-02T00:00:00Z\",\"a\":\"x\u{01}y\"}", 1, 108, "control character in string"),
+        // a tab inside a string is a control character; outside it is whitespace
+        ("{\"a\":\t\"x\ty\"}", 1, 9, "control character in string"),
+        // an escaped control character is skipped like the byte walk skips it
+        ("{\"a\":\"x\\\u{01}y\",\"b\":\"\u{02}\"}", 1, 18, "control character in string"),
+        // unterminated: the position of the opening quote
+        ("{\"a\":1}\n{\"b\":\"" + String(repeating: "q", count: 100), 2, 6, "unterminated string"),
+        ("{\"b\":\"" + String(repeating: "q", count: 100) + "\\\"}", 1, 6, "unterminated string"),
+        ("{\"a\":[1,2}", 1, 10, "mismatched"),
+        ("{\"a\":{\"b\":\"c\"}}}", 1, 16, "unexpected data after the event"),
+        // the top-level array and two nested ones are walked as envelopes, then 512 levels are skipped
+        (String(repeating: "[", count: 600), 1, 516, "nesting deeper than 512 levels"),
+        ("{\"a\":" + String(repeating: "[", count: 600) + "\n", 1, 518, "nesting deeper than 512 levels"),
+        // deeper than the 64 levels kept in a register
+        ("{\"a\":" + String(repeating: "[", count: 100) + "}", 1, 106, "mismatched `}`"),
+        ("{\"a\":" + String(repeating: "[{\"k\":", count: 70) + "1" + String(repeating: "}]", count: 69) + "]]}", 1, 565, "mismatched `]`"),
+    ])
+    func errors(_ text: String, _ line: Int, _ column: Int, _ message: String) {
+        let (indexed, reference) = Self.scanBoth(text)
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        let e = indexed.error
+        #expect(e?.line == line, "\(String(describing: e))")
+        #expect(e?.column == column, "\(String(describing: e))")
+        #expect(e?.message.contains(message) ?? false, "\(String(describing: e))")
+    }
+
+    @Test("random records with traps: indexed == byte by byte, events and errors")
+    func randomDifferential() {
+        var rng = SeededGenerator(seed: 64)
+        let pieces = ["a", "\"", "\\", "\\\\", "\\\"", "\\u00e9", "é", "😀", "\t", "\u{01}", " ", "{", "}", "[", "]", ",", ":",
+                      "oid", "\"oid\":\"x\"", String(repeating: "y", count: 60)]
+        for c in 0..<RandomCases.count(default: 200) {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                var line = RandomEvents.json(RandomEvents.record(&rng))
+                // sometimes corrupt the line at a random byte (errors must agree too)
+                if Int.random(in: 0..<4, using: &rng) == 0 {
+                    var bytes = Array(line.utf8)
+                    let at = Int.random(in: 0..<bytes.count, using: &rng)
+                    bytes.insert(contentsOf: Array(RandomEvents.pick(pieces, &rng).utf8), at: at)
+                    line = String(decoding: bytes, as: UTF8.self)
+                }
+                lines.append(line)
+            }
+            let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+            #expect(Self.summary(indexed) == Self.summary(reference), "case \(c)")
+        }
+    }
+
+    @Test("the record hash from the index equals ActivityHash.record, whatever the length and the line's end")
+    func recordHash() {
+        var rng = SeededGenerator(seed: 9)
+        let index = ActivityStringIndex()
+        for length in Array(0...200) + [255, 256, 257, 1000, 4096] {
+            let body = (0..<length).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng) }.map { $0 == 0x22 || $0 == 0x5C ? 0x61 : $0 }
+            for trailer: [UInt8] in [[0x0A, 0x7B, 0x7D], [], [0x0D, 0x0A]] {
+                let bytes = body + trailer
+                bytes.withUnsafeBufferPointer { b in
+                    guard let base = b.baseAddress else { return }
+                    let (view, lineEnd) = index.buildLine(base, start: 0, limit: b.count)
+                    let expected = ActivityHash.record(base, length, seed: ActivityHash.recordSeed)
+                    #expect(view?.recordHash(base, start: 0, end: length) == expected, "length \(length)")
+                    #expect(lineEnd == (trailer.first == 0x0A ? length : trailer.first == 0x0D ? length + 1 : length))
+                }
+            }
+        }
+        // different bytes, different hashes; the length counts
+        func hash(_ bytes: [UInt8], _ count: Int) -> UInt64? {
+            bytes.withUnsafeBufferPointer { b in b.baseAddress.map { ActivityHash.record($0, count) } }
+        }
+        #expect(hash(Array("{\"a\":1}".utf8), 7) != hash(Array("{\"a\":2}".utf8), 7))
+        let zeros = [UInt8](repeating: 0, count: 32)
+        #expect(hash(zeros, 16) != hash(zeros, 17))
+        #expect(hash(zeros, 16) == hash(zeros, 16))
+    }
+
+    static func intern(_ interner: inout ActivityInterner, _ bytes: [UInt8], escaped: Bool, into fresh: inout [String]) -> Int32 {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return -1 }
+            return interner.intern(ActivitySlice(base: base, start: 0, end: b.count, escaped: escaped), into: &fresh)
+        }
+    }
+
+    @Test("interner: one id per distinct decoded string, across table growth; escaped and plain spellings agree")
+    func interner() {
+        var interner = ActivityInterner()
+        var fresh: [String] = []
+        let texts = (0..<5000).map { "/subscriptions/\($0 % 2500)/x" } // every string twice
+        var ids: [String: Int32] = [:]
+        for t in texts {
+            let id = Self.intern(&interner, Array(t.utf8), escaped: false, into: &fresh)
+            if let seen = ids[t] { #expect(seen == id) } else { ids[t] = id }
+        }
+        #expect(fresh.count == 2500)
+        #expect(fresh == (0..<2500).map { "/subscriptions/\($0)/x" })
+        // `\/subscriptions\/7\/x` decodes to a string seen above: the same id
+        let id = Self.intern(&interner, Array(#"\/subscriptions\/7\/x"#.utf8), escaped: true, into: &fresh)
+        #expect(id == ids["/subscriptions/7/x"])
+        #expect(fresh.count == 2500)
+    }
+
+    @Test("SWAR lower-casing changes exactly A-Z")
+    func lowercasing() {
+        for b in 0...255 {
+            let w = UInt64(b) * 0x0101_0101_0101_0101
+            let expected = UInt64((b >= 0x41 && b <= 0x5A) ? b | 0x20 : b) * 0x0101_0101_0101_0101
+            #expect(ActivityHash.lowercased(w) == expected, "byte \(b)")
+        }
+        #expect(ActivityHash.hash("MiCrOsOfT.Compute/VIRTUALMACHINES/x", lowercase: true)
+                == ActivityHash.hash("microsoft.compute/virtualmachines/x", lowercase: true))
+    }
+}
