@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import ScopedownCore
 import ScopedownImport
 import ScopedownRender
@@ -43,7 +44,8 @@ struct UsageCommand: ParsableCommand {
             UsageOutput.stderr(d.description + "\n")
             throw ExitCode(1)
         }
-        UsageOutput.stdout(UsageRendering.render(report, format: format))
+        let text = UsageRendering.render(report, format: format)
+        UsageOutput.stdout(text)
     }
 }
 
@@ -53,38 +55,85 @@ enum UsageRendering {
 
     static func render(_ r: UsageReport, format: OutputFormat) -> String {
         switch format {
-        case .json: return json(r).render(pretty: true) + "\n"
-        case .csv: return csv(r)
+        case .json: return jsonText(r)
+        case .csv: return csvText(r)
         case .table: return table(r)
         }
     }
 
     static func json(_ r: UsageReport) -> JSON {
         .object([
-            ("assignments", .array(r.assignments.map { a in
-                .object([
-                    ("assignment", .string(a.assignment)),
-                    ("principal", .string(a.principal)),
-                    ("role", .string(a.role)),
-                    ("scope", .string(a.scope)),
-                    ("usedActions", .strings(a.usedActions)),
-                    ("uses", .int(a.uses)),
-                    ("lastUsed", .optional(time(a.lastUsed))),
-                    ("commonScope", .optional(a.commonScope)),
-                    ("deniedAttempts", .int(a.deniedAttempts)),
-                ])
-            })),
-            ("window", .object([("from", .optional(time(r.windowFrom))), ("to", .optional(time(r.windowTo)))])),
+            ("assignments", .array(r.assignments.map(json))),
+            ("window", window(r)),
         ])
     }
 
-    static func csv(_ r: UsageReport) -> String {
-        var c = CSV(header: ["assignment", "principal", "role", "scope", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"])
-        for a in r.assignments {
-            c.append([a.assignment, a.principal, a.role, a.scope, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
-                      a.commonScope ?? "", a.usedActions.joined(separator: ";")])
+    static func json(_ a: AssignmentUsage) -> JSON {
+        .object([
+            ("assignment", .string(a.assignment)),
+            ("principal", .string(a.principal)),
+            ("role", .string(a.role)),
+            ("scope", .string(a.scope)),
+            ("usedActions", .strings(a.usedActions)),
+            ("uses", .int(a.uses)),
+            ("lastUsed", .optional(time(a.lastUsed))),
+            ("commonScope", .optional(a.commonScope)),
+            ("deniedAttempts", .int(a.deniedAttempts)),
+        ])
+    }
+
+    static func window(_ r: UsageReport) -> JSON {
+        .object([("from", .optional(time(r.windowFrom))), ("to", .optional(time(r.windowTo)))])
+    }
+
+    /// `json(r).render(pretty: true) + "\n"`, byte for byte, the assignments rendered in chunks
+    /// on every core (each element as the array nests it: two levels deep).
+    static func jsonText(_ r: UsageReport, chunks: Int = ParallelText.defaultChunks) -> String {
+        var out = "{\n  \"assignments\": "
+        if r.assignments.isEmpty {
+            out += "[]"
+        } else {
+            out += "["
+            for part in ParallelText.chunks(r.assignments.count, chunks, { range in
+                var s = ""
+                for i in range {
+                    if i > 0 { s += "," }
+                    s += "\n    "
+                    s += json(r.assignments[i]).render(pretty: true, indent: 2)
+                }
+                return s
+            }) { out += part }
+            out += "\n  ]"
         }
+        out += ",\n  \"window\": " + window(r).render(pretty: true, indent: 1) + "\n}\n"
+        return out
+    }
+
+    static let csvHeader = ["assignment", "principal", "role", "scope", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
+
+    static func csvRow(_ a: AssignmentUsage) -> [String] {
+        [a.assignment, a.principal, a.role, a.scope, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
+         a.commonScope ?? "", a.usedActions.joined(separator: ";")]
+    }
+
+    static func csv(_ r: UsageReport) -> String {
+        var c = CSV(header: csvHeader)
+        for a in r.assignments { c.append(csvRow(a)) }
         return c.render()
+    }
+
+    /// `csv(r)`, byte for byte, the rows rendered in chunks on every core.
+    static func csvText(_ r: UsageReport, chunks: Int = ParallelText.defaultChunks) -> String {
+        let header = CSV(header: csvHeader).render()
+        var out = header
+        for part in ParallelText.chunks(r.assignments.count, chunks, { range in
+            var c = CSV(header: csvHeader)
+            for i in range { c.append(csvRow(r.assignments[i])) }
+            let text = c.render()
+            // The rows without the header line (the same header, rendered the same way).
+            return String(text[text.utf8.index(text.startIndex, offsetBy: header.utf8.count)...])
+        }) { out += part }
+        return out
     }
 
     static func table(_ r: UsageReport) -> String {
@@ -119,12 +168,49 @@ enum UsageOutput {
     static func stdout(_ s: String) { write(1, s) }
     static func stderr(_ s: String) { write(2, s) }
     static func write(_ fd: Int32, _ s: String) {
-        let bytes = Array(s.utf8)
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress.map { $0 + off }, bytes.count - off) }
-            if n <= 0 { return }
-            off += n
+        var s = s
+        // The string's own UTF-8 storage: no copy of a report of tens of megabytes.
+        s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var off = 0
+            while off < bytes.count {
+                let n = Glibc.write(fd, base + off, bytes.count - off)
+                if n <= 0 { return }
+                off += n
+            }
+        }
+    }
+}
+
+/// Text rendered in chunks on every core, joined in order.
+enum ParallelText {
+    static let defaultChunks = 2 * max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+
+    /// `body` over `count` items cut into (at most) `chunks` consecutive ranges, in order.
+    static func chunks(_ count: Int, _ chunks: Int, _ body: @escaping @Sendable (Range<Int>) -> String) -> [String] {
+        let k = max(1, min(chunks, count))
+        if k == 1 { return [body(0..<count)] }
+        let parts = Parts(k)
+        DispatchQueue.concurrentPerform(iterations: k) { c in
+            parts.set(c, body((count * c / k)..<(count * (c + 1) / k)))
+        }
+        return parts.take()
+    }
+
+    /// One slot per chunk, each written by one thread.
+    private final class Parts: @unchecked Sendable {
+        private let base: UnsafeMutablePointer<String>
+        private let count: Int
+        init(_ count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: "", count: count)
+        }
+        func set(_ i: Int, _ s: String) { base[i] = s }
+        func take() -> [String] { Array(UnsafeBufferPointer(start: base, count: count)) }
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
         }
     }
 }

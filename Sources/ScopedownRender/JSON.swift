@@ -22,6 +22,15 @@ public indirect enum JSON: Sendable, Equatable {
         return out
     }
 
+    /// The value as it appears nested `indent` levels deep in a pretty rendering (its first line
+    /// not indented, the following ones by `indent` more levels): lets a caller render the
+    /// elements of a large array separately (e.g. on several threads) and join them.
+    public func render(pretty: Bool, indent: Int) -> String {
+        var out = ""
+        write(into: &out, pretty: pretty, indent: indent)
+        return out
+    }
+
     private func write(into out: inout String, pretty: Bool, indent: Int) {
         switch self {
         case .null: out += "null"
