@@ -91,7 +91,9 @@ struct UsageCaps {
     /// Written out as the import goes, in the importing thread's idle time while the scanner
     /// threads work, instead of all at the end of the run: new seen-event keys (kept in memory for
     /// look-ups), tentative uses, and aggregates past twice this.
-    var progressive = 32_768
+    var progressive = 8_192
+    /// seen-event keys are written in blocks per hour: more at a time, for fewer, larger blocks
+    var progressiveSeen = 65_536
     static let standard = UsageCaps()
 }
 
@@ -190,7 +192,7 @@ final class UsageRunState {
             try UsageIngest.writeFailed(db, failedOperations)
             failedOperations = []
         }
-        if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressive {
+        if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressiveSeen {
             seenCache.invalidate(try UsageSeenBlocks.write(db, &seen))
         }
         if seen.count > caps.seen {
@@ -401,7 +403,7 @@ final class UsageIngest {
         }
         if pending.count > caps.pending || pending.count >= caps.progressive { try flushPending() }
         if usage.count > caps.usage || usage.count >= 2 * caps.progressive { try flushUsage() }
-        if seen.unwrittenKeys.count >= caps.progressive { run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen)) }
+        if seen.unwrittenKeys.count >= caps.progressiveSeen { run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen)) }
         if seen.count > caps.seen { try flushSeen() }
     }
 

@@ -110,7 +110,7 @@ struct UsageRunTests {
             let files = Self.files(seed: 70 + seed, count: 8)
             let (expectedSummaries, expected) = try Self.run(batched: false, files: files)
             for caps in [UsageCaps(usage: 2, pending: 2, seen: 3), UsageCaps(usage: 7, pending: 1, seen: 1),
-                         UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3)] {
+                         UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3, progressiveSeen: 2)] {
                 let (oneByOne, state1) = try Self.run(batched: false, files: files, caps: caps)
                 #expect(oneByOne == expectedSummaries, "seed \(seed) \(caps)")
                 #expect(state1 == expected, "seed \(seed) \(caps)")
