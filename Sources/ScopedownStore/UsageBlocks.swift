@@ -243,19 +243,22 @@ extension Store {
         }
         func order(_ r: EffectiveUsageRow) -> (Int, Int, Int, Int, Int) { (r.principal, r.action, r.scope, r.assignment, r.day) }
         rows.sort { order($0) < order($1) }
-        var merged: [EffectiveUsageRow] = []
-        merged.reserveCapacity(rows.count)
-        for r in rows {
-            if let n = merged.indices.last, order(merged[n]) == order(r) {
-                merged[n].uses += r.uses
-                merged[n].denied += r.denied
-                if let f = r.firstSeen, merged[n].firstSeen.map({ f < $0 }) ?? true { merged[n].firstSeen = f }
-                if let l = r.lastSeen, merged[n].lastSeen.map({ l > $0 }) ?? true { merged[n].lastSeen = l }
+        // rows with the same key summed in place (no second array of every row)
+        var w = -1
+        for i in rows.indices {
+            let r = rows[i]
+            if w >= 0, order(rows[w]) == order(r) {
+                rows[w].uses += r.uses
+                rows[w].denied += r.denied
+                if let f = r.firstSeen, rows[w].firstSeen.map({ f < $0 }) ?? true { rows[w].firstSeen = f }
+                if let l = r.lastSeen, rows[w].lastSeen.map({ l > $0 }) ?? true { rows[w].lastSeen = l }
             } else {
-                merged.append(r)
+                w += 1
+                rows[w] = r
             }
         }
-        return merged
+        rows.removeLast(rows.count - (w + 1))
+        return rows
     }
 
     /// The de-duplication keys on disk, sorted (tests and diagnostics).

@@ -166,6 +166,13 @@ struct UsageKeySet {
         unwrittenHours += other.unwrittenHours
     }
 
+    /// Takes the last inserted key off the keys to write (it stays a member): it turned out to be
+    /// written already.
+    mutating func forgetLastUnwritten() {
+        unwrittenKeys.removeLast()
+        unwrittenHours.removeLast()
+    }
+
     /// The unwritten keys as (hour, key) pairs, which are then forgotten (the set keeps them).
     mutating func takeUnwritten() -> [(hour: Int32, key: UInt64)] {
         var pairs = [(hour: Int32, key: UInt64)]()

@@ -347,30 +347,34 @@ final class UsageIngest {
         if keepEvents && eventsImportID == nil {
             eventsImportID = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
         }
+        let trPrincipal = tr[0], trAction = tr[1], trScope = tr[2], trAssignment = tr[3]
         for (n, e) in batch.events.enumerated() {
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
             let seenKey = UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)
             let hour = UsageSeenBlocks.hour(e.time)
-            // (Looked up everywhere before it joins this file's set: a key is written once.)
-            if seen.contains(seenKey) || (!run.seen.isEmpty && run.seen.contains(seenKey)) {
+            // One probe of this file's set; a key found in the run's set or on disk is taken back
+            // off the keys to write (each key is written once).
+            if !seen.insert(seenKey, hour: hour) {
                 summary.duplicates += 1
                 continue
             }
-            if seenSpilled || mayBeOnDisk(e.time) {
-                if try run.seenCache.contains(seenKey, hour: hour, db: db) {
-                    summary.duplicates += 1
-                    continue
-                }
+            var known = !run.seen.isEmpty && run.seen.contains(seenKey)
+            if !known && (seenSpilled || mayBeOnDisk(e.time)) {
+                known = try run.seenCache.contains(seenKey, hour: hour, db: db)
             }
-            _ = seen.insert(seenKey, hour: hour)
+            if known {
+                seen.forgetLastUnwritten()
+                summary.duplicates += 1
+                continue
+            }
             summary.events += 1
             if summary.windowFrom.map({ e.time < $0 }) ?? true { summary.windowFrom = e.time }
             if summary.windowTo.map({ e.time > $0 }) ?? true { summary.windowTo = e.time }
-            let key = UsageKey(principal: e.principal >= 0 ? tr[0][Int(e.principal)] : unknownPrincipal,
-                               action: tr[1][Int(e.action)],
-                               scope: e.scope >= 0 ? tr[2][Int(e.scope)] : try globalID(.scope, "/"),
+            let key = UsageKey(principal: e.principal >= 0 ? trPrincipal[Int(e.principal)] : unknownPrincipal,
+                               action: trAction[Int(e.action)],
+                               scope: e.scope >= 0 ? trScope[Int(e.scope)] : try globalID(.scope, "/"),
                                day: e.day,
-                               assignment: e.assignment >= 0 ? tr[3][Int(e.assignment)] : 0)
+                               assignment: e.assignment >= 0 ? trAssignment[Int(e.assignment)] : 0)
             if let keepStatement, let raw = batch.rawRecords?[n] {
                 try keepStatement.execute([Int64(bitPattern: e.dedupHash), eventsImportID, e.time, key.principal, key.action, key.scope,
                                            key.assignment, e.status.name, raw])
