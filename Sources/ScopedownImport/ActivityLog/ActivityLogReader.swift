@@ -311,7 +311,9 @@ public enum ActivityLogReader {
         }
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
         let pool = ActivityBufferPool(limit: options.workers * 2 + 3)
-        let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 2 + 2)
+        // room for the batches scanned while the importing thread writes a progressive block (a few
+        // milliseconds at a time): with less, the scanners stall on a full queue and a core idles
+        let results = ActivityQueue<ScannedBatch>(capacity: options.workers * 16 + 2)
         let readerError = ActivityBox<Diagnostic?>(nil)
         let decoded = ActivityBox(0)
         let sourceBox = ActivityBox(source)
