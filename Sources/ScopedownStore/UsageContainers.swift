@@ -126,6 +126,7 @@ struct UsageKeySet {
         return true
     }
 
+    @discardableResult
     @inline(__always) private mutating func insertMember(_ key: UInt64) -> Bool {
         if key == 0 {
             if hasZero { return false }
