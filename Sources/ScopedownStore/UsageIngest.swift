@@ -1,8 +1,9 @@
 // Merges scanned Activity Log batches into the usage tables (issue 4 items 3-6):
 // global interning, de-duplication across files and re-imports, the use / denied / tentative
-// logic, aggregation by (principal, action, scope, day, evidence) and bulk upserts through one
-// prepared statement each, inside the caller's transaction. Memory is bounded by distinct keys;
-// the tentative-use and seen-event structures spill to the database past a cap.
+// logic, aggregation by (principal, action, scope, day, evidence), multi-row upserts of the
+// aggregates and binary blocks of seen-event keys and tentative uses (UsageBlocks.swift), inside the
+// caller's transaction, written progressively while the scanner threads work. Memory is bounded:
+// past fixed caps (`UsageCaps`) what is held is written out and, for seen events, looked up on disk.
 import ScopedownCore
 import ScopedownImport
 import ScopedownSQLite
@@ -75,13 +76,6 @@ struct PendingKey: Hashable, Comparable, UsageHashKey {
     }
 }
 
-/// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
-/// file) have established so far. A file's state is merged in only after its savepoint was released
-/// (`UsageIngest.commit(into:)`), so a failing file leaves no trace here either; the aggregates, the
-/// failed operations and the seen-event keys are written once, when the run ends (`flush`), or
-/// earlier past the same caps as a file's. An archive of thousands of hourly files then costs
-/// about what one file with the same events costs: no per-file upserts of the same keys, no
-/// per-event look-ups of the events of earlier files of the run on disk.
 /// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
 /// whatever the input size). Small values in tests exercise the spill paths.
 struct UsageCaps {
@@ -97,6 +91,13 @@ struct UsageCaps {
     static let standard = UsageCaps()
 }
 
+/// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
+/// file) have established so far. A file's state is merged in only after its savepoint was released
+/// (`UsageIngest.commit(into:)`), so a failing file leaves no trace here either. The aggregates,
+/// tentative uses and seen-event keys are written progressively as they accumulate (`UsageCaps`),
+/// the rest when the run ends (`flush`); seen-event keys stay in memory for look-ups up to a cap. An
+/// archive of thousands of hourly files then costs about what one file with the same events costs:
+/// no per-file upserts of the same keys, no per-event look-ups of earlier files of the run on disk.
 final class UsageRunState {
     /// disjoint, sorted time windows of the imports made before the run
     let windowsBefore: [(Int64, Int64)]
