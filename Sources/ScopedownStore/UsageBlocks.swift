@@ -227,20 +227,7 @@ extension Store {
     public func effectiveUsage() throws -> [EffectiveUsageRow] {
         var rows: [EffectiveUsageRow] = []
         rows.reserveCapacity(try db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0)
-        try db.query("SELECT principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen FROM usage") { r in
-            rows.append(EffectiveUsageRow(principal: r.int(0), action: r.int(1), scope: r.int(2), day: r.int(3), assignment: r.int(4),
-                                          uses: r.int(5), denied: r.int(6),
-                                          firstSeen: r.isNull(7) ? nil : r.int64(7), lastSeen: r.isNull(8) ? nil : r.int64(8)))
-        }
-        var failed = Set<UInt64>()
-        try db.query("SELECT operation_hash FROM usage_failed_operations") { failed.insert(UInt64(bitPattern: $0.int64(0))) }
-        try UsageTentativeBlocks.forEach(db) { e in
-            guard !failed.contains(e.operation) else { return }
-            let k = e.key
-            rows.append(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
-                                          assignment: Int(k.assignment), uses: Int(e.value.uses), denied: 0,
-                                          firstSeen: e.value.first, lastSeen: e.value.last))
-        }
+        try forEachUsageRow { rows.append($0) }
         func order(_ r: EffectiveUsageRow) -> (Int, Int, Int, Int, Int) { (r.principal, r.action, r.scope, r.assignment, r.day) }
         rows.sort { order($0) < order($1) }
         // rows with the same key summed in place (no second array of every row)
@@ -259,6 +246,26 @@ extension Store {
         }
         rows.removeLast(rows.count - (w + 1))
         return rows
+    }
+
+    /// Every row of the effective usage before rows with the same key are summed: the confirmed
+    /// rows (`usage`), then the tentative uses of operations that did not fail, in storage order.
+    /// For readers that group the rows their own way (the usage report sums over days).
+    func forEachUsageRow(_ body: (EffectiveUsageRow) throws -> Void) throws {
+        try db.query("SELECT principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen FROM usage") { r in
+            try body(EffectiveUsageRow(principal: r.int(0), action: r.int(1), scope: r.int(2), day: r.int(3), assignment: r.int(4),
+                                       uses: r.int(5), denied: r.int(6),
+                                       firstSeen: r.isNull(7) ? nil : r.int64(7), lastSeen: r.isNull(8) ? nil : r.int64(8)))
+        }
+        var failed = Set<UInt64>()
+        try db.query("SELECT operation_hash FROM usage_failed_operations") { failed.insert(UInt64(bitPattern: $0.int64(0))) }
+        try UsageTentativeBlocks.forEach(db) { e in
+            guard !failed.contains(e.operation) else { return }
+            let k = e.key
+            try body(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
+                                       assignment: Int(k.assignment), uses: Int(e.value.uses), denied: 0,
+                                       firstSeen: e.value.first, lastSeen: e.value.last))
+        }
     }
 
     /// The de-duplication keys on disk, sorted (tests and diagnostics).

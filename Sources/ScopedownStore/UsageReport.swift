@@ -96,15 +96,15 @@ extension Store {
     }
 
     /// The effective usage rows (confirmed rows plus tentative rows of operations that did not
-    /// fail), by tuple; `attribute` groups them over days.
+    /// fail), by tuple, unsorted and not yet summed: `attribute` groups them over days (and so sums
+    /// the rows of one key, which `effectiveUsage()` would have sorted and summed first).
     static func loadUsageRows(_ store: Store) throws -> [UsageRow] {
         typealias Row = UsageRow
         typealias Tuple = UsageRow.Tuple
         typealias Totals = UsageRow.Totals
-        let effective = try store.effectiveUsage()
         var rows: [Row] = []
-        rows.reserveCapacity(effective.count)
-        for r in effective {
+        rows.reserveCapacity(try store.db.scalarInt("SELECT COUNT(*) FROM usage") ?? 0)
+        try store.forEachUsageRow { r in
             rows.append(Row(tuple: Tuple(principal: r.principal, action: r.action, scope: r.scope, assignment: r.assignment),
                             totals: Totals(uses: r.uses, denied: r.denied, last: r.lastSeen)))
         }
