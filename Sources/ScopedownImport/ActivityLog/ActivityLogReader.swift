@@ -21,6 +21,9 @@ public struct ActivityReadOptions: Sendable {
     public var chunkBytes: Int
     /// One record (or line) longer than this is an error rather than unbounded memory.
     public var maxRecordBytes: Int
+    /// The size of the windows a plain JSON Lines file is mapped in (at least one chunk's worth;
+    /// small values in tests exercise the window boundaries).
+    public var mapWindowBytes = 16 << 20
 
     public init(keepEvents: Bool = false, workers: Int = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)),
                 chunkBytes: Int = 4 << 20, maxRecordBytes: Int = 64 << 20) {
@@ -437,7 +440,7 @@ public enum ActivityLogReader {
         var index = 1
         var fingerprinted = source.rawBytesRead
         let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
-        var window = max(options.chunkBytes * 4, 16 << 20)
+        var window = max(options.mapWindowBytes, options.chunkBytes + page)
         while offset < size {
             let mapStart = offset & ~(page - 1)
             let length = min(window, size - mapStart)
