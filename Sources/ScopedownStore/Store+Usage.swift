@@ -125,10 +125,6 @@ extension Store {
         if let w = options.workers { readOptions.workers = max(1, w) }
         if let c = options.chunkBytes { readOptions.chunkBytes = max(4096, c) }
         let name = file.displayName
-        // A failing file's savepoint rolls back what it wrote, seen-event blocks included: forget
-        // what the run's cache loaded of them.
-        var succeeded = false
-        defer { if !succeeded { run.seenCache.removeAll() } }
         do {
             var fileIngest: UsageIngest?
             let result = try db.transaction {
@@ -171,7 +167,6 @@ extension Store {
             }
             // the file's savepoint is released: its state joins the run's
             try fileIngest?.commit(into: run)
-            succeeded = true
             return result
         } catch let a as AlreadyImported {
             let receipt = ImportReceipt(file: name, kind: format.kind, shape: format.shape, sha256: a.sha, counts: [:],

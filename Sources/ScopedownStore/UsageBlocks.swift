@@ -50,22 +50,32 @@ enum UsageSeenBlocks {
     }
 }
 
-/// The keys already on disk, loaded one hour at a time and kept (sorted) up to a bound: the
-/// look-ups of an import that overlaps earlier ones, without a query per event.
+/// The keys of the blocks written before `firstID` (the imports made before the current run),
+/// loaded one hour at a time and kept (sorted) up to a bound: the look-ups of an import that
+/// overlaps earlier ones, without a query per event. Those blocks do not change during the run, so
+/// nothing is ever invalidated; the run's own keys are found another way (`UsageRunState`).
 final class UsageSeenCache {
     private var hours: [Int32: [UInt64]] = [:]
     private var loaded = 0
+    /// blocks with a smaller id are the ones cached (Int64.max: every block)
+    let firstID: Int64
     /// ~32 MB of keys; past it the cache starts over (a bound, not a policy worth tuning)
     static let capacity = 4_000_000
+
+    init(firstID: Int64 = Int64.max) { self.firstID = firstID }
 
     func contains(_ key: UInt64, hour: Int32, db: Connection) throws -> Bool {
         let keys: [UInt64]
         if let hit = hours[hour] { keys = hit } else {
-            keys = try load(hour, db)
+            keys = try Self.load(hour, db, from: 0, to: firstID)
             if loaded + keys.count > Self.capacity { removeAll() }
             hours[hour] = keys
             loaded += keys.count
         }
+        return Self.search(keys, key)
+    }
+
+    static func search(_ keys: [UInt64], _ key: UInt64) -> Bool {
         var lo = 0, hi = keys.count
         while lo < hi {
             let mid = (lo + hi) >> 1
@@ -74,9 +84,10 @@ final class UsageSeenCache {
         return lo < keys.count && keys[lo] == key
     }
 
-    private func load(_ hour: Int32, _ db: Connection) throws -> [UInt64] {
+    /// The sorted keys of the hour's blocks with ids in [from, to).
+    static func load(_ hour: Int32, _ db: Connection, from: Int64, to: Int64) throws -> [UInt64] {
         var out: [UInt64] = []
-        try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ?").forEachRow([Int64(hour)]) { row in
+        try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ? AND id >= ? AND id < ?").forEachRow([Int64(hour), from, to]) { row in
             row.withBlob(0) { raw in
                 let n = raw.count / 8
                 out.reserveCapacity(out.count + n)

@@ -167,6 +167,12 @@ struct UsageKeySet {
         unwrittenHours += other.unwrittenHours
     }
 
+    /// Every member (in no particular order).
+    func forEachMember(_ body: (UInt64) -> Void) {
+        if hasZero { body(0) }
+        for k in slots where k != 0 { body(k) }
+    }
+
     /// Takes the last inserted key off the keys to write (it stays a member): it turned out to be
     /// written already.
     mutating func forgetLastUnwritten() {
@@ -185,6 +191,44 @@ struct UsageKeySet {
     }
 
     mutating func removeAll() { self = UsageKeySet() }
+}
+
+/// A Bloom filter of 64-bit keys that are already uniformly distributed: "maybe" or "certainly
+/// not". It summarizes the seen-event keys a large import run had to drop from memory, so that only
+/// the few keys it answers "maybe" for are looked up on disk. Fixed size: a fuller filter answers
+/// "maybe" more often (more look-ups), never wrongly "not".
+struct UsageBloomFilter {
+    private var bits: [UInt64]
+    private let mask: UInt64
+    static let hashes = 6
+
+    /// `bitCount` is rounded up to a power of two (32 MiB of bits by default).
+    init(bitCount: Int = 1 << 28) {
+        var n = 64
+        while n < bitCount { n <<= 1 }
+        bits = [UInt64](repeating: 0, count: n / 64)
+        mask = UInt64(n - 1)
+    }
+
+    @inline(__always) private func positions(_ key: UInt64, _ body: (Int, UInt64) -> Void) {
+        // double hashing: h1 + i * h2
+        let h1 = key
+        let h2 = usageMix(key) | 1
+        for i in 0..<UInt64(Self.hashes) {
+            let bit = (h1 &+ i &* h2) & mask
+            body(Int(bit >> 6), UInt64(1) << (bit & 63))
+        }
+    }
+
+    mutating func insert(_ key: UInt64) {
+        positions(key) { w, b in bits[w] |= b }
+    }
+
+    func mayContain(_ key: UInt64) -> Bool {
+        var all = true
+        positions(key) { w, b in if bits[w] & b == 0 { all = false } }
+        return all
+    }
 }
 
 /// Operation hashes are already uniform.

@@ -112,10 +112,11 @@ final class UsageRunState {
     var failedOperations = Set<UInt64>()
     /// events of the committed files not yet written to `usage_seen_blocks`
     var seen = UsageKeySet()
-    /// some of this run's seen events are only on disk
-    var seenSpilled = false
-    /// the seen-event keys on disk, by hour, as looked up so far
-    let seenCache = UsageSeenCache()
+    /// The run's seen-event keys dropped from memory past the cap (on disk, in this run's blocks):
+    /// a key it says "maybe" for is looked up in this run's blocks of its hour.
+    var spilled: UsageBloomFilter?
+    /// the blocks of the imports made before the run (ids below this one), by hour, as looked up
+    let seenCache: UsageSeenCache
     /// reads, hashes and scans the run's next small files on another thread (`withUsageBatch(prefetching:)`)
     var prefetcher: ActivityPrefetcher?
     /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
@@ -128,6 +129,7 @@ final class UsageRunState {
 
     init(db: Connection, caps: UsageCaps = .standard) throws {
         self.caps = caps
+        seenCache = UsageSeenCache(firstID: Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_seen_blocks") ?? 1))
         var raw: [(Int64, Int64)] = []
         try db.query("SELECT window_from, window_to FROM usage_imports WHERE window_from IS NOT NULL AND window_to IS NOT NULL ORDER BY 1, 2") { row in
             raw.append((row.int64(0), row.int64(1)))
@@ -167,6 +169,18 @@ final class UsageRunState {
 
     func addWindow(from: Int64, to: Int64) { Self.add((from, to), to: &windows) }
 
+    /// Adds keys written to this run's blocks and dropped from memory to the filter.
+    func spill(_ keys: UsageKeySet) {
+        if spilled == nil { spilled = UsageBloomFilter() }
+        keys.forEachMember { spilled?.insert($0) }
+    }
+
+    /// True when the key is in a block this run wrote (only looked for when the filter says maybe).
+    func spilledContains(_ key: UInt64, hour: Int32, db: Connection) throws -> Bool {
+        guard let spilled, spilled.mayContain(key) else { return false }
+        return UsageSeenCache.search(try UsageSeenCache.load(hour, db, from: seenCache.firstID, to: Int64.max), key)
+    }
+
     /// Set when a write failed part-way: what is in memory may be partly on disk already, so the
     /// run must not commit (every later `flush` throws it, and `withUsageBatch` rolls back).
     private(set) var writeError: Error?
@@ -194,12 +208,12 @@ final class UsageRunState {
             failedOperations = []
         }
         if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressiveSeen {
-            seenCache.invalidate(try UsageSeenBlocks.write(db, &seen))
+            try UsageSeenBlocks.write(db, &seen)
         }
         if seen.count > caps.seen {
-            // every key is on disk now: drop them from memory, look them up there
+            // every key is on disk now: drop them from memory, keep a filter of them
+            spill(seen)
             seen = UsageKeySet()
-            seenSpilled = true
         }
     }
 }
@@ -221,7 +235,6 @@ final class UsageIngest {
     private var failedOperations = Set<UInt64>()
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
-    private var seenSpilled = false
     private var summary = UsageImportSummary()
     private var tentative = 0
     /// callers this file added that did not resolve
@@ -239,11 +252,9 @@ final class UsageIngest {
         self.run = run
     }
 
-    /// True when the event may already be in `usage_seen_blocks`: an earlier import's time window
-    /// covers `t` and its seen events are on disk (imports before this run; this run's, once they
-    /// spilled past the cap).
+    /// True when an import made before this run may hold the event: its time window covers `t`.
     private func mayBeOnDisk(_ t: Int64) -> Bool {
-        UsageRunState.covers(run.seenSpilled ? run.windows : run.windowsBefore, t)
+        UsageRunState.covers(run.windowsBefore, t)
     }
 
     static let tables = ["usage_principals", "usage_actions", "usage_scopes", "usage_assignments"]
@@ -359,8 +370,13 @@ final class UsageIngest {
                 summary.duplicates += 1
                 continue
             }
+            // in the run's memory; in the run's blocks, for keys dropped from memory; in the blocks
+            // of earlier imports whose window covers the event
             var known = !run.seen.isEmpty && run.seen.contains(seenKey)
-            if !known && (seenSpilled || mayBeOnDisk(e.time)) {
+            if !known && run.spilled != nil {
+                known = try run.spilledContains(seenKey, hour: hour, db: db)
+            }
+            if !known && mayBeOnDisk(e.time) {
                 known = try run.seenCache.contains(seenKey, hour: hour, db: db)
             }
             if known {
@@ -408,7 +424,7 @@ final class UsageIngest {
         }
         if pending.count > caps.pending || pending.count >= caps.progressive { try flushPending() }
         if usage.count > caps.usage || usage.count >= 2 * caps.progressive { try flushUsage() }
-        if seen.unwrittenKeys.count >= caps.progressiveSeen { run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen)) }
+        if seen.unwrittenKeys.count >= caps.progressiveSeen { try UsageSeenBlocks.write(db, &seen) }
         if seen.count > caps.seen { try flushSeen() }
     }
 
@@ -511,10 +527,13 @@ final class UsageIngest {
         }
     }
 
+    /// Past the cap within one file: its keys are written and dropped from memory (the run's filter
+    /// keeps them; should the file fail, its blocks are rolled back and the filter only answers
+    /// "maybe" for keys that are not there).
     private func flushSeen() throws {
-        run.seenCache.invalidate(try UsageSeenBlocks.write(db, &seen))
+        try UsageSeenBlocks.write(db, &seen)
+        run.spill(seen)
         seen.removeAll()
-        seenSpilled = true
     }
 
     /// Completes the file; returns its summary. What is still in memory stays there until
@@ -572,7 +591,6 @@ final class UsageIngest {
             run.failedOperations.formUnion(failedOperations)
         }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
-        if seenSpilled { run.seenSpilled = true }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
         run.unresolvedCallers = summary.unresolvedCallers
         run.unresolvedCheckedThrough = recordedImportID
