@@ -120,8 +120,71 @@ struct UsageTentativeEntry {
     static let size = 48
 }
 
+/// Tentative uses as they come, one 48-byte entry per Started / Accepted event, in the block format:
+/// no aggregation (entries of one operation and key are summed where they are read) and no sort.
+struct UsageTentativeBuffer {
+    private(set) var bytes: [UInt8] = []
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(operation: UInt64, key: UsageKey, time: Int64) {
+        var v = UsageValue()
+        v.use(time)
+        UsageTentativeBlocks.append(&bytes, UsageTentativeEntry(operation: operation, key: key, value: v))
+        count += 1
+    }
+
+    mutating func append(contentsOf other: UsageTentativeBuffer) {
+        bytes += other.bytes
+        count += other.count
+    }
+
+    /// Every entry, in order.
+    func forEach(_ body: (UsageTentativeEntry) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { raw in
+            for i in 0..<count { try body(UsageTentativeBlocks.entry(raw, at: i * UsageTentativeEntry.size)) }
+        }
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        count = 0
+    }
+}
+
 enum UsageTentativeBlocks {
     static let entriesPerBlock = 65_536
+
+    /// Writes the buffer's entries as blocks.
+    static func write(_ db: Connection, _ buffer: UsageTentativeBuffer) throws {
+        if buffer.isEmpty { return }
+        let st = try db.cached("INSERT INTO usage_tentative_blocks(entries) VALUES (?)")
+        let stride = entriesPerBlock * UsageTentativeEntry.size
+        var start = 0
+        while start < buffer.bytes.count {
+            let end = min(buffer.bytes.count, start + stride)
+            try st.bind(Array(buffer.bytes[start..<end]), at: 1)
+            try st.runToCompletion()
+            start = end
+        }
+    }
+
+    static func entry(_ raw: UnsafeRawBufferPointer, at o: Int) -> UsageTentativeEntry {
+        func get<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
+            T(littleEndian: raw.loadUnaligned(fromByteOffset: o + at, as: T.self))
+        }
+        let first = get(32, Int64.self), last = get(40, Int64.self)
+        var v = UsageValue()
+        v.uses = Int64(get(28, UInt32.self))
+        v.first = first == Int64.min ? nil : first
+        v.last = last == Int64.min ? nil : last
+        return UsageTentativeEntry(
+            operation: get(0, UInt64.self),
+            key: UsageKey(principal: get(8, Int32.self), action: get(12, Int32.self), scope: get(16, Int32.self),
+                          day: get(20, Int32.self), assignment: get(24, Int32.self)),
+            value: v)
+    }
 
     static func write(_ db: Connection, _ pending: UsageMap<PendingKey, UsageValue>) throws {
         if pending.isEmpty { return }
@@ -160,22 +223,7 @@ enum UsageTentativeBlocks {
             row.withBlob(0) { raw in
                 let n = raw.count / UsageTentativeEntry.size
                 entries.reserveCapacity(n)
-                for i in 0..<n {
-                    let o = i * UsageTentativeEntry.size
-                    func get<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
-                        T(littleEndian: raw.loadUnaligned(fromByteOffset: o + at, as: T.self))
-                    }
-                    let first = get(32, Int64.self), last = get(40, Int64.self)
-                    var v = UsageValue()
-                    v.uses = Int64(get(28, UInt32.self))
-                    v.first = first == Int64.min ? nil : first
-                    v.last = last == Int64.min ? nil : last
-                    entries.append(UsageTentativeEntry(
-                        operation: get(0, UInt64.self),
-                        key: UsageKey(principal: get(8, Int32.self), action: get(12, Int32.self), scope: get(16, Int32.self),
-                                      day: get(20, Int32.self), assignment: get(24, Int32.self)),
-                        value: v))
-                }
+                for i in 0..<n { entries.append(entry(raw, at: i * UsageTentativeEntry.size)) }
             }
             for e in entries { try body(e) }
         }

@@ -108,7 +108,7 @@ final class UsageRunState {
     var ids: [[String: Int32]] = Array(repeating: [:], count: 4)
     var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
     var usage = UsageMap<UsageKey, UsageValue>()
-    var pending = UsageMap<PendingKey, UsageValue>()
+    var pending = UsageTentativeBuffer()
     var failedOperations = Set<UInt64>()
     /// events of the committed files not yet written to `usage_seen_blocks`
     var seen = UsageKeySet()
@@ -201,7 +201,7 @@ final class UsageRunState {
         }
         if all || pending.count > caps.pending || pending.count >= caps.progressive {
             try UsageTentativeBlocks.write(db, pending)
-            if all { pending = UsageMap() } else { pending.removeAllKeepingCapacity() }
+            pending.removeAll()
         }
         if all || failedOperations.count > caps.pending {
             try UsageIngest.writeFailed(db, failedOperations)
@@ -231,7 +231,7 @@ final class UsageIngest {
     private var translations: [Int: [[Int32]]] = [:]
 
     private var usage = UsageMap<UsageKey, UsageValue>()
-    private var pending = UsageMap<PendingKey, UsageValue>()
+    private var pending = UsageTentativeBuffer()
     private var failedOperations = Set<UInt64>()
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
@@ -408,7 +408,7 @@ final class UsageIngest {
                     usage.update(key, initial: UsageValue()) { $0.use(e.time) }
                     summary.uses += 1
                 } else {
-                    pending.update(PendingKey(operation: e.operationHash, key: key), initial: UsageValue()) { $0.use(e.time) }
+                    pending.append(operation: e.operationHash, key: key, time: e.time)
                     tentative += 1
                 }
             case .failed:
@@ -514,7 +514,7 @@ final class UsageIngest {
             firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
         }
         try UsageTentativeBlocks.write(db, pending)
-        pending.removeAllKeepingCapacity()
+        pending.removeAll()
     }
 
     static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
@@ -547,8 +547,8 @@ final class UsageIngest {
         // failed operation, whatever the order or batching of the imports.
         var cancelled = 0
         if !failedOperations.isEmpty {
-            for (pk, v) in zip(pending.keys, pending.values) where failedOperations.contains(pk.operation) {
-                cancelled += Int(v.uses)
+            pending.forEach { e in
+                if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
             }
             // and those this file already wrote out past the cap
             if let first = firstOwnTentativeBlock {
@@ -584,9 +584,7 @@ final class UsageIngest {
         if run.usage.isEmpty { swap(&run.usage, &usage) } else {
             for (k, v) in zip(usage.keys, usage.values) { run.usage.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
-        if run.pending.isEmpty { swap(&run.pending, &pending) } else {
-            for (k, v) in zip(pending.keys, pending.values) { run.pending.update(k, initial: UsageValue()) { $0.merge(v) } }
-        }
+        if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
         if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
             run.failedOperations.formUnion(failedOperations)
         }
@@ -595,7 +593,7 @@ final class UsageIngest {
         run.unresolvedCallers = summary.unresolvedCallers
         run.unresolvedCheckedThrough = recordedImportID
         usage = UsageMap()
-        pending = UsageMap()
+        pending = UsageTentativeBuffer()
         failedOperations = []
         seen = UsageKeySet()
         try run.flush(db, all: false)
