@@ -145,6 +145,10 @@ public struct ActivityRecordScanner {
     let stringIndex = ActivityStringIndex()
     /// False: every string is found byte by byte (the reference the tests compare the index with).
     var useStringIndex = true
+    /// The record hash `emit` computed last (`ActivityHash.record`, seed `recordSeed`, of
+    /// `base[start..<end]`): `scan` reuses it for the file's record fingerprint instead of hashing
+    /// the record a second time.
+    var lastRecordHash: (base: UnsafePointer<UInt8>, start: Int, end: Int, hash: UInt64)? = nil
 
     public init(scannerID: Int, keepEvents: Bool) {
         self.scannerID = scannerID
@@ -451,6 +455,7 @@ public struct ActivityRecordScanner {
             } else {
                 dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: ActivityHash.recordSeed)
             }
+            lastRecordHash = (recordBase, recordStart, recordEnd, dedup)
         }
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {

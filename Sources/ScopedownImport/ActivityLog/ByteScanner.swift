@@ -178,10 +178,20 @@ struct ActivityByteCursor {
         var deep: [Bool] = []
         var depth = 0
         let start = pos
+        // with the index and no control character in the indexed range, a string is skipped by
+        // its closing quote alone (what readStringRange finds, less the checks that cannot fail:
+        // a string with escapes is skipped all the same)
+        let quotes = index.flatMap { $0.controls == nil ? $0 : nil }
         while pos < end {
             let b = base[pos]
             switch b {
             case 0x22:
+                if let x = quotes {
+                    let close = x.quote(after: pos)
+                    guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+                    pos = close + 1
+                    continue
+                }
                 _ = try readStringRange()
                 continue
             case 0x7B, 0x5B:
