@@ -211,6 +211,62 @@ struct ActivityStringIndexTests {
         #expect(fresh.count == 2500)
     }
 
+    @Test("the file's record fingerprint (from emit's record hash when it computed one) equals the byte walk's and the hashes of the records")
+    func recordFingerprint() {
+        var lines: [String] = []
+        for pad in [0, 5, 63, 64, 100] {
+            lines.append(Self.record(pad: pad, action: "F/\(pad)")) // emits: its hash is reused
+            lines.append(#"{"eventDataId":"e\#(pad)","time":"2024-01-02T00:00:00Z","authorization":{"action":"G/\#(pad)"}}"#)
+            lines.append(#"{"time":"2024-01-02T00:00:00Z","p":"\#(String(repeating: "q", count: pad))"}"#) // no action
+            lines.append(#"{"records":[{"time":"2024-01-02T00:00:00Z","authorization":{"action":"H/\#(pad)"}}]}"#) // envelope
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let (indexed, reference) = Self.scanBoth(text)
+        #expect(indexed.error == nil)
+        #expect(indexed.fingerprint == reference.fingerprint)
+        var expected = RecordSequenceFingerprint()
+        for line in lines {
+            let bytes = Array(line.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                if let base = b.baseAddress { expected.add(ActivityHash.record(base, b.count, seed: ActivityHash.recordSeed)) }
+            }
+        }
+        #expect(indexed.fingerprint == expected)
+        #expect(indexed.fingerprint.records == lines.count)
+    }
+
+    @Test("skipped containers: strings holding brackets, quotes and escapes at every block offset, errors in them")
+    func skippedContainers() {
+        var lines: [String] = []
+        let values = [
+            #"{"a":"}]{[","b":[1,{"c":"\"}\\"}],"d":{}}"#,
+            #"[{"x":"\\\"]"},[],"{",null,true,-1.5e3]"#,
+            #"{"message":"{\"error\":{\"code\":\"Forbidden\"}}","n":[[[]]]}"#,
+        ]
+        for pad in 0..<70 {
+            for v in values {
+                let padding = String(repeating: "p", count: pad)
+                lines.append(#"{"p":"\#(padding)","properties":\#(v),"time":"2024-01-02T00:00:00Z","resultType":"Failed","#
+                             + #""identity":{"authorization":{"action":"S/\#(pad)"},"claims":{"oid":"o"}},"x":\#(v)}"#)
+            }
+        }
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.fingerprint == reference.fingerprint)
+        #expect(indexed.error == nil)
+        #expect(indexed.events.count == lines.count)
+        // an unterminated string, a control character and a mismatched bracket in a skipped object
+        for (bad, message) in [(#"{"a":"b}"#, "unterminated string"), ("{\"a\":\"b\u{01}\"}", "control character in string"),
+                               (#"{"a":["b"}"#, "mismatched")] {
+            for pad in [0, 30, 63, 64] {
+                let line = #"{"p":"\#(String(repeating: "p", count: pad))","properties":\#(bad)"#
+                let (i, r) = Self.scanBoth(line + "\n")
+                #expect(Self.summary(i) == Self.summary(r), "\(bad) pad \(pad)")
+                #expect(i.error?.message.contains(message) ?? false, "\(bad) pad \(pad): \(String(describing: i.error))")
+            }
+        }
+    }
+
     @Test("SWAR lower-casing changes exactly A-Z")
     func lowercasing() {
         for b in 0...255 {

@@ -275,10 +275,10 @@ struct ActivityByteCursor {
         var m = x.quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
         @inline(__always) func next() -> Int {
             while m == 0 {
-                n += 1
+                n &+= 1
                 m = x.quotes[n]
             }
-            let q = x.origin + n << 6 + m.trailingZeroBitCount
+            let q = x.origin &+ n &<< 6 &+ m.trailingZeroBitCount
             m &= m &- 1
             return q
         }
@@ -573,14 +573,15 @@ final class ActivityStringIndex {
 
         /// The position of the first quote after `pos` (`origin + 64 * blocks` when none).
         @inline(__always) func quote(after pos: Int) -> Int {
-            let rel = pos + 1 - origin
-            var n = rel >> 6
+            // wrapping arithmetic: positions are within the indexed range (no overflow checks)
+            let rel = pos &+ 1 &- origin
+            var n = rel &>> 6
             var m = quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
             while m == 0 {
-                n += 1
+                n &+= 1
                 m = quotes[n]
             }
-            return origin + n << 6 + m.trailingZeroBitCount
+            return origin &+ n &<< 6 &+ m.trailingZeroBitCount
         }
 
         /// The first set bit of `masks` in `from..<to` (absolute positions), or nil.
