@@ -501,8 +501,21 @@ public enum ActivityHash {
             }
             // the last 0-15 bytes, as two little-endian words zero-padded
             var last: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &last) { t in
-                t.baseAddress?.copyMemory(from: raw + i, byteCount: count - i)
+            let r = count &- i
+            if r > 0 && count >= 16 {
+                // the 16 bytes that end at `count` as one little-endian 128-bit value, shifted
+                // right by the bytes before `i`: the same two words, without a copy
+                let lo = word(count &- 16), hi = word(count &- 8)
+                let s = UInt64(8 &* (16 &- r)) // 8...120
+                if s >= 64 {
+                    last = (hi &>> (s &- 64), 0)
+                } else {
+                    last = ((lo &>> s) | (hi &<< (64 &- s)), hi &>> s)
+                }
+            } else if r > 0 {
+                withUnsafeMutableBytes(of: &last) { t in
+                    t.baseAddress?.copyMemory(from: raw + i, byteCount: r)
+                }
             }
             h = mum(last.0 ^ Self.k1, last.1 ^ h)
             return mix(mum(Self.k1 ^ UInt64(count), h ^ Self.k0))
