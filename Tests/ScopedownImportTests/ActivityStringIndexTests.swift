@@ -284,6 +284,29 @@ struct ActivityStringIndexTests {
         #expect(folded == 7_769_618_760_613_312_123)
     }
 
+    @Test("the denied check's substring search equals an ASCII-lower-cased search, any bytes, any case")
+    func lowercasedContains() {
+        var rng = SeededGenerator(seed: 403)
+        let pieces: [[UInt8]] = [Array("AuthorizationFailed".utf8), Array("forBIDDEN".utf8), Array("403".utf8), Array("40".utf8),
+                                 Array("authorizationfaile".utf8), Array("fORBIDDE".utf8), [0xC3, 0xA9], [0xFF, 0x80, 0x41], Array("aF4".utf8)]
+        let needles: [StaticString] = ["authorizationfailed", "forbidden", "403"]
+        for c in 0..<RandomCases.count(default: 500) {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &rng) {
+                if Bool.random(using: &rng) { bytes += RandomEvents.pick(pieces, &rng) } else { bytes.append(UInt8.random(in: 0...255, using: &rng)) }
+            }
+            let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            let expected = ["authorizationfailed", "forbidden", "403"].contains { n in
+                let n = Array(n.utf8)
+                return lower.count >= n.count && (0...(lower.count - n.count)).contains { Array(lower[$0..<$0 + n.count]) == n }
+            }
+            let got = bytes.withUnsafeBufferPointer { b in
+                b.baseAddress.map { ActivitySlice(base: $0, start: 0, end: b.count, escaped: false).lowercasedContains(needles) } ?? false
+            }
+            #expect(got == expected, "case \(c): \(bytes)")
+        }
+    }
+
     @Test("SWAR lower-casing changes exactly A-Z")
     func lowercasing() {
         for b in 0...255 {

@@ -35,10 +35,22 @@ struct ActivitySlice {
 
     /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
     func lowercasedContains(_ needles: [StaticString]) -> Bool {
-        // one pass over the bytes, every needle tried where its first byte matches
+        // one pass over the bytes, every needle tried where its first byte matches (a bitmap of
+        // the needles' first bytes in both cases rejects every other byte with one test)
+        var firsts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &firsts) { bits in
+            for needle in needles where needle.utf8CodeUnitCount > 0 {
+                let f = needle.utf8Start[0]
+                let u = f >= 0x61 && f <= 0x7A ? f & ~0x20 : f
+                bits[Int(f >> 3)] |= UInt8(1) << (f & 7)
+                bits[Int(u >> 3)] |= UInt8(1) << (u & 7)
+            }
+        }
         var i = start
         while i < end {
             var c = base[i]
+            let word = c < 0x80 ? (c < 0x40 ? firsts.0 : firsts.1) : (c < 0xC0 ? firsts.2 : firsts.3)
+            if (word >> UInt64(c & 63)) & 1 == 0 { i += 1; continue }
             if c >= 0x41 && c <= 0x5A { c |= 0x20 }
             for needle in needles {
                 let n = needle.utf8CodeUnitCount
