@@ -91,6 +91,32 @@ struct ActivityStringIndexTests {
         #expect(indexed.newStrings[0] == ["B", "C", "DE", "E", "F"])
     }
 
+    @Test("evidence: flat objects from the index, the last of each key wins; escapes, spaces and nested values walked")
+    func evidenceMembers() {
+        let evidences = [
+            #"{"role":"Contributor","roleAssignmentId":"a1","principalId":"p1","principalType":"User"}"#,
+            #"{"principalId":"p1","PrincipalId":"p2","principalType":"Group","principalType":"ServicePrincipal","roleAssignmentId":""}"#,
+            #"{"principalId":"p\u0033","principalType":"User","roleAssignmentId":"a\/3"}"#,
+            #"{ "principalId":"p4","principalType":"User" }"#,
+            #"{"principalId":"p5","x":{"principalId":"decoy"},"principalType":"User"}"#,
+            #"{"principalId":null,"principalType":"User","roleAssignmentId":"a6"}"#,
+            #"{"principalId":"p7","principalType":"User","roleAssignmentId":"a7","n":1}"#,
+            #"{}"#,
+        ]
+        var lines: [String] = []
+        for pad in [0, 13, 40, 63, 64, 90] {
+            for (i, e) in evidences.enumerated() {
+                lines.append(#"{"p":"\#(String(repeating: "p", count: pad))","time":"2024-01-02T00:00:00Z","identity":{"authorization":{"#
+                             + #""action":"V/\#(i)","evidence":\#(e),"scope":"/s"}}}"#)
+            }
+        }
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.error == nil)
+        #expect(indexed.newStrings[0] == ["p1", "p2", "p3", "p4", "p5", "p7"])
+        #expect(indexed.newStrings[3] == ["a1", "a/3", "a6", "a7"])
+    }
+
     @Test("the same records as document elements")
     func elements() {
         let records = (0..<20).map { Self.record(pad: $0 * 7, action: "E/\($0)\\\\") }
