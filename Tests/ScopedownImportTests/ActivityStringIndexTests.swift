@@ -91,6 +91,32 @@ struct ActivityStringIndexTests {
         #expect(indexed.newStrings[0] == ["B", "C", "DE", "E", "F"])
     }
 
+    @Test("evidence: flat objects from the index, the last of each key wins; escapes, spaces and nested values walked")
+    func evidenceMembers() {
+        let evidences = [
+            #"{"role":"Contributor","roleAssignmentId":"a1","principalId":"p1","principalType":"User"}"#,
+            #"{"principalId":"p1","PrincipalId":"p2","principalType":"Group","principalType":"ServicePrincipal","roleAssignmentId":""}"#,
+            #"{"principalId":"p\u0033","principalType":"User","roleAssignmentId":"a\/3"}"#,
+            #"{ "principalId":"p4","principalType":"User" }"#,
+            #"{"principalId":"p5","x":{"principalId":"decoy"},"principalType":"User"}"#,
+            #"{"principalId":null,"principalType":"User","roleAssignmentId":"a6"}"#,
+            #"{"principalId":"p7","principalType":"User","roleAssignmentId":"a7","n":1}"#,
+            #"{}"#,
+        ]
+        var lines: [String] = []
+        for pad in [0, 13, 40, 63, 64, 90] {
+            for (i, e) in evidences.enumerated() {
+                lines.append(#"{"p":"\#(String(repeating: "p", count: pad))","time":"2024-01-02T00:00:00Z","identity":{"authorization":{"#
+                             + #""action":"V/\#(i)","evidence":\#(e),"scope":"/s"}}}"#)
+            }
+        }
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.error == nil)
+        #expect(indexed.newStrings[0] == ["p1", "p2", "p3", "p4", "p5", "p7"])
+        #expect(indexed.newStrings[3] == ["a1", "a/3", "a6", "a7"])
+    }
+
     @Test("the same records as document elements")
     func elements() {
         let records = (0..<20).map { Self.record(pad: $0 * 7, action: "E/\($0)\\\\") }
@@ -209,6 +235,102 @@ struct ActivityStringIndexTests {
         let id = Self.intern(&interner, Array(#"\/subscriptions\/7\/x"#.utf8), escaped: true, into: &fresh)
         #expect(id == ids["/subscriptions/7/x"])
         #expect(fresh.count == 2500)
+    }
+
+    @Test("the file's record fingerprint (from emit's record hash when it computed one) equals the byte walk's and the hashes of the records")
+    func recordFingerprint() {
+        var lines: [String] = []
+        for pad in [0, 5, 63, 64, 100] {
+            lines.append(Self.record(pad: pad, action: "F/\(pad)")) // emits: its hash is reused
+            lines.append(#"{"eventDataId":"e\#(pad)","time":"2024-01-02T00:00:00Z","authorization":{"action":"G/\#(pad)"}}"#)
+            lines.append(#"{"time":"2024-01-02T00:00:00Z","p":"\#(String(repeating: "q", count: pad))"}"#) // no action
+            lines.append(#"{"records":[{"time":"2024-01-02T00:00:00Z","authorization":{"action":"H/\#(pad)"}}]}"#) // envelope
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        let (indexed, reference) = Self.scanBoth(text)
+        #expect(indexed.error == nil)
+        #expect(indexed.fingerprint == reference.fingerprint)
+        var expected = RecordSequenceFingerprint()
+        for line in lines {
+            let bytes = Array(line.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                if let base = b.baseAddress { expected.add(ActivityHash.record(base, b.count, seed: ActivityHash.recordSeed)) }
+            }
+        }
+        #expect(indexed.fingerprint == expected)
+        #expect(indexed.fingerprint.records == lines.count)
+    }
+
+    @Test("skipped containers: strings holding brackets, quotes and escapes at every block offset, errors in them")
+    func skippedContainers() {
+        var lines: [String] = []
+        let values = [
+            #"{"a":"}]{[","b":[1,{"c":"\"}\\"}],"d":{}}"#,
+            #"[{"x":"\\\"]"},[],"{",null,true,-1.5e3]"#,
+            #"{"message":"{\"error\":{\"code\":\"Forbidden\"}}","n":[[[]]]}"#,
+        ]
+        for pad in 0..<70 {
+            for v in values {
+                let padding = String(repeating: "p", count: pad)
+                lines.append(#"{"p":"\#(padding)","properties":\#(v),"time":"2024-01-02T00:00:00Z","resultType":"Failed","#
+                             + #""identity":{"authorization":{"action":"S/\#(pad)"},"claims":{"oid":"o"}},"x":\#(v)}"#)
+            }
+        }
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        #expect(Self.summary(indexed) == Self.summary(reference))
+        #expect(indexed.fingerprint == reference.fingerprint)
+        #expect(indexed.error == nil)
+        #expect(indexed.events.count == lines.count)
+        // an unterminated string, a control character and a mismatched bracket in a skipped object
+        for (bad, message) in [(#"{"a":"b}"#, "unterminated string"), ("{\"a\":\"b\u{01}\"}", "control character in string"),
+                               (#"{"a":["b"}"#, "mismatched")] {
+            for pad in [0, 30, 63, 64] {
+                let line = #"{"p":"\#(String(repeating: "p", count: pad))","properties":\#(bad)"#
+                let (i, r) = Self.scanBoth(line + "\n")
+                #expect(Self.summary(i) == Self.summary(r), "\(bad) pad \(pad)")
+                #expect(i.error?.message.contains(message) ?? false, "\(bad) pad \(pad): \(String(describing: i.error))")
+            }
+        }
+    }
+
+    @Test("the record hash is stable: every tail length gives the value it always gave (stored fingerprints)")
+    func recordHashGolden() {
+        let bytes = (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        var folded: UInt64 = 0
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            for count in 0...b.count {
+                folded = ActivityHash.combine(folded, ActivityHash.record(base, count, seed: ActivityHash.recordSeed))
+            }
+            // at an offset: the tail ends inside a longer buffer
+            for count in 0...100 {
+                folded = ActivityHash.combine(folded, ActivityHash.record(base + 7, count, seed: ActivityHash.recordSeed))
+            }
+        }
+        #expect(folded == 7_769_618_760_613_312_123)
+    }
+
+    @Test("the denied check's substring search equals an ASCII-lower-cased search, any bytes, any case")
+    func lowercasedContains() {
+        var rng = SeededGenerator(seed: 403)
+        let pieces: [[UInt8]] = [Array("AuthorizationFailed".utf8), Array("forBIDDEN".utf8), Array("403".utf8), Array("40".utf8),
+                                 Array("authorizationfaile".utf8), Array("fORBIDDE".utf8), [0xC3, 0xA9], [0xFF, 0x80, 0x41], Array("aF4".utf8)]
+        let needles: [StaticString] = ["authorizationfailed", "forbidden", "403"]
+        for c in 0..<RandomCases.count(default: 500) {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...8, using: &rng) {
+                if Bool.random(using: &rng) { bytes += RandomEvents.pick(pieces, &rng) } else { bytes.append(UInt8.random(in: 0...255, using: &rng)) }
+            }
+            let lower = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            let expected = ["authorizationfailed", "forbidden", "403"].contains { n in
+                let n = Array(n.utf8)
+                return lower.count >= n.count && (0...(lower.count - n.count)).contains { Array(lower[$0..<$0 + n.count]) == n }
+            }
+            let got = bytes.withUnsafeBufferPointer { b in
+                b.baseAddress.map { ActivitySlice(base: $0, start: 0, end: b.count, escaped: false).lowercasedContains(needles) } ?? false
+            }
+            #expect(got == expected, "case \(c): \(bytes)")
+        }
     }
 
     @Test("SWAR lower-casing changes exactly A-Z")

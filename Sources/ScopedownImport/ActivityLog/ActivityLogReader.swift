@@ -714,11 +714,11 @@ extension ActivityRecordScanner {
                 for r in elements {
                     let index = useStringIndex ? stringIndex.build(base, start: r.lowerBound, end: r.upperBound) : nil
                     var c = ActivityByteCursor(base, start: r.lowerBound, end: r.upperBound, index: index)
+                    lastRecordHash = nil
                     do { try scanValue(&c, into: &batch) } catch let e as ActivityScanError {
                         fail(e.offset, e.message); return
                     } catch { fail(r.lowerBound, "\(error)"); return }
-                    batch.fingerprint.add(index?.recordHash(base, start: r.lowerBound, end: r.upperBound)
-                        ?? ActivityHash.record(base + r.lowerBound, r.count, seed: ActivityHash.recordSeed))
+                    batch.fingerprint.add(recordHash(base, r.lowerBound, r.upperBound, index))
                 }
                 return
             }
@@ -739,9 +739,9 @@ extension ActivityRecordScanner {
                 if !c.atEnd {
                     do {
                         let valueStart = c.pos
+                        lastRecordHash = nil
                         try scanValue(&c, into: &batch)
-                        batch.fingerprint.add(index?.recordHash(base, start: valueStart, end: c.pos)
-                            ?? ActivityHash.record(base + valueStart, c.pos - valueStart, seed: ActivityHash.recordSeed))
+                        batch.fingerprint.add(recordHash(base, valueStart, c.pos, index))
                         c.skipWhitespace()
                         if !c.atEnd { throw ActivityScanError(offset: c.pos, message: "unexpected data after the event") }
                     } catch let e as ActivityScanError {
@@ -753,5 +753,13 @@ extension ActivityRecordScanner {
             }
         }
         return batch
+    }
+
+    /// `ActivityHash.record` (seed `recordSeed`) of `base[start..<end]`: the one `emit` computed
+    /// for the record when it did, else from the index, else from the bytes.
+    private func recordHash(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ index: ActivityStringIndex.View?) -> UInt64 {
+        if let h = lastRecordHash, h.base == base, h.start == start, h.end == end { return h.hash }
+        return index?.recordHash(base, start: start, end: end)
+            ?? ActivityHash.record(base + start, end - start, seed: ActivityHash.recordSeed)
     }
 }

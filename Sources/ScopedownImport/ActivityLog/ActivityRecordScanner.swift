@@ -35,10 +35,22 @@ struct ActivitySlice {
 
     /// ASCII case-insensitive substring search over the raw bytes (needles given lower-case).
     func lowercasedContains(_ needles: [StaticString]) -> Bool {
-        // one pass over the bytes, every needle tried where its first byte matches
+        // one pass over the bytes, every needle tried where its first byte matches (a bitmap of
+        // the needles' first bytes in both cases rejects every other byte with one test)
+        var firsts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &firsts) { bits in
+            for needle in needles where needle.utf8CodeUnitCount > 0 {
+                let f = needle.utf8Start[0]
+                let u = f >= 0x61 && f <= 0x7A ? f & ~0x20 : f
+                bits[Int(f >> 3)] |= UInt8(1) << (f & 7)
+                bits[Int(u >> 3)] |= UInt8(1) << (u & 7)
+            }
+        }
         var i = start
         while i < end {
             var c = base[i]
+            let word = c < 0x80 ? (c < 0x40 ? firsts.0 : firsts.1) : (c < 0xC0 ? firsts.2 : firsts.3)
+            if (word >> UInt64(c & 63)) & 1 == 0 { i += 1; continue }
             if c >= 0x41 && c <= 0x5A { c |= 0x20 }
             for needle in needles {
                 let n = needle.utf8CodeUnitCount
@@ -145,6 +157,10 @@ public struct ActivityRecordScanner {
     let stringIndex = ActivityStringIndex()
     /// False: every string is found byte by byte (the reference the tests compare the index with).
     var useStringIndex = true
+    /// The record hash `emit` computed last (`ActivityHash.record`, seed `recordSeed`, of
+    /// `base[start..<end]`): `scan` reuses it for the file's record fingerprint instead of hashing
+    /// the record a second time.
+    var lastRecordHash: (base: UnsafePointer<UInt8>, start: Int, end: Int, hash: UInt64)? = nil
 
     public init(scannerID: Int, keepEvents: Bool) {
         self.scannerID = scannerID
@@ -174,11 +190,12 @@ public struct ActivityRecordScanner {
         let start = c.pos
         var f = ActivityRecordFields()
         var isEnvelope = false
-        defer { releaseScratch() }
+        let scratch = self.scratch
+        defer { scratch.release() }
         try c.forEachMember { m, k in
             switch k.count {
             case 4:
-                if k.is("time") { f.time = try self.stringValue(&m) }
+                if k.is("time") { f.time = try Self.stringValue(&m) }
             case 5:
                 if k.is("value"), m.peek() == 0x5B, depth < 3 {
                     isEnvelope = true
@@ -189,43 +206,43 @@ public struct ActivityRecordScanner {
                     // Log Analytics query API: {"tables":[{"name","columns":[{"name","type"}],"rows":[[...]]}]}
                     isEnvelope = true
                     try self.logAnalyticsTables(&m, into: &batch)
-                } else if k.is("caller") { f.caller = try self.stringValue(&m) }
-                else if k.is("status") { f.status = try self.valueOrNested(&m) }
-                else if k.is("claims") { try self.claims(&m, &f) }
+                } else if k.is("caller") { f.caller = try Self.stringValue(&m) }
+                else if k.is("status") { f.status = try Self.valueOrNested(&m) }
+                else if k.is("claims") { try Self.claims(&m, &f, scratch) }
             case 7:
                 if k.is("records"), m.peek() == 0x5B, depth < 3 {
                     isEnvelope = true
                     try self.scanValue(&m, into: &batch, depth: depth + 1)
                 }
             case 8:
-                if k.is("identity"), m.peek() == 0x7B { try self.identity(&m, &f) }
-                else if k.is("claims_d") { try self.claims(&m, &f) }
+                if k.is("identity"), m.peek() == 0x7B { try Self.identity(&m, &f, scratch) }
+                else if k.is("claims_d") { try Self.claims(&m, &f, scratch) }
             case 9:
-                if k.is("substatus") { f.subStatus = try self.valueOrNested(&m) }
+                if k.is("substatus") { f.subStatus = try Self.valueOrNested(&m) }
             case 10:
-                if k.is("resulttype") { f.status = try self.valueOrNested(&m) }
-                else if k.is("properties") { f.properties = try self.rawRange(&m) }
-                else if k.is("resourceid") { f.resourceID = try self.stringValue(&m) }
+                if k.is("resulttype") { f.status = try Self.valueOrNested(&m) }
+                else if k.is("properties") { f.properties = try Self.rawRange(&m) }
+                else if k.is("resourceid") { f.resourceID = try Self.stringValue(&m) }
             case 11:
-                if k.is("eventdataid") { f.eventDataID = try self.stringValue(&m) }
+                if k.is("eventdataid") { f.eventDataID = try Self.stringValue(&m) }
             case 12:
-                if k.is("properties_d") { f.properties = try self.rawRange(&m) }
+                if k.is("properties_d") { f.properties = try Self.rawRange(&m) }
             case 13:
-                if k.is("authorization") { try self.authorization(&m, &f) }
-                else if k.is("correlationid") { f.correlationID = try self.stringValue(&m) }
-                else if k.is("timegenerated") { f.time = try self.stringValue(&m) }
+                if k.is("authorization") { try Self.authorization(&m, &f, scratch) }
+                else if k.is("correlationid") { f.correlationID = try Self.stringValue(&m) }
+                else if k.is("timegenerated") { f.time = try Self.stringValue(&m) }
             case 14:
-                if k.is("eventtimestamp") { f.time = try self.stringValue(&m) }
-                else if k.is("activitystatus") { f.statusDeprecated = try self.stringValue(&m) }
+                if k.is("eventtimestamp") { f.time = try Self.stringValue(&m) }
+                else if k.is("activitystatus") { f.statusDeprecated = try Self.stringValue(&m) }
             case 15:
-                if k.is("authorization_d") { try self.authorization(&m, &f) }
-                else if k.is("resultsignature") { f.subStatus = try self.valueOrNested(&m) }
+                if k.is("authorization_d") { try Self.authorization(&m, &f, scratch) }
+                else if k.is("resultsignature") { f.subStatus = try Self.valueOrNested(&m) }
             case 17:
-                if k.is("activitysubstatus") { f.subStatusDeprecated = try self.stringValue(&m) }
+                if k.is("activitysubstatus") { f.subStatusDeprecated = try Self.stringValue(&m) }
             case 19:
-                if k.is("activitystatusvalue") { f.status = try self.stringValue(&m) }
+                if k.is("activitystatusvalue") { f.status = try Self.stringValue(&m) }
             case 22:
-                if k.is("activitysubstatusvalue") { f.subStatus = try self.stringValue(&m) }
+                if k.is("activitysubstatusvalue") { f.subStatus = try Self.stringValue(&m) }
             default:
                 break
             }
@@ -244,7 +261,7 @@ public struct ActivityRecordScanner {
                     try n.forEachElement { c in
                         guard c.peek() == 0x7B else { return }
                         try c.forEachMember { cn, ck in
-                            if ck.is("name"), let name = try self.stringValue(&cn) {
+                            if ck.is("name"), let name = try Self.stringValue(&cn) {
                                 var bytes: [UInt8] = []
                                 ActivityRecordScanner.appendJSONString(&bytes, name.bytes())
                                 columns.append(bytes)
@@ -299,26 +316,26 @@ public struct ActivityRecordScanner {
     // MARK: nested objects
 
     /// A string value; null (or another non-string) gives nil and is skipped.
-    func stringValue(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
+    static func stringValue(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
         guard m.peek() == 0x22 else { try m.skipValue(); return nil }
         let r = try m.readStringRange()
         return ActivitySlice(base: m.base, start: r.start, end: r.end, escaped: r.escaped)
     }
 
     /// A string, or `{value, localizedValue}` (REST) whose `value` is taken.
-    func valueOrNested(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
+    static func valueOrNested(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
         if m.peek() == 0x7B {
             var out: ActivitySlice?
             try m.forEachMember { n, k in
-                if k.is("value") { out = try self.stringValue(&n) }
+                if k.is("value") { out = try Self.stringValue(&n) }
             }
             return out
         }
-        return try stringValue(&m)
+        return try Self.stringValue(&m)
     }
 
     /// The raw bytes of a value (object or string) for substring checks.
-    func rawRange(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
+    static func rawRange(_ m: inout ActivityByteCursor) throws -> ActivitySlice? {
         let s = m.pos
         try m.skipValue()
         return ActivitySlice(base: m.base, start: s, end: m.pos, escaped: false)
@@ -326,7 +343,7 @@ public struct ActivityRecordScanner {
 
     /// Runs `body` on the object at the cursor, or on the JSON object held in a string value
     /// (Log Analytics `Authorization` / `Claims` columns). Strings that are not JSON objects are ignored.
-    func objectOrJSONString(_ m: inout ActivityByteCursor, _ body: (inout ActivityByteCursor) throws -> Void) throws {
+    static func objectOrJSONString(_ m: inout ActivityByteCursor, _ scratch: ActivityScratch, _ body: (inout ActivityByteCursor) throws -> Void) throws {
         if m.peek() == 0x7B { try body(&m); return }
         guard m.peek() == 0x22 else { try m.skipValue(); return }
         let r = try m.readStringRange()
@@ -344,30 +361,30 @@ public struct ActivityRecordScanner {
 
     func releaseScratch() { scratch.release() }
 
-    func identity(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
+    static func identity(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields, _ scratch: ActivityScratch) throws {
         try m.forEachMember { n, k in
-            if k.is("authorization") { try self.authorization(&n, &f) }
-            else if k.is("claims") { try self.claims(&n, &f) }
+            if k.is("authorization") { try Self.authorization(&n, &f, scratch) }
+            else if k.is("claims") { try Self.claims(&n, &f, scratch) }
         }
     }
 
-    func authorization(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
-        try objectOrJSONString(&m) { a in
+    static func authorization(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields, _ scratch: ActivityScratch) throws {
+        try objectOrJSONString(&m, scratch) { a in
             try a.forEachMember { n, k in
-                if k.is("action") { if let v = try self.stringValue(&n), !v.isEmpty { f.action = v } }
-                else if k.is("scope") { if let v = try self.stringValue(&n), !v.isEmpty { f.scope = v } }
+                if k.is("action") { if let v = try Self.stringValue(&n), !v.isEmpty { f.action = v } }
+                else if k.is("scope") { if let v = try Self.stringValue(&n), !v.isEmpty { f.scope = v } }
                 else if k.is("evidence"), n.peek() == 0x7B {
                     try n.forEachMember { e, ek in
-                        if ek.is("roleassignmentid") { f.evidenceAssignment = try self.stringValue(&e) }
-                        else if ek.is("principalid") { f.evidencePrincipal = try self.stringValue(&e) }
-                        else if ek.is("principaltype") { f.evidencePrincipalType = try self.stringValue(&e) }
+                        if ek.is("roleassignmentid") { f.evidenceAssignment = try Self.stringValue(&e) }
+                        else if ek.is("principalid") { f.evidencePrincipal = try Self.stringValue(&e) }
+                        else if ek.is("principaltype") { f.evidencePrincipalType = try Self.stringValue(&e) }
                     }
                 }
             }
         }
     }
 
-    func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields) throws {
+    static func claims(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields, _ scratch: ActivityScratch) throws {
         // REFERENCE.md §1.9.5 as below, on the fast path for a flat object of strings
         let base = m.base
         switch m.lastFlatStringMember(where: { s, e in
@@ -382,11 +399,11 @@ public struct ActivityRecordScanner {
         case .unsure:
             break
         }
-        try objectOrJSONString(&m) { a in
+        try objectOrJSONString(&m, scratch) { a in
             try a.forEachMember { n, k in
                 // REFERENCE.md §1.9.5: the oid claim (objectidentifier) names the principal.
                 if k.is("http://schemas.microsoft.com/identity/claims/objectidentifier") || k.is("oid") {
-                    if let v = try self.stringValue(&n), !v.isEmpty { f.oid = v }
+                    if let v = try Self.stringValue(&n), !v.isEmpty { f.oid = v }
                 }
             }
         }
@@ -451,6 +468,7 @@ public struct ActivityRecordScanner {
             } else {
                 dedup = ActivityHash.record(recordBase + recordStart, recordEnd - recordStart, seed: ActivityHash.recordSeed)
             }
+            lastRecordHash = (recordBase, recordStart, recordEnd, dedup)
         }
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {
@@ -471,6 +489,7 @@ public struct ActivityRecordScanner {
 final class ActivityScratch {
     var buffers: [UnsafeMutableBufferPointer<UInt8>] = []
     func release() {
+        if buffers.isEmpty { return } // the common case: no JSON held in a string
         for b in buffers { b.deallocate() }
         buffers.removeAll(keepingCapacity: true)
     }

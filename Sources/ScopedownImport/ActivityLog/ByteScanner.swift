@@ -178,10 +178,20 @@ struct ActivityByteCursor {
         var deep: [Bool] = []
         var depth = 0
         let start = pos
+        // with the index and no control character in the indexed range, a string is skipped by
+        // its closing quote alone (what readStringRange finds, less the checks that cannot fail:
+        // a string with escapes is skipped all the same)
+        let quotes = index.flatMap { $0.controls == nil ? $0 : nil }
         while pos < end {
             let b = base[pos]
             switch b {
             case 0x22:
+                if let x = quotes {
+                    let close = x.quote(after: pos)
+                    guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+                    pos = close + 1
+                    continue
+                }
                 _ = try readStringRange()
                 continue
             case 0x7B, 0x5B:
@@ -265,10 +275,10 @@ struct ActivityByteCursor {
         var m = x.quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
         @inline(__always) func next() -> Int {
             while m == 0 {
-                n += 1
+                n &+= 1
                 m = x.quotes[n]
             }
-            let q = x.origin + n << 6 + m.trailingZeroBitCount
+            let q = x.origin &+ n &<< 6 &+ m.trailingZeroBitCount
             m &= m &- 1
             return q
         }
@@ -491,8 +501,21 @@ public enum ActivityHash {
             }
             // the last 0-15 bytes, as two little-endian words zero-padded
             var last: (UInt64, UInt64) = (0, 0)
-            withUnsafeMutableBytes(of: &last) { t in
-                t.baseAddress?.copyMemory(from: raw + i, byteCount: count - i)
+            let r = count &- i
+            if r > 0 && count >= 16 {
+                // the 16 bytes that end at `count` as one little-endian 128-bit value, shifted
+                // right by the bytes before `i`: the same two words, without a copy
+                let lo = word(count &- 16), hi = word(count &- 8)
+                let s = UInt64(8 &* (16 &- r)) // 8...120
+                if s >= 64 {
+                    last = (hi &>> (s &- 64), 0)
+                } else {
+                    last = ((lo &>> s) | (hi &<< (64 &- s)), hi &>> s)
+                }
+            } else if r > 0 {
+                withUnsafeMutableBytes(of: &last) { t in
+                    t.baseAddress?.copyMemory(from: raw + i, byteCount: r)
+                }
             }
             h = mum(last.0 ^ Self.k1, last.1 ^ h)
             return mix(mum(Self.k1 ^ UInt64(count), h ^ Self.k0))
@@ -563,14 +586,15 @@ final class ActivityStringIndex {
 
         /// The position of the first quote after `pos` (`origin + 64 * blocks` when none).
         @inline(__always) func quote(after pos: Int) -> Int {
-            let rel = pos + 1 - origin
-            var n = rel >> 6
+            // wrapping arithmetic: positions are within the indexed range (no overflow checks)
+            let rel = pos &+ 1 &- origin
+            var n = rel &>> 6
             var m = quotes[n] & (~UInt64(0) &<< UInt64(rel & 63))
             while m == 0 {
-                n += 1
+                n &+= 1
                 m = quotes[n]
             }
-            return origin + n << 6 + m.trailingZeroBitCount
+            return origin &+ n &<< 6 &+ m.trailingZeroBitCount
         }
 
         /// The first set bit of `masks` in `from..<to` (absolute positions), or nil.
