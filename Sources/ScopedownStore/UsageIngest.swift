@@ -171,8 +171,12 @@ final class UsageRunState {
 
     /// Adds keys written to this run's blocks and dropped from memory to the filter.
     func spill(_ keys: UsageKeySet) {
-        if spilled == nil { spilled = UsageBloomFilter() }
-        keys.forEachMember { spilled?.insert($0) }
+        // taken out of the property while it is filled: mutating it in place through the optional
+        // from the closure copied its whole bit array per key
+        var filter = spilled ?? UsageBloomFilter(bitCount: max(1 << 16, caps.seen * 128))
+        spilled = nil
+        keys.forEachMember { filter.insert($0) }
+        spilled = filter
     }
 
     /// True when the key is in a block this run wrote (only looked for when the filter says maybe).

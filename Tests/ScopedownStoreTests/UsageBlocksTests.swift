@@ -79,4 +79,16 @@ struct UsageBlocksTests {
         for k in reference { #expect(set.contains(k)) }
         #expect(!set.contains(12345))
     }
+
+    @Test("the Bloom filter never forgets a key and rarely answers maybe for others")
+    func bloomFilter() {
+        var g = SeededGenerator(seed: 8)
+        var filter = UsageBloomFilter(bitCount: 1 << 20)
+        let keys = (0..<50_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &g) }
+        for k in keys { filter.insert(k) }
+        #expect(keys.allSatisfy { filter.mayContain($0) })
+        let others = (0..<50_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &g) }
+        let maybes = others.filter { filter.mayContain($0) }.count
+        #expect(maybes < 500, "\(maybes) false positives in 50,000") // ~0.1% expected at 21 bits a key
+    }
 }
