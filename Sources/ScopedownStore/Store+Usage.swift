@@ -85,9 +85,13 @@ extension Store {
                 run.prefetcher = prefetcher
             }
             usageRun = run
+            // A usage run writes as it goes and is held to ~300 MB whatever its input (issue 4
+            // item 2): half the page cache the inventory imports get is enough for it.
+            try db.execute("PRAGMA cache_size = -32768")
             defer {
                 usageRun = nil
                 run.prefetcher?.cancel()
+                try? db.execute("PRAGMA cache_size = -65536")
             }
             func runBody() throws -> T {
                 let r: T

@@ -81,7 +81,7 @@ struct PendingKey: Hashable, Comparable, UsageHashKey {
 struct UsageCaps {
     var usage = 250_000
     var pending = 150_000
-    var seen = 2_000_000
+    var seen = 1_000_000
     /// Written out as the import goes, in the importing thread's idle time while the scanner
     /// threads work, instead of all at the end of the run: new seen-event keys (kept in memory for
     /// look-ups), tentative uses, and aggregates past twice this.
