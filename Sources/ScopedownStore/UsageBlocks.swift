@@ -84,6 +84,24 @@ final class UsageSeenCache {
         return lo < keys.count && keys[lo] == key
     }
 
+    /// True when one of the hour's blocks with an id from `from` on holds the key: each block is
+    /// searched where it lies (blocks are sorted), nothing is copied or sorted.
+    static func blocksContain(_ key: UInt64, hour: Int32, from: Int64, db: Connection) throws -> Bool {
+        var found = false
+        try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ? AND id >= ?").forEachRow([Int64(hour), from]) { row in
+            if found { return }
+            row.withBlob(0) { raw in
+                var lo = 0, hi = raw.count / 8
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: mid * 8, as: UInt64.self)) < key { lo = mid + 1 } else { hi = mid }
+                }
+                if lo < raw.count / 8, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: lo * 8, as: UInt64.self)) == key { found = true }
+            }
+        }
+        return found
+    }
+
     /// The sorted keys of the hour's blocks with ids in [from, to).
     static func load(_ hour: Int32, _ db: Connection, from: Int64, to: Int64) throws -> [UInt64] {
         var out: [UInt64] = []

@@ -202,8 +202,9 @@ struct UsageBloomFilter {
     private let mask: UInt64
     static let hashes = 6
 
-    /// `bitCount` is rounded up to a power of two (32 MiB of bits for the standard 2M-key cap:
-    /// 128 bits per key of the cap, so that even ten caps' worth of keys answer "maybe" for few).
+    /// `bitCount` is rounded up to a power of two (32 MiB of bits for the standard 1M-key cap:
+    /// 256 bits per key of the cap, so that even twenty caps' worth of keys answer "maybe" for
+    /// under 1% of the look-ups).
     init(bitCount: Int = 1 << 28) {
         var n = 64
         while n < bitCount { n <<= 1 }

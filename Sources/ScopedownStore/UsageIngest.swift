@@ -173,7 +173,7 @@ final class UsageRunState {
     func spill(_ keys: UsageKeySet) {
         // taken out of the property while it is filled: mutating it in place through the optional
         // from the closure copied its whole bit array per key
-        var filter = spilled ?? UsageBloomFilter(bitCount: max(1 << 16, caps.seen * 128))
+        var filter = spilled ?? UsageBloomFilter(bitCount: max(1 << 16, min(1 << 28, caps.seen * 256)))
         spilled = nil
         keys.forEachMember { filter.insert($0) }
         spilled = filter
@@ -182,7 +182,7 @@ final class UsageRunState {
     /// True when the key is in a block this run wrote (only looked for when the filter says maybe).
     func spilledContains(_ key: UInt64, hour: Int32, db: Connection) throws -> Bool {
         guard let spilled, spilled.mayContain(key) else { return false }
-        return UsageSeenCache.search(try UsageSeenCache.load(hour, db, from: seenCache.firstID, to: Int64.max), key)
+        return try UsageSeenCache.blocksContain(key, hour: hour, from: seenCache.firstID, db: db)
     }
 
     /// Set when a write failed part-way: what is in memory may be partly on disk already, so the
