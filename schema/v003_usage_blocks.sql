@@ -31,3 +31,22 @@ DROP INDEX usage_pending_by_operation;
 -- An import's identity is its content hash: the SHA-256 of an inventory file, the `xxh128:`
 -- fingerprint of an Activity Log file (Sources/ScopedownImport/Input/Fingerprint.swift).
 ALTER TABLE imports RENAME COLUMN sha256 TO content_hash;
+
+-- The aggregates keyed scope first: an archive is read subscription by subscription (its folders
+-- are per subscription, then per hour), and scope ids are given in order of first appearance, so
+-- the upserts of an import land at the end of the b-tree instead of across every day of it.
+CREATE TABLE usage_by_scope (
+    principal_id  INTEGER NOT NULL,
+    action_id     INTEGER NOT NULL,
+    scope_id      INTEGER NOT NULL,
+    day           INTEGER NOT NULL,
+    assignment_id INTEGER NOT NULL DEFAULT 0,
+    uses          INTEGER NOT NULL DEFAULT 0,
+    denied        INTEGER NOT NULL DEFAULT 0,
+    first_seen    INTEGER,
+    last_seen     INTEGER,
+    PRIMARY KEY (scope_id, principal_id, action_id, day, assignment_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO usage_by_scope SELECT principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen FROM usage;
+DROP TABLE usage;
+ALTER TABLE usage_by_scope RENAME TO usage;

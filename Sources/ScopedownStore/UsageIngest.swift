@@ -26,9 +26,9 @@ struct UsageKey: Hashable, Comparable, UsageHashKey {
                  ^ UInt64(UInt32(bitPattern: assignment)) &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
-    /// The primary-key order of the usage tables (day first).
+    /// The primary-key order of the `usage` table (scope first, schema/v003_usage_blocks.sql).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
-        (a.day, a.principal, a.action, a.scope, a.assignment) < (b.day, b.principal, b.action, b.scope, b.assignment)
+        (a.scope, a.principal, a.action, a.day, a.assignment) < (b.scope, b.principal, b.action, b.day, b.assignment)
     }
 }
 
@@ -472,7 +472,7 @@ final class UsageIngest {
         return """
             INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
             VALUES \(Array(repeating: one, count: rows).joined(separator: ", "))
-            ON CONFLICT(day, principal_id, action_id, scope_id, assignment_id) DO UPDATE SET
+            ON CONFLICT(scope_id, principal_id, action_id, day, assignment_id) DO UPDATE SET
               uses = uses + excluded.uses,
               denied = denied + excluded.denied,
               first_seen = CASE WHEN first_seen IS NULL OR excluded.first_seen < first_seen THEN excluded.first_seen ELSE first_seen END,
