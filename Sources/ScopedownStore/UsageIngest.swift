@@ -109,7 +109,7 @@ final class UsageRunState {
     var rawIDs: [[String: Int32]] = Array(repeating: [:], count: 4)
     var usage = UsageMap<UsageKey, UsageValue>()
     var pending = UsageTentativeBuffer()
-    var failedOperations = Set<UInt64>()
+    var failedOperations = UsageKeySet()
     /// events of the committed files not yet written to `usage_seen_blocks`
     var seen = UsageKeySet()
     /// The run's seen-event keys dropped from memory past the cap (on disk, in this run's blocks):
@@ -209,7 +209,7 @@ final class UsageRunState {
         }
         if all || failedOperations.count > caps.pending {
             try UsageIngest.writeFailed(db, failedOperations)
-            failedOperations = []
+            failedOperations = UsageKeySet()
         }
         if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressiveSeen {
             try UsageSeenBlocks.write(db, &seen)
@@ -236,7 +236,9 @@ final class UsageIngest {
 
     private var usage = UsageMap<UsageKey, UsageValue>()
     private var pending = UsageTentativeBuffer()
-    private var failedOperations = Set<UInt64>()
+    /// operation hashes of this file's Failed events (a fast set: the summary looks every tentative
+    /// use up in it)
+    private var failedOperations = UsageKeySet()
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
     private var summary = UsageImportSummary()
@@ -417,7 +419,7 @@ final class UsageIngest {
                 }
             case .failed:
                 summary.failed += 1
-                if e.operationHash != 0 { failedOperations.insert(e.operationHash) }
+                if e.operationHash != 0 { failedOperations.insert(e.operationHash, hour: 0) }
                 if e.denied {
                     summary.denied += 1
                     usage.update(key, initial: UsageValue()) { $0.deny(e.time) }
@@ -521,11 +523,14 @@ final class UsageIngest {
         pending.removeAll()
     }
 
-    static func writeFailed(_ db: Connection, _ failed: Set<UInt64>) throws {
+    static func writeFailed(_ db: Connection, _ failed: UsageKeySet) throws {
         if failed.isEmpty { return }
         let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
         st.reset()
-        for h in failed.map({ Int64(bitPattern: $0) }).sorted() {
+        var hashes: [Int64] = []
+        hashes.reserveCapacity(failed.count)
+        failed.forEachMember { hashes.append(Int64(bitPattern: $0)) }
+        for h in hashes.sorted() {
             try st.bindInt64(h, at: 1)
             try st.runToCompletion()
         }
@@ -590,7 +595,7 @@ final class UsageIngest {
         }
         if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
         if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
-            run.failedOperations.formUnion(failedOperations)
+            failedOperations.forEachMember { run.failedOperations.insert($0, hour: 0) }
         }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
@@ -598,7 +603,7 @@ final class UsageIngest {
         run.unresolvedCheckedThrough = recordedImportID
         usage = UsageMap()
         pending = UsageTentativeBuffer()
-        failedOperations = []
+        failedOperations = UsageKeySet()
         seen = UsageKeySet()
         try run.flush(db, all: false)
     }
