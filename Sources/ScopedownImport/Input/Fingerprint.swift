@@ -1,5 +1,8 @@
-// The identity of an Activity Log file: a 128-bit content fingerprint made of two XXH64 digests
-// (seeds 0 and 0x9E3779B97F4A7C15) of its raw bytes, computed in one pass as the file is read.
+// How Activity Log files are identified in `imports` (whether a file was already imported):
+// - a JSON shape by the sequence of its records (`RecordSequenceFingerprint`, at the end of this
+//   file), folded from the record hashes the scanners compute anyway;
+// - a CSV shape by a 128-bit fingerprint of its raw bytes (`ContentFingerprint`): two XXH64 digests
+//   (seeds 0 and 0x9E3779B97F4A7C15) computed in one pass as the file is read.
 //
 // Why not SHA-256, as for the inventory files: on the benchmark machine SHA-256 runs at ~1.8 GB/s
 // with the CPU's SHA extensions, which alone cost more CPU than the rest of an Activity Log import
@@ -8,7 +11,7 @@
 // million files has a probability of about 2^-88. It is not a defence against a crafted file: whoever
 // can write files into your Activity Log export can already hide events in it, and events are
 // de-duplicated by 64-bit hashes anyway (REFERENCE.md §3.2). Recorded as `xxh128:<32 hex digits>`
-// in `imports.content_hash`, so it never equals the SHA-256 of an inventory file.
+// or `records:...` in `imports.content_hash`, so it never equals the SHA-256 of an inventory file.
 
 /// Streaming XXH64 (xxHash specification, 64-bit variant).
 public struct XXH64: Sendable {
