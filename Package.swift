@@ -71,7 +71,8 @@ let package = Package(
             name: "ScopedownStoreTests",
             dependencies: ["ScopedownStore", "ScopedownImport", "ScopedownSQLite", "ScopedownTestSupport"]
         ),
-        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"],
+                    exclude: ["Golden"]),  // golden files read by path
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
