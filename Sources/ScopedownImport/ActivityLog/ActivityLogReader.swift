@@ -260,6 +260,24 @@ public enum ActivityLogReader {
                                progress: progress, consumer: consumer)
     }
 
+    /// Lowers the calling thread's scheduling priority (nice +5 on Linux; nothing elsewhere). The
+    /// scanner threads call it: there are more threads than cores, and the importing thread, which
+    /// turns the scanned batches into rows, needs far less CPU than they do but must keep up with
+    /// them, or it is left with a backlog to work through alone, one core idle, once they are done.
+    static func lowerThreadPriority() {
+        #if canImport(Glibc)
+        typealias GetTid = @convention(c) () -> Int32
+        // gettid(2) is not in Swift's Glibc module
+        guard let symbol = dlsym(nil, "gettid") else { return }
+        let tid = id_t(unsafeBitCast(symbol, to: GetTid.self)())
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        errno = 0
+        let current = getpriority(which, tid)
+        if errno != 0 { return }
+        _ = setpriority(which, tid, min(19, current + 5))
+        #endif
+    }
+
     /// The first chunk's buffer, recycled across inputs (the inline path of thousands of small files).
     static let firstBuffers = ActivityBufferPool(limit: 1)
 
@@ -344,6 +362,7 @@ public enum ActivityLogReader {
         let lock = NSLock()
         for w in 0..<options.workers {
             let t = Thread {
+                ActivityLogReader.lowerThreadPriority()
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
                 while var chunk = work.take() {
                     let batch = scanner.scan(chunk)

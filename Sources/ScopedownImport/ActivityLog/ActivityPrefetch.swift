@@ -59,6 +59,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         cond.unlock()
         for _ in 0..<threadCount {
             let t = Thread { [self] in
+                ActivityLogReader.lowerThreadPriority()
                 while true {
                     cond.lock()
                     // claim the next file once it is within `ahead` of the importer (re-read after
