@@ -36,12 +36,6 @@ public final class Store {
             // A 64 MiB page cache (allocated only as used) keeps a whole-file import transaction in
             // memory instead of spilling pages to disk mid-transaction.
             try connection.execute("PRAGMA cache_size = -65536")
-            // Statement and savepoint journals in memory: each file of an import is a savepoint and
-            // each multi-row statement a statement transaction; in a temporary file their journals
-            // cost a write per page touched (20,000 writes for one 843 MB Activity Log). They hold
-            // only pages that existed before the savepoint or statement (new pages are not
-            // journaled), so they stay small.
-            try connection.execute("PRAGMA temp_store = MEMORY")
             try Migrator(migrations: Store.migrations).migrate(connection)
             try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
