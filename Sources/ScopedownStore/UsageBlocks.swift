@@ -18,14 +18,12 @@ enum UsageSeenBlocks {
     }
 
     /// Writes the set's unwritten keys as one sorted block per hour (the set keeps them as
-    /// members). Returns the hours written.
-    @discardableResult
-    static func write(_ db: Connection, _ set: inout UsageKeySet) throws -> [Int32] {
+    /// members).
+    static func write(_ db: Connection, _ set: inout UsageKeySet) throws {
         var pairs = set.takeUnwritten()
-        if pairs.isEmpty { return [] }
+        if pairs.isEmpty { return }
         pairs.sort { ($0.hour, $0.key) < ($1.hour, $1.key) }
         let st = try db.cached("INSERT INTO usage_seen_blocks(hour, keys) VALUES (?, ?)")
-        var hours: [Int32] = []
         var i = 0
         var bytes: [UInt8] = []
         while i < pairs.count {
@@ -39,14 +37,30 @@ enum UsageSeenBlocks {
             try st.bindInt64(Int64(h), at: 1)
             try st.bind(bytes, at: 2)
             try st.runToCompletion()
-            hours.append(h)
             i = j
         }
-        return hours
     }
 
     @inline(__always) static func appendLE(_ out: inout [UInt8], _ v: UInt64) {
         withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    /// The keys of one block (little-endian 64-bit words), appended to `out`.
+    static func appendKeys(of block: UnsafeRawBufferPointer, to out: inout [UInt64]) {
+        let n = block.count / 8
+        out.reserveCapacity(out.count + n)
+        for i in 0..<n { out.append(UInt64(littleEndian: block.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))) }
+    }
+
+    /// True when the sorted block holds the key (binary search where it lies, nothing copied).
+    static func blockContains(_ block: UnsafeRawBufferPointer, _ key: UInt64) -> Bool {
+        func word(_ i: Int) -> UInt64 { UInt64(littleEndian: block.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        var lo = 0, hi = block.count / 8
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if word(mid) < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < block.count / 8 && word(lo) == key
     }
 }
 
@@ -89,15 +103,7 @@ final class UsageSeenCache {
     static func blocksContain(_ key: UInt64, hour: Int32, from: Int64, db: Connection) throws -> Bool {
         var found = false
         try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ? AND id >= ?").forEachRow([Int64(hour), from]) { row in
-            if found { return }
-            row.withBlob(0) { raw in
-                var lo = 0, hi = raw.count / 8
-                while lo < hi {
-                    let mid = (lo + hi) >> 1
-                    if UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: mid * 8, as: UInt64.self)) < key { lo = mid + 1 } else { hi = mid }
-                }
-                if lo < raw.count / 8, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: lo * 8, as: UInt64.self)) == key { found = true }
-            }
+            if !found { found = row.withBlob(0) { UsageSeenBlocks.blockContains($0, key) } }
         }
         return found
     }
@@ -106,21 +112,10 @@ final class UsageSeenCache {
     static func load(_ hour: Int32, _ db: Connection, from: Int64, to: Int64) throws -> [UInt64] {
         var out: [UInt64] = []
         try db.cached("SELECT keys FROM usage_seen_blocks WHERE hour = ? AND id >= ? AND id < ?").forEachRow([Int64(hour), from, to]) { row in
-            row.withBlob(0) { raw in
-                let n = raw.count / 8
-                out.reserveCapacity(out.count + n)
-                for i in 0..<n { out.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))) }
-            }
+            row.withBlob(0) { UsageSeenBlocks.appendKeys(of: $0, to: &out) }
         }
         out.sort()
         return out
-    }
-
-    /// Forgets the hours whose blocks changed.
-    func invalidate(_ changed: [Int32]) {
-        for h in changed {
-            if let k = hours.removeValue(forKey: h) { loaded -= k.count }
-        }
     }
 
     func removeAll() {
@@ -149,7 +144,11 @@ struct UsageTentativeBuffer {
     mutating func append(operation: UInt64, key: UsageKey, time: Int64) {
         var v = UsageValue()
         v.use(time)
-        UsageTentativeBlocks.append(&bytes, UsageTentativeEntry(operation: operation, key: key, value: v))
+        append(UsageTentativeEntry(operation: operation, key: key, value: v))
+    }
+
+    mutating func append(_ entry: UsageTentativeEntry) {
+        UsageTentativeBlocks.append(&bytes, entry)
         count += 1
     }
 
@@ -204,23 +203,6 @@ enum UsageTentativeBlocks {
             value: v)
     }
 
-    static func write(_ db: Connection, _ pending: UsageMap<PendingKey, UsageValue>) throws {
-        if pending.isEmpty { return }
-        let order = pending.keys.indices.sorted { pending.keys[$0] < pending.keys[$1] }
-        let st = try db.cached("INSERT INTO usage_tentative_blocks(entries) VALUES (?)")
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(order.count, entriesPerBlock) * UsageTentativeEntry.size)
-        for (n, i) in order.enumerated() {
-            let pk = pending.keys[i], v = pending.values[i]
-            append(&bytes, UsageTentativeEntry(operation: pk.operation, key: pk.key, value: v))
-            if (n + 1) % entriesPerBlock == 0 || n + 1 == order.count {
-                try st.bind(bytes, at: 1)
-                try st.runToCompletion()
-                bytes.removeAll(keepingCapacity: true)
-            }
-        }
-    }
-
     static func append(_ out: inout [UInt8], _ e: UsageTentativeEntry) {
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         put(e.operation)
@@ -237,13 +219,9 @@ enum UsageTentativeBlocks {
     /// Every tentative entry on disk, block by block in the order written.
     static func forEach(_ db: Connection, fromID: Int64 = 0, _ body: (UsageTentativeEntry) throws -> Void) throws {
         try db.query("SELECT entries FROM usage_tentative_blocks WHERE id >= ? ORDER BY id", [fromID]) { row in
-            var entries: [UsageTentativeEntry] = []
-            row.withBlob(0) { raw in
-                let n = raw.count / UsageTentativeEntry.size
-                entries.reserveCapacity(n)
-                for i in 0..<n { entries.append(entry(raw, at: i * UsageTentativeEntry.size)) }
+            try row.withBlob(0) { raw in
+                for i in 0..<(raw.count / UsageTentativeEntry.size) { try body(entry(raw, at: i * UsageTentativeEntry.size)) }
             }
-            for e in entries { try body(e) }
         }
     }
 }
@@ -265,7 +243,8 @@ extension Store {
                 try db.execute("DROP TABLE legacy_usage_seen_events")
             }
             if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_pending'") == 1 {
-                var pending = UsageMap<PendingKey, UsageValue>()
+                // legacy rows are already one per (operation, key)
+                var pending = UsageTentativeBuffer()
                 try db.query("SELECT operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen FROM legacy_usage_pending") { r in
                     let key = UsageKey(principal: Int32(truncatingIfNeeded: r.int64(1)), action: Int32(truncatingIfNeeded: r.int64(2)),
                                        scope: Int32(truncatingIfNeeded: r.int64(3)), day: Int32(truncatingIfNeeded: r.int64(4)),
@@ -274,7 +253,7 @@ extension Store {
                     v.uses = r.int64(6)
                     v.see(r.isNull(7) ? nil : r.int64(7))
                     v.see(r.isNull(8) ? nil : r.int64(8))
-                    pending.update(PendingKey(operation: UInt64(bitPattern: r.int64(0)), key: key), initial: UsageValue()) { $0.merge(v) }
+                    pending.append(UsageTentativeEntry(operation: UInt64(bitPattern: r.int64(0)), key: key, value: v))
                 }
                 try UsageTentativeBlocks.write(db, pending)
                 try db.execute("DROP TABLE legacy_usage_pending")
@@ -349,9 +328,7 @@ extension Store {
     func seenEventKeys() throws -> [UInt64] {
         var out: [UInt64] = []
         try db.query("SELECT keys FROM usage_seen_blocks") { row in
-            row.withBlob(0) { raw in
-                for i in 0..<(raw.count / 8) { out.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))) }
-            }
+            row.withBlob(0) { UsageSeenBlocks.appendKeys(of: $0, to: &out) }
         }
         return out.sorted()
     }

@@ -126,6 +126,11 @@ struct UsageKeySet {
         return true
     }
 
+    /// Inserts the key as a member only (never written out: a set used for membership alone, such
+    /// as the failed operations); false when it was already there.
+    @discardableResult
+    mutating func add(_ key: UInt64) -> Bool { insertMember(key) }
+
     @discardableResult
     @inline(__always) private mutating func insertMember(_ key: UInt64) -> Bool {
         if key == 0 {

@@ -62,18 +62,11 @@ struct UsageValue {
     }
 }
 
-struct PendingKey: Hashable, Comparable, UsageHashKey {
+/// A started operation under a usage key (summing tentative entries per operation and key).
+struct PendingKey: Hashable, UsageHashKey {
     var operation: UInt64
     var key: UsageKey
-    func hash(into h: inout Hasher) {
-        h.combine(operation)
-        key.hash(into: &h)
-    }
     var fastHash: UInt64 { operation ^ key.fastHash }
-    static func < (a: PendingKey, b: PendingKey) -> Bool {
-        (a.key.day, Int64(bitPattern: a.operation), a.key.principal, a.key.action, a.key.scope, a.key.assignment)
-            < (b.key.day, Int64(bitPattern: b.operation), b.key.principal, b.key.action, b.key.scope, b.key.assignment)
-    }
 }
 
 /// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
@@ -419,7 +412,7 @@ final class UsageIngest {
                 }
             case .failed:
                 summary.failed += 1
-                if e.operationHash != 0 { failedOperations.insert(e.operationHash, hour: 0) }
+                if e.operationHash != 0 { failedOperations.add(e.operationHash) }
                 if e.denied {
                     summary.denied += 1
                     usage.update(key, initial: UsageValue()) { $0.deny(e.time) }
@@ -595,7 +588,7 @@ final class UsageIngest {
         }
         if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
         if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
-            failedOperations.forEachMember { run.failedOperations.insert($0, hour: 0) }
+            failedOperations.forEachMember { run.failedOperations.add($0) }
         }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }

@@ -40,25 +40,34 @@ struct UsageBlocksTests {
         #expect(try again.effectiveUsage() == rows)
     }
 
-    @Test("the seen cache finds keys of every block of an hour, and forgets an hour when its blocks change")
+    @Test("the seen cache finds keys of every earlier block of an hour, never the run's; the run's blocks are searched in place")
     func seenCache() throws {
         let db = TempDB()
         defer { db.cleanup() }
         let store = try Store(path: db.path)
-        var a = UsageKeySet(), b = UsageKeySet()
+        var a = UsageKeySet(), b = UsageKeySet(), c = UsageKeySet()
         for k in stride(from: UInt64(1), through: 999, by: 2) { _ = a.insert(k, hour: 10) }
-        _ = b.insert(0, hour: 10)
-        _ = b.insert(4, hour: 11)
+        _ = b.insert(1_001, hour: 10)
+        _ = c.insert(0, hour: 10)
+        _ = c.insert(4, hour: 11)
         try UsageSeenBlocks.write(store.connection, &a)
-        let cache = UsageSeenCache()
+        try UsageSeenBlocks.write(store.connection, &b)
+        // a run starting now: the blocks written before it are cached, those written after are not
+        let firstID = Int64(try store.connection.scalarInt("SELECT MAX(id) + 1 FROM usage_seen_blocks") ?? 1)
+        let cache = UsageSeenCache(firstID: firstID)
+        try UsageSeenBlocks.write(store.connection, &c)
         #expect(try cache.contains(501, hour: 10, db: store.connection))
+        #expect(try cache.contains(999, hour: 10, db: store.connection))
+        #expect(try cache.contains(1_001, hour: 10, db: store.connection))
         #expect(!(try cache.contains(500, hour: 10, db: store.connection)))
         #expect(!(try cache.contains(0, hour: 10, db: store.connection)))
-        cache.invalidate(try UsageSeenBlocks.write(store.connection, &b))
-        #expect(try cache.contains(0, hour: 10, db: store.connection))
-        #expect(try cache.contains(999, hour: 10, db: store.connection))
-        #expect(try cache.contains(4, hour: 11, db: store.connection))
-        #expect(!(try cache.contains(4, hour: 10, db: store.connection)))
+        #expect(!(try cache.contains(4, hour: 11, db: store.connection)))
+        #expect(try UsageSeenCache.blocksContain(0, hour: 10, from: firstID, db: store.connection))
+        #expect(try UsageSeenCache.blocksContain(4, hour: 11, from: firstID, db: store.connection))
+        #expect(!(try UsageSeenCache.blocksContain(4, hour: 10, from: firstID, db: store.connection)))
+        #expect(!(try UsageSeenCache.blocksContain(501, hour: 10, from: firstID, db: store.connection)))
+        // every block, for a cache of everything
+        #expect(try UsageSeenCache().contains(0, hour: 10, db: store.connection))
     }
 
     @Test("the open-addressing map and set agree with Dictionary and Set on random keys (zero included)")
