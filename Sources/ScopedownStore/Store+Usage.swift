@@ -138,20 +138,18 @@ extension Store {
                 let progressReport = progress.map { p in { (raw: Int, total: Int?, events: Int) in
                     p(UsageImportProgress(bytesRead: raw, totalBytes: total, events: events)) } }
                 let result: ActivityReadResult
-                let sha: String
                 // prefetched only with the default reading options (those the prefetcher used)
                 if options.chunkBytes == nil, let pre = run.prefetcher?.take(file), pre.keepsEvents == options.keepEvents {
                     result = try ActivityLogReader.read(file, prefetched: pre, progress: progressReport,
                                                         consumer: { try ingest.consume($0) })
-                    sha = pre.sha256
                 } else {
                     result = try ActivityLogReader.read(
                         file, options: readOptions, rawObserver: hasher, progress: progressReport,
                         consumer: { try ingest.consume($0) },
                         usageRows: { try ingest.add($0) })
-                    // JSON shapes: the sequence of records; CSV shapes: the bytes
-                    sha = result.records?.text() ?? hasher.hex()
                 }
+                // the file's identity: JSON shapes by their sequence of records, CSV shapes by their bytes
+                let sha = result.records?.text() ?? hasher.hex()
                 if try isImported(sha256: sha) { throw AlreadyImported(sha: sha) }
                 var summary = try ingest.finish()
                 summary.withoutAuthorization = result.withoutAuthorization + result.withoutTime

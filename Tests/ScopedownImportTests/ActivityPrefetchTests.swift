@@ -37,7 +37,7 @@ struct ActivityPrefetchTests {
             let (result, events, sha) = try Self.direct(f)
             var got: [ScannedEvent] = []
             let r = try ActivityLogReader.read(f, prefetched: p, consumer: { got += $0.events })
-            #expect(p.sha256 == sha && sha.hasPrefix("records:"))
+            #expect(p.identity == sha && sha.hasPrefix("records:"))
             #expect(r.records?.text() == sha)
             #expect(r.rawBytes == result.rawBytes && r.decodedBytes == result.decodedBytes && r.events == result.events)
             #expect(got.map(\.dedupHash) == events.map(\.dedupHash))
@@ -52,7 +52,7 @@ struct ActivityPrefetchTests {
         do { _ = try ActivityLogReader.read(bad, prefetched: p, consumer: { _ in }) } catch { prefetched = "\(error)" }
         #expect(!direct.isEmpty && prefetched == direct)
         #expect(prefetcher.take(InputFile(displayName: "elsewhere.json", path: folder.path + "/elsewhere.json")) == nil)
-        #expect(try #require(prefetcher.take(last)).sha256 == (try Self.direct(last)).2)
+        #expect(try #require(prefetcher.take(last)).identity == (try Self.direct(last)).2)
         #expect(prefetcher.take(a) == nil) // already past it
     }
 

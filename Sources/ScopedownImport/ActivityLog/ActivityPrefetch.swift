@@ -1,10 +1,11 @@
-// Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: background
-// threads read and scan the next files (which also gives their identity, RecordSequenceFingerprint) while the importer writes
-// the current one, so a folder uses both cores the way one large file does (its chunks go to
-// scanner threads). Only what `ActivityLogReader.read` would scan inline is prefetched: an
-// uncompressed JSON Lines file of at most one chunk. Two threads (one per core) claim files in turn. Anything else (gzip, CSV, JSON documents,
-// larger files, unreadable files) gets no result and takes the normal path, which also reports
-// its errors. At most `ahead` files are held, so memory stays bounded.
+// Scan-ahead for the thousands of small hourly PT1H.json files of an archive folder: two background
+// threads (one per core) claim the next files in turn and read and scan them (which also gives
+// their identity, RecordSequenceFingerprint) while the importer writes the current one, so a folder
+// uses both cores the way one large file does (its chunks go to scanner threads). Only what
+// `ActivityLogReader.read` would scan inline is prefetched: an uncompressed JSON Lines file of at
+// most one chunk. Anything else (gzip, CSV, JSON documents, larger files, unreadable files) gets no
+// result and takes the normal path, which also reports its errors. At most `ahead` files are held,
+// so memory stays bounded.
 import Foundation
 import ScopedownCore
 #if canImport(Glibc)
@@ -13,13 +14,13 @@ import Glibc
 
 /// A file read, hashed and scanned ahead of its import.
 public struct ActivityPrefetched: Sendable {
-    /// The file's identity, as `RecordSequenceFingerprint.text()` gives it (the scan computes it).
-    public var sha256: String
     public var rawBytes: Int
     /// scanned with the raw records kept (`--keep-events`)
     public var keepsEvents: Bool
     var decodedBytes: Int
     var batch: ScannedBatch
+    /// The file's identity (`RecordSequenceFingerprint.text()` of its scan), as a read of it reports.
+    public var identity: String { batch.fingerprint.text() }
 }
 
 public final class ActivityPrefetcher: @unchecked Sendable {
@@ -160,7 +161,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         guard ActivityLogReader.isJSONLines(bytes) else { return nil }
         var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
         let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
-        return ActivityPrefetched(sha256: batch.fingerprint.text(), rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        return ActivityPrefetched(rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
     }
 }
 

@@ -136,17 +136,13 @@ final class ActivitySource {
             if rawEnd >= 2, rawBuffer[0] == 0x1F, rawBuffer[1] == 0x8B { try startInflate() }
         }
         if let z = zstream { return try inflateInto(z, &out, max: max) }
-        if memory == nil, rawStart == rawEnd, max >= 65_536 {
-            // A plain file, nothing buffered: read straight into `out` (one copy, the kernel's)
-            // instead of through the raw buffer (a second copy of every byte).
-            return try readDirect(into: &out, max: max)
-        }
         var total = 0
         while total < max {
             if rawStart == rawEnd {
                 if rawEOF { break }
                 if memory == nil, max - total >= 65_536 {
-                    // the buffered bytes are used up: the rest straight into `out`
+                    // A plain file with nothing (more) buffered: the rest straight into `out` (one
+                    // copy, the kernel's) instead of through the raw buffer (a second copy of every byte).
                     return total + (try readDirect(into: &out, max: max - total))
                 }
                 try fillRaw()
@@ -168,12 +164,14 @@ final class ActivitySource {
         let max = Swift.min(limit, totalRawBytes.map { Swift.max(0, $0 - rawBytesRead) + 1 } ?? limit)
         out.append(contentsOf: repeatElement(0, count: max))
         var got = 0
+        var failure: Int32 = 0
         out.withUnsafeMutableBytes { b in
             guard let base = b.baseAddress else { return }
             while got < max {
                 let n = Glibc.read(fd, base + old + got, max - got)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    failure = errno
                     got = -1
                     return
                 }
@@ -185,7 +183,7 @@ final class ActivitySource {
         }
         if got < 0 {
             out.removeSubrange(old...)
-            throw Diagnostic.error("read error: \(String(cString: strerror(errno)))", file: displayName)
+            throw Diagnostic.error("read error: \(String(cString: strerror(failure)))", file: displayName)
         }
         out.removeSubrange((old + got)...)
         return got
