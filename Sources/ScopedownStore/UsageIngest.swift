@@ -82,6 +82,12 @@ struct UsageCaps {
     /// seen-event keys are written in blocks per hour: more at a time, for fewer, larger blocks
     var progressiveSeen = 65_536
     static let standard = UsageCaps()
+
+    /// When the file's or the run's aggregates, tentative uses and new seen-event keys are written
+    /// out (the same rule for both).
+    func writesUsage(_ count: Int) -> Bool { count > usage || count >= 2 * progressive }
+    func writesPending(_ count: Int) -> Bool { count > pending || count >= progressive }
+    func writesSeen(unwritten: Int, members: Int) -> Bool { members > seen || unwritten >= progressiveSeen }
 }
 
 /// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
@@ -192,11 +198,11 @@ final class UsageRunState {
     }
 
     private func write(_ db: Connection, all: Bool) throws {
-        if all || usage.count > caps.usage || usage.count >= 2 * caps.progressive {
+        if all || caps.writesUsage(usage.count) {
             try UsageIngest.writeUsage(db, usage)
             if all { usage = UsageMap() } else { usage.removeAllKeepingCapacity() }
         }
-        if all || pending.count > caps.pending || pending.count >= caps.progressive {
+        if all || caps.writesPending(pending.count) {
             try UsageTentativeBlocks.write(db, pending)
             pending.removeAll()
         }
@@ -204,7 +210,7 @@ final class UsageRunState {
             try UsageIngest.writeFailed(db, failedOperations)
             failedOperations = UsageKeySet()
         }
-        if all || seen.count > caps.seen || seen.unwrittenKeys.count >= caps.progressiveSeen {
+        if all || caps.writesSeen(unwritten: seen.unwrittenKeys.count, members: seen.count) {
             try UsageSeenBlocks.write(db, &seen)
         }
         if seen.count > caps.seen {
@@ -421,10 +427,13 @@ final class UsageIngest {
                 break
             }
         }
-        if pending.count > caps.pending || pending.count >= caps.progressive { try flushPending() }
-        if usage.count > caps.usage || usage.count >= 2 * caps.progressive { try flushUsage() }
-        if seen.unwrittenKeys.count >= caps.progressiveSeen { try UsageSeenBlocks.write(db, &seen) }
-        if seen.count > caps.seen { try flushSeen() }
+        if caps.writesPending(pending.count) { try flushPending() }
+        if caps.writesUsage(usage.count) { try flushUsage() }
+        if seen.count > caps.seen {
+            try flushSeen()
+        } else if caps.writesSeen(unwritten: seen.unwrittenKeys.count, members: seen.count) {
+            try UsageSeenBlocks.write(db, &seen)
+        }
     }
 
     /// A row of the pre-aggregated usage CSV.
