@@ -154,21 +154,19 @@ final class ActivityBufferPool: @unchecked Sendable {
 struct ActivityChunk: Sendable {
     var index: Int
     var bytes: [UInt8]
-    /// 1-based line of the chunk's first byte; with `relativeLines`, 1 (the chunk's own first line:
-    /// the consumer adds the lines of the chunks before it, which the scanners count).
+    /// 1-based line of the chunk's first byte: for JSON Lines chunks always 1 (the chunk's own first
+    /// line: the consumer adds the lines of the chunks before it, which the scanners count).
     var startLine: Int
     /// nil: JSON Lines; else the element ranges in `bytes`.
     var elements: [Range<Int>]?
-    var relativeLines = false
     var mapping: ActivityMapping? = nil
     var range: Range<Int> = 0..<0
 
-    init(index: Int, bytes: [UInt8], startLine: Int, elements: [Range<Int>]?, relativeLines: Bool = false) {
+    init(index: Int, bytes: [UInt8], startLine: Int, elements: [Range<Int>]?) {
         self.index = index
         self.bytes = bytes
         self.startLine = startLine
         self.elements = elements
-        self.relativeLines = relativeLines
     }
 
     init(index: Int, mapping: ActivityMapping, range: Range<Int>) {
@@ -176,7 +174,6 @@ struct ActivityChunk: Sendable {
         self.bytes = []
         self.startLine = 1
         self.elements = nil
-        self.relativeLines = true
         self.mapping = mapping
         self.range = range
     }
@@ -455,7 +452,7 @@ public enum ActivityLogReader {
         var head = first
         head.removeLast(first.count - cut)
         decoded.value += cut
-        if !work.put(ActivityChunk(index: 0, bytes: head, startLine: 1, elements: nil, relativeLines: true)) { return }
+        if !work.put(ActivityChunk(index: 0, bytes: head, startLine: 1, elements: nil)) { return }
         var index = 1
         var fingerprinted = source.rawBytesRead
         let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
@@ -543,7 +540,7 @@ public enum ActivityLogReader {
             }
             decoded.value += buffer.count
             // lines are counted by the scanners (relative lines), not in a pass of their own here
-            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: 1, elements: nil, relativeLines: true)) { return }
+            if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: 1, elements: nil)) { return }
             index += 1
             buffer = rest
             if eof && buffer.isEmpty { return }
