@@ -454,7 +454,8 @@ public enum ActivityLogReader {
         decoded.value += cut
         if !work.put(ActivityChunk(index: 0, bytes: head, startLine: 1, elements: nil)) { return }
         var index = 1
-        var fingerprinted = source.rawBytesRead
+        // bytes of the file counted as read (and handed to the raw observer, when there is one)
+        var counted = source.rawBytesRead
         let page = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
         var window = max(options.mapWindowBytes, options.chunkBytes + page)
         while offset < size {
@@ -464,9 +465,9 @@ public enum ActivityLogReader {
                 throw Diagnostic.error("cannot map the file: \(String(cString: strerror(errno)))", file: name)
             }
             let mapEnd = mapStart + length
-            if fingerprinted < mapEnd {
-                source.noteMapped(UnsafeRawBufferPointer(start: map.base + (fingerprinted - mapStart), count: mapEnd - fingerprinted))
-                fingerprinted = mapEnd
+            if counted < mapEnd {
+                source.noteMapped(UnsafeRawBufferPointer(start: map.base + (counted - mapStart), count: mapEnd - counted))
+                counted = mapEnd
             }
             let atEOF = mapEnd == size
             let p = map.base.assumingMemoryBound(to: UInt8.self)
