@@ -212,6 +212,43 @@ struct ActivityStringIndexTests {
         #expect(hash(zeros, 16) == hash(zeros, 16))
     }
 
+    @Test("key comparison eight bytes at a time == byte by byte, for every length and a difference at every position")
+    func keyComparison() {
+        let literals: [StaticString] = ["oid", "time", "claims", "resulttype", "authorization",
+                                        "http://schemas.microsoft.com/identity/claims/objectidentifier",
+                                        "http://schemas.microsoft.com/identity/claims/tenantid", "abcdefgh", "abcdefghi"]
+        func reference(_ key: [UInt8], _ lit: StaticString) -> Bool {
+            let l = UnsafeBufferPointer(start: lit.utf8Start, count: lit.utf8CodeUnitCount)
+            return key.count == l.count && zip(key, l).allSatisfy { k, w in (k >= 0x41 && k <= 0x5A ? k | 0x20 : k) == w }
+        }
+        func fast(_ key: [UInt8], _ lit: StaticString) -> Bool {
+            // the key in the middle of a buffer, as it is in a record
+            let bytes = Array("{\"".utf8) + key + Array("\":1}".utf8)
+            return bytes.withUnsafeBufferPointer { b in
+                b.baseAddress.map { asciiEqualsLower($0, 2, 2 + key.count, lit) } ?? false
+            }
+        }
+        var checked = 0
+        for lit in literals {
+            let exact = Array(UnsafeBufferPointer(start: lit.utf8Start, count: lit.utf8CodeUnitCount))
+            var variants: [[UInt8]] = [exact, exact.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, Array(exact.dropLast()), exact + [0x61]]
+            for i in exact.indices {
+                // a difference at each position: another letter, the other case of a non-letter's
+                // neighbour in the table (@ [ ` {), a byte with the high bit set
+                for b: UInt8 in [0x40, 0x5B, 0x60, 0x7B, 0xC1, exact[i] ^ 0x01, exact[i] ^ 0x20] {
+                    var v = exact
+                    v[i] = b
+                    variants.append(v)
+                }
+            }
+            for v in variants {
+                #expect(fast(v, lit) == reference(v, lit), "\(String(decoding: v, as: UTF8.self)) vs \(lit)")
+                checked += 1
+            }
+        }
+        #expect(checked > 500)
+    }
+
     static func intern(_ interner: inout ActivityInterner, _ bytes: [UInt8], escaped: Bool, into fresh: inout [String]) -> Int32 {
         bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return -1 }
