@@ -117,6 +117,13 @@ struct UsageKeySet {
         }
     }
 
+    /// The slot where a probe for `key` starts. Reading it ahead of the probe (for a group of
+    /// keys, in a loop of independent loads) brings the cache lines of a set larger than the
+    /// caches in parallel, instead of one miss at a time in the probe loop.
+    @inline(__always) func firstSlot(_ key: UInt64) -> UInt64 {
+        slots[Int(truncatingIfNeeded: key >> 7) & mask]
+    }
+
     /// Inserts the key; false when it was already there.
     @discardableResult
     @inline(__always) mutating func insert(_ key: UInt64, hour: Int32) -> Bool {

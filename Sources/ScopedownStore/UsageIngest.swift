@@ -349,6 +349,11 @@ final class UsageIngest {
 
     // MARK: events
 
+    /// Events whose seen-set slots are read ahead together (see `consume`).
+    static let touchGroup = 32
+    /// Keeps the read-ahead loads from being optimized away.
+    private var touchSink: UInt64 = 0
+
     func consume(_ batch: ScannedBatch) throws {
         // taken out of the dictionary while it grows (no copy of the arrays per batch)
         var tr = translations.removeValue(forKey: batch.scanner) ?? Array(repeating: [], count: 4)
@@ -365,7 +370,19 @@ final class UsageIngest {
             eventsImportID = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM imports") ?? 1)
         }
         let trPrincipal = tr[0], trAction = tr[1], trScope = tr[2], trAssignment = tr[3]
-        for (n, e) in batch.events.enumerated() {
+        let events = batch.events
+        for n in events.indices {
+            // The file's seen set outgrows the caches (16 MiB at 800k keys) and its probe is a cache
+            // miss per event, on the importing thread: the first slots of the next group of keys
+            // are read first, as independent loads the CPU overlaps (group prefetching).
+            if n & (Self.touchGroup - 1) == 0 {
+                var touched: UInt64 = 0
+                for e in events[n..<min(n + Self.touchGroup, events.count)] {
+                    touched |= seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash))
+                }
+                touchSink |= touched
+            }
+            let e = events[n]
             // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
             let seenKey = UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)
             let hour = UsageSeenBlocks.hour(e.time)
