@@ -85,6 +85,8 @@ extension Store {
                 run.prefetcher = prefetcher
             }
             usageRun = run
+            run.writeback = DatabaseWriteback(path: path)
+            defer { run.writeback?.close() }
             // A usage run writes as it goes and is held to ~300 MB whatever its input (issue 4
             // item 2): half the page cache the inventory imports get is enough for it.
             try db.execute("PRAGMA cache_size = -32768")
