@@ -81,6 +81,9 @@ struct UsageCaps {
     var progressive = 8_192
     /// seen-event keys are written in blocks per hour: more at a time, for fewer, larger blocks
     var progressiveSeen = 65_536
+    /// The operation hashes of a file's tentative uses written out are kept in memory (8 bytes
+    /// each) for its summary, up to this many; past it the summary reads them back from disk.
+    var writtenOperations = 2_000_000
     static let standard = UsageCaps()
 
     /// When the file's or the run's aggregates, tentative uses and new seen-event keys are written
@@ -88,6 +91,7 @@ struct UsageCaps {
     func writesUsage(_ count: Int) -> Bool { count > usage || count >= 2 * progressive }
     func writesPending(_ count: Int) -> Bool { count > pending || count >= progressive }
     func writesSeen(unwritten: Int, members: Int) -> Bool { members > seen || unwritten >= progressiveSeen }
+    func writesFailed(_ count: Int) -> Bool { count > pending || count >= progressive }
 }
 
 /// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
@@ -125,6 +129,8 @@ final class UsageRunState {
     var unresolvedCheckedThrough: Int64?
 
     let caps: UsageCaps
+    /// starts the database's disk writes as the run writes (nil for an in-memory database)
+    var writeback: DatabaseWriteback?
 
     init(db: Connection, caps: UsageCaps = .standard) throws {
         self.caps = caps
@@ -206,8 +212,10 @@ final class UsageRunState {
             try UsageTentativeBlocks.write(db, pending)
             pending.removeAll()
         }
-        if all || failedOperations.count > caps.pending {
-            try UsageIngest.writeFailed(db, failedOperations)
+        if all || caps.writesFailed(failedOperations.count) {
+            var hashes: [UInt64] = []
+            failedOperations.forEachMember { hashes.append($0) }
+            try UsageIngest.writeFailed(db, hashes)
             failedOperations = UsageKeySet()
         }
         if all || caps.writesSeen(unwritten: seen.unwrittenKeys.count, members: seen.count) {
@@ -238,6 +246,12 @@ final class UsageIngest {
     /// operation hashes of this file's Failed events (a fast set: the summary looks every tentative
     /// use up in it)
     private var failedOperations = UsageKeySet()
+    /// those not written to `usage_failed_operations` yet (written as they accumulate, like the
+    /// tentative uses: not all at the end of the run)
+    private var failedToWrite: [UInt64] = []
+    /// The operation of every tentative use this file wrote out (`flushPending`), for the summary;
+    /// nil past `UsageCaps.writtenOperations` (the summary then reads the file's blocks).
+    private var writtenOperations: [UInt64]? = []
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
     private var summary = UsageImportSummary()
@@ -435,7 +449,7 @@ final class UsageIngest {
                 }
             case .failed:
                 summary.failed += 1
-                if e.operationHash != 0 { failedOperations.add(e.operationHash) }
+                if e.operationHash != 0 && failedOperations.add(e.operationHash) { failedToWrite.append(e.operationHash) }
                 if e.denied {
                     summary.denied += 1
                     usage.update(key, initial: UsageValue()) { $0.deny(e.time) }
@@ -446,11 +460,16 @@ final class UsageIngest {
         }
         if caps.writesPending(pending.count) { try flushPending() }
         if caps.writesUsage(usage.count) { try flushUsage() }
+        if caps.writesFailed(failedToWrite.count) {
+            try Self.writeFailed(db, failedToWrite)
+            failedToWrite.removeAll(keepingCapacity: true)
+        }
         if seen.count > caps.seen {
             try flushSeen()
         } else if caps.writesSeen(unwritten: seen.unwrittenKeys.count, members: seen.count) {
             try UsageSeenBlocks.write(db, &seen)
         }
+        run.writeback?.written()
     }
 
     /// A row of the pre-aggregated usage CSV.
@@ -538,20 +557,40 @@ final class UsageIngest {
         if firstOwnTentativeBlock == nil {
             firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
         }
+        if writtenOperations != nil {
+            if (writtenOperations?.count ?? 0) + pending.count > caps.writtenOperations {
+                writtenOperations = nil
+            } else {
+                // a file's own tentative entries are one use each (`append(operation:key:time:)`)
+                pending.forEach { writtenOperations?.append($0.operation) }
+            }
+        }
         try UsageTentativeBlocks.write(db, pending)
         pending.removeAll()
     }
 
-    static func writeFailed(_ db: Connection, _ failed: UsageKeySet) throws {
+    /// Operation hashes per insert statement.
+    static let rowsPerFailedInsert = 64
+
+    /// Records failed operations (sorted, `rowsPerFailedInsert` per statement; ones already there
+    /// are ignored).
+    static func writeFailed(_ db: Connection, _ failed: [UInt64]) throws {
         if failed.isEmpty { return }
-        let st = try db.cached("INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES (?)")
-        st.reset()
-        var hashes: [Int64] = []
-        hashes.reserveCapacity(failed.count)
-        failed.forEachMember { hashes.append(Int64(bitPattern: $0)) }
-        for h in hashes.sorted() {
-            try st.bindInt64(h, at: 1)
+        func sql(_ rows: Int) -> String {
+            "INSERT OR IGNORE INTO usage_failed_operations(operation_hash) VALUES " + Array(repeating: "(?)", count: rows).joined(separator: ", ")
+        }
+        let many = try db.cached(sql(rowsPerFailedInsert))
+        let single = try db.cached(sql(1))
+        many.reset()
+        single.reset()
+        let hashes = failed.map { Int64(bitPattern: $0) }.sorted()
+        var n = 0
+        while n < hashes.count {
+            let batch = hashes.count - n >= rowsPerFailedInsert ? rowsPerFailedInsert : 1
+            let st = batch == 1 ? single : many
+            for r in 0..<batch { try st.bindInt64(hashes[n + r], at: Int32(r + 1)) }
             try st.runToCompletion()
+            n += batch
         }
     }
 
@@ -579,7 +618,9 @@ final class UsageIngest {
                 if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
             }
             // and those this file already wrote out past the cap
-            if let first = firstOwnTentativeBlock {
+            if let written = writtenOperations {
+                for op in written where failedOperations.contains(op) { cancelled += 1 }
+            } else if let first = firstOwnTentativeBlock {
                 try UsageTentativeBlocks.forEach(db, fromID: first) { e in
                     if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
                 }
@@ -613,9 +654,8 @@ final class UsageIngest {
             for (k, v) in zip(usage.keys, usage.values) { run.usage.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
         if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
-        if run.failedOperations.isEmpty { swap(&run.failedOperations, &failedOperations) } else {
-            failedOperations.forEachMember { run.failedOperations.add($0) }
-        }
+        // the failed operations this file did not write yet (the run writes them)
+        for op in failedToWrite { run.failedOperations.add(op) }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
         if let f = summary.windowFrom, let t = summary.windowTo { run.addWindow(from: f, to: t) }
         run.unresolvedCallers = summary.unresolvedCallers
@@ -623,6 +663,8 @@ final class UsageIngest {
         usage = UsageMap()
         pending = UsageTentativeBuffer()
         failedOperations = UsageKeySet()
+        failedToWrite = []
+        writtenOperations = []
         seen = UsageKeySet()
         try run.flush(db, all: false)
     }
