@@ -20,29 +20,45 @@ enum UsageSeenBlocks {
     /// Writes the set's unwritten keys as one sorted block per hour (the set keeps them as
     /// members).
     static func write(_ db: Connection, _ set: inout UsageKeySet) throws {
-        var pairs = set.takeUnwritten()
-        if pairs.isEmpty { return }
-        pairs.sort { ($0.hour, $0.key) < ($1.hour, $1.key) }
-        let st = try db.cached("INSERT INTO usage_seen_blocks(hour, keys) VALUES (?, ?)")
+        let (keys, hours) = set.takeUnwritten()
+        if keys.isEmpty { return }
+        // Runs of keys of one hour, as inserted: events come roughly in time order, so there are
+        // few runs, and a block is its hour's runs put together and sorted (a sort of plain
+        // UInt64, not of (hour, key) pairs through a closure).
+        var runs: [(hour: Int32, start: Int, end: Int)] = []
         var i = 0
-        var bytes: [UInt8] = []
-        while i < pairs.count {
-            let h = pairs[i].hour
-            var j = i
-            bytes.removeAll(keepingCapacity: true)
-            while j < pairs.count && pairs[j].hour == h {
-                appendLE(&bytes, pairs[j].key)
-                j += 1
-            }
-            try st.bindInt64(Int64(h), at: 1)
-            try st.bind(bytes, at: 2)
-            try st.runToCompletion()
+        while i < keys.count {
+            let h = hours[i]
+            var j = i + 1
+            while j < keys.count && hours[j] == h { j += 1 }
+            runs.append((h, i, j))
             i = j
+        }
+        runs.sort { ($0.hour, $0.start) < ($1.hour, $1.start) }
+        let st = try db.cached("INSERT INTO usage_seen_blocks(hour, keys) VALUES (?, ?)")
+        var block: [UInt64] = []
+        var r = 0
+        while r < runs.count {
+            let h = runs[r].hour
+            block.removeAll(keepingCapacity: true)
+            while r < runs.count && runs[r].hour == h {
+                block += keys[runs[r].start..<runs[r].end]
+                r += 1
+            }
+            block.sort()
+            try st.bindInt64(Int64(h), at: 1)
+            try st.bind(littleEndianBytes(block), at: 2)
+            try st.runToCompletion()
         }
     }
 
-    @inline(__always) static func appendLE(_ out: inout [UInt8], _ v: UInt64) {
-        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    /// The words as little-endian bytes (the block format).
+    static func littleEndianBytes(_ words: [UInt64]) -> [UInt8] {
+        #if _endian(little)
+        return words.withUnsafeBytes { Array($0) }
+        #else
+        return words.map(\.littleEndian).withUnsafeBytes { Array($0) }
+        #endif
     }
 
     /// The keys of one block (little-endian 64-bit words), appended to `out`.
@@ -203,17 +219,20 @@ enum UsageTentativeBlocks {
             value: v)
     }
 
+    /// Appends the entry's 48 bytes: operation (u64), principal, action, scope, day, assignment
+    /// (i32 each), uses (u32), first and last seen (i64, `Int64.min` for none), little-endian;
+    /// written as six words in one append.
     static func append(_ out: inout [UInt8], _ e: UsageTentativeEntry) {
-        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        put(e.operation)
-        put(e.key.principal)
-        put(e.key.action)
-        put(e.key.scope)
-        put(e.key.day)
-        put(e.key.assignment)
-        put(UInt32(clamping: e.value.uses))
-        put(e.value.first ?? Int64.min)
-        put(e.value.last ?? Int64.min)
+        @inline(__always) func pair(_ lo: Int32, _ hi: UInt32) -> UInt64 {
+            UInt64(UInt32(bitPattern: lo)) | UInt64(hi) << 32
+        }
+        let words = (e.operation.littleEndian,
+                     pair(e.key.principal, UInt32(bitPattern: e.key.action)).littleEndian,
+                     pair(e.key.scope, UInt32(bitPattern: e.key.day)).littleEndian,
+                     pair(e.key.assignment, UInt32(clamping: e.value.uses)).littleEndian,
+                     UInt64(bitPattern: e.value.first ?? Int64.min).littleEndian,
+                     UInt64(bitPattern: e.value.last ?? Int64.min).littleEndian)
+        withUnsafeBytes(of: words) { out.append(contentsOf: $0) }
     }
 
     /// Every tentative entry on disk, block by block in the order written.

@@ -192,14 +192,14 @@ struct UsageKeySet {
         unwrittenHours.removeLast()
     }
 
-    /// The unwritten keys as (hour, key) pairs, which are then forgotten (the set keeps them).
-    mutating func takeUnwritten() -> [(hour: Int32, key: UInt64)] {
-        var pairs = [(hour: Int32, key: UInt64)]()
-        pairs.reserveCapacity(unwrittenKeys.count)
-        for (k, h) in zip(unwrittenKeys, unwrittenHours) { pairs.append((h, k)) }
-        unwrittenKeys = []
-        unwrittenHours = []
-        return pairs
+    /// The unwritten keys and their hours (in insertion order), which are then forgotten (the set
+    /// keeps them).
+    mutating func takeUnwritten() -> (keys: [UInt64], hours: [Int32]) {
+        defer {
+            unwrittenKeys = []
+            unwrittenHours = []
+        }
+        return (unwrittenKeys, unwrittenHours)
     }
 
     mutating func removeAll() { self = UsageKeySet() }

@@ -100,4 +100,89 @@ struct UsageBlocksTests {
         let maybes = others.filter { filter.mayContain($0) }.count
         #expect(maybes < 500, "\(maybes) false positives in 50,000") // ~0.1% expected at 21 bits a key
     }
+
+    @Test("seen keys inserted with interleaved hours: one sorted block per hour per write, holding exactly that hour's keys")
+    func seenBlocksByHour() throws {
+        let db = TempDB()
+        defer { db.cleanup() }
+        let store = try Store(path: db.path)
+        var g = SeededGenerator(seed: 12)
+        var set = UsageKeySet()
+        var expected: [Int32: [UInt64]] = [:]
+        var hour: Int32 = 100
+        for _ in 0..<5_000 {
+            // runs of one hour, hours going back and forth (files of several subscriptions)
+            if Int.random(in: 0..<20, using: &g) == 0 { hour = Int32.random(in: 95...105, using: &g) }
+            let k = UInt64.random(in: 0...UInt64.max, using: &g)
+            if set.insert(k, hour: hour) { expected[hour, default: []].append(k) }
+        }
+        try UsageSeenBlocks.write(store.connection, &set)
+        var got: [Int32: [UInt64]] = [:]
+        var blocks = 0
+        try store.connection.query("SELECT hour, keys FROM usage_seen_blocks ORDER BY id") { row in
+            var keys: [UInt64] = []
+            row.withBlob(1) { UsageSeenBlocks.appendKeys(of: $0, to: &keys) }
+            #expect(keys == keys.sorted())
+            #expect(got[Int32(row.int64(0))] == nil, "one block per hour")
+            got[Int32(row.int64(0))] = keys
+            blocks += 1
+        }
+        #expect(blocks == expected.count)
+        for (h, keys) in expected { #expect(got[h] == keys.sorted(), "hour \(h)") }
+        // nothing left to write
+        try UsageSeenBlocks.write(store.connection, &set)
+        #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM usage_seen_blocks") == blocks)
+    }
+
+    @Test("a tentative entry reads back as written: negative ids, no first or last seen, uses clamped to 32 bits")
+    func tentativeEntryRoundTrip() {
+        var g = SeededGenerator(seed: 13)
+        var bytes: [UInt8] = []
+        var entries: [UsageTentativeEntry] = []
+        for n in 0..<1_000 {
+            func id() -> Int32 { Int32.random(in: Int32.min...Int32.max, using: &g) }
+            var v = UsageValue()
+            v.uses = n == 0 ? Int64(UInt32.max) + 5 : Int64.random(in: 0...1_000, using: &g)
+            v.first = n % 7 == 0 ? nil : Int64.random(in: -1_000_000...4_000_000_000, using: &g)
+            v.last = n % 5 == 0 ? nil : Int64.random(in: -1_000_000...4_000_000_000, using: &g)
+            let e = UsageTentativeEntry(operation: UInt64.random(in: 0...UInt64.max, using: &g),
+                                        key: UsageKey(principal: id(), action: id(), scope: id(), day: id(), assignment: id()), value: v)
+            UsageTentativeBlocks.append(&bytes, e)
+            entries.append(e)
+        }
+        #expect(bytes.count == entries.count * UsageTentativeEntry.size)
+        bytes.withUnsafeBytes { raw in
+            for (i, e) in entries.enumerated() {
+                let r = UsageTentativeBlocks.entry(raw, at: i * UsageTentativeEntry.size)
+                #expect(r.operation == e.operation && r.key == e.key)
+                #expect(r.value.uses == min(e.value.uses, Int64(UInt32.max)))
+                #expect(r.value.first == e.value.first && r.value.last == e.value.last)
+            }
+        }
+        // the layout itself (formats.md): operation first, then the ids, little-endian
+        var one: [UInt8] = []
+        UsageTentativeBlocks.append(&one, UsageTentativeEntry(operation: 0x0102_0304_0506_0708,
+                                                               key: UsageKey(principal: 1, action: 2, scope: 3, day: 4, assignment: -1),
+                                                               value: UsageValue()))
+        #expect(Array(one[0..<8]) == [8, 7, 6, 5, 4, 3, 2, 1])
+        #expect(Array(one[8..<32]) == [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0])
+        #expect(Array(one[32..<48]) == [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80])
+    }
+
+    @Test("writeback: nothing to open for an in-memory database; syncs as the file grows, closes after the last")
+    func writeback() throws {
+        #expect(DatabaseWriteback(path: ":memory:") == nil)
+        let db = TempDB()
+        defer { db.cleanup() }
+        let store = try Store(path: db.path)
+        let wb = try #require(DatabaseWriteback(path: db.path))
+        // grow the file past a step, a few times
+        try store.connection.execute("CREATE TABLE filler(b BLOB)")
+        for _ in 0..<3 {
+            try store.connection.execute("INSERT INTO filler VALUES (zeroblob(\(DatabaseWriteback.step)))")
+            wb.written()
+        }
+        wb.close()
+        #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM filler") == 3)
+    }
 }
