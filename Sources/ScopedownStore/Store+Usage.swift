@@ -88,8 +88,10 @@ extension Store {
             run.writeback = DatabaseWriteback(path: path)
             defer { run.writeback?.close() }
             // A usage run writes as it goes and is held to ~300 MB whatever its input (issue 4
-            // item 2): half the page cache the inventory imports get is enough for it.
-            try db.execute("PRAGMA cache_size = -32768")
+            // item 2). A small page cache (8 MiB) hands the pages it writes to the kernel as the
+            // run goes, where `DatabaseWriteback` starts their disk writes; with a large one they
+            // stay dirty in SQLite until the commit writes and syncs them all, after the scan.
+            try db.execute("PRAGMA cache_size = -8192")
             defer {
                 usageRun = nil
                 run.prefetcher?.cancel()
