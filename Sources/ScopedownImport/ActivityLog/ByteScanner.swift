@@ -802,8 +802,10 @@ final class ActivityStringIndex {
                 }
             }
             if wholeBlock && hashing {
-                hash.block(unsafeBitCast(lo, to: (UInt64, UInt64, UInt64, UInt64).self),
-                           unsafeBitCast(hi, to: (UInt64, UInt64, UInt64, UInt64).self))
+                // the words loaded again from memory (an L1 hit): taken out of the vector
+                // registers, they cost more shuffles than the loads
+                hash.block(raw.loadUnaligned(fromByteOffset: i, as: (UInt64, UInt64, UInt64, UInt64).self),
+                           raw.loadUnaligned(fromByteOffset: i + 32, as: (UInt64, UInt64, UInt64, UInt64).self))
                 hashedEnd = i + 64
             } else {
                 hashing = false
