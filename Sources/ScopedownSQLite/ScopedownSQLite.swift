@@ -466,18 +466,23 @@ public struct Migrator {
             // A table without the checksum column comes from a build before checksums.
             throw Mismatch(migration: "schema_migrations")
         }
-        var now: [String] = []
+        var pending: [Migration] = []
         for m in migrations {
             if let recorded = applied[m.name] {
                 if recorded != m.checksum { throw Mismatch(migration: m.name) }
                 continue
             }
-            try db.transaction {
+            pending.append(m)
+        }
+        if pending.isEmpty { return [] }
+        // every pending migration in one transaction: a new database is created with one commit
+        // (one set of syncs), and an upgrade applies whole or not at all
+        try db.transaction {
+            for m in pending {
                 try db.execute(m.sql, label: "schema/\(m.name).sql")
                 try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
             }
-            now.append(m.name)
         }
-        return now
+        return pending.map(\.name)
     }
 }
