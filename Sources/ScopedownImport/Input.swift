@@ -84,7 +84,7 @@ public enum InputCollector {
             }
             if !isDirectory.boolValue { add(InputFile(displayName: argument, path: argument)); continue }
             var files: [String] = []
-            var visited = Set<String>()
+            var visited = Set<FolderID>()
             try walk(argument, into: &files, visited: &visited)
             for f in files.sorted() { add(InputFile(displayName: f, path: f)) }
         }
@@ -95,21 +95,46 @@ public enum InputCollector {
         name.hasPrefix(".") || name.lowercased().contains(".db")
     }
 
-    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<String>) throws {
-        let fm = FileManager.default
+    /// A folder's identity (device and inode, of the folder a symbolic link leads to).
+    struct FolderID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// Walks a folder with `opendir`/`readdir`: the entry type comes with the name, so a file costs
+    /// no `stat` (a diagnostic-settings archive is thousands of folders five levels deep, and
+    /// FileManager's `fileExists` per entry plus a path resolution per folder took 0.16 s of the
+    /// main thread for 3,142 hourly files). Symbolic links and unknown types are `stat`ed (followed).
+    private static func walk(_ folder: String, into files: inout [String], visited: inout Set<FolderID>) throws {
         // A symbolic link back to an ancestor must not loop: each real folder is walked once.
-        let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-        guard visited.insert(real).inserted else { return }
-        let names: [String]
-        do { names = try fm.contentsOfDirectory(atPath: folder) } catch {
-            throw Diagnostic.error("cannot list folder", file: folder)
+        var st = stat()
+        guard stat(folder, &st) == 0 else { throw Diagnostic.error("cannot list folder", file: folder) }
+        guard visited.insert(FolderID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))).inserted else { return }
+        guard let dir = opendir(folder) else { throw Diagnostic.error("cannot list folder", file: folder) }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name == "." || name == ".." || skipped(name) { continue }
+            entries.append((name, entry.pointee.d_type))
         }
+        closedir(dir)
         let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        for name in names.sorted() where !skipped(name) {
+        for (name, type) in entries.sorted(by: { $0.name < $1.name }) {
             let path = base + "/" + name
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue { try walk(path, into: &files, visited: &visited) } else { files.append(path) }
+            var isDirectory: Bool
+            switch Int32(type) {
+            case Int32(DT_DIR): isDirectory = true
+            case Int32(DT_REG): isDirectory = false
+            default:
+                // a symbolic link (followed, as FileManager did) or a file system without types;
+                // a broken link is skipped
+                var target = stat()
+                guard stat(path, &target) == 0 else { continue }
+                isDirectory = (target.st_mode & S_IFMT) == S_IFDIR
+            }
+            if isDirectory { try walk(path, into: &files, visited: &visited) } else { files.append(path) }
         }
     }
 }

@@ -57,6 +57,20 @@ struct InputTests {
         #expect(files.map { $0.displayName.replacingOccurrences(of: t.path, with: "") } == ["/a/x.json"])
     }
 
+    @Test("links to files and to folders are followed, broken links skipped, a folder reached twice walked once")
+    func symbolicLinksAreFollowed() throws {
+        let t = TempFolder()
+        t.write("real/y.json", "[]")
+        t.write("a/x.json", "[]")
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: t.path + "/a/linked.json", withDestinationPath: t.path + "/a/x.json")
+        try fm.createSymbolicLink(atPath: t.path + "/a/broken.json", withDestinationPath: t.path + "/nowhere.json")
+        try fm.createSymbolicLink(atPath: t.path + "/b", withDestinationPath: t.path + "/real")
+        let files = try InputCollector.expand([t.path])
+        // `b` and `real` are one folder: the first reached in sorted order is walked
+        #expect(files.map { $0.displayName.replacingOccurrences(of: t.path, with: "") } == ["/a/linked.json", "/a/x.json", "/b/y.json"])
+    }
+
     @Test func missingPathIsADiagnostic() {
         let e = diagnostic { _ = try InputCollector.expand(["/no/such/export.json"]) }
         #expect(e?.description.hasPrefix("/no/such/export.json: error: no such file or folder `/no/such/export.json`") == true)
