@@ -147,11 +147,11 @@ public enum FormatDetector {
     /// path where the layout names it (`groups/<id>/members.json`). `override` forces the kind.
     /// Throws a `Diagnostic` listing the supported shapes when nothing matches.
     public static func detect(_ file: InputFile, override: InputKind? = nil) throws -> DetectedFormat {
-        let raw = try InputReader.openRaw(file)
-        let head = try raw.readPrefix(2)
-        let gzip = InputReader.isGzip(head)
-        let stream: ByteStream = gzip ? try GzipByteStream(try InputReader.openRaw(file)) : try InputReader.openRaw(file)
-        let prefix = try stream.readPrefix(sniffBytes)
+        // one open for a plain file (an archive folder is thousands of them); a gzip file is opened
+        // again, to gunzip its prefix
+        var prefix = try InputReader.openRaw(file).readPrefix(sniffBytes)
+        let gzip = InputReader.isGzip(prefix)
+        if gzip { prefix = try GzipByteStream(try InputReader.openRaw(file)).readPrefix(sniffBytes) }
         var format = try detect(prefix: prefix, complete: prefix.count < sniffBytes, file: file, override: override)
         format.gzip = gzip
         return format
