@@ -411,10 +411,13 @@ final class UsageIngest {
                 // The file's seen set outgrows the caches (16 MiB at 800k keys) and its probe is a cache
                 // miss per event, on the importing thread: the first slots of the next group of keys
                 // are read first, as independent loads the CPU overlaps (group prefetching).
+                // The run's set too, when earlier files of the run are in it (an archive folder).
                 if n & (Self.touchGroup - 1) == 0 {
                     var touched: UInt64 = 0
-                    for e in events[n..<min(n + Self.touchGroup, events.count)] {
-                        touched |= seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash))
+                    let group = events[n..<min(n + Self.touchGroup, events.count)]
+                    for e in group { touched |= seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)) }
+                    if !run.seen.isEmpty {
+                        for e in group { touched |= run.seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)) }
                     }
                     touchSink |= touched
                 }
