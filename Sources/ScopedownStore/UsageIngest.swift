@@ -30,6 +30,27 @@ struct UsageKey: Hashable, Comparable, UsageHashKey {
     static func < (a: UsageKey, b: UsageKey) -> Bool {
         (a.scope, a.principal, a.action, a.day, a.assignment) < (b.scope, b.principal, b.action, b.day, b.assignment)
     }
+
+    /// The key in the same order as two words and a half (`<` on `SortKey` is `<` on `UsageKey`),
+    /// with `index` in the low half: sorting these sorts plain words, not keys read through
+    /// indices by a closure.
+    struct SortKey: Comparable {
+        var high: UInt64, middle: UInt64, low: UInt64
+
+        init(_ k: UsageKey, index: Int) {
+            // the sign bit flipped: signed order as unsigned order
+            @inline(__always) func u(_ x: Int32) -> UInt64 { UInt64(UInt32(bitPattern: x) ^ 0x8000_0000) }
+            high = u(k.scope) << 32 | u(k.principal)
+            middle = u(k.action) << 32 | u(k.day)
+            low = u(k.assignment) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
+        }
+
+        var index: Int { Int(UInt32(truncatingIfNeeded: low)) }
+
+        static func < (a: SortKey, b: SortKey) -> Bool {
+            (a.high, a.middle, a.low) < (b.high, b.middle, b.low)
+        }
+    }
 }
 
 struct UsageValue {
@@ -555,7 +576,11 @@ final class UsageIngest {
         let single = try db.cached(upsertSQL(rows: 1))
         many.reset()
         single.reset()
-        let order = usage.keys.indices.sorted(by: { usage.keys[$0] < usage.keys[$1] })
+        var sortKeys = [UsageKey.SortKey]()
+        sortKeys.reserveCapacity(usage.count)
+        for (i, k) in usage.keys.enumerated() { sortKeys.append(UsageKey.SortKey(k, index: i)) }
+        sortKeys.sort()
+        let order = sortKeys.map(\.index)
         var n = 0
         while n < order.count {
             let batch = order.count - n >= rowsPerUpsert ? rowsPerUpsert : 1

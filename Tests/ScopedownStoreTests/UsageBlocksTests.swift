@@ -185,4 +185,16 @@ struct UsageBlocksTests {
         wb.close()
         #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM filler") == 3)
     }
+
+    @Test("the packed sort key orders usage keys exactly as UsageKey's own order (the table's primary key)")
+    func packedSortKey() {
+        var g = SeededGenerator(seed: 14)
+        // few distinct values per field, negatives and extremes included: many equal prefixes
+        let values: [Int32] = [Int32.min, -2, -1, 0, 1, 2, 7, Int32.max]
+        func v() -> Int32 { values[Int.random(in: 0..<values.count, using: &g)] }
+        let keys = (0..<3_000).map { _ in UsageKey(principal: v(), action: v(), scope: v(), day: v(), assignment: v()) }
+        let packed = keys.enumerated().map { UsageKey.SortKey($0.element, index: $0.offset) }.sorted()
+        let expected = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        #expect(packed.map(\.index) == expected)
+    }
 }
