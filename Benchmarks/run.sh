@@ -36,7 +36,11 @@ for s in "${sizes[@]}"; do
 done
 
 echo "building the release binary..." >&2
-(cd "$ROOT" && swift build -c release --product scopedown >&2) || { echo "error: release build failed" >&2; exit 1; }
+# the binary as README.md says to build it for use on Linux: the Swift runtime linked in statically
+# (it starts in 4 ms instead of 10 and calls the runtime directly)
+STATIC=()
+[ "$(uname -s)" = Linux ] && STATIC=(--static-swift-stdlib)
+(cd "$ROOT" && swift build -c release --product scopedown "${STATIC[@]}" >&2) || { echo "error: release build failed" >&2; exit 1; }
 BIN=$ROOT/.build/release/scopedown
 
 # --- helpers -----------------------------------------------------------------------------------
