@@ -17,6 +17,11 @@ import Synchronization
 /// rollback journal is made for it (the original of every page the transaction overwrites is in
 /// the synced journal before the page is written; pages past the original end are truncated). The
 /// early sync only chooses when; SQLite still syncs the journal and the database at commit.
+///
+/// Locking is unchanged too: the descriptor it syncs through is never closed. Closing any
+/// descriptor of a file drops every POSIX lock the process holds on that file, SQLite's included
+/// (sqlite.org/howtocorrupt.html, section 2.2), so it is opened once per database file and kept
+/// for the life of the process (`Descriptors`).
 final class DatabaseWriteback: Sendable {
     static let step = 8 << 20
 
@@ -27,10 +32,10 @@ final class DatabaseWriteback: Sendable {
     /// the file size at the last sync started (touched by the importing thread only)
     private let syncedSize = Mutex<Int>(0)
 
-    /// nil when the file cannot be opened (an in-memory database): nothing to write back
+    /// nil when the file cannot be opened (an in-memory database) or the process already keeps
+    /// `Descriptors.limit` of them: nothing to write back
     init?(path: String) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = Descriptors.descriptor(for: path) else { return nil }
         self.fd = fd
         var st = stat()
         if fstat(fd, &st) == 0 { syncedSize.withLock { $0 = Int(st.st_size) } }
@@ -55,17 +60,43 @@ final class DatabaseWriteback: Sendable {
         }
     }
 
-    /// Waits for a running sync, then closes the file.
-    func close() {
+    /// Waits for a running sync (the descriptor stays open: see the type's comment).
+    func finish() {
         group.wait()
-        _ = closeFile(fd)
     }
 
-    private func closeFile(_ fd: Int32) -> Int32 {
-        #if canImport(Glibc)
-        Glibc.close(fd)
-        #else
-        Darwin.close(fd)
-        #endif
+    /// One read-only descriptor per database file (device and inode), opened the first time a run
+    /// writes to it and never closed, up to `limit` files per process (a test run opens hundreds
+    /// of databases; the command line, one).
+    enum Descriptors {
+        static let limit = 16
+        private struct FileID: Hashable {
+            var device: UInt64
+            var inode: UInt64
+            init(_ st: stat) {
+                device = UInt64(st.st_dev)
+                inode = UInt64(st.st_ino)
+            }
+        }
+        private static let table = Mutex<[FileID: Int32]>([:])
+
+        static func descriptor(for path: String) -> Int32? {
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return table.withLock { table -> Int32? in
+                if let fd = table[FileID(st)] { return fd }
+                guard table.count < limit else { return nil }
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { return nil }
+                // keyed by what was opened (the path may have changed since the stat); a
+                // descriptor this opens is never closed, even unused (a race that opened the
+                // same file twice)
+                var opened = stat()
+                guard fstat(fd, &opened) == 0 else { return nil }
+                if let existing = table[FileID(opened)] { return existing }
+                table[FileID(opened)] = fd
+                return fd
+            }
+        }
     }
 }

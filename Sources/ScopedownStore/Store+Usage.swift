@@ -86,7 +86,7 @@ extension Store {
             }
             usageRun = run
             run.writeback = DatabaseWriteback(path: path)
-            defer { run.writeback?.close() }
+            defer { run.writeback?.finish() }
             // A usage run writes as it goes and is held to ~300 MB whatever its input (issue 4
             // item 2). A small page cache (8 MiB) hands the pages it writes to the kernel as the
             // run goes, where `DatabaseWriteback` starts their disk writes; with a large one they

@@ -169,7 +169,7 @@ struct UsageBlocksTests {
         #expect(Array(one[32..<48]) == [0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80])
     }
 
-    @Test("writeback: nothing to open for an in-memory database; syncs as the file grows, closes after the last")
+    @Test("writeback: nothing to open for an in-memory database; syncs as the file grows; one descriptor per file, never closed")
     func writeback() throws {
         #expect(DatabaseWriteback(path: ":memory:") == nil)
         let db = TempDB()
@@ -182,8 +182,11 @@ struct UsageBlocksTests {
             try store.connection.execute("INSERT INTO filler VALUES (zeroblob(\(DatabaseWriteback.step)))")
             wb.written()
         }
-        wb.close()
+        wb.finish()
         #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM filler") == 3)
+        // the same file: the same descriptor (closing one would drop SQLite's locks on it)
+        #expect(DatabaseWriteback.Descriptors.descriptor(for: db.path) == DatabaseWriteback.Descriptors.descriptor(for: db.path))
+        #expect(DatabaseWriteback.Descriptors.descriptor(for: db.path + ".missing") == nil)
     }
 
     @Test("the packed sort key orders usage keys exactly as UsageKey's own order (the table's primary key)")
