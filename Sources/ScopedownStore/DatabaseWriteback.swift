@@ -34,8 +34,13 @@ final class DatabaseWriteback: Sendable {
 
     /// nil when the file cannot be opened (an in-memory database) or the process already keeps
     /// `Descriptors.limit` of them: nothing to write back
-    init?(path: String) {
+    convenience init?(path: String) {
         guard let fd = Descriptors.descriptor(for: path) else { return nil }
+        self.init(descriptor: fd)
+    }
+
+    /// Syncs through `fd`, which the caller keeps open (see the type's comment).
+    init(descriptor fd: Int32) {
         self.fd = fd
         var st = stat()
         if fstat(fd, &st) == 0 { syncedSize.withLock { $0 = Int(st.st_size) } }
@@ -69,7 +74,7 @@ final class DatabaseWriteback: Sendable {
     /// writes to it and never closed, up to `limit` files per process (a test run opens hundreds
     /// of databases; the command line, one).
     enum Descriptors {
-        static let limit = 16
+        static let limit = 256
         private struct FileID: Hashable {
             var device: UInt64
             var inode: UInt64

@@ -175,7 +175,11 @@ struct UsageBlocksTests {
         let db = TempDB()
         defer { db.cleanup() }
         let store = try Store(path: db.path)
-        let wb = try #require(DatabaseWriteback(path: db.path))
+        // through a descriptor of its own (the per-process table of `DatabaseWriteback(path:)` may
+        // be full after the other tests); never closed, like the table's
+        let fd = open(db.path, O_RDONLY | O_CLOEXEC)
+        #expect(fd >= 0)
+        let wb = DatabaseWriteback(descriptor: fd)
         // grow the file past a step, a few times
         try store.connection.execute("CREATE TABLE filler(b BLOB)")
         for _ in 0..<3 {
