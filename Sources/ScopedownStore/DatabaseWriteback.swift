@@ -71,8 +71,8 @@ final class DatabaseWriteback: Sendable {
     }
 
     /// One read-only descriptor per database file (device and inode), opened the first time a run
-    /// writes to it and never closed, up to `limit` files per process (a test run opens hundreds
-    /// of databases; the command line, one).
+    /// writes to it and never closed, up to `limit` files per process (the command line uses one,
+    /// the test suite about 90); past it, runs go without writeback.
     enum Descriptors {
         static let limit = 256
         private struct FileID: Hashable {
