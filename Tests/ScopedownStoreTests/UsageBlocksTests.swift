@@ -204,4 +204,39 @@ struct UsageBlocksTests {
         let expected = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
         #expect(packed.map(\.index) == expected)
     }
+
+    /// A Python with its sqlite3 module, to try the database's lock from another process (locks
+    /// dropped in this process are invisible to this process's own connections: SQLite keeps the
+    /// lock state of a file per process).
+    static let python: String? = ["/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("writeback keeps SQLite's locks: its descriptor is never closed, so another process still finds the database locked",
+          .enabled(if: python != nil, "no python3 to try the lock from another process"))
+    func writebackKeepsLocks() throws {
+        let db = TempDB()
+        defer { db.cleanup() }
+        _ = try Store(path: db.path)
+        let holder = try Connection(path: db.path, mode: .readWrite, busyTimeoutMS: 0)
+        try holder.execute("BEGIN IMMEDIATE")
+        try holder.execute("CREATE TABLE held(x)")
+        // a run's writeback on the same file, started and finished while the lock is held
+        let wb = try #require(DatabaseWriteback(path: db.path), "the per-process table of writeback files is full")
+        wb.written()
+        wb.finish()
+        // closing any descriptor of the file would have dropped the holder's lock (POSIX locks
+        // are per process): another process would get the write lock
+        func otherProcessGetsTheLock() throws -> Bool {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try #require(Self.python))
+            p.arguments = ["-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+                           + "try:\n    c.execute('BEGIN IMMEDIATE')\nexcept sqlite3.OperationalError:\n    sys.exit(3)\n", db.path]
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus == 0
+        }
+        #expect(try !otherProcessGetsTheLock())
+        try holder.execute("COMMIT")
+        #expect(try otherProcessGetsTheLock())
+    }
 }
