@@ -108,7 +108,7 @@ struct UsageKeySet {
 
     func contains(_ key: UInt64) -> Bool {
         if key == 0 { return hasZero }
-        var s = Int(truncatingIfNeeded: key >> 7) & mask
+        var s = Self.start(key, mask)
         while true {
             let v = slots[s]
             if v == 0 { return false }
@@ -121,7 +121,13 @@ struct UsageKeySet {
     /// keys, in a loop of independent loads) brings the cache lines of a set larger than the
     /// caches in parallel, instead of one miss at a time in the probe loop.
     @inline(__always) func firstSlot(_ key: UInt64) -> UInt64 {
-        slots[Int(truncatingIfNeeded: key >> 7) & mask]
+        slots[Self.start(key, mask)]
+    }
+
+    /// Where the probe for `key` starts, in a table of `mask + 1` slots (every probe, the
+    /// read-ahead and the rehash start here).
+    @inline(__always) private static func start(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: key >> 7) & mask
     }
 
     /// Inserts the key; false when it was already there.
@@ -144,7 +150,7 @@ struct UsageKeySet {
             if hasZero { return false }
             hasZero = true
         } else {
-            var s = Int(truncatingIfNeeded: key >> 7) & mask
+            var s = Self.start(key, mask)
             while true {
                 let v = slots[s]
                 if v == 0 { break }
@@ -164,7 +170,7 @@ struct UsageKeySet {
         slots = [UInt64](repeating: 0, count: n)
         mask = n - 1
         for k in old where k != 0 {
-            var s = Int(truncatingIfNeeded: k >> 7) & mask
+            var s = Self.start(k, mask)
             while slots[s] != 0 { s = (s + 1) & mask }
             slots[s] = k
         }

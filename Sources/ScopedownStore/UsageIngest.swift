@@ -112,7 +112,8 @@ struct UsageCaps {
     func writesUsage(_ count: Int) -> Bool { count > usage || count >= 2 * progressive }
     func writesPending(_ count: Int) -> Bool { count > pending || count >= progressive }
     func writesSeen(unwritten: Int, members: Int) -> Bool { members > seen || unwritten >= progressiveSeen }
-    func writesFailed(_ count: Int) -> Bool { count > pending || count >= progressive }
+    /// failed operations are held and written like the tentative uses they cancel
+    func writesFailed(_ count: Int) -> Bool { writesPending(count) }
 }
 
 /// What the usage imports of one run (`Store.withUsageBatch`: one transaction, a savepoint per
@@ -581,24 +582,32 @@ final class UsageIngest {
         for (i, k) in usage.keys.enumerated() { sortKeys.append(UsageKey.SortKey(k, index: i)) }
         sortKeys.sort()
         let order = sortKeys.map(\.index)
+        try runRows(order.count, perStatement: rowsPerUpsert, many: many, single: single) { st, row, r in
+            let i = order[row]
+            let k = usage.keys[i], v = usage.values[i]
+            let o = Int32(r * 9)
+            try st.bindInt64(Int64(k.principal), at: o + 1)
+            try st.bindInt64(Int64(k.action), at: o + 2)
+            try st.bindInt64(Int64(k.scope), at: o + 3)
+            try st.bindInt64(Int64(k.day), at: o + 4)
+            try st.bindInt64(Int64(k.assignment), at: o + 5)
+            try st.bindInt64(v.uses, at: o + 6)
+            try st.bindInt64(v.denied, at: o + 7)
+            try st.bindInt64(v.first, at: o + 8)
+            try st.bindInt64(v.last, at: o + 9)
+        }
+    }
+
+    /// Writes `count` rows with multi-row statements: `perStatement` rows through `many` while that
+    /// many are left, the rest one by one through `single`. `bind(statement, row, r)` binds row
+    /// `row` as the statement's `r`-th row.
+    static func runRows(_ count: Int, perStatement: Int, many: Statement, single: Statement,
+                        _ bind: (Statement, Int, Int) throws -> Void) throws {
         var n = 0
-        while n < order.count {
-            let batch = order.count - n >= rowsPerUpsert ? rowsPerUpsert : 1
+        while n < count {
+            let batch = count - n >= perStatement ? perStatement : 1
             let st = batch == 1 ? single : many
-            for r in 0..<batch {
-                let i = order[n + r]
-                let k = usage.keys[i], v = usage.values[i]
-                let o = Int32(r * 9)
-                try st.bindInt64(Int64(k.principal), at: o + 1)
-                try st.bindInt64(Int64(k.action), at: o + 2)
-                try st.bindInt64(Int64(k.scope), at: o + 3)
-                try st.bindInt64(Int64(k.day), at: o + 4)
-                try st.bindInt64(Int64(k.assignment), at: o + 5)
-                try st.bindInt64(v.uses, at: o + 6)
-                try st.bindInt64(v.denied, at: o + 7)
-                try st.bindInt64(v.first, at: o + 8)
-                try st.bindInt64(v.last, at: o + 9)
-            }
+            for r in 0..<batch { try bind(st, n + r, r) }
             try st.runToCompletion()
             n += batch
         }
@@ -638,13 +647,8 @@ final class UsageIngest {
         many.reset()
         single.reset()
         let hashes = failed.map { Int64(bitPattern: $0) }.sorted()
-        var n = 0
-        while n < hashes.count {
-            let batch = hashes.count - n >= rowsPerFailedInsert ? rowsPerFailedInsert : 1
-            let st = batch == 1 ? single : many
-            for r in 0..<batch { try st.bindInt64(hashes[n + r], at: Int32(r + 1)) }
-            try st.runToCompletion()
-            n += batch
+        try runRows(hashes.count, perStatement: rowsPerFailedInsert, many: many, single: single) { st, row, r in
+            try st.bindInt64(hashes[row], at: Int32(r + 1))
         }
     }
 
