@@ -188,7 +188,7 @@ struct InventoryDecoder {
             try denyAssignments.add(d, id: d.id, item: item)
         case .managementGroup:
             try decodeManagementGroup(item)
-        case .subscription:
+        case .subscription, .managementGroupSubscription:
             try decodeSubscriptionRow(item)
         case .resourceGroup, .resource:
             try decodeResourceRow(item)

@@ -92,6 +92,8 @@ struct Envelope {
 enum ItemType: Sendable, Equatable {
     case roleDefinition, roleAssignment, denyAssignment, pimEligible, pimActive
     case managementGroup, subscription, resourceGroup, resource
+    /// A management group's subscription row: the subscription and its placement.
+    case managementGroupSubscription
     case providerOperations, flatOperation
     case graphObject, groupWithMembers
     case azAccount
@@ -130,6 +132,8 @@ enum ItemType: Sendable, Equatable {
                  "microsoft.authorization/roleassignmentschedules": return .pimActive
             case "microsoft.authorization/provideroperations": return .providerOperations
             case "microsoft.resources/subscriptions", "subscriptions": return .subscription
+            // A subscription under a management group (`az account management-group subscription show`).
+            case "microsoft.management/managementgroups/subscriptions": return .managementGroupSubscription
             case "microsoft.resources/subscriptions/resourcegroups": return .resourceGroup
             default:
                 if t.hasSuffix("managementgroups") { return .managementGroup }

@@ -19,6 +19,7 @@ enum ShapeDetector {
         (.managementGroups, "az account management-group entities list"),
         (.resourceContainers, "Resource Graph rows (resourcecontainers)"),
         (.subscriptions, "az account list"),
+        (.subscriptions, "az account management-group subscription show"),
         (.directory, "Microsoft Graph list (users, groups, servicePrincipals)"),
         (.groupMembers, "Microsoft Graph groups?$expand=members"),
         (.groupMembers, "Microsoft Graph members (groups/<id>/members.json)"),
@@ -137,6 +138,10 @@ enum ShapeDetector {
             }
             if envelope.wrapper == .single { return DetectedFormat(kind: .managementGroups, shape: "az account management-group show") }
             return DetectedFormat(kind: .managementGroups, shape: "az account management-group entities list")
+        case .managementGroupSubscription:
+            return DetectedFormat(kind: .subscriptions, shape: (envelope.recorded ? "recorded " : "")
+                                    + (envelope.wrapper == .single ? "az account management-group subscription show"
+                                                                   : "management group subscriptions list"))
         case .subscription, .resourceGroup, .resource:
             return DetectedFormat(kind: .resourceContainers, shape: envelope.wrapper == .resourceGraph ? "Resource Graph response" : "Resource Graph rows")
         case .providerOperations:
