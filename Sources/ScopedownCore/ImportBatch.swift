@@ -33,7 +33,13 @@ public struct ImportBatch: Sendable {
     public var subscriptions: [Subscription] = []
     public var resources: [ResourceNode] = []
     public var operations: [CatalogOperation] = []
+    /// True for a catalog none of whose operations carries `isDataAction` (older api-versions, Azure
+    /// Stack profiles): its operations are stored as control-plane only where no catalog knows better.
+    public var operationsPlaneUnknown = false
     public var warnings: [Diagnostic] = []
+
+    /// Appended to the shape of a catalog without `isDataAction`; the store finds such imports by it.
+    public static let planeUnknownShapeSuffix = " (without isDataAction)"
 
     public init(kind: InputKind, shape: String) {
         self.kind = kind

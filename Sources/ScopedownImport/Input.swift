@@ -183,6 +183,8 @@ public enum InventoryImporter {
         var decoder = InventoryDecoder(file: file, format: format)
         let batch = try decoder.decode(&splitter)
         let sha = try hashing.finish()
+        var format = format
+        format.shape = batch.shape
         return DecodedFile(file: file, sha256: sha, byteCount: hashing.byteCount, format: format, batch: batch)
     }
 

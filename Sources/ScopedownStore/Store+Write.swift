@@ -32,7 +32,7 @@ struct BatchWriter {
         try writeManagementGroups(batch.managementGroups)
         try writeSubscriptions(batch.subscriptions)
         try writeResources(batch.resources)
-        try writeOperations(batch.operations)
+        try writeOperations(batch.operations, planeUnknown: batch.operationsPlaneUnknown)
     }
 
     func replacementWarnings() -> [Diagnostic] {
@@ -336,8 +336,14 @@ struct BatchWriter {
 
     // MARK: operations
 
-    private func writeOperations(_ list: [CatalogOperation]) throws {
+    private func writeOperations(_ list: [CatalogOperation], planeUnknown: Bool) throws {
         guard !list.isEmpty else { return }
+        // Rows stored by a catalog without `isDataAction` hold a guess (control-plane): a catalog that
+        // says the plane replaces the guess, and a guess never shadows a known data action.
+        let guessedImports = "SELECT id FROM imports WHERE kind = 'operations' AND shape LIKE '%\(ImportBatch.planeUnknownShapeSuffix)'"
+        let knownAsData = try db.cached("SELECT 1 FROM operations WHERE name_key = ? AND is_data_action = 1")
+        let dropGuess = try db.cached("DELETE FROM operations WHERE name_key = ? AND is_data_action = 0 AND import_id IN (\(guessedImports))")
+        let confirm = try db.cached("UPDATE operations SET import_id = ? WHERE name_key = ? AND is_data_action = ? AND import_id IN (\(guessedImports))")
         // Keyed by (lower(name), isDataAction) keeping the first-seen spelling (REFERENCE.md §1.2). A
         // real catalog entry takes over from one known only because a role names it (§1.1.3).
         let upsert = try db.cached("""
@@ -358,8 +364,18 @@ struct BatchWriter {
                 known_by_role_only = min(operations.known_by_role_only, excluded.known_by_role_only)
             """)
         for o in list {
+            if planeUnknown {
+                var known = false
+                try knownAsData.forEachRow([o.key]) { _ in known = true }
+                if known { continue }
+            } else {
+                try confirm.execute([importID, o.key, o.isDataAction])
+            }
             try upsert.execute([o.key, o.isDataAction, o.name, o.displayName, o.description, o.provider,
                                 o.resourceType, o.knownByRoleOnly, importID])
+        }
+        if !planeUnknown {
+            for o in list where o.isDataAction { try dropGuess.execute([o.key]) }
         }
     }
 }

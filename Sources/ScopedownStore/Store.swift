@@ -80,12 +80,17 @@ public final class Store {
         }
         var warnings = batch.warnings
         let counts = batch.counts
+        // The shape records a catalog without `isDataAction`: later catalogs replace its guesses.
+        var shape = decoded.format.shape
+        if batch.operationsPlaneUnknown && !shape.hasSuffix(ImportBatch.planeUnknownShapeSuffix) {
+            shape += ImportBatch.planeUnknownShapeSuffix
+        }
         do {
             try db.transaction {
                 try db.run("""
                     INSERT INTO imports(file_name, content_hash, kind, shape, byte_count, row_counts, warnings, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, 0, ?)
-                    """, [name, decoded.sha256, decoded.format.kind.rawValue, decoded.format.shape,
+                    """, [name, decoded.sha256, decoded.format.kind.rawValue, shape,
                           decoded.byteCount, Store.countsJSON(counts), Store.utcNow()])
                 let importID = db.lastInsertRowID
                 var writer = BatchWriter(db: db, importID: importID, file: name)
@@ -102,7 +107,7 @@ public final class Store {
         } catch let e as SQLiteError {
             throw Diagnostic.error("cannot write to the database: \(e)", file: name)
         }
-        return ImportReceipt(file: name, kind: decoded.format.kind, shape: decoded.format.shape,
+        return ImportReceipt(file: name, kind: decoded.format.kind, shape: shape,
                              sha256: decoded.sha256, counts: counts, alreadyImported: false, warnings: warnings)
     }
 

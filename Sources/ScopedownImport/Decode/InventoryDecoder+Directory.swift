@@ -102,6 +102,7 @@ extension InventoryDecoder {
         _ = try op.expectObject()
         let name = try op.requireString("name")
         let isData = try op.optionalBool("isDataAction") ?? false
+        if let flag = op["isDataAction"], !flag.isNull { sawIsDataAction = true }
         let key = AzureID.operationKey(name) + (isData ? "|d" : "|c")
         guard operationKeys.insert(key).inserted else { return }
         operations.append(CatalogOperation(name: name, isDataAction: isData,

@@ -100,7 +100,7 @@ extension InventoryDecoder {
         let s = Subscription(id: id, displayName: displayName, managementGroupID: parent,
                              state: try props.optionalString("state"),
                              tenantID: try item.optionalString("tenantId")
-                                ?? (props.index != item.index ? props.optionalString("tenantId") ?? props.optionalString("tenant") : nil),
+                                ?? (props.index != item.index ? props.optionalString("tenantId") : nil) ?? props.optionalString("tenant"),
                              tags: try item.stringMap("tags"))
         try subscriptions.add(s, id: s.id, item: item)
     }

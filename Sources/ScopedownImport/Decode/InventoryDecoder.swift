@@ -61,6 +61,10 @@ struct InventoryDecoder {
     var resources = Deduper<ResourceNode>("resource")
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
+    /// True once an operation of the catalog carried `isDataAction`.
+    var sawIsDataAction = false
+    /// Managed HSM local RBAC items skipped (role definitions, role assignments).
+    var skippedHSM = (definitions: 0, assignments: 0)
     var membershipGroups: [String] = []
     var membershipGroupSet = Set<String>()
     var warnings: [Diagnostic] = []
@@ -139,6 +143,24 @@ struct InventoryDecoder {
         batch.resources = resources.values
         batch.operations = operations
         batch.warnings = warnings
+        if skippedHSM.definitions > 0 {
+            batch.warnings.append(.warning(
+                "skipped \(skippedHSM.definitions) Managed HSM local RBAC role definition\(skippedHSM.definitions == 1 ? "" : "s") (`AKVBuiltInRole`, ids without a leading `/`): they govern one HSM's keys, not Azure RBAC",
+                file: file.displayName, help: "Managed HSM local RBAC is read with `az keyvault role ... --hsm-name`; scopedown analyzes Azure RBAC only"))
+        }
+        if skippedHSM.assignments > 0 {
+            batch.warnings.append(.warning(
+                "skipped \(skippedHSM.assignments) Managed HSM local RBAC role assignment\(skippedHSM.assignments == 1 ? "" : "s") (role definition ids without a leading `/`, scopes `/` or `/keys`): they govern one HSM's keys, not Azure RBAC",
+                file: file.displayName, help: "Managed HSM local RBAC is read with `az keyvault role ... --hsm-name`; scopedown analyzes Azure RBAC only"))
+        }
+        if !operations.isEmpty && !sawIsDataAction {
+            batch.operationsPlaneUnknown = true
+            batch.shape += ImportBatch.planeUnknownShapeSuffix
+            batch.warnings.append(.warning(
+                "no operation of this catalog says `isDataAction`: data actions cannot be told apart from control-plane operations",
+                file: file.displayName,
+                help: "its \(operations.count) operations count as control-plane unless another catalog in the database knows them as data actions; export the catalog again with a current `az provider operation list`"))
+        }
         return batch
     }
 
@@ -172,9 +194,11 @@ struct InventoryDecoder {
         }
         switch type {
         case .roleDefinition:
+            if try Self.isManagedHSMRole(item) { skippedHSM.definitions += 1; return }
             let r = try Self.roleDefinition(item)
             try roleDefinitions.add(r, id: r.id, item: item)
         case .roleAssignment:
+            if try Self.isManagedHSMAssignment(item) { skippedHSM.assignments += 1; return }
             let a = try Self.roleAssignment(item, state: .active)
             try roleAssignments.add(a, id: a.id, item: item)
         case .pimEligible:

@@ -81,7 +81,8 @@ struct Envelope {
                     Collection(items: $0.value["value"]?.elements ?? [], odataContext: $0.value["@odata.context"]?.string)
                 })
             }
-            return Envelope(wrapper: .single, collections: [Collection(items: [root])])
+            // One Microsoft Graph object (`az ad user show`): its `@odata.context` ends `/$entity`.
+            return Envelope(wrapper: .single, collections: [Collection(items: [root], odataContext: root["@odata.context"]?.string)])
         default:
             return Envelope(wrapper: .single, collections: [Collection(items: [root])])
         }

@@ -21,6 +21,7 @@ enum ShapeDetector {
         (.subscriptions, "az account list"),
         (.subscriptions, "az account management-group subscription show"),
         (.directory, "Microsoft Graph list (users, groups, servicePrincipals)"),
+        (.directory, "Microsoft Graph object (az ad user show, az ad group show, az ad sp show)"),
         (.groupMembers, "Microsoft Graph groups?$expand=members"),
         (.groupMembers, "Microsoft Graph members (groups/<id>/members.json)"),
         (.groupMembers, "Microsoft Graph transitiveMembers (groups/<id>/transitiveMembers.json)"),
@@ -92,6 +93,11 @@ enum ShapeDetector {
         for candidate in envelope.items.prefix(1000) {
             if let t = ItemType.of(candidate, graphContext: context), t != .otherARMResource { item = candidate; break }
         }
+        if let legacy = legacyAzureADGraph(document.root, item: item, file: file) { throw legacy }
+        // A page of classic administrators only: retired, skipped with a warning (REFERENCE.md §2.10).
+        if ItemType.armType(item) == "microsoft.authorization/classicadministrators" {
+            return DetectedFormat(kind: override ?? .roleAssignments, shape: "classic administrators")
+        }
         guard let type = ItemType.of(item, graphContext: context), type != .otherARMResource else {
             let loc = item.location
             let keys = item.members.prefix(12).map { "`\(TextSanitizer.clean($0.key, limit: 60))`" }.joined(separator: ", ")
@@ -101,6 +107,19 @@ enum ShapeDetector {
         var format = classify(type, item: item, envelope: envelope)
         if let override { format.kind = override }
         return format
+    }
+
+    /// Azure AD Graph output (az CLI before 2.37, `graph.windows.net`): named, with the Microsoft
+    /// Graph command that replaces it.
+    static func legacyAzureADGraph(_ root: JSONValue, item: JSONValue, file: InputFile) -> Diagnostic? {
+        let rootMarker = root["odata.metadata"] != nil
+        let itemMarker = item["objectId"] != nil && (item["odata.type"] != nil || item["objectType"] != nil)
+        guard rootMarker || itemMarker, item["id"] == nil else { return nil }
+        let marks = (rootMarker ? ["`odata.metadata`"] : []) + (item["odata.type"] != nil ? ["`odata.type`"] : []) + (item["objectId"] != nil ? ["`objectId`"] : [])
+        let loc = item.location
+        return Diagnostic.error("a legacy Azure AD Graph export (\(marks.joined(separator: ", "))): Azure AD Graph is retired and its objects are not imported",
+                                file: file.displayName, line: loc.line, column: loc.column, path: item.path,
+                                help: "export from Microsoft Graph instead: `az rest --url \"https://graph.microsoft.com/v1.0/users?$select=id,displayName,userPrincipalName,userType,mail,accountEnabled\"` (also `groups`, `servicePrincipals`), or `az ad user list` with az 2.37 or later")
     }
 
     static func listShape(_ envelope: Envelope, item: JSONValue, az: String) -> String {
@@ -149,11 +168,22 @@ enum ShapeDetector {
         case .flatOperation:
             return DetectedFormat(kind: .operations, shape: "provider operations (flat)")
         case .graphObject:
-            return DetectedFormat(kind: .directory, shape: envelope.wrapper == .labeled ? "Microsoft Graph responses (labeled)" : "Microsoft Graph list")
+            let shape = switch envelope.wrapper {
+            case .labeled: "Microsoft Graph responses (labeled)"
+            case .single: "Microsoft Graph object"
+            default: "Microsoft Graph list"
+            }
+            return DetectedFormat(kind: .directory, shape: shape)
         case .groupWithMembers:
             return DetectedFormat(kind: .groupMembers, shape: "Microsoft Graph groups?$expand=members")
         case .azAccount:
-            return DetectedFormat(kind: .subscriptions, shape: envelope.wrapper == .valueList ? "ARM REST list" : "az account list")
+            // `GET /subscriptions/{id}` carries `subscriptionId`; `az account show` does not.
+            let shape = switch envelope.wrapper {
+            case .valueList: "ARM REST list"
+            case .single: item["subscriptionId"] != nil ? "ARM REST object" : "az account show"
+            default: "az account list"
+            }
+            return DetectedFormat(kind: .subscriptions, shape: (envelope.recorded ? "recorded " : "") + shape)
         case .activityEvent:
             return DetectedFormat(kind: .activityLog, shape: envelope.wrapper == .valueList ? "REST page" : "az monitor activity-log list")
         case .diagnosticRecord:
