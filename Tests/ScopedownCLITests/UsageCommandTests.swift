@@ -46,6 +46,17 @@ struct UsageCommandTests {
         #expect(text.contains("unobservable"))
     }
 
+    @Test("CSV output strips escape sequences and control characters from every cell")
+    func csvIsTerminalSafe() throws {
+        var r = try Self.report()
+        r.assignments[0].role = "Owner\u{1B}]0;pwned\u{07}\u{1B}[31m"
+        r.assignments[0].scope = "=HYPERLINK(\"x\")\u{9B}"
+        let text = UsageRendering.render(r, format: .csv)
+        #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
+        let row = text.split(separator: "\n")[1]
+        #expect(row.contains(",Owner]0;pwned[31m,\"'=HYPERLINK(\"\"x\"\")\","))
+    }
+
     @Test("CSV output escapes cells (golden)")
     func csv() throws {
         try Self.golden("usage.csv", UsageRendering.render(try Self.report(), format: .csv))
