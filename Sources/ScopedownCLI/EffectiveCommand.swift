@@ -76,7 +76,7 @@ struct EffectiveCommand: ParsableCommand {
         out += "scope: \(SafeText.terminal(a.scope.display))\n\n"
         var grants = Table(columns: ["ASSIGNMENT", "ROLE", "SCOPE", "VIA", "CONDITIONAL"])
         for g in a.grants {
-            grants.append([g.assignmentID, EvaluatorCommandSupport.roleLabel(g), g.scope,
+            grants.append([EvaluatorCommandSupport.assignmentLabel(g), EvaluatorCommandSupport.roleLabel(g), g.scope,
                            g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
                            g.conditional ? "yes" : "no"])
         }

@@ -103,16 +103,23 @@ enum EvaluatorCommandSupport {
 
     // MARK: - Shared shapes
 
-    /// `{"assignment", "role", "roleId", "scope", "via", "conditional"}` (issue 3, item 1).
+    /// `{"assignment", "role", "roleId", "scope", "state", "via", "conditional"}`: `state` is `active`
+    /// or `eligible` (PIM), so an eligible grant never reads as an active one.
     static func grantJSON(_ g: GrantPath) -> JSON {
         .object([
             ("assignment", .string(g.assignmentID)),
             ("role", g.roleName.isEmpty ? .null : .string(g.roleName)),
             ("roleId", .string(g.roleID)),
             ("scope", .string(g.scope)),
+            ("state", .string(g.state.rawValue)),
             ("via", .strings(g.via)),
             ("conditional", .bool(g.conditional)),
         ])
+    }
+
+    /// The assignment column of a table: its id, marked when PIM-eligible.
+    static func assignmentLabel(_ g: GrantPath) -> String {
+        g.assignmentID + (g.state == .eligible ? " (eligible)" : "")
     }
 
     /// The distinct assignments of a decision's grant paths: an assignment is conditional only when

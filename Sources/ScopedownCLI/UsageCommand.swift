@@ -74,6 +74,7 @@ enum UsageRendering {
             ("principal", .string(a.principal)),
             ("role", .string(a.role)),
             ("scope", .string(a.scope)),
+            ("state", .string(a.state.rawValue)),
             ("usedActions", .strings(a.usedActions)),
             ("uses", .int(a.uses)),
             ("lastUsed", .optional(time(a.lastUsed))),
@@ -109,10 +110,10 @@ enum UsageRendering {
         return out
     }
 
-    static let csvHeader = ["assignment", "principal", "role", "scope", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
+    static let csvHeader = ["assignment", "principal", "role", "scope", "state", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
 
     static func csvRow(_ a: AssignmentUsage) -> [String] {
-        [a.assignment, a.principal, a.role, a.scope, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
+        [a.assignment, a.principal, a.role, a.scope, a.state.rawValue, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
          a.commonScope ?? "", a.usedActions.joined(separator: ";")]
     }
 
@@ -146,7 +147,10 @@ enum UsageRendering {
         }
         var out = t.render()
         let used = r.assignments.filter { $0.uses > 0 }.count
-        out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s"), \(used) used"
+        let eligible = r.assignments.filter { $0.state == .eligible }.count
+        out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s")"
+        if eligible > 0 { out += " (\(eligible) PIM-eligible)" }
+        out += ", \(used) used"
         if let from = time(r.windowFrom), let to = time(r.windowTo) { out += " between \(from) and \(to)" } else { out += " (no Activity Log imported)" }
         out += ".\n"
         if r.unknownEvidenceUses > 0 {

@@ -83,7 +83,8 @@ struct WhoCanCommand: ParsableCommand {
         var t = Table(columns: ["TYPE", "PRINCIPAL", "NAME", "ROLE", "ASSIGNED AT", "VIA", "CONDITIONAL"])
         for h in r.principals + r.groups {
             for g in EvaluatorCommandSupport.grantPaths(h.decision) {
-                t.append([h.kind.rawValue, h.id, h.displayName ?? "", EvaluatorCommandSupport.roleLabel(g), g.scope,
+                let role = EvaluatorCommandSupport.roleLabel(g) + (g.state == .eligible ? " (eligible)" : "")
+                t.append([h.kind.rawValue, h.id, h.displayName ?? "", role, g.scope,
                           g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
                           g.conditional ? "yes" : "no"])
             }

@@ -123,6 +123,34 @@ struct EvaluatorCommandTests {
         try golden("blast-radius-alice.txt", BlastRadiusCommand.render(evaluator: e, principal: "Alice", format: .table))
     }
 
+    @Test("--include-eligible: every grant through an eligible assignment says so, in JSON and tables")
+    func eligibleStaysEligible() throws {
+        let e = Evaluator(snapshot: Self.evaluator.snapshot, options: EvaluationOptions(includeEligible: true))
+        let bobEligible = Self.id("0a0a0a0a", 5)
+        let who = try WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/write", scope: Self.sub, data: false, format: .json)
+        let whoGrants = try Self.grants(who, under: "principals")
+        #expect(whoGrants.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+        #expect(whoGrants.filter { $0["assignment"] as? String != bobEligible }.allSatisfy { $0["state"] as? String == "active" })
+        let whoTable = try WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/write", scope: Self.sub, data: false, format: .table)
+        #expect(whoTable.split(separator: "\n").contains { $0.contains("Bob") && $0.contains("Contributor (eligible)") })
+
+        let eff = try EffectiveCommand.render(evaluator: e, principal: "bob@contoso.com", scope: Self.sub, format: .json)
+        let effGrants = try #require((try JSONSerialization.jsonObject(with: Data(eff.utf8)) as? [String: Any])?["grants"] as? [[String: Any]])
+        #expect(effGrants.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+        let effTable = try EffectiveCommand.render(evaluator: e, principal: "bob@contoso.com", scope: Self.sub, format: .table)
+        #expect(effTable.contains("\(bobEligible) (eligible)"))
+
+        let blast = try BlastRadiusCommand.render(evaluator: e, principal: "bob@contoso.com", format: .json)
+        let scopes = try #require((try JSONSerialization.jsonObject(with: Data(blast.utf8)) as? [String: Any])?["scopes"] as? [[String: Any]])
+        let held = scopes.flatMap { $0["assignments"] as? [[String: Any]] ?? [] }
+        #expect(held.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+    }
+
+    static func grants(_ json: String, under key: String) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return (object?[key] as? [[String: Any]] ?? []).flatMap { $0["grants"] as? [[String: Any]] ?? [] }
+    }
+
     @Test("help text, with an example invocation")
     func help() throws {
         let commands: [(String, any ParsableCommand.Type)] = [
