@@ -29,6 +29,9 @@ struct EffectiveCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -42,6 +45,7 @@ struct EffectiveCommand: ParsableCommand {
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
             let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
             if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
                let s = try? EvaluatorCommandSupport.scope(scope) {

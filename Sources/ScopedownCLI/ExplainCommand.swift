@@ -36,6 +36,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table (text for a person) or json.")
     var format: OutputFormat = .table
 
@@ -50,7 +53,8 @@ struct ExplainCommand: ParsableCommand {
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
-            if format == .json { EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io) }
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
         }
     }

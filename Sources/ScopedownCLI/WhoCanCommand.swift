@@ -34,6 +34,9 @@ struct WhoCanCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -48,6 +51,7 @@ struct WhoCanCommand: ParsableCommand {
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, action: action, scope: scope, data: data, format: format)
         }
