@@ -66,6 +66,7 @@ struct BlastRadiusCommand: ParsableCommand {
                 fields.append(("assignments", .array(s.assignments.map(EvaluatorCommandSupport.grantJSON))))
                 fields.append(("riskyOperations", .array(s.risky.map { r in
                     .object([("operation", .string(r.operation.name)), ("plane", .string(r.operation.plane.rawValue)),
+                             ("catalogued", .bool(r.catalogued)),
                              ("risk", .string(r.operation.risk)), ("conditional", .bool(r.conditional)),
                              ("grantedBy", .array(r.grants.map(EvaluatorCommandSupport.grantJSON)))])
                 })))
@@ -103,7 +104,8 @@ struct BlastRadiusCommand: ParsableCommand {
                 var t = Table(columns: ["RISKY OPERATION", "PLANE", "RISK", "CONDITIONAL", "GRANTED BY"])
                 for r in s.risky {
                     let by = r.grants.map { grantedBy($0, here: s.scope, evaluator: e) }.joined(separator: "; ")
-                    t.append([r.operation.name, r.operation.plane.rawValue, r.operation.risk, r.conditional ? "yes" : "no", by])
+                    t.append([r.operation.name + (r.catalogued ? "" : " (uncatalogued)"), r.operation.plane.rawValue, r.operation.risk,
+                              r.conditional ? "yes" : "no", by])
                 }
                 out += t.render().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
             }

@@ -10,7 +10,8 @@ struct EffectiveCommand: ParsableCommand {
         discussion: """
         Unions the principal's own assignments and those of every group it belongs to (transitively), \
         at the scope and every ancestor up to `/`, subtracts NotActions per role block, then removes \
-        what deny assignments block. Patterns that match nothing in the catalog are listed as uncatalogued.
+        what deny assignments block. Actions, data actions and denied operations come from the imported \
+        catalog; names only roles mention are listed apart as uncatalogued (held or denied).
 
         Example:
           scopedown effective --db tenant.db --principal alice@contoso.com \\
@@ -71,7 +72,10 @@ struct EffectiveCommand: ParsableCommand {
             ("dataActions", .strings(a.dataActions)),
             ("grants", .array(a.grants.map(EvaluatorCommandSupport.grantJSON))),
             ("denied", .strings(a.denied)),
-            ("uncatalogued", .strings(a.uncatalogued)),
+            ("uncatalogued", .array(a.uncatalogued.map {
+                .object([("name", .string($0.name)), ("plane", .string($0.plane.rawValue)), ("status", .string($0.denied ? "denied" : "held"))])
+            })),
+            ("unmatchedPatterns", .strings(a.unmatchedPatterns)),
         ])
     }
 
@@ -92,7 +96,9 @@ struct EffectiveCommand: ParsableCommand {
         list("actions", a.actions)
         list("dataActions", a.dataActions)
         list("denied by deny assignments", a.denied)
-        list("uncatalogued patterns", a.uncatalogued)
+        list("uncatalogued (named by roles, not in the imported catalog)",
+             a.uncatalogued.map { "\($0.name) (\($0.plane.rawValue), \($0.denied ? "denied" : "held"))" })
+        list("patterns matching nothing in the catalog", a.unmatchedPatterns)
         if !a.unknownRoleAssignments.isEmpty {
             out += "\nwarning: \(a.unknownRoleAssignments.count) assignment(s) name a role that was not imported and grant nothing: "
             out += a.unknownRoleAssignments.joined(separator: ", ") + "\n"

@@ -70,6 +70,7 @@ struct WhoCanCommand: ParsableCommand {
         }
         return .object([
             ("action", .string(r.operation)),
+            ("catalogued", .bool(r.catalogued)),
             ("scope", .string(r.scope.display)),
             ("principals", .array(r.principals.map {
                 .object([("id", .string($0.id)), ("type", .string($0.kind.rawValue)),

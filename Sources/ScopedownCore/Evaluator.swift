@@ -730,7 +730,8 @@ public final class Evaluator: Sendable {
                     var set = OperationBitSet(count: count)
                     for pat in block.grants(plane) {
                         let r = resolve(pat, plane)
-                        if r.isEmpty {
+                        // A literal name outside the catalog is reported through the role-only names below.
+                        if r.isEmpty && pat.text.contains("*") {
                             uncatalogued[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
                         }
                         for i in r { set.insert(i) }
@@ -766,6 +767,7 @@ public final class Evaluator: Sendable {
             for di in denyByScope[sid] ?? [] { blocking.append((di, sid != selfID)) }
         }
         var actions: [String] = [], dataActions: [String] = [], denied: [String] = []
+        var outside: [UncataloguedOperation] = []
         for plane in [Plane.control, .data] {
             let list = operations.entries(plane)
             var names: [String] = []
@@ -780,14 +782,15 @@ public final class Evaluator: Sendable {
                 if !blocking.isEmpty && isDenied(list[i].key) { denied.append(list[i].name) } else { names.append(list[i].name) }
             }
             for (key, name) in literalHeld[plane] ?? [:] {
-                if !blocking.isEmpty && isDenied(Array(key.utf8)) { denied.append(name) }
+                outside.append(UncataloguedOperation(name: name, plane: plane, denied: !blocking.isEmpty && isDenied(Array(key.utf8))))
             }
             // Already in key order: the catalog entries are sorted by lower-cased name.
             if plane == .control { actions = names } else { dataActions = names }
         }
         return EffectiveAccess(principal: p, scope: scope, actions: actions, dataActions: dataActions,
                                grants: grants, denied: Array(Set(denied)).sorted { $0.lowercased() < $1.lowercased() },
-                               uncatalogued: uncatalogued.values.sorted { $0.lowercased() < $1.lowercased() },
+                               uncatalogued: outside.sorted { ($0.name.lowercased(), $0.plane.rawValue) < ($1.name.lowercased(), $1.plane.rawValue) },
+                               unmatchedPatterns: uncatalogued.values.sorted { $0.lowercased() < $1.lowercased() },
                                unknownRoleAssignments: Array(Set(unknown)).sorted())
     }
 
@@ -862,6 +865,8 @@ public final class Evaluator: Sendable {
     public struct RiskHolding: Hashable, Sendable {
         public var operation: RiskyOperation
         public var conditional: Bool
+        /// False when the imported catalog lacks the operation (it is evaluated by name, §1.1.3).
+        public var catalogued: Bool = true
         /// The assignments that grant it here: held at this scope or inherited from an ancestor
         /// (REFERENCE.md §2.7), sorted by assignment id.
         public var grants: [GrantPath] = []
@@ -906,7 +911,7 @@ public final class Evaluator: Sendable {
         let identities = identities(of: p)
         var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
         for r in risks {
-            let (opName, opPlane, _) = resolveOperation(r.name, plane: r.plane)
+            let (opName, opPlane, catalogued) = resolveOperation(r.name, plane: r.plane)
             var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
             // The principal's assignments (any scope) whose role grants the operation.
             var grants: [(scope: Int32, conditional: Bool, assignment: Int, via: [String])] = []
@@ -945,6 +950,7 @@ public final class Evaluator: Sendable {
                     granting[a.id] = path(a, via: g.via, conditional: g.conditional)
                 }
                 risky[i].append(RiskHolding(operation: r, conditional: !here.contains { !$0.conditional } || maybe,
+                                            catalogued: catalogued,
                                             grants: granting.values.sorted { $0.assignmentID < $1.assignmentID }))
             }
         }

@@ -127,7 +127,7 @@ struct EvaluatorRealDataTests {
                                                           operations: Self.catalog))
         let access = e.effective(principal: Self.user, scope: Self.sub)
         #expect(access.uncatalogued.count >= 146)
-        #expect(access.uncatalogued.contains { $0.lowercased() == "microsoft.authorization/classicadministrators/read" })
+        #expect(access.uncatalogued.contains { $0.name.lowercased() == "microsoft.authorization/classicadministrators/read" && !$0.denied })
         let d = e.decide(principal: Self.user, operation: "Microsoft.Authorization/classicAdministrators/read", scope: Self.sub)
         #expect(!d.catalogued)
         #expect(d.outcome == .allowed)
