@@ -103,6 +103,7 @@ struct ImportRun {
     private(set) var imported = 0
     private(set) var alreadyImported = 0
     private(set) var failed = 0
+    private(set) var skipped = 0
     private(set) var warnings = 0
     private(set) var rows: [String: Int] = [:]
     private(set) var filesByKind: [String: Int] = [:]
@@ -156,6 +157,9 @@ struct ImportRun {
                 receipt = try store.write(decoded, strict: strict)
             }
             record(receipt, name: name)
+        } catch let skip as SkippedFile {
+            skipped += 1
+            if perFileLines { io.outLine("\(name): skipped (\(SafeText.terminal(skip.reason)))") }
         } catch {
             failed += 1
             let message = (error as? Diagnostic)?.message ?? "\(error)"
@@ -215,8 +219,9 @@ struct ImportRun {
             if let databaseName { u.file = databaseName }
             io.errLine(CLIErrors.describe(u, file: store.path))
         }
-        let total = imported + alreadyImported + failed
+        let total = imported + alreadyImported + failed + skipped
         var summary = "summary: \(total) file\(total == 1 ? "" : "s"): \(imported) imported, \(alreadyImported) already imported, \(failed) failed"
+        if skipped > 0 { summary += ", \(skipped) skipped" }
         if !filesByKind.isEmpty {
             summary += "\n  files by kind: " + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }

@@ -139,6 +139,13 @@ public enum InputCollector {
     }
 }
 
+/// A file that is not an export and is skipped on purpose (e.g. the MANIFEST.json that
+/// `scopedown synth` writes beside the tenant it generates): not an error.
+public struct SkippedFile: Error, Sendable, Equatable {
+    public var file: String
+    public var reason: String
+}
+
 public enum FormatDetector {
     /// How many (decompressed) bytes detection looks at.
     public static let sniffBytes = 64 * 1024

@@ -196,11 +196,14 @@ enum ActivityCSVReader {
                 throw Diagnostic.error("expected \(UsageAggregateRow.header.count) fields, found \(f.count)", file: file.displayName, line: line)
             }
             func bad(_ column: Int, _ what: String) -> Diagnostic {
-                Diagnostic.error("\(what) in column `\(UsageAggregateRow.header[column])`: `\(f[column])`", file: file.displayName, line: line)
+                Diagnostic.error("\(what) in column `\(UsageAggregateRow.header[column])`: `\(TextSanitizer.clean(f[column]))`", file: file.displayName, line: line,
+                                 help: "the file imports nothing until every row is valid")
             }
             let action = f[2].trimmingSpaces(), scope = f[3].trimmingSpaces()
             guard !action.isEmpty else { throw bad(2, "missing action") }
             guard !scope.isEmpty else { throw bad(3, "missing scope") }
+            if let problem = UsageRowSyntax.actionProblem(action) { throw bad(2, problem) }
+            if let problem = UsageRowSyntax.scopeProblem(scope) { throw bad(3, problem) }
             // the day may come as `2024-05-01` or as a KQL datetime `2024-05-01T00:00:00Z`
             let dayText = f[4].trimmingSpaces()
             guard let day = ActivityTime.parseDay(String(dayText.prefix(10))) else { throw bad(4, "expected a day (YYYY-MM-DD)") }
@@ -226,5 +229,51 @@ enum ActivityCSVReader {
         }
         return ActivityReadResult(layout: .usageCSV, rawBytes: csv.source.rawBytesRead, decodedBytes: 0, events: 0,
                                   withoutAuthorization: 0, withoutTime: 0, usageRows: rows)
+    }
+}
+
+/// The syntax of a usage-aggregate row's action and scope: an operation name
+/// (`Provider.Namespace/type[/...]/operation`, REFERENCE.md §1.2) and an ARM scope (§1.8).
+enum UsageRowSyntax {
+    /// Nil when `action` is an operation name; else what is wrong with it.
+    static func actionProblem(_ action: String) -> String? {
+        if action.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            return "expected an operation name (`Provider.Namespace/type/operation`), found spaces or control characters"
+        }
+        if action.contains("*") { return "expected an operation name, found a wildcard pattern" }
+        let parts = action.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, !parts.contains(where: \.isEmpty) else {
+            return "expected an operation name (`Provider.Namespace/type[/...]/operation`)"
+        }
+        let namespace = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard namespace.count >= 2, namespace.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) else {
+            return "expected a provider namespace such as `Microsoft.Compute` before the first `/`"
+        }
+        return nil
+    }
+
+    /// Nil when `scope` is an ARM scope; else what is wrong with it.
+    static func scopeProblem(_ scope: String) -> String? {
+        if scope.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "expected an ARM scope, found control characters"
+        }
+        guard scope.hasPrefix("/") else { return "expected an ARM scope starting with `/`" }
+        if scope == "/" { return nil }
+        var body = Substring(scope.dropFirst())
+        if body.hasSuffix("/") { body = body.dropLast() }
+        let parts = body.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains(where: { String($0).trimmingSpaces().isEmpty }) { return "expected an ARM scope, found an empty segment" }
+        switch parts[0].lowercased() {
+        case "subscriptions":
+            guard parts.count >= 2, AzureID.isGUID(String(parts[1])) else {
+                return "expected a subscription id (a GUID) after `/subscriptions/`"
+            }
+            if parts.count >= 3, parts[2].lowercased() == "resourcegroups", parts.count < 4 { return "expected a resource group name" }
+        case "providers":
+            guard parts.count >= 3 else { return "expected `/providers/{Namespace}/{type}/{name}`" }
+        default:
+            return "expected an ARM scope (`/subscriptions/...`, `/providers/...` or `/`)"
+        }
+        return nil
     }
 }

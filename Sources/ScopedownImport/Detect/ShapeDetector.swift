@@ -66,6 +66,10 @@ enum ShapeDetector {
         // A syntax error inside the sniffed prefix is reported as is: the file is not valid JSON.
         let (document, trailing) = try JSONDocument.parsePrefix(prefix, file: file.displayName)
         let jsonLines = trailing == 0x7B
+        // `scopedown synth` writes MANIFEST.json beside the tenant: skipped, not an error.
+        if !jsonLines, override == nil, document.root.kind == .object, document.root["generator"]?.string == "scopedown synth" {
+            throw SkippedFile(file: file.displayName, reason: "the manifest `scopedown synth` writes, not an export")
+        }
         let envelope = Envelope.unwrap(document.root, jsonLines: jsonLines)
 
         if let membership = groupMembershipPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
@@ -199,13 +203,15 @@ enum ShapeDetector {
     static func detectText(_ prefix: [UInt8], start: Int, file: InputFile, override: InputKind?) throws -> DetectedFormat {
         // Binary data (NUL, other control bytes, invalid UTF-8) fails at once with a clear message.
         let sample = prefix[start..<min(prefix.count, start + 4096)]
-        let controls = sample.filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.count
         // A multi-byte character cut by the end of the sample is fine.
-        let checked = sample.count == 4096 ? sample.dropLast(3) : sample
-        let validUTF8 = String(validating: Array(checked), as: UTF8.self) != nil
-        if controls > 0 || !validUTF8 {
-            throw unknown("not a text file: found binary data (byte 0x\(String(prefix[start], radix: 16, uppercase: true)) at the start)",
-                          file: file, line: 1, column: 1)
+        if let bad = firstBinaryByte(sample, cutAtEndIsFine: sample.count == 4096) {
+            // Line and column of the offending byte, for an editor; the offset counts bytes from the file's start.
+            let before = prefix[0..<bad]
+            let line = before.filter { $0 == 0x0A }.count + 1
+            let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let column = String(decoding: prefix[lineStart..<bad], as: UTF8.self).count + 1
+            throw unknown("not a text file: found binary data (first invalid byte 0x\(hex2(prefix[bad])) at offset \(bad))",
+                          file: file, line: line, column: column)
         }
         let lineEnd = prefix[start...].firstIndex(of: 0x0A) ?? prefix.count
         var header = String(decoding: prefix[start..<lineEnd], as: UTF8.self)
@@ -224,6 +230,33 @@ enum ShapeDetector {
                       file: file, line: 1, column: 1)
     }
 }
+
+/// The offset of the first byte that is a control character (other than tab, CR, LF) or not
+/// valid UTF-8, or nil. `cutAtEndIsFine`: a character cut by the end of a sample is not judged.
+func firstBinaryByte(_ bytes: ArraySlice<UInt8>, cutAtEndIsFine: Bool) -> Int? {
+    var i = bytes.startIndex
+    while i < bytes.endIndex {
+        let b = bytes[i]
+        if b < 0x80 {
+            if b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 { return i }
+            i += 1
+            continue
+        }
+        let length: Int
+        switch b {
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return i
+        }
+        guard i + length <= bytes.endIndex else { return cutAtEndIsFine ? nil : i }
+        if String(validating: Array(bytes[i..<(i + length)]), as: UTF8.self) == nil { return i }
+        i += length
+    }
+    return nil
+}
+
+func hex2(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
 
 extension StringProtocol {
     func trimmingCharacters(in quote: Character) -> String {
