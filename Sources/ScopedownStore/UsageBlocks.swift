@@ -141,10 +141,31 @@ final class UsageSeenCache {
 }
 
 /// One tentative use aggregate: the uses of one started operation under one usage key.
+/// An operation hash as a `UsageMap` key.
+struct UsageOperationID: Hashable, UsageHashKey {
+    var hash: UInt64
+    init(_ hash: UInt64) { self.hash = hash }
+    var fastHash: UInt64 { usageMix(hash) }
+}
+
+extension UsageTentativeEntry {
+    /// The order that picks an operation's counted event: the latest, then a confirmed one, then
+    /// the smallest key (so the choice does not depend on the order of files or blocks).
+    static func isLater(_ a: UsageTentativeEntry, than b: UsageTentativeEntry) -> Bool {
+        let ta = a.value.last ?? Int64.min, tb = b.value.last ?? Int64.min
+        if ta != tb { return ta > tb }
+        if a.confirmed != b.confirmed { return a.confirmed }
+        return a.key < b.key
+    }
+}
+
 struct UsageTentativeEntry {
     var operation: UInt64
     var key: UsageKey
     var value: UsageValue
+    /// A Succeeded event (a use whatever else the operation did); false for Started / Accepted,
+    /// a use only when the operation did not fail. Stored in the top bit of `uses`.
+    var confirmed = false
 
     static let size = 48
 }
@@ -157,10 +178,10 @@ struct UsageTentativeBuffer {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(operation: UInt64, key: UsageKey, time: Int64) {
+    mutating func append(operation: UInt64, key: UsageKey, time: Int64, confirmed: Bool = false) {
         var v = UsageValue()
         v.use(time)
-        append(UsageTentativeEntry(operation: operation, key: key, value: v))
+        append(UsageTentativeEntry(operation: operation, key: key, value: v, confirmed: confirmed))
     }
 
     mutating func append(_ entry: UsageTentativeEntry) {
@@ -209,19 +230,20 @@ enum UsageTentativeBlocks {
         }
         let first = get(32, Int64.self), last = get(40, Int64.self)
         var v = UsageValue()
-        v.uses = Int64(get(28, UInt32.self))
+        let uses = get(28, UInt32.self)
+        v.uses = Int64(uses & 0x7FFF_FFFF)
         v.first = first == Int64.min ? nil : first
         v.last = last == Int64.min ? nil : last
         return UsageTentativeEntry(
             operation: get(0, UInt64.self),
             key: UsageKey(principal: get(8, Int32.self), action: get(12, Int32.self), scope: get(16, Int32.self),
                           day: get(20, Int32.self), assignment: get(24, Int32.self)),
-            value: v)
+            value: v, confirmed: uses & 0x8000_0000 != 0)
     }
 
     /// Appends the entry's 48 bytes: operation (u64), principal, action, scope, day, assignment
-    /// (i32 each), uses (u32), first and last seen (i64, `Int64.min` for none), little-endian;
-    /// written as six words in one append.
+    /// (i32 each), uses (u31, the top bit set for a confirmed entry), first and last seen (i64,
+    /// `Int64.min` for none), little-endian; written as six words in one append.
     static func append(_ out: inout [UInt8], _ e: UsageTentativeEntry) {
         @inline(__always) func pair(_ lo: Int32, _ hi: UInt32) -> UInt64 {
             UInt64(UInt32(bitPattern: lo)) | UInt64(hi) << 32
@@ -229,7 +251,7 @@ enum UsageTentativeBlocks {
         let words = (e.operation.littleEndian,
                      pair(e.key.principal, UInt32(bitPattern: e.key.action)).littleEndian,
                      pair(e.key.scope, UInt32(bitPattern: e.key.day)).littleEndian,
-                     pair(e.key.assignment, UInt32(clamping: e.value.uses)).littleEndian,
+                     pair(e.key.assignment, min(UInt32(clamping: e.value.uses), 0x7FFF_FFFF) | (e.confirmed ? 0x8000_0000 : 0)).littleEndian,
                      UInt64(bitPattern: e.value.first ?? Int64.min).littleEndian,
                      UInt64(bitPattern: e.value.last ?? Int64.min).littleEndian)
         withUnsafeBytes(of: words) { out.append(contentsOf: $0) }
@@ -334,12 +356,21 @@ extension Store {
         }
         var failed = Set<UInt64>()
         try db.query("SELECT operation_hash FROM usage_failed_operations") { failed.insert(UInt64(bitPattern: $0.int64(0))) }
+        // Uses are operations (REFERENCE.md §3.3, docs/formats.md): an operation seen in several
+        // events, files or export shapes is one use, counted at its latest authorized event (a
+        // Succeeded event, or a Started / Accepted one when the operation did not fail).
+        var best = UsageMap<UsageOperationID, UsageTentativeEntry>()
         try UsageTentativeBlocks.forEach(db) { e in
-            guard !failed.contains(e.operation) else { return }
+            guard e.confirmed || !failed.contains(e.operation) else { return }
+            best.update(UsageOperationID(e.operation), initial: e) { current in
+                if UsageTentativeEntry.isLater(e, than: current) { current = e }
+            }
+        }
+        for e in best.values {
             let k = e.key
             try body(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
-                                       assignment: Int(k.assignment), uses: Int(e.value.uses), denied: 0,
-                                       firstSeen: e.value.first, lastSeen: e.value.last))
+                                       assignment: Int(k.assignment), uses: 1, denied: 0,
+                                       firstSeen: e.value.last, lastSeen: e.value.last))
         }
     }
 

@@ -102,9 +102,6 @@ struct UsageCaps {
     var progressive = 8_192
     /// seen-event keys are written in blocks per hour: more at a time, for fewer, larger blocks
     var progressiveSeen = 65_536
-    /// The operation hashes of a file's tentative uses written out are kept in memory (8 bytes
-    /// each) for its summary, up to this many; past it the summary reads them back from disk.
-    var writtenOperations = 2_000_000
     static let standard = UsageCaps()
 
     /// When the file's or the run's aggregates, tentative uses and new seen-event keys are written
@@ -271,13 +268,15 @@ final class UsageIngest {
     /// those not written to `usage_failed_operations` yet (written as they accumulate, like the
     /// tentative uses: not all at the end of the run)
     private var failedToWrite: [UInt64] = []
-    /// The operation of every tentative use this file wrote out (`flushPending`), for the summary;
-    /// nil past `UsageCaps.writtenOperations` (the summary then reads the file's blocks).
-    private var writtenOperations: [UInt64]? = []
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
     private var summary = UsageImportSummary()
+    /// Events kept per operation (Succeeded, Started, Accepted with an operation identity).
     private var tentative = 0
+    /// The operations of this file with a Succeeded event, and those with a Started / Accepted one:
+    /// the file's summary counts each operation once.
+    private var confirmedOperations = UsageKeySet()
+    private var tentativeOperations = UsageKeySet()
     /// callers this file added that did not resolve
     private var newUnresolved = 0
 
@@ -413,11 +412,14 @@ final class UsageIngest {
         do {
             var seen = UsageKeySet(), usage = UsageMap<UsageKey, UsageValue>(), pending = UsageTentativeBuffer()
             var failedOperations = UsageKeySet(), failedToWrite: [UInt64] = []
+            var confirmedOperations = UsageKeySet(), tentativeOperations = UsageKeySet()
             swap(&seen, &self.seen)
             swap(&usage, &self.usage)
             swap(&pending, &self.pending)
             swap(&failedOperations, &self.failedOperations)
             swap(&failedToWrite, &self.failedToWrite)
+            swap(&confirmedOperations, &self.confirmedOperations)
+            swap(&tentativeOperations, &self.tentativeOperations)
             var summary = self.summary, tentative = self.tentative, touchSink = self.touchSink
             defer {
                 swap(&seen, &self.seen)
@@ -425,6 +427,8 @@ final class UsageIngest {
                 swap(&pending, &self.pending)
                 swap(&failedOperations, &self.failedOperations)
                 swap(&failedToWrite, &self.failedToWrite)
+                swap(&confirmedOperations, &self.confirmedOperations)
+                swap(&tentativeOperations, &self.tentativeOperations)
                 self.summary = summary
                 self.tentative = tentative
                 self.touchSink = touchSink
@@ -482,16 +486,18 @@ final class UsageIngest {
                 // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
                 // operation (correlationId + action) failed; a failure with an authorization sub-status
                 // is a denied attempt.
+                // Uses are operations: an event with an operation identity is kept per operation
+                // (the report counts each operation once, at its latest authorized event); one
+                // without is a use of its own.
                 switch e.status {
-                case .succeeded:
-                    usage.update(key, initial: UsageValue()) { $0.use(e.time) }
-                    summary.uses += 1
-                case .started, .accepted:
+                case .succeeded, .started, .accepted:
                     if e.operationHash == 0 {
                         usage.update(key, initial: UsageValue()) { $0.use(e.time) }
                         summary.uses += 1
                     } else {
-                        pending.append(operation: e.operationHash, key: key, time: e.time)
+                        let confirmed = e.status == .succeeded
+                        pending.append(operation: e.operationHash, key: key, time: e.time, confirmed: confirmed)
+                        if confirmed { _ = confirmedOperations.add(e.operationHash) } else { _ = tentativeOperations.add(e.operationHash) }
                         tentative += 1
                     }
                 case .failed:
@@ -613,21 +619,7 @@ final class UsageIngest {
         }
     }
 
-    /// The first `usage_tentative_blocks` id this file wrote (past the cap), if any.
-    private var firstOwnTentativeBlock: Int64?
-
     private func flushPending() throws {
-        if firstOwnTentativeBlock == nil {
-            firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
-        }
-        if writtenOperations != nil {
-            if (writtenOperations?.count ?? 0) + pending.count > caps.writtenOperations {
-                writtenOperations = nil
-            } else {
-                // a file's own tentative entries are one use each (`append(operation:key:time:)`)
-                pending.forEach { writtenOperations?.append($0.operation) }
-            }
-        }
         try UsageTentativeBlocks.write(db, pending)
         pending.removeAll()
     }
@@ -670,21 +662,13 @@ final class UsageIngest {
         // The summary counts the file's own tentative uses less those its own failures cancel; a
         // failure in another file cancels in the report (`effectiveUsage`), which reads every
         // failed operation, whatever the order or batching of the imports.
-        var cancelled = 0
-        if !failedOperations.isEmpty {
-            pending.forEach { e in
-                if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
-            }
-            // and those this file already wrote out past the cap
-            if let written = writtenOperations {
-                for op in written where failedOperations.contains(op) { cancelled += 1 }
-            } else if let first = firstOwnTentativeBlock {
-                try UsageTentativeBlocks.forEach(db, fromID: first) { e in
-                    if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
-                }
-            }
+        // Uses are operations: each operation of the file once, a Started / Accepted one unless the
+        // file's own failures cancel it.
+        var uses = confirmedOperations.count
+        tentativeOperations.forEachMember { op in
+            if !confirmedOperations.contains(op) && !failedOperations.contains(op) { uses += 1 }
         }
-        summary.uses += max(0, tentative - cancelled)
+        summary.uses += uses
         if let through = run.unresolvedCheckedThrough, try db.scalarInt("SELECT MAX(id) FROM imports").map(Int64.init) == through {
             // nothing was imported since the run's previous file counted: no new users to resolve
             // against, and this file's new callers were resolved as they were added
@@ -722,7 +706,8 @@ final class UsageIngest {
         pending = UsageTentativeBuffer()
         failedOperations = UsageKeySet()
         failedToWrite = []
-        writtenOperations = []
+        confirmedOperations = UsageKeySet()
+        tentativeOperations = UsageKeySet()
         seen = UsageKeySet()
         try run.flush(db, all: false)
     }
