@@ -150,11 +150,13 @@ struct UsageOperationID: Hashable, UsageHashKey {
 
 extension UsageTentativeEntry {
     /// The order that picks an operation's counted event: the latest, then a confirmed one, then
-    /// the smallest key (so the choice does not depend on the order of files or blocks).
+    /// one naming its assignment (the archive's evidence, which other shapes lack), then the
+    /// smallest key (so the choice does not depend on the order of files or blocks).
     static func isLater(_ a: UsageTentativeEntry, than b: UsageTentativeEntry) -> Bool {
         let ta = a.value.last ?? Int64.min, tb = b.value.last ?? Int64.min
         if ta != tb { return ta > tb }
         if a.confirmed != b.confirmed { return a.confirmed }
+        if (a.key.assignment != 0) != (b.key.assignment != 0) { return a.key.assignment != 0 }
         return a.key < b.key
     }
 }

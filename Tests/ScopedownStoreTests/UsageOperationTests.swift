@@ -50,6 +50,18 @@ struct UsageOperationTests {
                                                   options: UsageImportOptions())
     }
 
+    /// The archive with the authorizing assignment in each event's evidence (as real archives name it).
+    static func importArchiveWithEvidence(_ f: UsageFixture) throws {
+        let lines = events.map { e in
+            let (type, signature) = e.status == "Started" ? ("Start", "Started.") : e.status == "Succeeded" ? ("Success", "Succeeded.") : ("Failure", "Failed.Conflict")
+            return UsageLines.line(time: e.time, scope: vm, status: type, signature: signature, corr: e.corr, oid: alice,
+                                   evidence: "95a6e1077f8c434d9400106e7d9ba68c")
+        }
+        _ = try f.store.importActivityLogDetailed(f.write("PT1H-evidence.json", lines),
+                                                  format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"),
+                                                  options: UsageImportOptions())
+    }
+
     static func importAz(_ f: UsageFixture) throws {
         let file = f.write("az.json", [azList])
         _ = try f.store.importActivityLogDetailed(file, format: try FormatDetector.detect(file), options: UsageImportOptions())
@@ -78,6 +90,17 @@ struct UsageOperationTests {
             defer { f.db.cleanup() }
             for load in order { try load(f) }
             #expect(try f.rows() == Self.expected)
+        }
+    }
+
+    @Test("the archive's evidence survives the overlap with a shape that lacks it, in either order")
+    func evidenceWinsTies() throws {
+        let withEvidence = Self.expected.map { $0 + "95a6e107-7f8c-434d-9400-106e7d9ba68c" }
+        for order in [[Self.importArchiveWithEvidence, Self.importAz], [Self.importAz, Self.importArchiveWithEvidence]] {
+            let f = try UsageFixture()
+            defer { f.db.cleanup() }
+            for load in order { try load(f) }
+            #expect(try f.rows() == withEvidence)
         }
     }
 
