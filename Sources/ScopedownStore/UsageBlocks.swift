@@ -161,6 +161,32 @@ extension UsageTentativeEntry {
     }
 }
 
+/// What a file keeps of one operation's events before writing them: the latest Succeeded event and
+/// a later Started / Accepted one, if any. The others can never be the counted event (the report
+/// takes the latest confirmed event, or the latest of all when the operation did not fail), so a
+/// Started / Succeeded pair is written as one entry.
+struct UsageOperationEvents {
+    private(set) var confirmed: UsageTentativeEntry?
+    private(set) var tentative: UsageTentativeEntry?
+
+    mutating func add(_ e: UsageTentativeEntry) {
+        if e.confirmed {
+            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
+            confirmed = e
+            if let t = tentative, !UsageTentativeEntry.isLater(t, than: e) { tentative = nil }
+        } else {
+            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
+            if let t = tentative, !UsageTentativeEntry.isLater(e, than: t) { return }
+            tentative = e
+        }
+    }
+
+    func forEach(_ body: (UsageTentativeEntry) -> Void) {
+        if let confirmed { body(confirmed) }
+        if let tentative { body(tentative) }
+    }
+}
+
 struct UsageTentativeEntry {
     var operation: UInt64
     var key: UsageKey
@@ -361,19 +387,28 @@ extension Store {
         // Uses are operations (REFERENCE.md §3.3, docs/formats.md): an operation seen in several
         // events, files or export shapes is one use, counted at its latest authorized event (a
         // Succeeded event, or a Started / Accepted one when the operation did not fail).
-        var best = UsageMap<UsageOperationID, UsageTentativeEntry>()
+        // Two passes keep memory to a set of hashes: the operations written more than once (an
+        // overlap of shapes or files) are found first, and only those are held to pick one event.
+        var once = UsageKeySet(), repeated = UsageKeySet()
         try UsageTentativeBlocks.forEach(db) { e in
-            guard e.confirmed || !failed.contains(e.operation) else { return }
-            best.update(UsageOperationID(e.operation), initial: e) { current in
-                if UsageTentativeEntry.isLater(e, than: current) { current = e }
-            }
+            if !once.add(e.operation) { repeated.add(e.operation) }
         }
-        for e in best.values {
+        once = UsageKeySet()
+        var best = UsageMap<UsageOperationID, UsageTentativeEntry>()
+        func emit(_ e: UsageTentativeEntry) throws {
             let k = e.key
             try body(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
                                        assignment: Int(k.assignment), uses: 1, denied: 0,
                                        firstSeen: e.value.last, lastSeen: e.value.last))
         }
+        try UsageTentativeBlocks.forEach(db) { e in
+            guard e.confirmed || !failed.contains(e.operation) else { return }
+            guard repeated.contains(e.operation) else { return try emit(e) }
+            best.update(UsageOperationID(e.operation), initial: e) { current in
+                if UsageTentativeEntry.isLater(e, than: current) { current = e }
+            }
+        }
+        for e in best.values { try emit(e) }
     }
 
     /// The de-duplication keys on disk, sorted (tests and diagnostics).
@@ -385,15 +420,21 @@ extension Store {
         return out.sorted()
     }
 
-    /// The tentative uses on disk per (operation, usage key), as sorted text lines (tests and
-    /// diagnostics; the blocks themselves depend on how the imports were batched).
+    /// The events on disk that can count for their operation (its latest Succeeded event, and a
+    /// later Started / Accepted one), as sorted text lines (tests and diagnostics; the blocks
+    /// themselves depend on how the imports were batched and when they were written out).
     func tentativeEntries() throws -> [String] {
-        var merged = UsageMap<PendingKey, UsageValue>()
+        var kept = UsageMap<UsageOperationID, UsageOperationEvents>()
         try UsageTentativeBlocks.forEach(db) { e in
-            merged.update(PendingKey(operation: e.operation, key: e.key), initial: UsageValue()) { $0.merge(e.value) }
+            kept.update(UsageOperationID(e.operation), initial: UsageOperationEvents()) { $0.add(e) }
         }
-        return zip(merged.keys, merged.values).map { k, v in
-            "\(Int64(bitPattern: k.operation)) \(k.key.day) \(v.uses) \(v.first.map(String.init) ?? "null") \(v.last.map(String.init) ?? "null")"
-        }.sorted()
+        var lines: [String] = []
+        for events in kept.values {
+            events.forEach { e in
+                lines.append("\(Int64(bitPattern: e.operation)) \(e.key.day) \(e.confirmed ? "confirmed" : "tentative") "
+                             + "\(e.value.first.map(String.init) ?? "null") \(e.value.last.map(String.init) ?? "null")")
+            }
+        }
+        return lines.sorted()
     }
 }

@@ -83,13 +83,6 @@ struct UsageValue {
     }
 }
 
-/// A started operation under a usage key (summing tentative entries per operation and key).
-struct PendingKey: Hashable, UsageHashKey {
-    var operation: UInt64
-    var key: UsageKey
-    var fastHash: UInt64 { operation ^ key.fastHash }
-}
-
 /// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
 /// whatever the input size). Small values in tests exercise the spill paths.
 struct UsageCaps {
@@ -261,7 +254,8 @@ final class UsageIngest {
     private var translations: [Int: [[Int32]]] = [:]
 
     private var usage = UsageMap<UsageKey, UsageValue>()
-    private var pending = UsageTentativeBuffer()
+    /// this file's events per operation, not yet written to `usage_tentative_blocks`
+    private var pending = UsageMap<UsageOperationID, UsageOperationEvents>()
     /// operation hashes of this file's Failed events (a fast set: the summary looks every tentative
     /// use up in it)
     private var failedOperations = UsageKeySet()
@@ -410,7 +404,7 @@ final class UsageIngest {
         // property of a class mutated in place is a dynamic exclusivity check each time (about 2%
         // of the import's CPU with four of them per event); a local is checked at compile time.
         do {
-            var seen = UsageKeySet(), usage = UsageMap<UsageKey, UsageValue>(), pending = UsageTentativeBuffer()
+            var seen = UsageKeySet(), usage = UsageMap<UsageKey, UsageValue>(), pending = UsageMap<UsageOperationID, UsageOperationEvents>()
             var failedOperations = UsageKeySet(), failedToWrite: [UInt64] = []
             var confirmedOperations = UsageKeySet(), tentativeOperations = UsageKeySet()
             swap(&seen, &self.seen)
@@ -496,7 +490,10 @@ final class UsageIngest {
                         summary.uses += 1
                     } else {
                         let confirmed = e.status == .succeeded
-                        pending.append(operation: e.operationHash, key: key, time: e.time, confirmed: confirmed)
+                        var value = UsageValue()
+                        value.use(e.time)
+                        let entry = UsageTentativeEntry(operation: e.operationHash, key: key, value: value, confirmed: confirmed)
+                        pending.update(UsageOperationID(e.operationHash), initial: UsageOperationEvents()) { $0.add(entry) }
                         if confirmed { _ = confirmedOperations.add(e.operationHash) } else { _ = tentativeOperations.add(e.operationHash) }
                         tentative += 1
                     }
@@ -620,8 +617,15 @@ final class UsageIngest {
     }
 
     private func flushPending() throws {
-        try UsageTentativeBlocks.write(db, pending)
-        pending.removeAll()
+        try UsageTentativeBlocks.write(db, Self.entries(pending))
+        pending.removeAllKeepingCapacity()
+    }
+
+    /// The entries kept per operation, as a buffer in the block format.
+    static func entries(_ operations: UsageMap<UsageOperationID, UsageOperationEvents>) -> UsageTentativeBuffer {
+        var buffer = UsageTentativeBuffer()
+        for events in operations.values { events.forEach { buffer.append($0) } }
+        return buffer
     }
 
     /// Operation hashes per insert statement.
@@ -695,7 +699,7 @@ final class UsageIngest {
         if run.usage.isEmpty { swap(&run.usage, &usage) } else {
             for (k, v) in zip(usage.keys, usage.values) { run.usage.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
-        if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
+        if run.pending.isEmpty { run.pending = Self.entries(pending) } else { run.pending.append(contentsOf: Self.entries(pending)) }
         // the failed operations this file did not write yet (the run writes them)
         for op in failedToWrite { run.failedOperations.add(op) }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
@@ -703,7 +707,7 @@ final class UsageIngest {
         run.unresolvedCallers = summary.unresolvedCallers
         run.unresolvedCheckedThrough = recordedImportID
         usage = UsageMap()
-        pending = UsageTentativeBuffer()
+        pending = UsageMap()
         failedOperations = UsageKeySet()
         failedToWrite = []
         confirmedOperations = UsageKeySet()
