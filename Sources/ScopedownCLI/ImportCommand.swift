@@ -48,7 +48,7 @@ struct ImportCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one file, folder or `-`") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         let inputs: [InputFile]

@@ -30,7 +30,7 @@ struct InventoryCommand: ParsableCommand {
         if format == .csv { throw ValidationError("`inventory` supports --format table or json (a tree has no CSV form)") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         let tree: InventoryNode
