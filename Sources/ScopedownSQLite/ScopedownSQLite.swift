@@ -229,12 +229,33 @@ private final class FunctionBox {
     init(_ body: @escaping ([SQLiteValue]) throws -> SQLiteValue) { self.body = body }
 }
 
+/// Whether a commit may happen now: read by the connection's commit hook.
+private final class CommitGate {
+    /// False while `transaction` runs: a statement that would commit on its own (autocommit, after
+    /// SQLite rolled the transaction back on a full disk or an I/O error) is refused instead.
+    var open = true
+}
+
+/// The transaction of `Connection.transaction` ended before its COMMIT: SQLite rolled it back on
+/// its own (a full disk, an I/O error, memory), so nothing of it was written.
+public struct TransactionRolledBack: Error, Sendable, CustomStringConvertible {
+    /// The error that made SQLite roll back, when it was seen.
+    public var cause: SQLiteError?
+    public var description: String {
+        "the transaction was rolled back" + (cause.map { ": \($0.message)" } ?? "")
+    }
+}
+
 /// An open database. Keep it on one thread (wrap it in `SendableBox` to hand it over).
 public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
+    private let commitGate = CommitGate()
+    /// The first SQLite error met inside the current `transaction` (what a rollback by SQLite
+    /// itself is reported with).
+    private var transactionError: SQLiteError?
 
     public enum Mode: Sendable { case readOnly, readWrite, readWriteCreate }
 
@@ -259,6 +280,10 @@ public final class Connection {
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMS)
+        sqlite3_commit_hook(db, { gate in
+            guard let gate else { return 0 }
+            return Unmanaged<CommitGate>.fromOpaque(gate).takeUnretainedValue().open ? 0 : 1
+        }, Unmanaged.passUnretained(commitGate).toOpaque())
         try execute("PRAGMA foreign_keys = \(foreignKeys ? "ON" : "OFF")")
         if mode != .readOnly { try execute("PRAGMA journal_mode = DELETE") }
     }
@@ -328,18 +353,27 @@ public final class Connection {
 
     /// Runs `body` in a transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK when it throws.
     /// Nested calls run inside the outer transaction through a SAVEPOINT.
+    ///
+    /// When SQLite rolls the transaction back on its own (SQLITE_FULL, an I/O error: the whole
+    /// transaction, savepoints included), every later statement until the outer call returns is
+    /// refused rather than committed on its own, and the calls throw `TransactionRolledBack` (or
+    /// the error that caused it): the transaction applies whole or not at all.
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
+            guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
             let name = "sp\(transactionDepth)"
             try execute("SAVEPOINT \(name)")
             transactionDepth += 1
             defer { transactionDepth -= 1 }
             do {
                 let r = try body()
+                guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
                 try execute("RELEASE \(name)")
                 return r
             } catch {
+                note(error)
+                guard isInTransaction else { throw error is SQLiteError ? error : TransactionRolledBack(cause: transactionError) }
                 try? execute("ROLLBACK TO \(name)")
                 try? execute("RELEASE \(name)")
                 throw error
@@ -347,15 +381,28 @@ public final class Connection {
         }
         try execute("BEGIN IMMEDIATE")
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        transactionError = nil
+        commitGate.open = false
+        defer {
+            transactionDepth = 0
+            commitGate.open = true
+        }
         do {
             let r = try body()
+            guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
+            commitGate.open = true
             try execute("COMMIT")
             return r
         } catch {
+            note(error)
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Keeps the first SQLite error of the transaction (the likely cause of a rollback by SQLite).
+    private func note(_ error: Error) {
+        if transactionError == nil, let e = error as? SQLiteError { transactionError = e }
     }
 
     /// Registers a deterministic Swift scalar function callable from SQL (e.g. the ActionPattern

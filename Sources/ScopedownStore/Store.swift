@@ -14,6 +14,8 @@ import Darwin
 /// One `Store` owns one SQLite connection: use it from one thread at a time.
 public final class Store {
     public let path: String
+    /// The database as messages name it (a new database is built under another name, beside).
+    public var displayPath: String
     /// The open connection (for this module's extensions, e.g. the usage import, and for tests).
     public let connection: Connection
     var db: Connection { connection }
@@ -25,10 +27,15 @@ public final class Store {
     /// Opens (creating and migrating when `create` is true) the database at `path`.
     /// With `create: false` a missing file is an error, and an existing one is still migrated to the
     /// current schema.
-    public init(path: String, create: Bool = true) throws {
+    public init(path: String, create: Bool = true, displayPath: String? = nil) throws {
         self.path = path
+        self.displayPath = displayPath ?? path
         if !create && !Store.fileExists(path) {
-            throw Diagnostic.error("database `\(path)` does not exist", file: path,
+            if DatabaseCreation.isBeingCreated(path) {
+                throw Diagnostic.error("database `\(path)` is being created by an import that is still running", file: self.displayPath,
+                                       help: "run the command again when that import has finished")
+            }
+            throw Diagnostic.error("database `\(path)` does not exist", file: self.displayPath,
                                    help: "create it with `scopedown import --db \(path) FILE...` or `scopedown demo`")
         }
         do {
@@ -39,10 +46,9 @@ public final class Store {
             try Migrator(migrations: Store.migrations).migrate(connection)
             try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot open database: \(e.message)", file: path,
-                                   help: e.code & 0xff == 26 ? "`\(path)` is not a scopedown database" : nil)
+            throw DatabaseFailure(path: self.displayPath, e, action: "cannot open the database").diagnostic
         } catch let m as Migrator.Mismatch {
-            throw Diagnostic.error("cannot open database: \(m)", file: path,
+            throw Diagnostic.error("cannot open database: \(m)", file: self.displayPath,
                                    help: "it was made by another (development) build: re-create it by importing the exports again")
         }
         try Store.registerFunctions(connection)
@@ -100,7 +106,9 @@ public final class Store {
                 try db.run("UPDATE imports SET warnings = ? WHERE id = ?", [warnings.count, importID])
             }
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot write to the database: \(e)", file: name)
+            throw DatabaseFailure(path: displayPath, e)
+        } catch let e as TransactionRolledBack {
+            throw DatabaseFailure(path: displayPath, e)
         }
         return ImportReceipt(file: name, kind: decoded.format.kind, shape: decoded.format.shape,
                              sha256: decoded.sha256, counts: counts, alreadyImported: false, warnings: warnings)
@@ -161,7 +169,7 @@ public final class Store {
                 what = "\(a.count) management group\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) parent group\(a.targets.count == 1 ? "" : "s") not in the database"
                 help = "import the management-group tree from the tenant root group"
             }
-            out.append(.warning("unresolved references: \(what) (e.g. \(ex))", file: path, help: help))
+            out.append(.warning("unresolved references: \(what) (e.g. \(ex))", file: displayPath, help: help))
         }
         return out
     }
@@ -228,5 +236,47 @@ public struct ImportReceipt: Sendable {
         self.counts = counts
         self.alreadyImported = alreadyImported
         self.warnings = warnings
+    }
+}
+
+/// The database failed (a full disk, an I/O error, a read-only or locked file), as opposed to an
+/// input file: the import run stops and its transaction is rolled back. The message names the
+/// database and the cause, without SQL.
+public struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
+    public var diagnostic: Diagnostic
+    /// SQLite's primary result code (`SQLITE_FULL`, ...), when SQLite reported the failure.
+    public var code: Int32?
+
+    public init(path: String, _ error: Error, action: String = "cannot write to the database") {
+        let sqlite = (error as? SQLiteError) ?? (error as? TransactionRolledBack)?.cause
+        code = sqlite.map { $0.code & 0xff }
+        let (what, help) = DatabaseFailure.explain(sqlite, rolledBack: error is TransactionRolledBack)
+        diagnostic = .error("\(action): \(what)", file: path, help: help)
+    }
+
+    public var description: String { diagnostic.description }
+
+    /// The cause in words, and what to do.
+    static func explain(_ e: SQLiteError?, rolledBack: Bool) -> (String, String?) {
+        guard let e else { return ("its transaction was rolled back", "run the import again") }
+        switch e.code & 0xff {
+        case 13:  // SQLITE_FULL
+            return ("the disk is full (SQLITE_FULL)", "free some space and run the import again")
+        case 10:  // SQLITE_IOERR
+            return ("an I/O error (\(e.message), SQLITE_IOERR)", "check the disk and run the import again")
+        case 8:  // SQLITE_READONLY
+            return ("the database is read-only (\(e.message))", "check the file's and its folder's permissions, or import into another file with --db")
+        case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
+            return ("the database is locked by another process (another import still running?)",
+                    "wait for it to finish and run the command again")
+        case 11, 26:  // SQLITE_CORRUPT, SQLITE_NOTADB
+            return ("the file is damaged or not a SQLite database (\(e.message))", nil)
+        case 14:  // SQLITE_CANTOPEN
+            return ("cannot open the database file (\(e.message))", "check that its folder exists and is writable")
+        case 7:  // SQLITE_NOMEM
+            return ("out of memory", nil)
+        default:
+            return ("\(e.message) (\(e.codeName))", nil)
+        }
     }
 }
