@@ -2,6 +2,7 @@ import ArgumentParser
 import ScopedownCore
 import ScopedownImport
 import ScopedownRender
+import ScopedownSQLite
 import ScopedownStore
 
 /// `scopedown import --db DB FILE...`: imports exports into the database, one transaction per file.
@@ -93,6 +94,10 @@ enum CLIErrors {
     static func describe(_ error: Error, file: String) -> String {
         if let d = error as? Diagnostic { return d.description.replacingNewlines() }
         if let f = error as? DatabaseFailure { return f.diagnostic.description.replacingNewlines() }
+        // SQLite failing under a query (a lock held past the wait, a damaged file): about the database
+        if error is SQLiteError || error is TransactionRolledBack {
+            return DatabaseFailure(path: file, error, action: "cannot read the database").diagnostic.description.replacingNewlines()
+        }
         return SafeText.terminal("\(file): error: \(error)")
     }
 }

@@ -36,6 +36,7 @@ struct InventoryCommand: ParsableCommand {
         let tree: InventoryNode
         do {
             let store = try Store(path: db.db, create: false)
+            try store.requireImports()
             tree = try store.inventoryTree()
         } catch {
             io.errLine(CLIErrors.describe(error, file: db.db))

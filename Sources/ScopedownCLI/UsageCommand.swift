@@ -41,6 +41,7 @@ struct UsageCommand: ParsableCommand {
         let report: UsageReport
         do {
             let store = try Store(path: db.db, create: false)
+            try store.requireImports()
             report = try store.usageReport(options: EvaluationOptions(includeEligible: includeEligible))
         } catch {
             io.errLine(CLIErrors.describe(error, file: db.db))

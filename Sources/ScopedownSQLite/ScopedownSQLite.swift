@@ -502,10 +502,39 @@ public struct Migrator {
     public init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.name < $1.name } }
 
     /// Applies the migrations not yet recorded. Returns the names applied now. Throws `Mismatch` when
-    /// a recorded migration's checksum differs from the embedded one.
+    /// a recorded migration's checksum differs from the embedded one. What to apply is decided under
+    /// the write lock (BEGIN IMMEDIATE), so two processes opening a new database at once do not both
+    /// create it: the second waits, then finds the schema done. `applicationID` is set in the header
+    /// of a database the migrator creates (`PRAGMA application_id`).
     @discardableResult
-    public func migrate(_ db: Connection) throws -> [String] {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL) STRICT")
+    public func migrate(_ db: Connection, applicationID: Int32? = nil) throws -> [String] {
+        // the usual case, nothing pending, takes no write lock (readers open databases too)
+        if let applied = try Self.applied(db), try pending(applied).isEmpty { return [] }
+        var done: [String] = []
+        // every pending migration in one transaction: a new database is created with one commit
+        // (one set of syncs), and an upgrade applies whole or not at all
+        try db.transaction {
+            let recorded = try Self.applied(db)
+            let pending = try pending(recorded ?? [:])
+            if pending.isEmpty { return }
+            if recorded == nil {
+                try db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL) STRICT")
+                if let applicationID { try db.execute("PRAGMA application_id = \(applicationID)") }
+            }
+            for m in pending {
+                try db.execute(m.sql, label: "schema/\(m.name).sql")
+                try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
+            }
+            done = pending.map(\.name)
+        }
+        return done
+    }
+
+    /// The recorded migrations (name to checksum), or nil when the database has no migrations table.
+    static func applied(_ db: Connection) throws -> [String: String]? {
+        guard try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") == 1 else {
+            return nil
+        }
         var applied: [String: String] = [:]
         do {
             try db.query("SELECT name, checksum FROM schema_migrations") { applied[$0.string(0)] = $0.string(1) }
@@ -513,6 +542,10 @@ public struct Migrator {
             // A table without the checksum column comes from a build before checksums.
             throw Mismatch(migration: "schema_migrations")
         }
+        return applied
+    }
+
+    private func pending(_ applied: [String: String]) throws -> [Migration] {
         var pending: [Migration] = []
         for m in migrations {
             if let recorded = applied[m.name] {
@@ -521,15 +554,6 @@ public struct Migrator {
             }
             pending.append(m)
         }
-        if pending.isEmpty { return [] }
-        // every pending migration in one transaction: a new database is created with one commit
-        // (one set of syncs), and an upgrade applies whole or not at all
-        try db.transaction {
-            for m in pending {
-                try db.execute(m.sql, label: "schema/\(m.name).sql")
-                try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
-            }
-        }
-        return pending.map(\.name)
+        return pending
     }
 }

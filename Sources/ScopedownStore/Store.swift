@@ -43,15 +43,53 @@ public final class Store {
             // A 64 MiB page cache (allocated only as used) keeps a whole-file import transaction in
             // memory instead of spilling pages to disk mid-transaction.
             try connection.execute("PRAGMA cache_size = -65536")
-            try Migrator(migrations: Store.migrations).migrate(connection)
+            if try !Store.checkOwnership(connection, path: self.displayPath) && !create {
+                // a reader does not turn an empty file into a database
+                throw Store.nothingImported(self.displayPath)
+            }
+            try Migrator(migrations: Store.migrations).migrate(connection, applicationID: Store.applicationID)
             try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
-            throw DatabaseFailure(path: self.displayPath, e, action: "cannot open the database").diagnostic
+            throw DatabaseFailure(path: self.displayPath, e, action: "cannot open database").diagnostic
         } catch let m as Migrator.Mismatch {
             throw Diagnostic.error("cannot open database: \(m)", file: self.displayPath,
                                    help: "it was made by another (development) build: re-create it by importing the exports again")
         }
         try Store.registerFunctions(connection)
+    }
+
+    /// `PRAGMA application_id` of a scopedown database ("SCPD"), set when the migrator creates it.
+    public static let applicationID: Int32 = 0x5343_5044
+
+    /// Refuses, before anything is written, a SQLite file that belongs to another application: one
+    /// with another application id, or with tables but neither scopedown's id nor its migrations
+    /// table (a database made before the id was set). An empty file is a new database: false.
+    @discardableResult
+    static func checkOwnership(_ db: Connection, path: String) throws -> Bool {
+        let id = try db.scalarInt("PRAGMA application_id") ?? 0
+        if id == applicationID { return true }
+        let help = "scopedown leaves it unchanged; import into a new file, e.g. `scopedown import --db tenant.db FILE...`"
+        if id != 0 {
+            throw Diagnostic.error("`\(path)` is not a scopedown database (its application id is \(id))", file: path, help: help)
+        }
+        let tables = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0
+        if tables == 0 { return false }
+        // an earlier build's database: its migrations table records scopedown's first migration
+        if (try? db.scalarInt("SELECT COUNT(*) FROM schema_migrations WHERE name = 'v001_core'")) == 1 { return true }
+        throw Diagnostic.error("`\(path)` is not a scopedown database (it holds \(tables) table\(tables == 1 ? "" : "s") of another application)",
+                               file: path, help: help)
+    }
+
+    /// Query commands ask a database that holds imported data: one where nothing was imported (a
+    /// first import that failed, a file made by `sqlite3`) would answer "nobody" to every question.
+    public func requireImports() throws {
+        guard try db.scalarInt("SELECT EXISTS (SELECT 1 FROM imports)") == 0 else { return }
+        throw Store.nothingImported(displayPath)
+    }
+
+    static func nothingImported(_ path: String) -> Diagnostic {
+        Diagnostic.error("the database holds nothing imported yet", file: path,
+                         help: "import the tenant's exports first: `scopedown import --db \(path) FILE...` (or try `scopedown demo`)")
     }
 
     /// Registers SQL functions that share Core's definitions:
@@ -267,8 +305,8 @@ public struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
         case 8:  // SQLITE_READONLY
             return ("the database is read-only (\(e.message))", "check the file's and its folder's permissions, or import into another file with --db")
         case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
-            return ("the database is locked by another process (another import still running?)",
-                    "wait for it to finish and run the command again")
+            return ("the database is locked by another process (an import still writing or committing it) for longer than the wait",
+                    "run the command again when that import has finished")
         case 11, 26:  // SQLITE_CORRUPT, SQLITE_NOTADB
             return ("the file is damaged or not a SQLite database (\(e.message))", nil)
         case 14:  // SQLITE_CANTOPEN

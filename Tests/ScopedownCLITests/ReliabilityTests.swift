@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import ScopedownTestSupport
 @testable import ScopedownCLI
+import ScopedownSQLite
+import ScopedownStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -158,5 +160,67 @@ extension ReliabilityTests {
         #expect(r.stderr.contains("no database was created"))
         #expect(!FileManager.default.fileExists(atPath: db))
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.url.path) == ["bad.json"])
+    }
+}
+
+extension ReliabilityTests {
+    @Test("a SQLite file of another application is refused unchanged by every command")
+    func foreignDatabase() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let path = tmp.path("other.db")
+        do {
+            let c = try Connection(path: path)
+            try c.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes(text) VALUES ('keep me')")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for arguments in [["inventory", "--db", path], ["usage", "--db", path],
+                          ["who-can", "--db", path, "--action", "Microsoft.Compute/virtualMachines/write", "--scope", "/"],
+                          ["import", "--db", path, SharedData.fixture("demo/subscriptions.json").path]] {
+            let r = runCLI(arguments)
+            #expect(r.exitCode == 1, "\(arguments[0])")
+            #expect(r.stderr.contains("`\(path)` is not a scopedown database (it holds 1 table of another application)"), "\(arguments[0]): \(r.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "\(arguments[0]) changed the file")
+        }
+        // another application id
+        do {
+            let c = try Connection(path: path)
+            try c.execute("PRAGMA application_id = 1234")
+        }
+        let r = runCLI(["inventory", "--db", path])
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.contains("is not a scopedown database (its application id is 1234)"), "\(r.stderr)")
+    }
+
+    @Test("a new database carries scopedown's application id")
+    func applicationID() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let db = try Self.demoDatabase(tmp)
+        let c = try Connection(path: db, mode: .readOnly)
+        #expect(try c.scalarInt("PRAGMA application_id") == Int(Store.applicationID))
+    }
+
+    @Test("query commands on a database with nothing imported say so and exit 1")
+    func nothingImported() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        // a file that exists already (so it is not built beside) and a first import that fails
+        let db = tmp.path("t.db")
+        FileManager.default.createFile(atPath: db, contents: nil)
+        let bad = tmp.path("bad.json")
+        try "[{".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(runCLI(["import", "--db", db, bad]).exitCode == 1)
+        let empty = tmp.path("empty.db")
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        for path in [db, empty] {
+            for arguments in [["inventory", "--db", path], ["usage", "--db", path],
+                              ["who-can", "--db", path, "--action", "Microsoft.Compute/virtualMachines/write", "--scope", "/"],
+                              ["effective", "--db", path, "--principal", "alice", "--scope", "/"]] {
+                let r = runCLI(arguments)
+                #expect(r.exitCode == 1, "\(arguments[0]) on \(path)")
+                #expect(r.stderr.contains("\(path): error: the database holds nothing imported yet"), "\(arguments[0]): \(r.stderr)")
+                #expect(r.stderr.contains("scopedown import --db \(path) FILE..."))
+            }
+        }
+        // the reader did not turn the empty file into a database
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
     }
 }
