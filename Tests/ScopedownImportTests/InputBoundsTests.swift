@@ -8,7 +8,7 @@ import Testing
 @Suite("input bounds")
 struct InputBoundsTests {
     static let usageHeader = "principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId\n"
-    static let usageRow = "aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/s1,2024-05-01,3,1,,,\n"
+    static let usageRow = "aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/00000000-0000-0000-0000-000000000001,2024-05-01,3,1,,,\n"
 
     static func readError(_ path: String, options: ActivityReadOptions = ActivityReadOptions()) -> Diagnostic? {
         do {
