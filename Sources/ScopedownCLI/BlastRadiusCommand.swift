@@ -34,7 +34,7 @@ struct BlastRadiusCommand: ParsableCommand {
         try EvaluatorCommandSupport.checkFormat(format)
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {

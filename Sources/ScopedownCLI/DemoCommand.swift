@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The demo tenant folder (default: fixtures/demo from the current directory or the source tree).", valueName: "dir"))
     var fixtures: String?
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         guard let folder = fixtures ?? Self.locateFixtures() else {

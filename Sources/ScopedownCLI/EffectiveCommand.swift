@@ -41,7 +41,7 @@ struct EffectiveCommand: ParsableCommand {
         _ = try EvaluatorCommandSupport.scope(scope)
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {

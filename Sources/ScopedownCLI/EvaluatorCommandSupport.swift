@@ -21,6 +21,7 @@ enum EvaluatorCommandSupport {
         let evaluator: Evaluator
         do {
             let store = try Store(path: db, create: false)
+            try store.requireImports()
             if evaluationOnly {
                 // The assignment-independent index is built while the assignments are read.
                 let (snapshot, preparation) = try store.loadEvaluationSnapshot(overlapping: Evaluator.Preparation.init)

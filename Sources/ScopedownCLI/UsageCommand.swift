@@ -35,17 +35,19 @@ struct UsageCommand: ParsableCommand {
     @Flag(name: .long, help: "Count PIM-eligible assignments as granting (they are listed either way).")
     var includeEligible = false
 
-    func run() throws {
+    func run() throws { try runChecked(io: .standard()) }
+
+    func run(io: CommandIO) throws {
         let report: UsageReport
         do {
             let store = try Store(path: db.db, create: false)
+            try store.requireImports()
             report = try store.usageReport(options: EvaluationOptions(includeEligible: includeEligible))
-        } catch let d as Diagnostic {
-            UsageOutput.stderr(d.description + "\n")
+        } catch {
+            io.errLine(CLIErrors.describe(error, file: db.db))
             throw ExitCode(1)
         }
-        let text = UsageRendering.render(report, format: format)
-        UsageOutput.stdout(text)
+        io.out(UsageRendering.render(report, format: format))
     }
 }
 
@@ -164,25 +166,6 @@ enum UsageRendering {
         }
         out += "Reads (*/read) and data-plane actions are unobservable: the Activity Log records only control-plane writes, deletes and actions, so an unused assignment may still be used for them.\n"
         return out
-    }
-}
-
-/// Writes to the standard streams (unbuffered, in order).
-enum UsageOutput {
-    static func stdout(_ s: String) { write(1, s) }
-    static func stderr(_ s: String) { write(2, s) }
-    static func write(_ fd: Int32, _ s: String) {
-        var s = s
-        // The string's own UTF-8 storage: no copy of a report of tens of megabytes.
-        s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var off = 0
-            while off < bytes.count {
-                let n = Glibc.write(fd, base + off, bytes.count - off)
-                if n <= 0 { return }
-                off += n
-            }
-        }
     }
 }
 

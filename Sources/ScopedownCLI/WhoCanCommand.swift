@@ -46,7 +46,7 @@ struct WhoCanCommand: ParsableCommand {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {

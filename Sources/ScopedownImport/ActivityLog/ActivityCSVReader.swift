@@ -12,6 +12,8 @@ struct ActivityCSVStream {
     /// 1-based line of the next record.
     var line = 1
     let name: String
+    /// The longest record accepted (a quoted field may span lines): the JSON Lines reader's bound.
+    var maxRecordBytes = 64 << 20
 
     mutating func fill() throws -> Bool {
         if eof { return false }
@@ -19,8 +21,18 @@ struct ActivityCSVStream {
             buffer.removeFirst(pos)
             pos = 0
         }
-        if try source.read(into: &buffer, max: 1 << 20) == 0 { eof = true; return false }
+        // The buffer at least doubles while a record is incomplete, so a long record is parsed
+        // again a logarithmic number of times, not once per megabyte.
+        if try source.read(into: &buffer, max: Swift.max(1 << 20, buffer.count)) == 0 { eof = true; return false }
         return true
+    }
+
+    /// An incomplete record of `maxRecordBytes` or more is an error naming the line it starts on.
+    private func checkRecordLength(at end: Int? = nil) throws {
+        guard (end ?? buffer.count) - pos >= maxRecordBytes else { return }
+        let limit = maxRecordBytes >= 1 << 20 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
+        throw Diagnostic.error("a record longer than \(limit)", file: name, line: line,
+                               help: "a CSV record (with the newlines inside its quoted fields) is at most \(limit); an unbalanced quote makes the rest of the file one field")
     }
 
     /// The next record's fields, or nil at the end.
@@ -31,6 +43,7 @@ struct ActivityCSVStream {
                 if !more { return nil }
             }
             if let r = try parse() { return r }
+            try checkRecordLength()
             let more = try fill()
             if !more {
                 // the final record has no newline: parse what is left as complete
@@ -78,6 +91,7 @@ struct ActivityCSVStream {
                     if i + 1 >= n && !eof { return nil }
                     if i + 1 < n && buffer[i + 1] == 0x0A { i += 1 }
                 }
+                if i + 1 - pos > maxRecordBytes { try checkRecordLength(at: i + 1) }
                 fields.append(String(decoding: field, as: UTF8.self))
                 pos = i + 1
                 line += 1 + newlines
@@ -100,6 +114,7 @@ enum ActivityCSVReader {
                      consumer: (ScannedBatch) throws -> Void,
                      usageRows: ((UsageAggregateRow) throws -> Void)?) throws -> ActivityReadResult {
         var csv = ActivityCSVStream(source: source, buffer: first, name: file.displayName)
+        csv.maxRecordBytes = options.maxRecordBytes
         guard let rawHeader = try csv.next() else {
             throw Diagnostic.error("empty file", file: file.displayName)
         }
