@@ -21,6 +21,8 @@ public final class Store {
     var db: Connection { connection }
     /// The state shared by the usage imports of the current `withUsageBatch` (Store+Usage.swift).
     var usageRun: UsageRunState?
+    /// Called between the reads of a report (tests: a write from another connection lands there).
+    var readHook: (() -> Void)?
     /// Memory bounds of the usage import (tests lower them to exercise the spill paths).
     var usageCaps = UsageCaps.standard
 
@@ -92,6 +94,25 @@ public final class Store {
                          help: "import the tenant's exports first: `scopedown import --db \(path) FILE...` (or try `scopedown demo`)")
     }
 
+    /// Runs `body` in one read transaction, so that its queries (and those a second connection
+    /// starts while it runs: the rollback journal lets no commit happen while this one holds its
+    /// read lock) see one committed state, never a commit's before and after. Inside a transaction
+    /// already, `body` just runs.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        if db.isInTransaction { return try body() }
+        try db.execute("BEGIN")
+        do {
+            // the read lock is taken now, not at the first query of `body`
+            _ = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master")
+            let r = try body()
+            try db.execute("COMMIT")
+            return r
+        } catch {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
     /// Registers SQL functions that share Core's definitions:
     /// `action_matches(pattern, operation)` is `ActionPattern.matches` (REFERENCE.md §2.2).
     static func registerFunctions(_ db: Connection) throws {
@@ -159,7 +180,7 @@ public final class Store {
 
     /// Loads the whole tenant for evaluation: one query per table, sorted by key.
     public func loadSnapshot() throws -> AuthorizationSnapshot {
-        try SnapshotLoader(db: db).load()
+        try reading { try SnapshotLoader(db: db).load() }
     }
 
     // MARK: summaries
