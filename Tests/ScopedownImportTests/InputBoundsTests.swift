@@ -139,4 +139,24 @@ struct InputBoundsTests {
             }
         }
     }
+
+    @Test("binary data is blamed on its first bad byte: value, offset, line and column")
+    func binaryByteBlamed() throws {
+        let folder = TempFolder()
+        let cases: [([UInt8], String)] = [
+            (Array("TimeGenerated,OperationNameValue,ActivityStatusValue\n2024-05-01,op,Succ".utf8) + [0x1B] + Array("ess\n".utf8),
+             "x.csv:2:19: error: not a text file: found binary data (byte 0x1B at offset 71)"),
+            (Array("abc".utf8) + [0xFF, 0x0A], "x.csv:1:4: error: not a text file: found binary data (byte 0xFF at offset 3)"),
+            (Array("é,".utf8) + [0xE2, 0x28, 0xA1], "x.csv:1:4: error: not a text file: found binary data (byte 0x28 at offset 4)"),
+        ]
+        for (bytes, expected) in cases {
+            let path = folder.write("x.csv", bytes)
+            do {
+                _ = try FormatDetector.detect(InputFile(displayName: "x.csv", path: path))
+                Issue.record("accepted \(bytes)")
+            } catch let d as Diagnostic {
+                #expect(d.description.hasPrefix(expected), "\(d)")
+            }
+        }
+    }
 }
