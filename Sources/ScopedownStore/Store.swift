@@ -209,7 +209,7 @@ public final class Store {
         var out: [Diagnostic] = []
         for kind in order {
             guard let a = acc[kind] else { continue }
-            let ex = a.examples.map { "`\($0)`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
+            let ex = a.examples.map { "`\(TextSanitizer.clean($0))`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
             let (what, help): (String, String)
             switch kind {
             case "roleDefinition":

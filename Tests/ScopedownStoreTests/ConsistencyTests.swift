@@ -31,3 +31,16 @@ struct ConsistencyTests {
         #expect(try f.store.usageReport().windowTo == 4_102_448_400)
     }
 }
+
+@Suite("echoed input")
+struct EchoedInputTests {
+    @Test("input echoed in a warning is cut at 200 characters")
+    func longCallerIsCut() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let caller = String(repeating: "c", count: 100_000) + "@contoso.com"
+        let (receipt, _) = try f.importLines("PT1H.json", [UsageLines.line(caller: caller)])
+        let w = try #require(receipt.warnings.first { $0.message.contains("not resolved to a principal") })
+        #expect(w.message.count < 400, "\(w.message.prefix(400))")
+    }
+}
