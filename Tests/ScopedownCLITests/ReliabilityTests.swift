@@ -96,7 +96,8 @@ final class SmallDisk {
     }
 
     func unmount() {
-        if mounted { _ = Self.run(["/bin/umount", path]) }
+        // lazily: descriptors the import keeps open (the writeback's) would make it busy
+        if mounted { _ = Self.run(["/bin/umount", "-l", path]) }
         mounted = false
         try? FileManager.default.removeItem(atPath: path)
     }
