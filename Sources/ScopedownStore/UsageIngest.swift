@@ -745,7 +745,7 @@ final class UsageIngest {
         }
         guard !callers.isEmpty else { return [] }
         let total = try db.scalarInt("SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? callers.count
-        let shown = callers.prefix(examples).map { "`\($0)`" }.joined(separator: ", ") + (total > examples ? ", ..." : "")
+        let shown = callers.prefix(examples).map { "`\(TextSanitizer.clean($0))`" }.joined(separator: ", ") + (total > examples ? ", ..." : "")
         return [.warning("\(total) caller\(total == 1 ? "" : "s") not resolved to a principal (e.g. \(shown)); their events are kept",
                          file: file,
                          help: "import the directory users (Microsoft Graph `GET /users`) so UPN callers resolve to object ids")]
