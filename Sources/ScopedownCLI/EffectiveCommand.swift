@@ -11,45 +11,33 @@ struct EffectiveCommand: ParsableCommand {
         Unions the principal's own assignments and those of every group it belongs to (transitively), \
         at the scope and every ancestor up to `/`, subtracts NotActions per role block, then removes \
         what deny assignments block. Actions, data actions and denied operations come from the imported \
-        catalog; names only roles mention are listed apart as uncatalogued (held or denied).
+        catalog; names only roles mention are listed apart as uncatalogued (held or denied). CSV lists \
+        the grants, one row each, with the principal's type, guest, disabled and orphaned facts.
 
-        Example:
-          scopedown effective --db tenant.db --principal alice@contoso.com \\
-            --scope /subscriptions/<id>/resourceGroups/rg1 --format json
+        Examples:
+          scopedown effective --db scopedown-demo.db \\
+            --principal alice.moreau@contosorobotics.example \\
+            --scope /subscriptions/510d70ff-a43d-4482-82ed-32a9192a58db
+          scopedown effective --db scopedown-demo.db --principal "Leo Marchetti" --scope / --format csv
         """
     )
 
     @OptionGroup var db: DatabaseOptions
-
-    @Option(help: ArgumentHelp("Object id, user principal name or unambiguous display name.", valueName: "id"))
-    var principal: String
-
-    @Option(help: ArgumentHelp("The ARM scope to evaluate at (`/`, a management group, subscription, resource group or resource).", valueName: "scope"))
-    var scope: String
-
-    @Flag(help: "Count PIM-eligible assignments as granting.")
-    var includeEligible = false
-
-    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
-    var allowUnknownScope = false
-
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        try EvaluatorCommandSupport.checkFormat(format)
-        _ = try EvaluatorCommandSupport.scope(scope)
-    }
+    @OptionGroup var principalOptions: PrincipalOptions
+    @OptionGroup var scopeOptions: ScopeOptions
+    @OptionGroup var eligibility: EligibilityOptions
+    @OptionGroup var output: ListOutputOptions
 
     func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
+        let principal = principalOptions.principal, scope = scopeOptions.scope.display, format = output.format
         try EvaluatorCommandSupport.run(io: io) {
-            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
-            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: eligibility.includeEligible, evaluationOnly: true)
+            if !scopeOptions.allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
             EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
-            let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
-            if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
+            let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format, width: output.tableWidth)
+            if format != .table, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
                let s = try? EvaluatorCommandSupport.scope(scope) {
                 EvaluatorCommandSupport.warnUnknownRoles(e.applicableAssignments(principal: id, scope: s), io: io)
             }
@@ -57,53 +45,14 @@ struct EffectiveCommand: ParsableCommand {
         }
     }
 
-    static func render(evaluator e: Evaluator, principal: String, scope: String, format: OutputFormat) throws -> String {
+    static func render(evaluator e: Evaluator, principal: String, scope: String, format: OutputFormat, width: Int? = 120) throws -> String {
         let id = try EvaluatorCommandSupport.resolvePrincipal(principal, in: e)
         let s = try EvaluatorCommandSupport.scope(scope)
-        let access = e.effective(principal: id, scope: s)
-        if format == .json { return json(access).render() + "\n" }
-        return table(access, evaluator: e)
-    }
-
-    static func json(_ a: EffectiveAccess) -> JSON {
-        .object([
-            ("principal", .string(a.principal)),
-            ("scope", .string(a.scope.display)),
-            ("actions", .strings(a.actions)),
-            ("dataActions", .strings(a.dataActions)),
-            ("grants", .array(a.grants.map(EvaluatorCommandSupport.grantJSON))),
-            ("denied", .strings(a.denied)),
-            ("uncatalogued", .array(a.uncatalogued.map {
-                .object([("name", .string($0.name)), ("plane", .string($0.plane.rawValue)), ("status", .string($0.denied ? "denied" : "held"))])
-            })),
-            ("unmatchedPatterns", .strings(a.unmatchedPatterns)),
-        ])
-    }
-
-    static func table(_ a: EffectiveAccess, evaluator e: Evaluator) -> String {
-        var out = "principal: \(SafeText.terminal(EvaluatorCommandSupport.principalLabel(a.principal, in: e)))\n"
-        out += "scope: \(SafeText.terminal(a.scope.display))\n\n"
-        var grants = Table(columns: ["ASSIGNMENT", "ROLE", "SCOPE", "VIA", "CONDITIONAL"])
-        for g in a.grants {
-            grants.append([EvaluatorCommandSupport.assignmentLabel(g), EvaluatorCommandSupport.roleLabel(g), g.scope,
-                           g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
-                           g.conditional ? "yes" : "no"])
+        let view = EffectiveView(access: e.effective(principal: id, scope: s), names: NameBook(snapshot: e.snapshot))
+        switch format {
+        case .json: return view.json().render() + "\n"
+        case .csv: return view.csv()
+        case .table: return view.table(width: width)
         }
-        out += "grants (\(a.grants.count)):\n" + (a.grants.isEmpty ? "  none\n" : grants.render())
-        func list(_ title: String, _ items: [String]) {
-            out += "\n\(title) (\(items.count)):\n"
-            for i in items { out += "  \(SafeText.terminal(i))\n" }
-        }
-        list("actions", a.actions)
-        list("dataActions", a.dataActions)
-        list("denied by deny assignments", a.denied)
-        list("uncatalogued (named by roles, not in the imported catalog)",
-             a.uncatalogued.map { "\($0.name) (\($0.plane.rawValue), \($0.denied ? "denied" : "held"))" })
-        list("patterns matching nothing in the catalog", a.unmatchedPatterns)
-        if !a.unknownRoleAssignments.isEmpty {
-            out += "\nwarning: \(a.unknownRoleAssignments.count) assignment(s) name a role that was not imported and grant nothing: "
-            out += a.unknownRoleAssignments.joined(separator: ", ") + "\n"
-        }
-        return out
     }
 }

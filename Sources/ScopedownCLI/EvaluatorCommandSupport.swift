@@ -133,8 +133,9 @@ enum EvaluatorCommandSupport {
         io.errLine("  help: import the role definitions (az role definition list) into the same database")
     }
 
-    static func checkFormat(_ f: OutputFormat) throws {
-        if f == .csv { throw ValidationError("--format csv is not offered by this command: use table or json") }
+    /// True when `scope` is `ancestor` or below it (management groups through the imported hierarchy).
+    static func isAtOrBelow(_ scope: Scope, _ ancestor: Scope, in e: Evaluator) -> Bool {
+        scope == ancestor || ancestor == .root || e.hierarchy.ancestors(of: scope).contains(ancestor)
     }
 
     // MARK: - Shared shapes

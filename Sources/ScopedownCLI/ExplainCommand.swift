@@ -13,50 +13,44 @@ struct ExplainCommand: ParsableCommand {
         that removed the operation from a role, and every deny assignment that applies.
 
         Example:
-          scopedown explain --db tenant.db --principal alice@contoso.com \\
-            --action Microsoft.Storage/storageAccounts/listKeys/action \\
-            --scope /subscriptions/<id>/resourceGroups/rg1
+          scopedown explain --db scopedown-demo.db \\
+            --principal alice.moreau@contosorobotics.example \\
+            --action Microsoft.Authorization/roleAssignments/write \\
+            --scope /subscriptions/510d70ff-a43d-4482-82ed-32a9192a58db
         """
     )
 
     @OptionGroup var db: DatabaseOptions
-
-    @Option(help: ArgumentHelp("Object id, user principal name or unambiguous display name.", valueName: "id"))
-    var principal: String
+    @OptionGroup var principalOptions: PrincipalOptions
 
     @Option(help: ArgumentHelp("The operation, e.g. Microsoft.Compute/virtualMachines/write.", valueName: "operation"))
     var action: String
 
-    @Option(help: ArgumentHelp("The ARM scope to evaluate at.", valueName: "scope"))
-    var scope: String
+    @OptionGroup var scopeOptions: ScopeOptions
 
     @Flag(help: "Evaluate the operation as a data-plane operation (default: as the catalog says, else control plane).")
     var data = false
 
-    @Flag(help: "Count PIM-eligible assignments as granting.")
-    var includeEligible = false
-
-    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
-    var allowUnknownScope = false
+    @OptionGroup var eligibility: EligibilityOptions
 
     @Option(help: "Output format: table (text for a person) or json.")
-    var format: OutputFormat = .table
+    var format: DocumentFormat = .table
 
     func validate() throws {
-        try EvaluatorCommandSupport.checkFormat(format)
-        _ = try EvaluatorCommandSupport.scope(scope)
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
     func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
+        let scope = scopeOptions.scope.display
         try EvaluatorCommandSupport.run(io: io) {
-            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
-            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: eligibility.includeEligible)
+            if !scopeOptions.allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
             EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
-            return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
+            return try Self.render(evaluator: e, principal: principalOptions.principal, action: action, scope: scope, data: data,
+                                   format: format == .json ? .json : .table)
         }
     }
 

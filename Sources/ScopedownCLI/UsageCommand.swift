@@ -16,38 +16,116 @@ struct UsageCommand: ParsableCommand {
         commandName: "usage",
         abstract: "Show, per role assignment, the actions it was used for according to the imported Activity Log.",
         discussion: """
-        An event whose diagnostic export names the authorizing assignment (evidence) counts for that
-        assignment alone; any other event counts for every active assignment of the caller (direct or
-        through groups) whose role grants the action at the event's scope or above. Every assignment is
-        listed, used or not. Reads and data-plane actions never reach the Activity Log: they are
-        unobservable here.
+        An event whose diagnostic export names the authorizing assignment (evidence) counts for that assignment alone; any other event counts for every active assignment of the caller (direct or through groups) whose role grants the action at the event's scope or above. Every assignment is listed, used or not, with its principal's type, guest, disabled and orphaned (not in the directory) facts, its PIM state and whether it is conditional. Reads and data-plane actions never reach the Activity Log: they are unobservable here.
 
-        Example:
-          scopedown import --db tenant.db insights-activity-logs/
-          scopedown usage --db tenant.db --format json
+        Filters narrow the list for a review: --principal, --role, --privileged, --under SCOPE and --unused combine (all must hold).
+
+        Examples:
+          scopedown usage --db scopedown-demo.db --privileged --unused
+          scopedown usage --db scopedown-demo.db --format csv \\
+            --under /providers/Microsoft.Management/managementGroups/contoso-corp
         """)
 
     @OptionGroup var db: DatabaseOptions
 
-    @Option(name: .long, help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
+    @Option(name: .long, help: ArgumentHelp("Only this principal's assignments (object id, user principal name or unambiguous display name).", valueName: "id"))
+    var principal: String?
 
-    @Flag(name: .long, help: "Count PIM-eligible assignments as granting (they are listed either way).")
-    var includeEligible = false
+    @Option(name: .long, help: ArgumentHelp("Only assignments of this role (name or definition id).", valueName: "role"))
+    var role: String?
+
+    @Flag(name: .long, help: "Only privileged roles: those whose permissions grant `*`, role assignment or role definition writes, or reading Key Vault secrets (judged by the permissions, not the name).")
+    var privileged = false
+
+    @Option(name: .long, help: ArgumentHelp("Only assignments made at this scope or below it.", valueName: "scope"))
+    var under: Scope?
+
+    @Flag(name: .long, help: "Only assignments with no recorded use.")
+    var unused = false
+
+    @OptionGroup var eligibility: EligibilityOptions
+
+    @OptionGroup var output: ListOutputOptions
 
     func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
-        let report: UsageReport
+        var report: UsageReport
+        let evaluator: Evaluator
         do {
             let store = try Store(path: db.db, create: false)
             try store.requireImports()
-            report = try store.usageReport(options: EvaluationOptions(includeEligible: includeEligible))
+            report = try store.usageReport(options: EvaluationOptions(includeEligible: eligibility.includeEligible))
+            evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: EvaluationOptions(includeEligible: eligibility.includeEligible))
         } catch {
             io.errLine(CLIErrors.describe(error, file: db.db))
             throw ExitCode(1)
         }
-        io.out(UsageRendering.render(report, format: format))
+        let context = UsageRendering.Context(evaluator: evaluator, width: output.tableWidth)
+        do {
+            report.assignments = try UsageFilter(principal: principal, role: role, privileged: privileged, under: under, unused: unused)
+                .apply(report.assignments, evaluator: evaluator)
+        } catch let f as EvaluatorCommandSupport.Failure {
+            io.errLine("error: " + SafeText.terminal(f.message))
+            if let h = f.help { io.errLine("  help: " + SafeText.terminal(h)) }
+            throw ExitCode(1)
+        }
+        io.out(UsageRendering.render(report, format: output.format, context: context))
+    }
+}
+
+/// The review filters of `usage`, applied to the report's assignments.
+struct UsageFilter {
+    var principal: String?
+    var role: String?
+    var privileged = false
+    var under: Scope?
+    var unused = false
+
+    func apply(_ rows: [AssignmentUsage], evaluator e: Evaluator) throws -> [AssignmentUsage] {
+        var rows = rows
+        if let principal {
+            let id = try EvaluatorCommandSupport.resolvePrincipal(principal, in: e)
+            rows = rows.filter { AzureID.guidKey($0.principal) == id }
+        }
+        if let role {
+            let want = role.trimmingSpaces().lowercased()
+            let ids = Set(e.snapshot.roleDefinitions.filter { $0.roleName.lowercased() == want || AzureID.guidKey($0.id) == AzureID.guidKey(want) }
+                .map(\.roleName))
+            guard !ids.isEmpty else {
+                throw EvaluatorCommandSupport.Failure(message: "no role definition is named `\(role)`",
+                                                      help: "`scopedown roles --db <db>` lists the imported roles")
+            }
+            rows = rows.filter { ids.contains($0.role) }
+        }
+        if privileged {
+            let names = Set(e.snapshot.roleDefinitions.filter { PrivilegedRoles.isPrivileged($0) }.map(\.roleName))
+            rows = rows.filter { names.contains($0.role) }
+        }
+        if let under {
+            rows = rows.filter { EvaluatorCommandSupport.isAtOrBelow(Scope($0.scope), under, in: e) }
+        }
+        if unused { rows = rows.filter { $0.uses == 0 } }
+        return rows
+    }
+}
+
+/// Roles that can take over a tenant or read its secrets, judged by what their permissions grant
+/// (patterns matched against the operations, NotActions applied per block, REFERENCE.md §2.3).
+enum PrivilegedRoles {
+    static let controlOperations = ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write"]
+    static let dataOperations = ["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+
+    static func isPrivileged(_ r: RoleDefinition) -> Bool {
+        for b in r.permissions {
+            if b.actions.contains(where: { $0.trimmingSpaces() == "*" }) { return true }
+            func grants(_ op: String, _ allow: [String], _ not: [String]) -> Bool {
+                allow.contains { ActionPattern($0).matches(op) } && !not.contains { ActionPattern($0).matches(op) }
+            }
+            if controlOperations.contains(where: { grants($0, b.actions, b.notActions) }) { return true }
+            if dataOperations.contains(where: { grants($0, b.dataActions, b.notDataActions) }) { return true }
+        }
+        return false
     }
 }
 
@@ -55,23 +133,55 @@ struct UsageCommand: ParsableCommand {
 enum UsageRendering {
     static func time(_ t: Int64?) -> String? { t.map(ActivityTime.isoString) }
 
-    static func render(_ r: UsageReport, format: OutputFormat) -> String {
+    /// Names and facts of principals, roles and scopes, the conditional assignments, and the table width.
+    struct Context: Sendable {
+        var names: NameBook
+        var conditional: Set<String>
+        var width: Int?
+
+        init(evaluator e: Evaluator, width: Int? = 120) {
+            names = NameBook(snapshot: e.snapshot)
+            conditional = Set(e.snapshot.roleAssignments.filter(\.isConditional).map { AzureID.guidKey($0.id) })
+            self.width = width
+        }
+
+        init(names: NameBook = NameBook(snapshot: AuthorizationSnapshot()), conditional: Set<String> = [], width: Int? = 120) {
+            self.names = names
+            self.conditional = conditional
+            self.width = width
+        }
+
+        /// The principal's facts; the report's own name when the directory snapshot is not at hand.
+        func facts(_ a: AssignmentUsage) -> PrincipalFacts {
+            var f = names.principal(a.principal)
+            if f.orphaned, let n = a.principalName {
+                f.displayName = n
+                f.orphaned = false
+            }
+            return f
+        }
+
+        func isConditional(_ a: AssignmentUsage) -> Bool { conditional.contains(AzureID.guidKey(a.assignment)) }
+    }
+
+    static func render(_ r: UsageReport, format: OutputFormat, context: Context = Context()) -> String {
         switch format {
-        case .json: return jsonText(r)
-        case .csv: return csvText(r)
-        case .table: return table(r)
+        case .json: return jsonText(r, context: context)
+        case .csv: return csvText(r, context: context)
+        case .table: return table(r, context: context)
         }
     }
 
-    static func json(_ r: UsageReport) -> JSON {
+    static func json(_ r: UsageReport, context: Context = Context()) -> JSON {
         .object([
-            ("assignments", .array(r.assignments.map(json))),
+            ("assignments", .array(r.assignments.map { json($0, context: context) })),
             ("window", window(r)),
         ])
     }
 
-    static func json(_ a: AssignmentUsage) -> JSON {
-        .object([
+    static func json(_ a: AssignmentUsage, context: Context) -> JSON {
+        let f = context.facts(a)
+        return .object([
             ("assignment", .string(a.assignment)),
             ("principal", .string(a.principal)),
             ("role", .string(a.role)),
@@ -82,6 +192,13 @@ enum UsageRendering {
             ("lastUsed", .optional(time(a.lastUsed))),
             ("commonScope", .optional(a.commonScope)),
             ("deniedAttempts", .int(a.deniedAttempts)),
+            ("principalName", .optional(f.displayName)),
+            ("principalDetail", .optional(f.detail)),
+            ("principalType", .string(f.kind.rawValue)),
+            ("guest", .bool(f.guest)),
+            ("disabled", .bool(f.disabled)),
+            ("orphaned", .bool(f.orphaned)),
+            ("conditional", .bool(context.isConditional(a))),
         ])
     }
 
@@ -91,7 +208,7 @@ enum UsageRendering {
 
     /// `json(r).render(pretty: true) + "\n"`, byte for byte, the assignments rendered in chunks
     /// on every core (each element as the array nests it: two levels deep).
-    static func jsonText(_ r: UsageReport, chunks: Int = ParallelText.defaultChunks) -> String {
+    static func jsonText(_ r: UsageReport, context: Context = Context(), chunks: Int = ParallelText.defaultChunks) -> String {
         var out = "{\n  \"assignments\": "
         if r.assignments.isEmpty {
             out += "[]"
@@ -102,7 +219,7 @@ enum UsageRendering {
                 for i in range {
                     if i > 0 { s += "," }
                     s += "\n    "
-                    s += json(r.assignments[i]).render(pretty: true, indent: 2)
+                    s += json(r.assignments[i], context: context).render(pretty: true, indent: 2)
                 }
                 return s
             }) { out += part }
@@ -112,26 +229,30 @@ enum UsageRendering {
         return out
     }
 
-    static let csvHeader = ["assignment", "principal", "role", "scope", "state", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
+    static let csvHeader = ["assignment", "principal", "role", "scope", "state", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions",
+                            "principalName", "principalDetail", "principalType", "guest", "disabled", "orphaned", "conditional"]
 
-    static func csvRow(_ a: AssignmentUsage) -> [String] {
-        [a.assignment, a.principal, a.role, a.scope, a.state.rawValue, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
-         a.commonScope ?? "", a.usedActions.joined(separator: ";")]
+    static func csvRow(_ a: AssignmentUsage, context: Context) -> [String] {
+        let f = context.facts(a)
+        return [a.assignment, a.principal, a.role, a.scope, a.state.rawValue, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
+                a.commonScope ?? "", a.usedActions.joined(separator: ";"),
+                f.displayName ?? "", f.detail ?? "", f.kind.rawValue, String(f.guest), String(f.disabled), String(f.orphaned),
+                String(context.isConditional(a))]
     }
 
-    static func csv(_ r: UsageReport) -> String {
+    static func csv(_ r: UsageReport, context: Context = Context()) -> String {
         var c = CSV(header: csvHeader)
-        for a in r.assignments { c.append(csvRow(a)) }
+        for a in r.assignments { c.append(csvRow(a, context: context)) }
         return c.render()
     }
 
     /// `csv(r)`, byte for byte, the rows rendered in chunks on every core.
-    static func csvText(_ r: UsageReport, chunks: Int = ParallelText.defaultChunks) -> String {
+    static func csvText(_ r: UsageReport, context: Context = Context(), chunks: Int = ParallelText.defaultChunks) -> String {
         let header = CSV(header: csvHeader).render()
         var out = header
         for part in ParallelText.chunks(r.assignments.count, chunks, { range in
             var c = CSV(header: csvHeader)
-            for i in range { c.append(csvRow(r.assignments[i])) }
+            for i in range { c.append(csvRow(r.assignments[i], context: context)) }
             let text = c.render()
             // The rows without the header line (the same header, rendered the same way).
             return String(text[text.utf8.index(text.startIndex, offsetBy: header.utf8.count)...])
@@ -139,15 +260,34 @@ enum UsageRendering {
         return out
     }
 
-    static func table(_ r: UsageReport) -> String {
-        var t = Table(columns: ["ASSIGNMENT", "PRINCIPAL", "ROLE", "SCOPE", "USES", "LAST USED", "DENIED", "COMMON SCOPE", "ACTIONS"],
-                      alignments: [.left, .left, .left, .left, .right, .left, .right, .left, .right])
-        for a in r.assignments {
-            let who = a.principalName.map { "\($0) (\(a.principal))" } ?? a.principal
-            t.append([a.assignment + (a.state == .eligible ? " (eligible)" : ""), who, a.role, a.scope, String(a.uses),
-                      time(a.lastUsed) ?? "never", String(a.deniedAttempts), a.commonScope ?? "-", String(a.usedActions.count)])
+    /// Names first. FLAGS holds what a reviewer must not miss: eligible (PIM), conditional, guest,
+    /// disabled, orphaned. `--wide` (width nil) adds the assignment id, the number of distinct actions
+    /// and the common scope, and prints full scopes and times.
+    static func table(_ r: UsageReport, context: Context = Context()) -> String {
+        let wide = context.width == nil
+        var columns = ["PRINCIPAL", "TYPE", "ROLE", "SCOPE", "FLAGS", "USES", "LAST USED", "DENIED"]
+        var alignments: [Table.Alignment] = [.left, .left, .left, .left, .left, .right, .left, .right]
+        var fits: [Table.Fit] = [.end, .keep, .end, .middle, .end, .keep, .keep, .keep]
+        if wide {
+            columns = ["ASSIGNMENT"] + columns + ["ACTIONS", "COMMON SCOPE"]
+            alignments = [.left] + alignments + [.right, .left]
+            fits = [.middle] + fits + [.keep, .middle]
         }
-        var out = t.render()
+        var t = Table(columns: columns, alignments: alignments, fits: fits)
+        for a in r.assignments {
+            let f = context.facts(a)
+            let last = time(a.lastUsed).map { wide ? $0 : String($0.prefix(10)) } ?? "never"
+            var flags: [String] = []
+            if a.state == .eligible { flags.append("eligible") }
+            if context.isConditional(a) { flags.append("conditional") }
+            flags += f.flags
+            var row = [f.label, f.shortType, a.role, wide ? a.scope : context.names.scope(a.scope), flags.joined(separator: ","),
+                       String(a.uses), last, String(a.deniedAttempts)]
+            if wide { row = [a.assignment] + row + [String(a.usedActions.count), a.commonScope ?? "-"] }
+            t.append(row)
+        }
+        t.dropEmptyColumn("FLAGS")
+        var out = t.render(width: context.width)
         let used = r.assignments.filter { $0.uses > 0 }.count
         let eligible = r.assignments.filter { $0.state == .eligible }.count
         out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s")"

@@ -2,21 +2,37 @@ import ArgumentParser
 import ScopedownCore
 import ScopedownRender
 
+/// Principal types `who-can --type` selects.
+enum PrincipalTypeFilter: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case user, group, servicePrincipal = "service-principal", managedIdentity = "managed-identity", unknown
+
+    func matches(_ kind: PrincipalKind) -> Bool {
+        switch self {
+        case .user: return kind == .user
+        case .group: return kind == .group
+        case .servicePrincipal: return kind == .servicePrincipal
+        case .managedIdentity: return kind == .managedIdentity
+        case .unknown: return kind == .unknown || kind == .device || kind == .foreignGroup
+        }
+    }
+}
+
 /// `scopedown who-can`: every principal and group that effectively holds an operation at a scope.
 struct WhoCanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "who-can",
         abstract: "List who can perform an operation at a scope.",
         discussion: """
-        Principals (users, service principals, managed identities, unknown ids) that hold the operation \
-        through their own assignments or their groups', and the groups that hold it themselves, less \
-        deny assignments. An operation outside the catalog is matched by name (control plane unless \
-        --data).
+        Principals (users, service principals, managed identities, unknown ids) that hold the operation through their own assignments or their groups', and the groups that hold it themselves, less deny assignments. An operation outside the catalog is matched by name (control plane unless --data).
 
-        Example:
-          scopedown who-can --db tenant.db \\
-            --action Microsoft.Authorization/roleAssignments/write \\
-            --scope /subscriptions/<id> --format json
+        Tables show names first (principal, role, shortened scope) and fit the terminal; --wide prints full ids and scopes. JSON and CSV always carry the full ids.
+
+        Examples:
+          scopedown who-can --db scopedown-demo.db \\
+            --scope /subscriptions/510d70ff-a43d-4482-82ed-32a9192a58db \\
+            --action Microsoft.Authorization/roleAssignments/write
+          scopedown who-can --db scopedown-demo.db --scope / --type user --format csv \\
+            --action Microsoft.KeyVault/vaults/secrets/getSecret/action --data
         """
     )
 
@@ -25,24 +41,22 @@ struct WhoCanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The operation, e.g. Microsoft.Compute/virtualMachines/write.", valueName: "operation"))
     var action: String
 
-    @Option(help: ArgumentHelp("The ARM scope to evaluate at.", valueName: "scope"))
-    var scope: String
+    @OptionGroup var scopeOptions: ScopeOptions
 
     @Flag(help: "Evaluate the operation as a data-plane operation (default: as the catalog says, else control plane).")
     var data = false
 
-    @Flag(help: "Count PIM-eligible assignments as granting.")
-    var includeEligible = false
+    @Option(help: ArgumentHelp("Only grants through assignments made at this scope or below it.", valueName: "scope"))
+    var under: Scope?
 
-    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
-    var allowUnknownScope = false
+    @Option(help: ArgumentHelp("Only principals of this type.", valueName: "type"))
+    var type: PrincipalTypeFilter?
 
-    @Option(help: "Output format: table or json.")
-    var format: OutputFormat = .table
+    @OptionGroup var eligibility: EligibilityOptions
+
+    @OptionGroup var output: ListOutputOptions
 
     func validate() throws {
-        try EvaluatorCommandSupport.checkFormat(format)
-        _ = try EvaluatorCommandSupport.scope(scope)
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
@@ -50,53 +64,37 @@ struct WhoCanCommand: ParsableCommand {
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
-            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
-            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: eligibility.includeEligible, evaluationOnly: true)
+            if !scopeOptions.allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scopeOptions.scope.display, db: db.db, evaluator: e) }
             EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
-            return try Self.render(evaluator: e, action: action, scope: scope, data: data, format: format)
+            return try Self.render(evaluator: e, action: action, scope: scopeOptions.scope.display, data: data, format: output.format,
+                                   width: output.tableWidth, under: under, type: type)
         }
     }
 
-    static func render(evaluator e: Evaluator, action: String, scope: String, data: Bool, format: OutputFormat) throws -> String {
+    static func render(evaluator e: Evaluator, action: String, scope: String, data: Bool, format: OutputFormat,
+                       width: Int? = 120, under: Scope? = nil, type: PrincipalTypeFilter? = nil) throws -> String {
         let s = try EvaluatorCommandSupport.scope(scope)
-        let r = e.whoCan(operation: action, scope: s, plane: data ? .data : nil)
-        if format == .json { return json(r).render() + "\n" }
-        return table(r, evaluator: e)
-    }
-
-    static func json(_ r: WhoCanResult) -> JSON {
-        func grants(_ h: WhoCanResult.Holder) -> JSON {
-            .array(EvaluatorCommandSupport.grantPaths(h.decision).map(EvaluatorCommandSupport.grantJSON))
+        var r = e.whoCan(operation: action, scope: s, plane: data ? .data : nil)
+        if let type {
+            r.principals = r.principals.filter { type.matches($0.kind) }
+            r.groups = type == .group ? r.groups : []
         }
-        return .object([
-            ("action", .string(r.operation)),
-            ("catalogued", .bool(r.catalogued)),
-            ("scope", .string(r.scope.display)),
-            ("principals", .array(r.principals.map {
-                .object([("id", .string($0.id)), ("type", .string($0.kind.rawValue)),
-                         ("displayName", .optional($0.displayName)), ("grants", grants($0))])
-            })),
-            ("groups", .array(r.groups.map {
-                .object([("id", .string($0.id)), ("displayName", .optional($0.displayName)), ("grants", grants($0))])
-            })),
-        ])
-    }
-
-    static func table(_ r: WhoCanResult, evaluator e: Evaluator) -> String {
-        var out = "action: \(SafeText.terminal(r.operation)) (\(r.plane.rawValue) plane\(r.catalogued ? "" : ", not in the catalog"))\n"
-        out += "scope: \(SafeText.terminal(r.scope.display))\n\n"
-        var t = Table(columns: ["TYPE", "PRINCIPAL", "NAME", "ROLE", "ASSIGNED AT", "VIA", "CONDITIONAL"])
-        for h in r.principals + r.groups {
-            for g in EvaluatorCommandSupport.grantPaths(h.decision) {
-                let role = EvaluatorCommandSupport.roleLabel(g) + (g.state == .eligible ? " (eligible)" : "")
-                t.append([h.kind.rawValue, h.id, h.displayName ?? "", role, g.scope,
-                          g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
-                          g.conditional ? "yes" : "no"])
+        if let under {
+            func keep(_ h: WhoCanResult.Holder) -> WhoCanResult.Holder? {
+                var h = h
+                h.decision.grants = h.decision.grants.filter { EvaluatorCommandSupport.isAtOrBelow(Scope($0.path.scope), under, in: e) }
+                return h.decision.grants.isEmpty ? nil : h
             }
+            r.principals = r.principals.compactMap(keep)
+            r.groups = r.groups.compactMap(keep)
         }
-        out += "\(r.principals.count) principal(s) and \(r.groups.count) group(s) can perform it\n"
-        if !t.rows.isEmpty { out += "\n" + t.render() }
-        return out
+        let view = WhoCanView(result: r, names: NameBook(snapshot: e.snapshot))
+        switch format {
+        case .json: return view.json().render() + "\n"
+        case .csv: return view.csv()
+        case .table: return view.table(width: width)
+        }
     }
 }

@@ -17,6 +17,17 @@ struct UsageCommandTests {
         return try store.usageReport()
     }
 
+    /// The report with the names and facts of its snapshot, as the command renders it.
+    static func reportAndContext(width: Int? = 120) throws -> (UsageReport, UsageRendering.Context) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-usage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: dir.appendingPathComponent("t.db").path)
+        try UsageTenant.build(store, folder: dir)
+        let e = Evaluator(snapshot: try store.loadSnapshot())
+        return (try store.usageReport(), UsageRendering.Context(evaluator: e, width: width))
+    }
+
     /// Compares with fixtures/usage/NAME; `SCOPEDOWN_UPDATE_GOLDEN=1` rewrites it.
     static func golden(_ name: String, _ text: String) throws {
         let url = SharedData.packageRoot.appendingPathComponent("fixtures/usage").appendingPathComponent(name)
@@ -30,19 +41,31 @@ struct UsageCommandTests {
 
     @Test("JSON output is exactly the documented shape (golden)")
     func json() throws {
-        let text = UsageRendering.render(try Self.report(), format: .json)
+        let (r, context) = try Self.reportAndContext()
+        let text = UsageRendering.render(r, format: .json, context: context)
         try Self.golden("usage.json", text)
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect(Set(object?.keys.map { $0 } ?? []) == ["assignments", "window"])
         let first = (object?["assignments"] as? [[String: Any]])?.first
         #expect(Set(first?.keys.map { $0 } ?? []) == ["assignment", "principal", "role", "scope", "state", "usedActions", "uses", "lastUsed",
-                                                        "commonScope", "deniedAttempts"])
+                                                        "commonScope", "deniedAttempts", "principalName", "principalDetail", "principalType",
+                                                        "guest", "disabled", "orphaned", "conditional"])
     }
 
     @Test("table output says reads and data actions are unobservable (golden)")
     func table() throws {
-        let text = UsageRendering.render(try Self.report(), format: .table)
+        let (r, context) = try Self.reportAndContext()
+        let text = UsageRendering.render(r, format: .table, context: context)
         try Self.golden("usage.txt", text)
+        for (name, width) in [("usage-80.txt", 80), ("usage-wide.txt", nil)] as [(String, Int?)] {
+            var c = context
+            c.width = width
+            let t = UsageRendering.render(r, format: .table, context: c)
+            try Self.golden(name, t)
+            // The table (up to the first blank line) fits; the prose summary below it is left to wrap.
+            let rows = t.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }
+            if let width { #expect(rows.allSatisfy { $0.count <= width }) }
+        }
         #expect(text.contains("unobservable"))
     }
 
@@ -57,8 +80,8 @@ struct UsageCommandTests {
         let csv = UsageRendering.render(r, format: .csv).split(separator: "\n")
         #expect(csv[0].hasPrefix("assignment,principal,role,scope,state,uses,"))
         #expect(csv.first { $0.hasPrefix(eligible.assignment) }?.contains(",eligible,0,,") == true)
-        let table = UsageRendering.render(r, format: .table)
-        #expect(table.contains("\(eligible.assignment) (eligible)"))
+        let table = UsageRendering.render(r, format: .table, context: .init(width: nil))
+        #expect(table.split(separator: "\n").contains { $0.hasPrefix(eligible.assignment) && $0.contains(" eligible ") })
         #expect(table.contains("5 assignments (1 PIM-eligible), 3 used"))
     }
 
@@ -75,6 +98,7 @@ struct UsageCommandTests {
 
     @Test("CSV output escapes cells (golden)")
     func csv() throws {
-        try Self.golden("usage.csv", UsageRendering.render(try Self.report(), format: .csv))
+        let (r, context) = try Self.reportAndContext()
+        try Self.golden("usage.csv", UsageRendering.render(r, format: .csv, context: context))
     }
 }
