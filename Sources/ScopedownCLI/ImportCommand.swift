@@ -278,7 +278,8 @@ struct ImportRun {
             summary += "\n  files by kind: " + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         if !rows.isEmpty {
-            summary += "\n  rows: " + rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            // Rows read from the files: an object exported by several files counts each time.
+            summary += "\n  rows read: " + rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         if let from = windowFrom, let to = windowTo {
             summary += "\n  activity window: \(ActivityTime.isoString(from)) .. \(ActivityTime.isoString(to))"
