@@ -13,10 +13,11 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Build a database from the bundled demo tenant and show what to try next.",
         discussion: """
-        Imports every export in fixtures/demo/ (role definitions, assignments, deny assignments, the
-        management-group tree, the directory, a catalog slice and Activity Log events) into a fresh
-        database, replacing an earlier demo database at the same path, then prints counts, the
-        management-group → subscription tree and the next commands to try.
+        Imports every export in fixtures/demo/ (role definitions, assignments, deny assignments, the management-group tree, the directory, a catalog slice and Activity Log events) into a fresh database, replacing an earlier demo database at the same path, then prints counts, the management-group → subscription tree and the next commands to try.
+
+        One warning about an unresolved reference is expected: the demo tenant deliberately keeps a role assignment of a deleted principal, as real tenants do.
+
+        From a source checkout, run it as `swift run scopedown demo`.
 
         Examples:
           scopedown demo
@@ -69,6 +70,9 @@ struct DemoCommand: ParsableCommand {
             run.databaseName = db
             run.importAll(inventory + activity)
             ok = run.finish()
+            if let orphan = try Self.orphanPrincipal(store) {
+                io.errLine("note: the unresolved reference is deliberate: the demo tenant keeps a role assignment of a deleted principal (`\(orphan)`), as real tenants do; `usage` lists it as orphaned")
+            }
             if run.rolledBack {
                 // the database failed (a full disk): keep the previous demo database, if any
                 try? FileManager.default.removeItem(atPath: building)
@@ -107,13 +111,20 @@ struct DemoCommand: ParsableCommand {
         io.outLine("")
         io.outLine("database: \(SafeText.terminal(path)) (a SQLite file: `sqlite3 \(SafeText.terminal(Self.shellQuoted(path)))` opens it too)")
         io.outLine("")
-        io.outLine("try next:")
-        io.outLine("  scopedown inventory --db \(SafeText.terminal(q))")
-        io.outLine("  scopedown who-can --db \(SafeText.terminal(q)) --action Microsoft.Authorization/roleAssignments/write --scope \(sub)")
-        if let p = nextPrincipal {
-            io.outLine("  scopedown effective --db \(SafeText.terminal(q)) --principal \(SafeText.terminal(Self.shellQuoted(p))) --scope \(sub)")
+        let scopedown = Self.invocation()
+        if scopedown != "scopedown" {
+            io.outLine("try next (from the source tree; or put the binary on PATH: export PATH=\"$PWD/.build/debug:$PATH\"):")
+        } else {
+            io.outLine("try next:")
         }
-        io.outLine("  scopedown usage --db \(SafeText.terminal(q))")
+        io.outLine("  \(scopedown) inventory --db \(SafeText.terminal(q))")
+        io.outLine("  \(scopedown) who-can --db \(SafeText.terminal(q)) --action Microsoft.Authorization/roleAssignments/write --scope \(sub)")
+        if let p = nextPrincipal {
+            io.outLine("  \(scopedown) effective --db \(SafeText.terminal(q)) --principal \(SafeText.terminal(Self.shellQuoted(p))) --scope \(sub)")
+        }
+        io.outLine("  \(scopedown) usage --db \(SafeText.terminal(q))")
+        io.outLine("  \(scopedown) usage --db \(SafeText.terminal(q)) --privileged --unused")
+        io.outLine("  \(scopedown) roles --db \(SafeText.terminal(q))")
         if !ok { throw ExitCode(1) }
     }
 
@@ -170,6 +181,20 @@ struct DemoCommand: ParsableCommand {
         if n.kind == .subscription { return n }
         for c in n.children { if let s = firstSubscription(c) { return s } }
         return nil
+    }
+
+    /// How to run this binary again as printed: `swift run scopedown` when it was built in a SwiftPM
+    /// `.build` folder (not on PATH), else `scopedown`.
+    static func invocation() -> String {
+        let argv0 = CommandLine.arguments.first ?? ""
+        return argv0.contains("/.build/") && argv0.hasSuffix("/scopedown") ? "swift run scopedown" : "scopedown"
+    }
+
+    /// The principal of an assignment that the directory does not know (the demo's deliberate orphan).
+    static func orphanPrincipal(_ store: Store) throws -> String? {
+        let snap = try store.loadSnapshot()
+        let known = Set(snap.principals.map(\.id))
+        return snap.roleAssignments.map(\.principalID).filter { !known.contains($0) && $0 != AzureID.everyone }.sorted().first
     }
 
     /// A user with an active assignment, by UPN (the first in sort order), for the `effective` example.

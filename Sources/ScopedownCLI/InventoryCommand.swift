@@ -10,25 +10,18 @@ struct InventoryCommand: ParsableCommand {
         commandName: "inventory",
         abstract: "Show the management group → subscription → resource group tree with assignment counts.",
         discussion: """
-        Every node shows its role assignments (active and PIM-eligible): `direct` at exactly that
-        scope, `total` at that scope or anywhere below it (resource-level assignments count towards
-        their resource group). Subscriptions whose management group is not imported are listed under
-        `/`. Children are sorted by kind, then name.
+        Every node shows its role assignments (active and PIM-eligible): `direct` at exactly that scope, `total` at that scope or anywhere below it (resource-level assignments count towards their resource group). Subscriptions whose management group is not imported are listed under `/`. Children are sorted by kind, then name. A tree has no CSV form: `roles` and `usage` give lists.
 
         Examples:
           scopedown inventory --db scopedown-demo.db
-          scopedown inventory --db tenant.db --format json
+          scopedown inventory --db scopedown-demo.db --format json
         """
     )
 
     @OptionGroup var db: DatabaseOptions
 
     @Option(name: .long, help: "Output format: table or json.")
-    var format: OutputFormat = .table
-
-    func validate() throws {
-        if format == .csv { throw ValidationError("`inventory` supports --format table or json (a tree has no CSV form)") }
-    }
+    var format: DocumentFormat = .table
 
     func run() throws { try runChecked(io: .standard()) }
 
