@@ -28,6 +28,7 @@ public struct ScopedownCommand: ParsableCommand {
             BlastRadiusCommand.self,
             UsageCommand.self,
             SynthCommand.self,
+            RolesCommand.self,
         ]
     )
 

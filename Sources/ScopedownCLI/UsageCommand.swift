@@ -110,25 +110,6 @@ struct UsageFilter {
     }
 }
 
-/// Roles that can take over a tenant or read its secrets, judged by what their permissions grant
-/// (patterns matched against the operations, NotActions applied per block, REFERENCE.md §2.3).
-enum PrivilegedRoles {
-    static let controlOperations = ["Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write"]
-    static let dataOperations = ["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
-
-    static func isPrivileged(_ r: RoleDefinition) -> Bool {
-        for b in r.permissions {
-            if b.actions.contains(where: { $0.trimmingSpaces() == "*" }) { return true }
-            func grants(_ op: String, _ allow: [String], _ not: [String]) -> Bool {
-                allow.contains { ActionPattern($0).matches(op) } && !not.contains { ActionPattern($0).matches(op) }
-            }
-            if controlOperations.contains(where: { grants($0, b.actions, b.notActions) }) { return true }
-            if dataOperations.contains(where: { grants($0, b.dataActions, b.notDataActions) }) { return true }
-        }
-        return false
-    }
-}
-
 /// Rendering of the usage report (JSON exactly as issue 4 item 8 specifies).
 enum UsageRendering {
     static func time(_ t: Int64?) -> String? { t.map(ActivityTime.isoString) }
@@ -267,7 +248,7 @@ enum UsageRendering {
         let wide = context.width == nil
         var columns = ["PRINCIPAL", "TYPE", "ROLE", "SCOPE", "FLAGS", "USES", "LAST USED", "DENIED"]
         var alignments: [Table.Alignment] = [.left, .left, .left, .left, .left, .right, .left, .right]
-        var fits: [Table.Fit] = [.end, .keep, .end, .middle, .end, .keep, .keep, .keep]
+        var fits: [Table.Fit] = [.end, .keep, .end, .middle, .keep, .keep, .keep, .keep]
         if wide {
             columns = ["ASSIGNMENT"] + columns + ["ACTIONS", "COMMON SCOPE"]
             alignments = [.left] + alignments + [.right, .left]

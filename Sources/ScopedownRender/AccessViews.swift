@@ -295,7 +295,9 @@ public struct BlastRadiusView {
                 for r in s.risky {
                     let by = r.grants.map { grantedBy($0, here: s.scope, wide: wide) }.joined(separator: "; ")
                     let state = r.grants.contains { $0.state == .active } ? "active" : "eligible"
-                    t.append([r.operation.name + (r.catalogued ? "" : " (uncatalogued)"), r.operation.plane.rawValue, r.operation.risk,
+                    // Every operation name starts with its provider; `Microsoft.` says nothing in a narrow table.
+                    let name = wide || !r.operation.name.hasPrefix("Microsoft.") ? r.operation.name : String(r.operation.name.dropFirst("Microsoft.".count))
+                    t.append([name + (r.catalogued ? "" : " (uncatalogued)"), r.operation.plane.rawValue, r.operation.risk,
                               state, r.conditional ? "yes" : "no", by])
                 }
                 out += t.render(width: width.map { $0 - 2 }).split(separator: "\n", omittingEmptySubsequences: false)
