@@ -52,10 +52,11 @@ let package = Package(
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
-                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +67,7 @@ let package = Package(
             path: "Tests/ScopedownTestSupport"
         ),
         .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownRulesTests", dependencies: ["ScopedownRules", "ScopedownCore"]),
         .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownStoreTests",
