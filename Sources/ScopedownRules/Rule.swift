@@ -66,11 +66,21 @@ public enum RuleCatalog {
     public static let all: [any Rule] = [
         PrivilegedBroadScopeRule(),
         CanEscalateRule(),
+        EntraRoleBridgeRule(),
         UnusedAssignmentRule(),
         OrphanedPrincipalRule(),
         CustomRoleWildcardRule(),
+        OwnerCountRule(),
         SubscriptionUnderRootRule(),
         SubscriptionNoContactRule(),
+        SecurityTeamReaderRule(),
+        GuestPrivilegedRule(),
+        DirectUserPrivilegedRule(),
+        RedundantAssignmentRule(),
+        SecretsAccessRule(),
+        UnusedCustomRoleRule(),
+        CustomRoleLimitsRule(),
+        AssignmentLimitRule(),
     ]
 
     /// Runs the enabled rules, in report order (`Finding.reportOrder`).
