@@ -99,7 +99,9 @@ struct FindingsCommand: ParsableCommand {
             } else {
                 io.errLine("note: no Activity Log imported: `unused-assignment` does not run")
             }
-            return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: nil, config: config)
+            let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
+            if directory == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
+            return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory, config: config)
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
         }

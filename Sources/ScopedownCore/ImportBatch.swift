@@ -13,6 +13,8 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable {
     case operations
     case activityLog = "activity-log"
     case usageAggregate = "usage-aggregate"
+    /// Entra ID directory role definitions and assignments (Microsoft Graph `roleManagement/directory`).
+    case directoryRoles = "directory-roles"
 }
 
 /// The decoded content of one inventory file: Core values plus the warnings met while decoding.
@@ -33,6 +35,8 @@ public struct ImportBatch: Sendable {
     public var subscriptions: [Subscription] = []
     public var resources: [ResourceNode] = []
     public var operations: [CatalogOperation] = []
+    public var directoryRoleDefinitions: [DirectoryRoleDefinition] = []
+    public var directoryRoleAssignments: [DirectoryRoleAssignment] = []
     public var warnings: [Diagnostic] = []
 
     public init(kind: InputKind, shape: String) {
@@ -53,6 +57,8 @@ public struct ImportBatch: Sendable {
         put("subscriptions", subscriptions.count)
         put("resources", resources.count)
         put("operations", operations.count)
+        put("directoryRoleDefinitions", directoryRoleDefinitions.count)
+        put("directoryRoleAssignments", directoryRoleAssignments.count)
         return c
     }
 }

@@ -33,6 +33,31 @@ struct BatchWriter {
         try writeSubscriptions(batch.subscriptions)
         try writeResources(batch.resources)
         try writeOperations(batch.operations)
+        try writeDirectoryRoles(batch.directoryRoleDefinitions, batch.directoryRoleAssignments)
+    }
+
+    // MARK: directory roles
+
+    /// Entra ID directory roles: upserted by key (the latest import wins; Graph lists carry no
+    /// content that a re-export would legitimately change but the display name).
+    private func writeDirectoryRoles(_ defs: [DirectoryRoleDefinition], _ assignments: [DirectoryRoleAssignment]) throws {
+        if !defs.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_definitions(id, display_name, template_id, is_built_in, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
+                    template_id = coalesce(excluded.template_id, template_id), is_built_in = excluded.is_built_in,
+                    import_id = excluded.import_id
+                """)
+            for d in defs { try ins.execute([d.id, d.displayName, d.templateID, d.isBuiltIn, importID]) }
+        }
+        if !assignments.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_assignments(id, principal_id, role_definition_id, directory_scope_id, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET principal_id = excluded.principal_id, role_definition_id = excluded.role_definition_id,
+                    directory_scope_id = excluded.directory_scope_id, import_id = excluded.import_id
+                """)
+            for a in assignments { try ins.execute([a.id, a.principalID, a.roleDefinitionID, a.directoryScopeID, importID]) }
+        }
     }
 
     func replacementWarnings() -> [Diagnostic] {

@@ -134,3 +134,25 @@ extension InventoryDecoder {
         try addOperation(item, provider: provider, resourceType: try item.optionalString("resourceType"))
     }
 }
+
+// Microsoft Graph `roleManagement/directory` (Entra ID roles): `unifiedRoleDefinition` and
+// `unifiedRoleAssignment` items, read by the findings rules (REFERENCE.md §1.8, [ELEV]).
+extension InventoryDecoder {
+    static func directoryRoleDefinition(_ item: JSONValue) throws -> DirectoryRoleDefinition {
+        let id = try item.requireString("id")
+        guard AzureID.isGUID(id) else { throw item["id"]?.error("directory role definition id `\(TextSanitizer.clean(id))` is not a GUID") ?? item.error("bad id") }
+        return DirectoryRoleDefinition(id: id, displayName: try item.requireString("displayName"),
+                                       templateID: try item.optionalString("templateId").flatMap { AzureID.isGUID($0) ? $0 : nil },
+                                       isBuiltIn: try item.optionalBool("isBuiltIn") ?? true)
+    }
+
+    static func directoryRoleAssignment(_ item: JSONValue) throws -> DirectoryRoleAssignment {
+        let principal = try item.requireString("principalId")
+        let role = try item.requireString("roleDefinitionId")
+        for (field, value) in [("principalId", principal), ("roleDefinitionId", role)] where !AzureID.isGUID(value) {
+            throw item[field]?.error("`\(field)` `\(TextSanitizer.clean(value))` is not a GUID") ?? item.error("bad \(field)")
+        }
+        return DirectoryRoleAssignment(id: try item.requireString("id"), principalID: principal, roleDefinitionID: role,
+                                       directoryScopeID: try item.optionalString("directoryScopeId") ?? "/")
+    }
+}

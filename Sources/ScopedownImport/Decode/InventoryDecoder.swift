@@ -59,6 +59,8 @@ struct InventoryDecoder {
     var managementGroups = Deduper<ManagementGroup>("management group")
     var subscriptions = Deduper<Subscription>("subscription")
     var resources = Deduper<ResourceNode>("resource")
+    var directoryRoleDefinitions = Deduper<DirectoryRoleDefinition>("directory role definition")
+    var directoryRoleAssignments = Deduper<DirectoryRoleAssignment>("directory role assignment")
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     var membershipGroups: [String] = []
@@ -138,6 +140,8 @@ struct InventoryDecoder {
         batch.subscriptions = subscriptions.values
         batch.resources = resources.values
         batch.operations = operations
+        batch.directoryRoleDefinitions = directoryRoleDefinitions.values
+        batch.directoryRoleAssignments = directoryRoleAssignments.values
         batch.warnings = warnings
         return batch
     }
@@ -155,7 +159,7 @@ struct InventoryDecoder {
         case .directory: return .graphObject
         case .groupMembers: return .groupWithMembers
         case .operations: return .flatOperation
-        case .resourceContainers, .activityLog, .usageAggregate: return nil
+        case .resourceContainers, .activityLog, .usageAggregate, .directoryRoles: return nil
         }
     }
 
@@ -204,6 +208,12 @@ struct InventoryDecoder {
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)
+        case .directoryRoleDefinition:
+            let d = try Self.directoryRoleDefinition(item)
+            try directoryRoleDefinitions.add(d, id: d.id, item: item)
+        case .directoryRoleAssignment:
+            let a = try Self.directoryRoleAssignment(item)
+            try directoryRoleAssignments.add(a, id: a.id, item: item)
         case .otherARMResource:
             // e.g. classic administrators, retired and to be treated as absent (REFERENCE.md §2.10),
             // or other rows of a Resource Graph `authorizationresources` query.

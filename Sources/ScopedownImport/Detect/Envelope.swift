@@ -95,6 +95,8 @@ enum ItemType: Sendable, Equatable {
     case providerOperations, flatOperation
     case graphObject, groupWithMembers
     case azAccount
+    /// Microsoft Graph `roleManagement/directory/roleDefinitions` / `roleAssignments` items.
+    case directoryRoleDefinition, directoryRoleAssignment
     case activityEvent, diagnosticRecord, logAnalyticsRow
     /// An ARM resource of another type (classic administrators, locks, policies, ...): skipped with a warning.
     case otherARMResource
@@ -137,6 +139,12 @@ enum ItemType: Sendable, Equatable {
                 if t.contains("/"), t.contains("."), item["id"] != nil { return .otherARMResource }
             }
         }
+        // Graph unifiedRoleAssignment / unifiedRoleDefinition: before the RBAC shapes, whose
+        // `principalId` + `roleDefinitionId` they share.
+        if item["directoryScopeId"] != nil, item["principalId"] != nil, item["roleDefinitionId"] != nil {
+            return .directoryRoleAssignment
+        }
+        if item["rolePermissions"] != nil, item["displayName"] != nil, item["id"] != nil { return .directoryRoleDefinition }
         if item["@odata.type"] != nil {
             return item["members"]?.kind == .array ? .groupWithMembers : .graphObject
         }

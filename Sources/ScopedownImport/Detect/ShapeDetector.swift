@@ -32,6 +32,7 @@ enum ShapeDetector {
         (.activityLog, "Log Analytics AzureActivity (JSON)"),
         (.activityLog, "Log Analytics AzureActivity (CSV)"),
         (.usageAggregate, "usage aggregate (CSV)"),
+        (.directoryRoles, "Microsoft Graph list (roleManagement/directory/roleDefinitions, roleAssignments)"),
     ]
 
     /// One line per kind: `role-definitions: az role definition list | ARM REST list | ...`.
@@ -157,6 +158,8 @@ enum ShapeDetector {
             return DetectedFormat(kind: .activityLog, shape: "Log Analytics AzureActivity (JSON)")
         case .otherARMResource:
             return DetectedFormat(kind: .resourceContainers, shape: "Resource Graph rows")
+        case .directoryRoleDefinition, .directoryRoleAssignment:
+            return DetectedFormat(kind: .directoryRoles, shape: listShape(envelope, item: item, az: "Microsoft Graph list"))
         }
     }
 

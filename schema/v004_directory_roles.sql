@@ -1,0 +1,21 @@
+-- v004: Entra ID (directory) roles from Microsoft Graph `roleManagement/directory/roleDefinitions`
+-- and `roleAssignments` pages. They are not Azure RBAC roles; the findings rules read them because
+-- some reach RBAC (a Global Administrator can elevate to User Access Administrator at `/`).
+-- Same conventions as v001: STRICT, normalized keys, `import_id` names the last writer.
+
+CREATE TABLE directory_role_definitions (
+    id           TEXT    PRIMARY KEY NOT NULL,   -- GUID key (for built-in roles, the template id)
+    display_name TEXT    NOT NULL,
+    template_id  TEXT,
+    is_built_in  INTEGER NOT NULL CHECK (is_built_in IN (0, 1)),
+    import_id    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE directory_role_assignments (
+    id                 TEXT    PRIMARY KEY NOT NULL,   -- the Graph id, as exported (not a GUID)
+    principal_id       TEXT    NOT NULL,               -- GUID key
+    role_definition_id TEXT    NOT NULL,               -- GUID key
+    directory_scope_id TEXT    NOT NULL,               -- `/` for the whole directory
+    import_id          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX directory_role_assignments_by_principal ON directory_role_assignments(principal_id);
