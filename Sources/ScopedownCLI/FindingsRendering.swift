@@ -62,8 +62,9 @@ enum FindingsRendering {
     static func csv(_ findings: [Finding]) -> String {
         var c = CSV(header: csvHeader)
         for f in findings {
+            // Control characters (ANSI escapes) removed too: CSV files end up in terminals as well.
             c.append([f.rule, f.kind, f.severity.rawValue, f.principal ?? "", f.scope ?? "", f.assignment ?? "", f.role ?? "",
-                      f.message, f.evidence.joined(separator: " | "), f.fingerprint])
+                      f.message, f.evidence.joined(separator: " | "), f.fingerprint].map(SafeText.terminal))
         }
         return c.render()
     }

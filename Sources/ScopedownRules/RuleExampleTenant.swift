@@ -94,10 +94,10 @@ public struct RuleExampleTenant: Sendable {
             let lineNo = n + 1
             func fail(_ m: String) -> Failure { Failure(line: lineNo, message: m) }
             let tokens = try Self.tokens(String(raw), line: lineNo)
-            guard let verb = tokens.first else { continue }
+            guard let verb = tokens.first?.text else { continue }
             var words: [String] = [], opts: [String: String] = [:]
-            for t in tokens.dropFirst() {
-                if let eq = t.firstIndex(of: "="), !t.hasPrefix("/") {
+            for (t, quoted) in tokens.dropFirst() {
+                if !quoted, let eq = t.firstIndex(of: "="), !t.hasPrefix("/") {
                     opts[String(t[..<eq])] = String(t[t.index(after: eq)...])
                 } else {
                     words.append(t)
@@ -205,19 +205,23 @@ public struct RuleExampleTenant: Sendable {
         return s
     }
 
-    static func tokens(_ line: String, line n: Int) throws -> [String] {
-        var out: [String] = [], cur = "", quoted = false, has = false
+    /// Space-separated tokens; a double-quoted one keeps spaces, `=` and `#` (`\"` and `\\` escape)
+    /// and is never a `key=value` option.
+    static func tokens(_ line: String, line n: Int) throws -> [(text: String, quoted: Bool)] {
+        var out: [(String, Bool)] = [], cur = "", quoted = false, wasQuoted = false, has = false, escaped = false
         for c in line {
-            if c == "\"" { quoted.toggle(); has = true; continue }
+            if escaped { cur.append(c); escaped = false; continue }
+            if quoted && c == "\\" { escaped = true; continue }
+            if c == "\"" { quoted.toggle(); has = true; wasQuoted = true; continue }
             if !quoted && c == "#" { break }
             if !quoted && (c == " " || c == "\t") {
-                if has { out.append(cur); cur = ""; has = false }
+                if has { out.append((cur, wasQuoted)); cur = ""; has = false; wasQuoted = false }
                 continue
             }
             cur.append(c); has = true
         }
         if quoted { throw Failure(line: n, message: "unterminated quote") }
-        if has { out.append(cur) }
+        if has { out.append((cur, wasQuoted)) }
         return out
     }
 
