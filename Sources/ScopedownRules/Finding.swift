@@ -43,11 +43,14 @@ public struct Finding: Sendable, Hashable {
     }
 
     /// Sort order of reports: severity (worst first), then rule, scope, principal, assignment, role, message.
-    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
-        if a.severity != b.severity { return a.severity > b.severity }
-        let ka = [a.rule, a.scope.map { Scope($0).key } ?? "", a.principal ?? "", a.assignment ?? "", a.role ?? "", a.message]
-        let kb = [b.rule, b.scope.map { Scope($0).key } ?? "", b.principal ?? "", b.assignment ?? "", b.role ?? "", b.message]
-        return ka.lexicographicallyPrecedes(kb)
+    /// Each key is computed once.
+    public static func sortedForReport(_ findings: [Finding]) -> [Finding] {
+        findings.map { (key: (Severity.critical.rank - $0.severity.rank, $0.sortKey), finding: $0) }
+            .sorted { $0.key < $1.key }.map(\.finding)
+    }
+
+    var sortKey: String {
+        [rule, scope.map { Scope($0).key } ?? "", principal ?? "", assignment ?? "", role ?? "", message].joined(separator: "\u{1}")
     }
 }
 

@@ -83,12 +83,12 @@ public enum RuleCatalog {
         AssignmentLimitRule(),
     ]
 
-    /// Runs the enabled rules, in report order (`Finding.reportOrder`).
+    /// Runs the enabled rules, in report order (`Finding.sortedForReport`).
     public static func run(_ context: RuleContext, rules: [any Rule] = RuleCatalog.all) -> [Finding] {
         var out: [Finding] = []
         for r in rules where !context.config.isDisabled(r.description) {
             out += r.check(context)
         }
-        return out.sorted(by: Finding.reportOrder)
+        return Finding.sortedForReport(out)
     }
 }
