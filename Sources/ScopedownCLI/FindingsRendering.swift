@@ -118,7 +118,6 @@ enum FindingsRendering {
         let driver: JSON = .object([
             ("name", .string("scopedown")),
             ("version", .string(ScopedownCommand.configuration.version)),
-            ("informationUri", .string("https://github.com/scopedown/scopedown/blob/main/docs/rules.md")),
             ("rules", .array(rules.map { d in
                 .object([
                     ("id", .string(d.id)),

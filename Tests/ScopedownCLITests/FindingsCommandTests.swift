@@ -134,7 +134,7 @@ struct FindingsCommandTests {
     static let longName = String(repeating: "A", count: 10_000)
     static let hostileTenant = """
         mg "corp<script>alert(1)</script>"
-        sub prod mg=corp<script>alert(1)</script>
+        sub prod mg=corp<script>alert(1)</script> tag.<svg/onload=alert(1)>
         role "=HYPERLINK(\\"http://evil.example\\",\\"x\\")" custom actions=*
         user "\u{1B}[31mmallory\u{1B}[0m" guest
         user "\(longName)"
