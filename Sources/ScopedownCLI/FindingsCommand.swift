@@ -18,11 +18,12 @@ struct FindingsCommand: ParsableCommand {
         Log was imported; `entra-role-bridge` when Entra directory roles were.
 
         As a CI gate: --fail-on high exits 2 when a finding of severity high or worse remains \
-        after --baseline (a earlier `--format json` output, or its SARIF) suppressed the accepted ones.
+        after --baseline (an earlier `--format json` or `--format sarif` output) suppressed the \
+        accepted ones.
 
         Examples:
-          scopedown findings --db scopedown-demo.db
-          scopedown findings --db scopedown-demo.db --config fixtures/demo/findings-config.json --format sarif > findings.sarif
+          scopedown findings --db scopedown-demo.db --config fixtures/demo/findings-config.json
+          scopedown findings --db scopedown-demo.db --format sarif > findings.sarif
           scopedown findings --db tenant.db --format json > baseline.json
           scopedown findings --db tenant.db --baseline baseline.json --fail-on high
 

@@ -198,6 +198,13 @@ struct FindingsCommandTests {
         #expect(try matchesGolden(out, "golden/findings/findings.\(ext)"), "fixtures/golden/findings/findings.\(ext) differs; SCOPEDOWN_UPDATE_GOLDEN=1 rewrites it")
     }
 
+    @Test("help text, with examples on the demo database", arguments: [("findings", FindingsCommand.self as ParsableCommand.Type), ("rules", RulesCommand.self)])
+    func help(name: String, type: ParsableCommand.Type) throws {
+        let text = ScopedownCommand.helpMessage(for: type, columns: 100)
+        #expect(text.contains("Examples:\n  scopedown \(name)"))
+        #expect(try matchesGolden(text + "\n", "golden/findings/help-\(name).txt"))
+    }
+
     @Test("rules lists every rule; its markdown is docs/rules.md")
     func rules() throws {
         let table = runCLI(["rules"])
