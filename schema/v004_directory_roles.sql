@@ -19,3 +19,13 @@ CREATE TABLE directory_role_assignments (
     import_id          INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX directory_role_assignments_by_principal ON directory_role_assignments(principal_id);
+
+-- Where each managed identity lives (Graph `servicePrincipal.alternativeNames`): the resource of a
+-- system-assigned identity, or the `userAssignedIdentities` resource of a user-assigned one.
+CREATE TABLE managed_identity_resources (
+    principal_id  TEXT    PRIMARY KEY NOT NULL,   -- GUID key
+    resource_key  TEXT    NOT NULL,               -- normalized scope key
+    resource      TEXT    NOT NULL,               -- as exported
+    user_assigned INTEGER NOT NULL CHECK (user_assigned IN (0, 1)),
+    import_id     INTEGER NOT NULL
+) STRICT;

@@ -35,3 +35,19 @@ public struct DirectoryRoleAssignment: Hashable, Sendable, Identifiable {
         self.directoryScopeID = directoryScopeID
     }
 }
+
+/// Where a managed identity lives: the resource a system-assigned identity belongs to, or the
+/// `userAssignedIdentities` resource of a user-assigned one (Graph `servicePrincipal.alternativeNames`:
+/// `isExplicit=True|False` and the ARM resource id). Whoever controls that resource can act as the identity.
+public struct ManagedIdentityResource: Hashable, Sendable {
+    public var principalID: String
+    public var resource: Scope
+    /// True for a user-assigned identity (`isExplicit=True`).
+    public var userAssigned: Bool
+
+    public init(principalID: String, resource: Scope, userAssigned: Bool) {
+        self.principalID = AzureID.guidKey(principalID)
+        self.resource = resource
+        self.userAssigned = userAssigned
+    }
+}

@@ -37,6 +37,7 @@ public struct ImportBatch: Sendable {
     public var operations: [CatalogOperation] = []
     public var directoryRoleDefinitions: [DirectoryRoleDefinition] = []
     public var directoryRoleAssignments: [DirectoryRoleAssignment] = []
+    public var managedIdentityResources: [ManagedIdentityResource] = []
     public var warnings: [Diagnostic] = []
 
     public init(kind: InputKind, shape: String) {
@@ -59,6 +60,7 @@ public struct ImportBatch: Sendable {
         put("operations", operations.count)
         put("directoryRoleDefinitions", directoryRoleDefinitions.count)
         put("directoryRoleAssignments", directoryRoleAssignments.count)
+        put("managedIdentityResources", managedIdentityResources.count)
         return c
     }
 }

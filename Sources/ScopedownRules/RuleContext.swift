@@ -45,12 +45,15 @@ public final class RuleContext: Sendable {
     public let usage: UsageFacts?
     public let directoryRoles: DirectoryRoles?
     public let config: FindingsConfig
+    /// Where managed identities live, when the directory export carried `alternativeNames`.
+    public let managedIdentities: [ManagedIdentityResource]
 
     public init(evaluator: Evaluator, usage: UsageFacts? = nil, directoryRoles: DirectoryRoles? = nil,
-                config: FindingsConfig = FindingsConfig()) {
+                managedIdentities: [ManagedIdentityResource] = [], config: FindingsConfig = FindingsConfig()) {
         self.evaluator = evaluator
         self.usage = usage
         self.directoryRoles = directoryRoles
+        self.managedIdentities = managedIdentities
         self.config = config
         privilege = Self.classify(evaluator)
         var names: [String: String] = [:]

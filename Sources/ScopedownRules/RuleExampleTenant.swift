@@ -7,6 +7,7 @@ import ScopedownCore
 ///     sub NAME [mg=NAME] [tag.KEY=VALUE]... a subscription (mg: the tenant root group)
 ///     role NAME [custom] [actions=A,B] [notActions=..] [dataActions=..] [notDataActions=..] [scopes=S,..]
 ///     user NAME [guest] | group NAME [members=A,B] | sp NAME [managed]
+///     mi NAME resource=SCOPE [system]       a managed identity living at SCOPE (user-assigned unless `system`)
 ///     assign ID PRINCIPAL ROLE SCOPE [eligible] [condition] [type=User|Group|ServicePrincipal|Unknown]
 ///     usage [ID uses=N actions=A,B]          the Activity Log was imported (and what ID used)
 ///     entra PRINCIPAL ROLE                  a directory role (`Global Administrator`, ...)
@@ -36,11 +37,13 @@ public struct RuleExampleTenant: Sendable {
     public var snapshot: AuthorizationSnapshot
     public var usage: UsageFacts?
     public var directoryRoles: DirectoryRoles?
+    public var managedIdentities: [ManagedIdentityResource]
     public var config: FindingsConfig
     public var expectations: [Expectation]
 
     public func context() -> RuleContext {
-        RuleContext(evaluator: Evaluator(snapshot: snapshot), usage: usage, directoryRoles: directoryRoles, config: config)
+        RuleContext(evaluator: Evaluator(snapshot: snapshot), usage: usage, directoryRoles: directoryRoles,
+                    managedIdentities: managedIdentities, config: config)
     }
 
     static let tenant = "tenant"
@@ -86,6 +89,7 @@ public struct RuleExampleTenant: Sendable {
         var activity: [AssignmentActivity] = []
         var usageImported = false
         var dirAssignments: [DirectoryRoleAssignment] = []
+        var identities: [ManagedIdentityResource] = []
         var config = FindingsConfig()
         var expectations: [Expectation] = []
         var kinds: [String: String] = [:]   // principal -> assignment principalType
@@ -141,6 +145,13 @@ public struct RuleExampleTenant: Sendable {
                 principals.append(Principal(id: name, kind: .servicePrincipal, displayName: name, appID: name + "-app",
                                             servicePrincipalType: words.contains("managed") ? "ManagedIdentity" : "Application"))
                 kinds[name.lowercased()] = "ServicePrincipal"
+            case "mi":
+                let name = try word(0, "a name")
+                guard let resource = opts["resource"] else { throw fail("`mi` needs resource=SCOPE") }
+                principals.append(Principal(id: name, kind: .servicePrincipal, displayName: name, appID: name + "-app",
+                                            servicePrincipalType: "ManagedIdentity"))
+                kinds[name.lowercased()] = "ServicePrincipal"
+                identities.append(ManagedIdentityResource(principalID: name, resource: Scope(Self.scope(resource)), userAssigned: !words.contains("system")))
             case "assign":
                 let id = try word(0, "an id"), principal = try word(1, "a principal"), roleName = try word(2, "a role"), scope = try word(3, "a scope")
                 guard let role = roles[roleName] else { throw fail("unknown role `\(roleName)`") }
@@ -189,6 +200,7 @@ public struct RuleExampleTenant: Sendable {
         directoryRoles = dirAssignments.isEmpty ? nil : DirectoryRoles(definitions: definitions, assignments: dirAssignments)
         self.config = config
         self.expectations = expectations
+        managedIdentities = identities
     }
 
     /// `mg:X`, `sub:X`, `sub:X/rg:Y/...` → ARM scope.

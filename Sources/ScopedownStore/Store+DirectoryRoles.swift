@@ -14,3 +14,14 @@ extension Store {
         return defs.isEmpty && assignments.isEmpty ? nil : (defs, assignments)
     }
 }
+
+extension Store {
+    /// Where the managed identities live (from the directory's `alternativeNames`), sorted by principal.
+    public func managedIdentityResources() throws -> [ManagedIdentityResource] {
+        var out: [ManagedIdentityResource] = []
+        try db.query("SELECT principal_id, resource, user_assigned FROM managed_identity_resources ORDER BY principal_id") { s in
+            out.append(ManagedIdentityResource(principalID: s.string(0), resource: Scope(s.string(1)), userAssigned: s.int(2) != 0))
+        }
+        return out
+    }
+}

@@ -34,6 +34,17 @@ struct BatchWriter {
         try writeResources(batch.resources)
         try writeOperations(batch.operations)
         try writeDirectoryRoles(batch.directoryRoleDefinitions, batch.directoryRoleAssignments)
+        try writeManagedIdentityResources(batch.managedIdentityResources)
+    }
+
+    private func writeManagedIdentityResources(_ list: [ManagedIdentityResource]) throws {
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("""
+            INSERT INTO managed_identity_resources(principal_id, resource_key, resource, user_assigned, import_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(principal_id) DO UPDATE SET resource_key = excluded.resource_key, resource = excluded.resource,
+                user_assigned = excluded.user_assigned, import_id = excluded.import_id
+            """)
+        for r in list { try ins.execute([r.principalID, r.resource.key, r.resource.display, r.userAssigned, importID]) }
     }
 
     // MARK: directory roles

@@ -56,3 +56,26 @@ struct DirectoryRoleDecoderTests {
         }
     }
 }
+
+@Suite("Managed identity resources")
+struct ManagedIdentityResourceTests {
+    @Test func alternativeNamesGiveTheIdentitysResource() throws {
+        let b = try decodeText("""
+        {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals",
+         "value": [{"@odata.type": "#microsoft.graph.servicePrincipal", "id": "aaaaaaaa-0000-4000-8000-000000000001", "displayName": "id-x",
+                    "servicePrincipalType": "ManagedIdentity",
+                    "alternativeNames": ["isExplicit=True", "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x"]},
+                   {"@odata.type": "#microsoft.graph.servicePrincipal", "id": "aaaaaaaa-0000-4000-8000-000000000002", "displayName": "vm1",
+                    "servicePrincipalType": "ManagedIdentity",
+                    "alternativeNames": ["isExplicit=False", "/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm1"]},
+                   {"@odata.type": "#microsoft.graph.servicePrincipal", "id": "aaaaaaaa-0000-4000-8000-000000000003", "displayName": "app",
+                    "servicePrincipalType": "Application", "alternativeNames": []}]}
+        """)
+        #expect(b.managedIdentityResources == [
+            ManagedIdentityResource(principalID: "aaaaaaaa-0000-4000-8000-000000000001",
+                                    resource: Scope("/subscriptions/S1/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x"), userAssigned: true),
+            ManagedIdentityResource(principalID: "aaaaaaaa-0000-4000-8000-000000000002",
+                                    resource: Scope("/subscriptions/S1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm1"), userAssigned: false),
+        ])
+    }
+}

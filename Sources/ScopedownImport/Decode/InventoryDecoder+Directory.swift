@@ -156,3 +156,15 @@ extension InventoryDecoder {
                                        directoryScopeID: try item.optionalString("directoryScopeId") ?? "/")
     }
 }
+
+extension InventoryDecoder {
+    /// A managed identity's resource from `alternativeNames` (`["isExplicit=True", "/subscriptions/..."]`),
+    /// when the export selected it.
+    static func managedIdentityResource(_ item: JSONValue, principalID: String) throws -> ManagedIdentityResource? {
+        guard let names = item["alternativeNames"], names.kind == .array else { return nil }
+        let values = names.elements.compactMap(\.string)
+        guard let resource = values.first(where: { $0.lowercased().hasPrefix("/subscriptions/") }) else { return nil }
+        let explicit = values.contains { $0.lowercased() == "isexplicit=true" }
+        return ManagedIdentityResource(principalID: principalID, resource: Scope(resource), userAssigned: explicit)
+    }
+}

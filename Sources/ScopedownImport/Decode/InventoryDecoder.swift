@@ -61,6 +61,7 @@ struct InventoryDecoder {
     var resources = Deduper<ResourceNode>("resource")
     var directoryRoleDefinitions = Deduper<DirectoryRoleDefinition>("directory role definition")
     var directoryRoleAssignments = Deduper<DirectoryRoleAssignment>("directory role assignment")
+    var managedIdentityResources: [String: ManagedIdentityResource] = [:]
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     var membershipGroups: [String] = []
@@ -142,6 +143,7 @@ struct InventoryDecoder {
         batch.operations = operations
         batch.directoryRoleDefinitions = directoryRoleDefinitions.values
         batch.directoryRoleAssignments = directoryRoleAssignments.values
+        batch.managedIdentityResources = managedIdentityResources.values.sorted { $0.principalID < $1.principalID }
         batch.warnings = warnings
         return batch
     }
@@ -205,6 +207,9 @@ struct InventoryDecoder {
         case .graphObject:
             if let p = try graphPrincipal(item, context: context, strict: true) {
                 try principals.add(p, id: p.id, item: item)
+                if p.kind == .managedIdentity, let r = try Self.managedIdentityResource(item, principalID: p.id) {
+                    managedIdentityResources[p.id] = r
+                }
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)

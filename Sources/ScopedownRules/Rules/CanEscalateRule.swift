@@ -6,7 +6,7 @@ struct CanEscalateRule: Rule {
         id: "SD002", kind: "can-escalate", severity: .high,
         summary: "Principals that can raise their own privilege: write role assignments or role definitions (custom roles included), or act as a more privileged managed identity (add a federated credential, attach it to a resource, run commands on compute).",
         rationale: "Whoever can write role assignments at a scope can make itself Owner there; whoever can write role definitions can widen a role it already holds. Adding a federated credential to a user-assigned identity, attaching it to a resource or running commands on a VM that carries it lets the caller act as that identity. Judged by effective permissions (deny assignments applied), not role names.",
-        remediation: "Give role-assignment rights only to administrators, PIM-eligible, and constrain delegated ones with a condition on the roles they may assign (Role Based Access Control Administrator with conditions); keep identity writes away from principals less privileged than the identities they reach. Not evaluated: resetting credentials of an owned, more privileged service principal (application ownership is not imported).",
+        remediation: "Give role-assignment rights only to administrators, PIM-eligible, and constrain delegated ones with a condition on the roles they may assign (Role Based Access Control Administrator with conditions); keep identity writes away from principals less privileged than the identities they reach. Identity paths need where each managed identity lives (`alternativeNames` in the servicePrincipals export). Not evaluated: resetting credentials of an owned, more privileged service principal (application ownership is not imported).",
         triggering: [
             RuleExample("""
             sub prod
@@ -30,13 +30,23 @@ struct CanEscalateRule: Rule {
             expect count=1 severity=medium
             """),
             RuleExample("""
-            # a Contributor can attach a managed identity that holds Owner
+            # a Contributor of the resource group can attach the user-assigned identity that is Owner of the subscription
             sub prod
             user erin
-            sp mi-deploy managed
-            assign a1 erin Contributor sub:prod
-            assign a2 mi-deploy Owner sub:prod
-            expect severity=medium principal=erin
+            mi deployer resource=sub:prod/rg:app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deployer
+            assign a1 erin Contributor sub:prod/rg:app
+            assign a2 deployer Owner sub:prod
+            expect count=1 severity=high principal=erin scope=sub:prod/rg:app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deployer
+            """),
+            RuleExample("""
+            # running commands on a VM acts as its system-assigned identity, which reads every secret
+            sub prod
+            role VMOps actions=Microsoft.Compute/virtualMachines/*
+            user sam
+            mi vm1 resource=sub:prod/rg:ops/providers/Microsoft.Compute/virtualMachines/vm1 system
+            assign a1 sam VMOps sub:prod/rg:ops
+            assign a2 vm1 KeyVaultSecretsUser sub:prod
+            expect count=1 severity=medium principal=sam
             """),
         ],
         nonTriggering: [
@@ -57,26 +67,45 @@ struct CanEscalateRule: Rule {
             user erin
             assign a1 erin Contributor sub:prod
             """),
+            RuleExample("""
+            # the identity lives outside what the Contributor controls
+            sub prod
+            user erin
+            mi deployer resource=sub:prod/rg:platform/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deployer
+            assign a1 erin Contributor sub:prod/rg:app
+            assign a2 deployer Owner sub:prod
+            """),
+            RuleExample("""
+            # an Owner gains nothing from an identity that is Owner where it already is
+            sub prod
+            user grace
+            mi deployer resource=sub:prod/rg:app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deployer
+            assign a1 grace Owner sub:prod
+            assign a2 deployer Owner sub:prod/rg:app
+            """),
         ])
 
-    /// The operations that let a caller act as a managed identity, from the shared risk table.
-    static let identityOperations: [RiskyOperation] = RiskCatalog.operations.filter {
-        ["microsoft.managedidentity/userassignedidentities/federatedidentitycredentials/write",
-         "microsoft.managedidentity/userassignedidentities/assign/action",
-         "microsoft.compute/virtualmachines/runcommand/action"].contains($0.name.lowercased())
+    /// How a caller takes over a managed identity, by where it lives, from the shared risk table: a
+    /// user-assigned identity by attaching it or adding a federated credential to it; a
+    /// system-assigned one by running code on its virtual machine or web app.
+    static func takeoverOperations(_ m: ManagedIdentityResource) -> [RiskyOperation] {
+        let key = m.resource.key
+        let names: [String]
+        if m.userAssigned {
+            names = ["microsoft.managedidentity/userassignedidentities/assign/action",
+                     "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials/write"]
+        } else if key.contains("/providers/microsoft.compute/virtualmachines/") {
+            names = ["microsoft.compute/virtualmachines/runcommand/action", "microsoft.compute/virtualmachines/runcommands/write",
+                     "microsoft.compute/virtualmachines/extensions/write"]
+        } else if key.contains("/providers/microsoft.web/sites/") {
+            names = ["microsoft.web/sites/config/list/action"]
+        } else {
+            names = []
+        }
+        return RiskCatalog.operations.filter { names.contains($0.name.lowercased()) }
     }
 
     func check(_ c: RuleContext) -> [Finding] {
-        let e = c.evaluator
-        var queries = Self.identityOperations.map { e.lazyQuery(operation: $0.name, plane: $0.plane) }
-        // Managed identities holding full control or RBAC write somewhere: what an identity path reaches.
-        var privilegedIdentities: [String: String] = [:]   // id -> role
-        for i in c.countingAssignments where c.privilege[i].isPrivileged {
-            let a = c.snapshot.roleAssignments[i]
-            if e.kind(of: a.principalID) == .managedIdentity, privilegedIdentities[a.principalID] == nil {
-                privilegedIdentities[a.principalID] = c.roleName(a.roleDefinitionID)
-            }
-        }
         var out: [Finding] = []
         for i in c.countingAssignments {
             let a = c.snapshot.roleAssignments[i]
@@ -93,26 +122,57 @@ struct CanEscalateRule: Rule {
                 rbac = true
                 if !g.conditionSources.isEmpty { conditional = true }
             }
-            var identityPaths: [String] = []
-            let targets = privilegedIdentities.keys.filter { $0 != a.principalID }.sorted()
-            if !rbac && !targets.isEmpty {
-                for (k, r) in Self.identityOperations.enumerated() where e.roleGrant(assignmentIndex: i, query: &queries[k]) != .no {
-                    guard let g = c.grants(of: i, operation: r.name, plane: r.plane)?.grants.first else { continue }
-                    identityPaths.append(c.evidence(g, operation: r.name) + " (\(r.risk))")
+            guard rbac else { continue }
+            let path = "\(c.principalLabel(a.principalID)) → `\(role)` at \(c.scopeLabel(a.scope)) → write role assignments or definitions → any role, Owner included, at that scope"
+            out.append(description.finding(
+                conditional ? .medium : .high, principal: a.principalID, scope: a.scope.display, assignment: a.id, role: role,
+                message: "can raise its own privilege: \(path)" + (conditional ? " (constrained by a condition: check which roles it allows)" : ""),
+                evidence: evidence))
+        }
+        return out + identityTakeovers(c)
+    }
+
+    /// Principals that control the resource of a managed identity holding high-risk operations they
+    /// do not hold themselves (RiskCatalog, through `blastRadius`): they act as it.
+    func identityTakeovers(_ c: RuleContext) -> [Finding] {
+        let e = c.evaluator
+        var out: [Finding] = []
+        for m in c.managedIdentities.sorted(by: { $0.principalID < $1.principalID }) {
+            let ops = Self.takeoverOperations(m)
+            if ops.isEmpty { continue }
+            // What the identity can do: its high-risk operations, per scope.
+            let powers = e.blastRadius(principal: m.principalID).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
+            if powers.isEmpty { continue }
+            // The assignments through which someone holds a takeover operation on the identity's resource.
+            var via: [String: (GrantDetail, RiskyOperation)] = [:]
+            for op in ops {
+                let who = e.whoCan(operation: op.name, scope: m.resource, plane: op.plane)
+                for h in who.principals + who.groups {
+                    for g in h.decision.grants where via[g.path.assignmentID] == nil { via[g.path.assignmentID] = (g, op) }
                 }
             }
-            if rbac {
-                let path = "\(c.principalLabel(a.principalID)) → `\(role)` at \(c.scopeLabel(a.scope)) → write role assignments or definitions → any role, Owner included, at that scope"
+            let byID = Dictionary(c.snapshot.roleAssignments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (id, (grant, op)) in via.sorted(by: { $0.key < $1.key }) {
+                guard let a = byID[id], a.principalID != m.principalID else { continue }
+                // What acting as the identity adds: its operations the assignee does not hold there,
+                // nor could grant itself (role-assignment write there, unconditionally).
+                let gained = powers.filter { p in
+                    if e.decide(principal: a.principalID, operation: p.risk.operation.name, scope: p.scope, plane: p.risk.operation.plane).outcome == .allowed {
+                        return false
+                    }
+                    let grant = e.decide(principal: a.principalID, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
+                    return !(grant.outcome == .allowed && !grant.conditional)
+                }
+                if gained.isEmpty { continue }
+                let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
+                let conditional = !grant.conditionSources.isEmpty
+                let role = c.roleName(a.roleDefinitionID)
+                let risks = Array(Set(gained.map(\.risk.operation.risk))).sorted()
                 out.append(description.finding(
-                    conditional ? .medium : .high, principal: a.principalID, scope: a.scope.display, assignment: a.id, role: role,
-                    message: "can raise its own privilege: \(path)" + (conditional ? " (constrained by a condition: check which roles it allows)" : ""),
-                    evidence: evidence))
-            } else if !identityPaths.isEmpty {
-                let reach = targets.prefix(3).map { "\(c.principalLabel($0)) (`\(privilegedIdentities[$0] ?? "")`)" }.joined(separator: ", ")
-                out.append(description.finding(
-                    .medium, principal: a.principalID, scope: a.scope.display, assignment: a.id, role: role,
-                    message: "can act as a managed identity in \(c.scopeLabel(a.scope)): \(c.principalLabel(a.principalID)) → `\(role)` → attach, federate or run commands as an identity; privileged identities in the tenant: \(reach)",
-                    evidence: identityPaths + ["privileged managed identities: " + targets.map { "`\($0)`" }.joined(separator: ", ")]))
+                    rbac && !conditional ? .high : .medium, principal: a.principalID, scope: m.resource.display, assignment: a.id, role: role,
+                    message: "can act as managed identity \(c.principalLabel(m.principalID)): \(c.principalLabel(a.principalID)) → `\(role)` → `\(op.name)` on its \(m.userAssigned ? "user-assigned identity" : "resource") → " + risks.joined(separator: ", "),
+                    evidence: [c.evidence(grant, operation: op.name) + " (\(op.risk))"]
+                        + gained.prefix(5).map { "the identity holds `\($0.risk.operation.name)` at `\($0.scope.display)`; the caller does not" }))
             }
         }
         return out
