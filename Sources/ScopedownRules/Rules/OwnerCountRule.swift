@@ -44,9 +44,15 @@ struct OwnerCountRule: Rule {
             user a
             assign r1 a Owner sub:prod
             """),
+            RuleExample("""
+            # no role assignments imported: nothing to count
+            sub prod
+            """),
         ])
 
     func check(_ c: RuleContext) -> [Finding] {
+        // Without imported role assignments there is nothing to count.
+        guard !c.snapshot.roleAssignments.isEmpty else { return [] }
         var out: [Finding] = []
         for s in c.snapshot.subscriptions.sorted(by: { $0.id < $1.id }) {
             let full = c.evaluator.whoCan(operation: RuleContext.fullControlProbe, scope: s.scope, plane: .control)

@@ -4,7 +4,7 @@ import ScopedownCore
 struct SubscriptionNoContactRule: Rule {
     let description = RuleDescription(
         id: "SD009", kind: "subscription-no-contact", severity: .low,
-        summary: "Subscriptions without a point-of-contact tag (`contactTags` in the config; a cost center is not a contact).",
+        summary: "Subscriptions without a point-of-contact tag (`contactTags` in the config; a cost center is not a contact). Runs when some subscription has tags (Resource Graph rows; `az account list` has none).",
         rationale: "Security roadmap steps 1 and 6: every subscription needs a named owner so that an incident, an unused assignment or a finding reaches someone who can act on it.",
         remediation: "Tag the subscription with its point of contact (e.g. `owner=team@example.com`); set `contactTags` if your organization uses another tag name.",
         needs: ["subscription tags (Resource Graph `resourcecontainers`)"],
@@ -30,10 +30,18 @@ struct SubscriptionNoContactRule: Rule {
             mg corp
             sub prod mg=corp tag.securityContact=soc@example.test
             """),
+            RuleExample("""
+            # no subscription has any tag: tags were not imported (az account list has none)
+            mg corp
+            sub prod mg=corp
+            sub dev mg=corp
+            """),
         ])
 
     func check(_ c: RuleContext) -> [Finding] {
         let wanted = c.config.contactTagKeys
+        // `az account list` carries no tags: when no subscription has any, they were not imported.
+        guard c.snapshot.subscriptions.contains(where: { !$0.tags.isEmpty }) else { return [] }
         return c.snapshot.subscriptions.filter { s in
             !s.tags.contains { wanted.contains($0.key.lowercased()) && !$0.value.trimmingSpaces().isEmpty }
         }.map { s in
