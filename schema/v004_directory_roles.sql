@@ -29,3 +29,14 @@ CREATE TABLE managed_identity_resources (
     user_assigned INTEGER NOT NULL CHECK (user_assigned IN (0, 1)),
     import_id     INTEGER NOT NULL
 ) STRICT;
+
+-- Owners of service principals (`servicePrincipals/<objectId>/owners.json`) and of application
+-- registrations (`applications/<appId>/owners.json`): an owner can add a credential and sign in as
+-- the service principal. A file lists one target's owners completely: a re-import replaces them.
+CREATE TABLE owners (
+    target_id   TEXT    NOT NULL,   -- service principal object id, or the application's appId
+    application INTEGER NOT NULL CHECK (application IN (0, 1)),
+    owner_id    TEXT    NOT NULL,   -- GUID key of the owning user or service principal
+    import_id   INTEGER NOT NULL,
+    PRIMARY KEY (target_id, application, owner_id)
+) STRICT, WITHOUT ROWID;

@@ -103,7 +103,8 @@ struct FindingsCommand: ParsableCommand {
             let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
             if directory == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
             return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
-                               managedIdentities: try store.managedIdentityResources(), config: config)
+                               managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(),
+                               config: config)
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
         }

@@ -51,3 +51,19 @@ public struct ManagedIdentityResource: Hashable, Sendable {
         self.userAssigned = userAssigned
     }
 }
+
+/// An owner of a service principal or of its application registration (Graph
+/// `servicePrincipals/{id}/owners`, `applications/{id}/owners`): an owner can add a credential and
+/// sign in as the service principal.
+public struct Ownership: Hashable, Sendable {
+    /// The service principal's object id, or the application's appId when `application`.
+    public var targetID: String
+    public var application: Bool
+    public var ownerID: String
+
+    public init(targetID: String, application: Bool, ownerID: String) {
+        self.targetID = AzureID.guidKey(targetID)
+        self.application = application
+        self.ownerID = AzureID.guidKey(ownerID)
+    }
+}

@@ -15,6 +15,8 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable {
     case usageAggregate = "usage-aggregate"
     /// Entra ID directory role definitions and assignments (Microsoft Graph `roleManagement/directory`).
     case directoryRoles = "directory-roles"
+    /// Owners of service principals or applications (`servicePrincipals/<id>/owners.json`, `applications/<appId>/owners.json`).
+    case owners
 }
 
 /// The decoded content of one inventory file: Core values plus the warnings met while decoding.
@@ -38,6 +40,9 @@ public struct ImportBatch: Sendable {
     public var directoryRoleDefinitions: [DirectoryRoleDefinition] = []
     public var directoryRoleAssignments: [DirectoryRoleAssignment] = []
     public var managedIdentityResources: [ManagedIdentityResource] = []
+    public var ownerships: [Ownership] = []
+    /// (target id, application) pairs whose owners this file lists completely: a re-import replaces them.
+    public var ownershipTargets: [Ownership] = []
     public var warnings: [Diagnostic] = []
 
     public init(kind: InputKind, shape: String) {
@@ -61,6 +66,7 @@ public struct ImportBatch: Sendable {
         put("directoryRoleDefinitions", directoryRoleDefinitions.count)
         put("directoryRoleAssignments", directoryRoleAssignments.count)
         put("managedIdentityResources", managedIdentityResources.count)
+        put("ownerships", ownerships.count)
         return c
     }
 }

@@ -47,9 +47,13 @@ public final class RuleContext: Sendable {
     public let config: FindingsConfig
     /// Where managed identities live, when the directory export carried `alternativeNames`.
     public let managedIdentities: [ManagedIdentityResource]
+    /// Owners of service principals and application registrations, when imported.
+    public let ownerships: [Ownership]
 
     public init(evaluator: Evaluator, usage: UsageFacts? = nil, directoryRoles: DirectoryRoles? = nil,
-                managedIdentities: [ManagedIdentityResource] = [], config: FindingsConfig = FindingsConfig()) {
+                managedIdentities: [ManagedIdentityResource] = [], ownerships: [Ownership] = [],
+                config: FindingsConfig = FindingsConfig()) {
+        self.ownerships = ownerships
         self.evaluator = evaluator
         self.usage = usage
         self.directoryRoles = directoryRoles

@@ -8,6 +8,7 @@ import ScopedownCore
 ///     role NAME [custom] [actions=A,B] [notActions=..] [dataActions=..] [notDataActions=..] [scopes=S,..]
 ///     user NAME [guest] | group NAME [members=A,B] | sp NAME [managed]
 ///     mi NAME resource=SCOPE [system]       a managed identity living at SCOPE (user-assigned unless `system`)
+///     owns OWNER SP                         OWNER owns service principal SP (Graph `owners`)
 ///     assign ID PRINCIPAL ROLE SCOPE [eligible] [condition] [type=User|Group|ServicePrincipal|Unknown]
 ///     usage [ID uses=N actions=A,B]          the Activity Log was imported (and what ID used)
 ///     entra PRINCIPAL ROLE                  a directory role (`Global Administrator`, ...)
@@ -38,12 +39,13 @@ public struct RuleExampleTenant: Sendable {
     public var usage: UsageFacts?
     public var directoryRoles: DirectoryRoles?
     public var managedIdentities: [ManagedIdentityResource]
+    public var ownerships: [Ownership]
     public var config: FindingsConfig
     public var expectations: [Expectation]
 
     public func context() -> RuleContext {
         RuleContext(evaluator: Evaluator(snapshot: snapshot), usage: usage, directoryRoles: directoryRoles,
-                    managedIdentities: managedIdentities, config: config)
+                    managedIdentities: managedIdentities, ownerships: ownerships, config: config)
     }
 
     static let tenant = "tenant"
@@ -90,6 +92,7 @@ public struct RuleExampleTenant: Sendable {
         var usageImported = false
         var dirAssignments: [DirectoryRoleAssignment] = []
         var identities: [ManagedIdentityResource] = []
+        var owned: [Ownership] = []
         var config = FindingsConfig()
         var expectations: [Expectation] = []
         var kinds: [String: String] = [:]   // principal -> assignment principalType
@@ -152,6 +155,8 @@ public struct RuleExampleTenant: Sendable {
                                             servicePrincipalType: "ManagedIdentity"))
                 kinds[name.lowercased()] = "ServicePrincipal"
                 identities.append(ManagedIdentityResource(principalID: name, resource: Scope(Self.scope(resource)), userAssigned: !words.contains("system")))
+            case "owns":
+                owned.append(Ownership(targetID: try word(1, "a service principal"), application: false, ownerID: try word(0, "an owner")))
             case "assign":
                 let id = try word(0, "an id"), principal = try word(1, "a principal"), roleName = try word(2, "a role"), scope = try word(3, "a scope")
                 guard let role = roles[roleName] else { throw fail("unknown role `\(roleName)`") }
@@ -201,6 +206,7 @@ public struct RuleExampleTenant: Sendable {
         self.config = config
         self.expectations = expectations
         managedIdentities = identities
+        ownerships = owned
     }
 
     /// `mg:X`, `sub:X`, `sub:X/rg:Y/...` → ARM scope.

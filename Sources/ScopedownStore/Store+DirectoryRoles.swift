@@ -25,3 +25,14 @@ extension Store {
         return out
     }
 }
+
+extension Store {
+    /// Owners of service principals and applications, sorted.
+    public func ownerships() throws -> [Ownership] {
+        var out: [Ownership] = []
+        try db.query("SELECT target_id, application, owner_id FROM owners ORDER BY target_id, application, owner_id") { s in
+            out.append(Ownership(targetID: s.string(0), application: s.int(1) != 0, ownerID: s.string(2)))
+        }
+        return out
+    }
+}

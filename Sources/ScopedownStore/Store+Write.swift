@@ -35,6 +35,15 @@ struct BatchWriter {
         try writeOperations(batch.operations)
         try writeDirectoryRoles(batch.directoryRoleDefinitions, batch.directoryRoleAssignments)
         try writeManagedIdentityResources(batch.managedIdentityResources)
+        try writeOwners(batch.ownerships, targets: batch.ownershipTargets)
+    }
+
+    private func writeOwners(_ list: [Ownership], targets: [Ownership]) throws {
+        let del = try db.cached("DELETE FROM owners WHERE target_id = ? AND application = ?")
+        for t in targets { try del.execute([t.targetID, t.application]) }
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("INSERT OR REPLACE INTO owners(target_id, application, owner_id, import_id) VALUES (?, ?, ?, ?)")
+        for o in list { try ins.execute([o.targetID, o.application, o.ownerID, importID]) }
     }
 
     private func writeManagedIdentityResources(_ list: [ManagedIdentityResource]) throws {

@@ -79,3 +79,27 @@ struct ManagedIdentityResourceTests {
         ])
     }
 }
+
+@Suite("Owners")
+struct OwnersDecoderTests {
+    static let sp = "aaaaaaaa-0000-4000-8000-00000000000a"
+
+    @Test func servicePrincipalOwnersTakeTheTargetFromTheFolder() throws {
+        let b = try decodeText("""
+        {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects",
+         "value": [{"@odata.type": "#microsoft.graph.user", "id": "BBBBBBBB-0000-4000-8000-000000000001", "displayName": "Sam"},
+                   {"@odata.type": "#microsoft.graph.servicePrincipal", "id": "bbbbbbbb-0000-4000-8000-000000000002"}]}
+        """, name: "servicePrincipals/\(Self.sp)/owners.json")
+        #expect(b.kind == .owners && b.shape == "Microsoft Graph service principal owners")
+        #expect(b.ownerships == [Ownership(targetID: Self.sp, application: false, ownerID: "bbbbbbbb-0000-4000-8000-000000000001"),
+                                 Ownership(targetID: Self.sp, application: false, ownerID: "bbbbbbbb-0000-4000-8000-000000000002")])
+        #expect(b.ownershipTargets.map(\.targetID) == [Self.sp])
+    }
+
+    @Test func applicationOwnersAndABadFolder() throws {
+        let b = try decodeText("{\"value\": [{\"id\": \"bbbbbbbb-0000-4000-8000-000000000001\"}]}", name: "applications/\(Self.sp)/owners.json")
+        #expect(b.kind == .owners && b.ownerships.first?.application == true)
+        let d = diagnostic { _ = try decodeText("{\"value\": []}", name: "servicePrincipals/not-a-guid/owners.json") }
+        #expect(d?.message == "folder name `not-a-guid` is not a service principal object id")
+    }
+}

@@ -168,3 +168,24 @@ extension InventoryDecoder {
         return ManagedIdentityResource(principalID: principalID, resource: Scope(resource), userAssigned: explicit)
     }
 }
+
+// Owners of service principals and application registrations (Graph `.../owners`): the target is
+// the folder's name, as for group members.
+extension InventoryDecoder {
+    mutating func beginOwners(_ target: (targetID: String, application: Bool)) throws {
+        guard AzureID.isGUID(target.targetID) else {
+            throw Diagnostic.error("folder name `\(TextSanitizer.clean(target.targetID))` is not \(target.application ? "an application id" : "a service principal object id")",
+                                   file: file.displayName,
+                                   help: "store owners as servicePrincipals/<objectId>/owners.json or applications/<appId>/owners.json")
+        }
+        ownershipTargets = [Ownership(targetID: target.targetID, application: target.application, ownerID: target.targetID)]
+    }
+
+    mutating func addOwner(_ item: JSONValue, _ target: (targetID: String, application: Bool)) throws {
+        guard item.kind == .object else { throw item.error("expected object, found \(item.kind)") }
+        let id = try item.requireString("id")
+        guard AzureID.isGUID(id) else { throw item["id"]?.error("owner id `\(TextSanitizer.clean(id))` is not a GUID") ?? item.error("bad id") }
+        let o = Ownership(targetID: target.targetID, application: target.application, ownerID: id)
+        if !ownerships.contains(o) { ownerships.append(o) }
+    }
+}

@@ -62,6 +62,8 @@ struct InventoryDecoder {
     var directoryRoleDefinitions = Deduper<DirectoryRoleDefinition>("directory role definition")
     var directoryRoleAssignments = Deduper<DirectoryRoleAssignment>("directory role assignment")
     var managedIdentityResources: [String: ManagedIdentityResource] = [:]
+    var ownerships: [Ownership] = []
+    var ownershipTargets: [Ownership] = []
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     var membershipGroups: [String] = []
@@ -81,11 +83,15 @@ struct InventoryDecoder {
             setKeepPathsOnly()
             let membership = format.kind == .groupMembers ? groupMembershipPath(file.path) : nil
             if let membership { try beginMembers(groupID: membership.groupID) }
+            let owners = format.kind == .owners ? ownersPath(file.path) : nil
+            if let owners { try beginOwners(owners) }
             var element = first
             while let e = element {
                 let root = try e.parse(file: file.displayName, pathPrefix: "$[\(e.index)]").root
                 if let membership {
                     try addMember(root, groupID: membership.groupID, transitive: membership.transitive, context: nil)
+                } else if let owners {
+                    try addOwner(root, owners)
                 } else {
                     try decodeItem(root, context: nil)
                 }
@@ -109,6 +115,11 @@ struct InventoryDecoder {
         let envelope = Envelope.unwrap(root)
         if format.kind == .groupMembers, let membership = groupMembershipPath(file.path) {
             try decodeMembersResponse(envelope, groupID: membership.groupID, transitive: membership.transitive, root: root)
+        } else if format.kind == .owners, let owners = ownersPath(file.path) {
+            try beginOwners(owners)
+            for collection in envelope.collections {
+                for item in collection.items { try addOwner(item, owners) }
+            }
         } else {
             for collection in envelope.collections {
                 for item in collection.items {
@@ -144,6 +155,8 @@ struct InventoryDecoder {
         batch.directoryRoleDefinitions = directoryRoleDefinitions.values
         batch.directoryRoleAssignments = directoryRoleAssignments.values
         batch.managedIdentityResources = managedIdentityResources.values.sorted { $0.principalID < $1.principalID }
+        batch.ownerships = ownerships
+        batch.ownershipTargets = ownershipTargets
         batch.warnings = warnings
         return batch
     }
@@ -161,7 +174,7 @@ struct InventoryDecoder {
         case .directory: return .graphObject
         case .groupMembers: return .groupWithMembers
         case .operations: return .flatOperation
-        case .resourceContainers, .activityLog, .usageAggregate, .directoryRoles: return nil
+        case .resourceContainers, .activityLog, .usageAggregate, .directoryRoles, .owners: return nil
         }
     }
 

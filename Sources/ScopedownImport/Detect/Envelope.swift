@@ -189,3 +189,19 @@ func groupMembershipPath(_ path: String?) -> (groupID: String, transitive: Bool)
     default: return nil
     }
 }
+
+/// `.../servicePrincipals/<objectId>/owners.json` or `.../applications/<appId>/owners.json`: a Graph
+/// owners response does not name its target, so the folder does.
+func ownersPath(_ path: String?) -> (targetID: String, application: Bool)? {
+    guard let path else { return nil }
+    let parts = path.split(separator: "/").map(String.init)
+    guard parts.count >= 3 else { return nil }
+    var fileName = parts[parts.count - 1].lowercased()
+    if fileName.hasSuffix(".gz") { fileName.removeLast(3) }
+    guard fileName == "owners.json" else { return nil }
+    switch parts[parts.count - 3].lowercased() {
+    case "serviceprincipals": return (parts[parts.count - 2], false)
+    case "applications": return (parts[parts.count - 2], true)
+    default: return nil
+    }
+}

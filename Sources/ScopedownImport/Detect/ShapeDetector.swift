@@ -33,6 +33,7 @@ enum ShapeDetector {
         (.activityLog, "Log Analytics AzureActivity (CSV)"),
         (.usageAggregate, "usage aggregate (CSV)"),
         (.directoryRoles, "Microsoft Graph list (roleManagement/directory/roleDefinitions, roleAssignments)"),
+        (.owners, "Microsoft Graph owners (servicePrincipals/<id>/owners.json, applications/<appId>/owners.json)"),
     ]
 
     /// One line per kind: `role-definitions: az role definition list | ARM REST list | ...`.
@@ -67,6 +68,10 @@ enum ShapeDetector {
         let jsonLines = trailing == 0x7B
         let envelope = Envelope.unwrap(document.root, jsonLines: jsonLines)
 
+        if let owners = ownersPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
+            return DetectedFormat(kind: override ?? .owners,
+                                  shape: owners.application ? "Microsoft Graph application owners" : "Microsoft Graph service principal owners")
+        }
         if let membership = groupMembershipPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
             return DetectedFormat(kind: override ?? .groupMembers,
                                   shape: membership.transitive ? "Microsoft Graph transitiveMembers" : "Microsoft Graph members")

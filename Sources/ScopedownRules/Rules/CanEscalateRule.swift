@@ -4,9 +4,9 @@ import ScopedownCore
 struct CanEscalateRule: Rule {
     let description = RuleDescription(
         id: "SD002", kind: "can-escalate", severity: .high,
-        summary: "Principals that can raise their own privilege: write role assignments or role definitions (custom roles included), or act as a more privileged managed identity (add a federated credential, attach it to a resource, run commands on compute).",
+        summary: "Principals that can raise their own privilege: write role assignments or role definitions (custom roles included), act as a more privileged managed identity (attach it, add a federated credential, run code on its VM or web app), or sign in as a more privileged service principal they own.",
         rationale: "Whoever can write role assignments at a scope can make itself Owner there; whoever can write role definitions can widen a role it already holds. Adding a federated credential to a user-assigned identity, attaching it to a resource or running commands on a VM that carries it lets the caller act as that identity. Judged by effective permissions (deny assignments applied), not role names.",
-        remediation: "Give role-assignment rights only to administrators, PIM-eligible, and constrain delegated ones with a condition on the roles they may assign (Role Based Access Control Administrator with conditions); keep identity writes away from principals less privileged than the identities they reach. Identity paths need where each managed identity lives (`alternativeNames` in the servicePrincipals export). Not evaluated: resetting credentials of an owned, more privileged service principal (application ownership is not imported).",
+        remediation: "Give role-assignment rights only to administrators, PIM-eligible, and constrain delegated ones with a condition on the roles they may assign (Role Based Access Control Administrator with conditions); keep identity writes away from principals less privileged than the identities they reach. Identity paths need where each managed identity lives (`alternativeNames` in the servicePrincipals export). Owner paths need the Graph owners of service principals or applications (README, \"Directory\").",
         triggering: [
             RuleExample("""
             sub prod
@@ -39,6 +39,15 @@ struct CanEscalateRule: Rule {
             expect count=1 severity=high principal=erin scope=sub:prod/rg:app/providers/Microsoft.ManagedIdentity/userAssignedIdentities/deployer
             """),
             RuleExample("""
+            # the owner of an Owner service principal can add a credential and sign in as it
+            mg platform
+            user sam
+            sp terraform
+            owns sam terraform
+            assign a1 terraform Owner mg:platform
+            expect count=1 severity=high principal=sam scope=mg:platform
+            """),
+            RuleExample("""
             # running commands on a VM acts as its system-assigned identity, which reads every secret
             sub prod
             role VMOps actions=Microsoft.Compute/virtualMachines/*
@@ -66,6 +75,15 @@ struct CanEscalateRule: Rule {
             sub prod
             user erin
             assign a1 erin Contributor sub:prod
+            """),
+            RuleExample("""
+            # owning a service principal that holds nothing more than its owner is no escalation
+            sub prod
+            user sam
+            sp reader
+            owns sam reader
+            assign a1 reader Reader sub:prod
+            assign a2 sam Reader sub:prod
             """),
             RuleExample("""
             # the identity lives outside what the Contributor controls
@@ -129,7 +147,48 @@ struct CanEscalateRule: Rule {
                 message: "can raise its own privilege: \(path)" + (conditional ? " (constrained by a condition: check which roles it allows)" : ""),
                 evidence: evidence))
         }
-        return out + identityTakeovers(c)
+        return out + identityTakeovers(c) + ownerTakeovers(c)
+    }
+
+    /// What acting as `identity` adds for `caller`: the identity's high-risk operations (RiskCatalog,
+    /// through `blastRadius`) the caller neither holds there nor could grant itself (role-assignment
+    /// write there, unconditionally).
+    static func gain(_ c: RuleContext, caller: String, powers: [(scope: Scope, risk: Evaluator.RiskHolding)]) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
+        let e = c.evaluator
+        return powers.filter { p in
+            if e.decide(principal: caller, operation: p.risk.operation.name, scope: p.scope, plane: p.risk.operation.plane).outcome == .allowed {
+                return false
+            }
+            let grant = e.decide(principal: caller, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
+            return !(grant.outcome == .allowed && !grant.conditional)
+        }
+    }
+
+    static func powers(_ c: RuleContext, of principal: String) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
+        c.evaluator.blastRadius(principal: principal).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
+    }
+
+    /// Owners of a service principal (or of its application) can add a credential and sign in as it.
+    func ownerTakeovers(_ c: RuleContext) -> [Finding] {
+        var byAppID: [String: String] = [:]
+        for p in c.snapshot.principals { if let app = p.appID { byAppID[AzureID.guidKey(app)] = p.id } }
+        var out: [Finding] = []
+        var seen = Set<String>()
+        for o in c.ownerships {
+            guard let sp = o.application ? byAppID[o.targetID] : o.targetID, sp != o.ownerID,
+                  seen.insert(o.ownerID + "|" + sp).inserted else { continue }
+            let gained = Self.gain(c, caller: o.ownerID, powers: Self.powers(c, of: sp)).sorted { $0.scope < $1.scope }
+            guard let first = gained.first else { continue }
+            let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
+            let risks = Array(Set(gained.map(\.risk.operation.risk))).sorted()
+            let what = o.application ? "the application registration of" : "service principal"
+            out.append(description.finding(
+                rbac ? .high : .medium, principal: o.ownerID, scope: first.scope.display,
+                message: "\(c.principalLabel(o.ownerID)) owns \(what) \(c.principalLabel(sp)): can add a credential and sign in as it → " + risks.joined(separator: ", "),
+                evidence: ["owner of `\(o.targetID)` (\(o.application ? "applications/<appId>/owners" : "servicePrincipals/<id>/owners"))"]
+                    + gained.prefix(5).map { "the service principal holds `\($0.risk.operation.name)` at `\($0.scope.display)`; the owner does not" }))
+        }
+        return out
     }
 
     /// Principals that control the resource of a managed identity holding high-risk operations they
@@ -141,7 +200,7 @@ struct CanEscalateRule: Rule {
             let ops = Self.takeoverOperations(m)
             if ops.isEmpty { continue }
             // What the identity can do: its high-risk operations, per scope.
-            let powers = e.blastRadius(principal: m.principalID).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
+            let powers = Self.powers(c, of: m.principalID)
             if powers.isEmpty { continue }
             // The assignments through which someone holds a takeover operation on the identity's resource.
             var via: [String: (GrantDetail, RiskyOperation)] = [:]
@@ -154,15 +213,7 @@ struct CanEscalateRule: Rule {
             let byID = Dictionary(c.snapshot.roleAssignments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for (id, (grant, op)) in via.sorted(by: { $0.key < $1.key }) {
                 guard let a = byID[id], a.principalID != m.principalID else { continue }
-                // What acting as the identity adds: its operations the assignee does not hold there,
-                // nor could grant itself (role-assignment write there, unconditionally).
-                let gained = powers.filter { p in
-                    if e.decide(principal: a.principalID, operation: p.risk.operation.name, scope: p.scope, plane: p.risk.operation.plane).outcome == .allowed {
-                        return false
-                    }
-                    let grant = e.decide(principal: a.principalID, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
-                    return !(grant.outcome == .allowed && !grant.conditional)
-                }
+                let gained = Self.gain(c, caller: a.principalID, powers: powers)
                 if gained.isEmpty { continue }
                 let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
                 let conditional = !grant.conditionSources.isEmpty
