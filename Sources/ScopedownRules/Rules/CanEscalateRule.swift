@@ -153,15 +153,30 @@ struct CanEscalateRule: Rule {
     /// What acting as `identity` adds for `caller`: the identity's high-risk operations (RiskCatalog,
     /// through `blastRadius`) the caller neither holds there nor could grant itself (role-assignment
     /// write there, unconditionally).
-    static func gain(_ c: RuleContext, caller: String, powers: [(scope: Scope, risk: Evaluator.RiskHolding)]) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
+    static func gain(_ c: RuleContext, caller: String, powers: [(scope: Scope, risk: Evaluator.RiskHolding)],
+                     memo: inout DecisionMemo) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
         let e = c.evaluator
         return powers.filter { p in
-            if e.decide(principal: caller, operation: p.risk.operation.name, scope: p.scope, plane: p.risk.operation.plane).outcome == .allowed {
-                return false
-            }
-            let grant = e.decide(principal: caller, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
-            return !(grant.outcome == .allowed && !grant.conditional)
+            let op = p.risk.operation
+            let k = caller + "|" + op.name + "|" + p.scope.key
+            let has = memo.allowed[k] ?? (e.decide(principal: caller, operation: op.name, scope: p.scope, plane: op.plane).outcome == .allowed)
+            memo.allowed[k] = has
+            if has { return false }
+            let g = caller + "|" + p.scope.key
+            let grant = memo.canGrant[g] ?? {
+                let d = e.decide(principal: caller, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
+                return d.outcome == .allowed && !d.conditional
+            }()
+            memo.canGrant[g] = grant
+            return !grant
         }
+    }
+
+    /// Decisions already made for (caller, operation, scope): the same callers meet the same
+    /// identities' powers again and again.
+    struct DecisionMemo {
+        var allowed: [String: Bool] = [:]
+        var canGrant: [String: Bool] = [:]
     }
 
     static func powers(_ c: RuleContext, of principal: String) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
@@ -174,10 +189,11 @@ struct CanEscalateRule: Rule {
         for p in c.snapshot.principals { if let app = p.appID { byAppID[AzureID.guidKey(app)] = p.id } }
         var out: [Finding] = []
         var seen = Set<String>()
+        var memo = DecisionMemo()
         for o in c.ownerships {
             guard let sp = o.application ? byAppID[o.targetID] : o.targetID, sp != o.ownerID,
                   seen.insert(o.ownerID + "|" + sp).inserted else { continue }
-            let gained = Self.gain(c, caller: o.ownerID, powers: Self.powers(c, of: sp)).sorted { $0.scope < $1.scope }
+            let gained = Self.gain(c, caller: o.ownerID, powers: Self.powers(c, of: sp), memo: &memo).sorted { $0.scope < $1.scope }
             guard let first = gained.first else { continue }
             let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
             let risks = Array(Set(gained.map(\.risk.operation.risk))).sorted()
@@ -195,25 +211,41 @@ struct CanEscalateRule: Rule {
     /// do not hold themselves (RiskCatalog, through `blastRadius`): they act as it.
     func identityTakeovers(_ c: RuleContext) -> [Finding] {
         let e = c.evaluator
+        if c.managedIdentities.isEmpty { return [] }
+        // Counting assignments by scope key, and one role memo per takeover operation, shared by
+        // every identity.
+        var byScope: [String: [Int]] = [:]
+        for i in c.countingAssignments { byScope[c.snapshot.roleAssignments[i].scope.key, default: []].append(i) }
+        var queries: [String: OperationQuery] = [:]
+        var memo = DecisionMemo()
         var out: [Finding] = []
         for m in c.managedIdentities.sorted(by: { $0.principalID < $1.principalID }) {
             let ops = Self.takeoverOperations(m)
             if ops.isEmpty { continue }
-            // What the identity can do: its high-risk operations, per scope.
             let powers = Self.powers(c, of: m.principalID)
             if powers.isEmpty { continue }
-            // The assignments through which someone holds a takeover operation on the identity's resource.
-            var via: [String: (GrantDetail, RiskyOperation)] = [:]
-            for op in ops {
-                let who = e.whoCan(operation: op.name, scope: m.resource, plane: op.plane)
-                for h in who.principals + who.groups {
-                    for g in h.decision.grants where via[g.path.assignmentID] == nil { via[g.path.assignmentID] = (g, op) }
+            // Assignments at the identity's resource or above whose role grants a takeover
+            // operation, confirmed by the evaluator there (denies applied).
+            var via: [(index: Int, grant: GrantDetail, op: RiskyOperation)] = []
+            for scope in e.hierarchy.ancestors(of: m.resource) {
+                for i in byScope[scope.key] ?? [] {
+                    let a = c.snapshot.roleAssignments[i]
+                    guard a.principalID != m.principalID else { continue }
+                    for op in ops {
+                        var q = queries[op.name] ?? e.lazyQuery(operation: op.name, plane: op.plane)
+                        let granted = e.roleGrant(assignmentIndex: i, query: &q) != .no
+                        queries[op.name] = q
+                        guard granted else { continue }
+                        let d = e.decide(principal: a.principalID, operation: op.name, scope: m.resource, plane: op.plane)
+                        guard d.outcome == .allowed, let g = d.grants.first(where: { $0.path.assignmentID == a.id }) else { continue }
+                        via.append((i, g, op))
+                        break
+                    }
                 }
             }
-            let byID = Dictionary(c.snapshot.roleAssignments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for (id, (grant, op)) in via.sorted(by: { $0.key < $1.key }) {
-                guard let a = byID[id], a.principalID != m.principalID else { continue }
-                let gained = Self.gain(c, caller: a.principalID, powers: powers)
+            for (i, grant, op) in via.sorted(by: { c.snapshot.roleAssignments[$0.index].id < c.snapshot.roleAssignments[$1.index].id }) {
+                let a = c.snapshot.roleAssignments[i]
+                let gained = Self.gain(c, caller: a.principalID, powers: powers, memo: &memo)
                 if gained.isEmpty { continue }
                 let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
                 let conditional = !grant.conditionSources.isEmpty
