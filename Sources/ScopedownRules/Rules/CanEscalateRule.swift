@@ -172,6 +172,11 @@ struct CanEscalateRule: Rule {
         }
     }
 
+    /// At most four risks, then how many more.
+    static func summarize(_ risks: [String]) -> String {
+        risks.count <= 4 ? risks.joined(separator: ", ") : risks.prefix(4).joined(separator: ", ") + " and \(risks.count - 4) more"
+    }
+
     /// Decisions already made for (caller, operation, scope): the same callers meet the same
     /// identities' powers again and again.
     struct DecisionMemo {
@@ -200,7 +205,7 @@ struct CanEscalateRule: Rule {
             let what = o.application ? "the application registration of" : "service principal"
             out.append(description.finding(
                 rbac ? .high : .medium, principal: o.ownerID, scope: first.scope.display,
-                message: "\(c.principalLabel(o.ownerID)) owns \(what) \(c.principalLabel(sp)): can add a credential and sign in as it → " + risks.joined(separator: ", "),
+                message: "\(c.principalLabel(o.ownerID)) owns \(what) \(c.principalLabel(sp)): can add a credential and sign in as it → " + Self.summarize(risks),
                 evidence: ["owner of `\(o.targetID)` (\(o.application ? "applications/<appId>/owners" : "servicePrincipals/<id>/owners"))"]
                     + gained.prefix(5).map { "the service principal holds `\($0.risk.operation.name)` at `\($0.scope.display)`; the owner does not" }))
         }
@@ -253,7 +258,7 @@ struct CanEscalateRule: Rule {
                 let risks = Array(Set(gained.map(\.risk.operation.risk))).sorted()
                 out.append(description.finding(
                     rbac && !conditional ? .high : .medium, principal: a.principalID, scope: m.resource.display, assignment: a.id, role: role,
-                    message: "can act as managed identity \(c.principalLabel(m.principalID)): \(c.principalLabel(a.principalID)) → `\(role)` → `\(op.name)` on its \(m.userAssigned ? "user-assigned identity" : "resource") → " + risks.joined(separator: ", "),
+                    message: "can act as managed identity \(c.principalLabel(m.principalID)): \(c.principalLabel(a.principalID)) → `\(role)` → `\(op.name)` on its \(m.userAssigned ? "user-assigned identity" : "resource") → " + Self.summarize(risks),
                     evidence: [c.evidence(grant, operation: op.name) + " (\(op.risk))"]
                         + gained.prefix(5).map { "the identity holds `\($0.risk.operation.name)` at `\($0.scope.display)`; the caller does not" }))
             }
