@@ -29,6 +29,8 @@ public struct ScopedownCommand: ParsableCommand {
             UsageCommand.self,
             SynthCommand.self,
             RolesCommand.self,
+            FindingsCommand.self,
+            RulesCommand.self,
         ]
     )
 
