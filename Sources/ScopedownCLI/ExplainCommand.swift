@@ -33,8 +33,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var eligibility: EligibilityOptions
 
-    @Option(help: "Output format: table (text for a person) or json.")
-    var format: DocumentFormat = .table
+    @OptionGroup var output: DocumentOutputOptions
 
     func validate() throws {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
@@ -50,17 +49,17 @@ struct ExplainCommand: ParsableCommand {
             EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, principal: principalOptions.principal, action: action, scope: scope, data: data,
-                                   format: format == .json ? .json : .table)
+                                   format: output.listFormat, width: output.tableWidth)
         }
     }
 
     static func render(evaluator e: Evaluator, principal: String, action: String, scope: String, data: Bool,
-                       format: OutputFormat) throws -> String {
+                       format: OutputFormat, width: Int? = nil) throws -> String {
         let id = try EvaluatorCommandSupport.resolvePrincipal(principal, in: e)
         let s = try EvaluatorCommandSupport.scope(scope)
         let d = e.decide(principal: id, operation: action, scope: s, plane: data ? .data : nil)
         if format == .json { return json(d).render() + "\n" }
-        return text(d, evaluator: e)
+        return text(d, evaluator: e, width: width)
     }
 
     static func statusText(_ s: DenyStatus) -> (String, String) {
@@ -112,12 +111,17 @@ struct ExplainCommand: ParsableCommand {
         ])
     }
 
-    static func text(_ d: AccessDecision, evaluator e: Evaluator) -> String {
+    /// The decision for a person. With a width: scopes shortened to names (`mg:Corp`,
+    /// `sub:prod/rg:rg-app`) and long lines wrapped at spaces under their own indent; without one
+    /// (`--wide`, and the golden files): everything in full, one line each.
+    static func text(_ d: AccessDecision, evaluator e: Evaluator, width: Int? = nil) -> String {
+        let names = NameBook(snapshot: e.snapshot)
+        func sc(_ s: String) -> String { width == nil ? s : names.scope(s) }
         let who = EvaluatorCommandSupport.principalLabel(d.principal, in: e)
         var lines: [String] = []
         lines.append("principal: \(who)")
         lines.append("action:    \(d.operation) (\(d.plane.rawValue) plane\(d.catalogued ? "" : "; not in the imported catalog, matched by name"))")
-        lines.append("scope:     \(d.scope.display)")
+        lines.append("scope:     \(sc(d.scope.display))")
         lines.append("")
         let blocking = d.denies.filter { $0.status.isBlocking }
         switch d.outcome {
@@ -133,7 +137,7 @@ struct ExplainCommand: ParsableCommand {
         lines.append("grant paths (\(d.grants.count)):")
         for (i, g) in d.grants.enumerated() {
             lines.append("  \(i + 1). assignment \(g.path.assignmentID) -> role `\(g.path.roleName)` (\(g.path.roleID)) -> block \(g.blockIndex + 1), pattern `\(g.pattern)`")
-            lines.append("     " + (g.inherited ? "inherited from \(g.path.scope)" : "assigned at this scope"))
+            lines.append("     " + (g.inherited ? "inherited from \(sc(g.path.scope))" : "assigned at this scope"))
             lines.append("     " + (g.path.via.isEmpty ? "assigned to the principal directly"
                                     : "through groups: \(EvaluatorCommandSupport.viaLabel(g.path.via, in: e))"))
             if g.path.state == .eligible { lines.append("     PIM eligible: grants only once activated") }
@@ -144,7 +148,7 @@ struct ExplainCommand: ParsableCommand {
             lines.append("removed by NotActions (\(d.notActionRemovals.count); NotActions is not a deny, other assignments may grant it):")
             for r in d.notActionRemovals {
                 let via = r.path.via.isEmpty ? "" : " through \(EvaluatorCommandSupport.viaLabel(r.path.via, in: e))"
-                lines.append("  - assignment \(r.path.assignmentID) at \(r.path.scope)\(via): role `\(r.path.roleName)` block \(r.blockIndex + 1) matches `\(r.pattern)` but its NotActions `\(r.notPattern)` remove it")
+                lines.append("  - assignment \(r.path.assignmentID) at \(sc(r.path.scope))\(via): role `\(r.path.roleName)` block \(r.blockIndex + 1) matches `\(r.pattern)` but its NotActions `\(r.notPattern)` remove it")
             }
         }
         if !d.denies.isEmpty {
@@ -153,7 +157,7 @@ struct ExplainCommand: ParsableCommand {
             for m in d.denies {
                 let (status, why) = statusText(m.status)
                 let target = m.matchedPrincipal == AzureID.everyone ? "everyone" : EvaluatorCommandSupport.principalLabel(m.matchedPrincipal, in: e)
-                lines.append("  - `\(m.name)` (\(m.denyID)) at \(m.scope)\(m.inherited ? " (inherited)" : ""): pattern `\(m.pattern)`, names \(target)")
+                lines.append("  - `\(m.name)` (\(m.denyID)) at \(sc(m.scope))\(m.inherited ? " (inherited)" : ""): pattern `\(m.pattern)`, names \(target)")
                 lines.append("     \(status): \(why)")
             }
         }
@@ -162,13 +166,15 @@ struct ExplainCommand: ParsableCommand {
             lines.append("PIM-eligible assignments that would grant it once activated (\(d.eligibleGrants.count); not counted without --include-eligible):")
             for g in d.eligibleGrants {
                 let via = g.via.isEmpty ? "" : " through \(EvaluatorCommandSupport.viaLabel(g.via, in: e))"
-                lines.append("  - assignment \(g.assignmentID) -> role `\(g.roleName)` at \(g.scope)\(via)\(g.conditional ? " (conditional)" : "")")
+                lines.append("  - assignment \(g.assignmentID) -> role `\(g.roleName)` at \(sc(g.scope))\(via)\(g.conditional ? " (conditional)" : "")")
             }
         }
         if !d.unknownRoleAssignments.isEmpty {
             lines.append("")
             lines.append("warning: assignments to roles that were not imported (they grant nothing): \(d.unknownRoleAssignments.joined(separator: ", "))")
         }
-        return lines.map(SafeText.terminal).joined(separator: "\n") + "\n"
+        let safe = lines.map(SafeText.terminal)
+        guard let width else { return safe.joined(separator: "\n") + "\n" }
+        return safe.flatMap { TextWrap.wrap($0, width: width) }.joined(separator: "\n") + "\n"
     }
 }

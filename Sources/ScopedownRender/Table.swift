@@ -127,3 +127,32 @@ public struct CSV: Sendable {
         return out
     }
 }
+
+/// Prose lines for a terminal of a given width: wrapped at spaces, continuation lines under the
+/// line's own indent plus two; a word longer than the width is cut (ids never make a line wider).
+public enum TextWrap {
+    public static func wrap(_ line: String, width: Int) -> [String] {
+        guard line.count > width, width > 8 else { return [line] }
+        let indent = String(line.prefix { $0 == " " })
+        let hanging = indent + "  "
+        var out: [String] = []
+        var current = ""
+        for word in line.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let prefix = out.isEmpty && current.isEmpty ? indent : (current.isEmpty ? hanging : "")
+            let candidate = current.isEmpty ? prefix + word : current + " " + word
+            // A word too long for any line stays where it is and is cut, rather than leaving a gap.
+            if candidate.count <= width || current.isEmpty || hanging.count + word.count > width {
+                current = candidate
+            } else {
+                out.append(current)
+                current = hanging + word
+            }
+            while current.count > width {
+                out.append(String(current.prefix(width)))
+                current = hanging + String(current.dropFirst(width))
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}
