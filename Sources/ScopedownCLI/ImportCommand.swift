@@ -11,24 +11,19 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import tenant exports (az CLI, ARM REST, Resource Graph, Microsoft Graph, Activity Log) into a database.",
         discussion: """
-        Each file is detected (kind and export shape) and written in its own transaction: a file that
-        fails leaves the database as it was, and the other files still import. A failure of the
-        database itself (a full disk, an I/O error, a lock held by another process) rolls the whole
-        run back. A new database is built beside PATH and appears only when something was imported.
-        Importing the same
-        bytes twice changes nothing. Folders are walked recursively, `-` reads standard input and
-        `.gz` files are read directly. References not yet known (an assignment's role, a member's
-        group) are kept, resolve when their target is imported, and are listed as warnings.
+        Each file is detected (kind and export shape) and written in its own transaction: a file that fails leaves the database as it was, and the other files still import. A failure of the database itself (a full disk, an I/O error, a lock held by another process) rolls the whole run back. A new database is built beside PATH and appears only when something was imported. Importing the same bytes twice changes nothing. Folders are walked recursively, `-` reads standard input and `.gz` files are read directly. References not yet known (an assignment's role, a member's group) are kept, resolve when their target is imported, and are listed as warnings.
+
+        The summary counts rows read from the files: an object that several files export (a subscription in both the subscription list and the management-group tree) counts each time, so it can exceed what the database holds (`scopedown demo` prints those counts).
 
         Examples:
+          scopedown import --db scopedown-demo.db fixtures/demo/roles
           scopedown import --db tenant.db roles.json assignments.json mg-tree.json
           scopedown import --db tenant.db exports/
           az role assignment list --all | scopedown import --db tenant.db -
           scopedown import --db tenant.db --keep-events insights-activity-logs/
 
         Kinds for --kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
-        Exit codes: 0 every file imported, 1 a file or the database failed (or a warning with --strict),
-        64 usage error.
+        Exit codes: 0 every file imported, 1 a file or the database failed (or a warning with --strict), 64 usage error.
         """
     )
 
