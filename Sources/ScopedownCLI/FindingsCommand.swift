@@ -52,6 +52,12 @@ struct FindingsCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(name: .long, help: "Table: one line per fact, however long.")
+    var wide = false
+
+    @Option(name: .long, help: ArgumentHelp("Table: wrap lines to this many columns (default: $COLUMNS, else the terminal's width, else 120).", valueName: "columns"))
+    var width: Int?
+
     func validate() throws {
         if let f = failOn, Severity(rawValue: f.lowercased()) == nil {
             throw ValidationError("--fail-on `\(f)` is not a severity: use critical, high, medium, low or info")
@@ -73,7 +79,8 @@ struct FindingsCommand: ParsableCommand {
                 let stale = accepted.subtracting(all.map(\.fingerprint)).count
                 io.errLine("baseline: suppressed \(all.count - remaining.count) finding(s)" + (stale > 0 ? "; \(stale) baseline entr\(stale == 1 ? "y is" : "ies are") no longer found" : ""))
             }
-            return FindingsRendering.render(remaining, format: format, context: context, artifact: (db.db as NSString).lastPathComponent)
+            return FindingsRendering.render(remaining, format: format, context: context, artifact: (db.db as NSString).lastPathComponent,
+                                            width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()))
         }
         if let f = failOn, let level = Severity(rawValue: f.lowercased()) {
             let failing = remaining.filter { $0.severity >= level }.count

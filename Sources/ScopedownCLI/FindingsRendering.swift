@@ -8,10 +8,17 @@ enum FindingsRendering {
     /// The SARIF `partialFingerprints` key (versioned: a new scheme gets a new key).
     static let fingerprintKey = "scopedown/v1"
 
-    static func render(_ findings: [Finding], format: FindingsCommand.Format, context: RuleContext? = nil, artifact: String = "scopedown.db") -> String {
+    /// `width`: table lines wrapped to it (nil: one line each, as the golden files hold them).
+    static func render(_ findings: [Finding], format: FindingsCommand.Format, context: RuleContext? = nil, artifact: String = "scopedown.db",
+                       width: Int? = nil) -> String {
         switch format {
         case .json: return json(findings).render() + "\n"
-        case .table: return table(findings)
+        case .table:
+            let names = context.map { NameBook(snapshot: $0.evaluator.snapshot) }
+            let text = table(findings, names: names)
+            guard let width else { return text }
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
+                .flatMap { TextWrap.wrap(String($0), width: width) }.joined(separator: "\n")
         case .csv: return csv(findings)
         case .markdown: return markdown(findings)
         case .sarif: return sarif(findings, artifact: artifact).render() + "\n"
@@ -41,14 +48,18 @@ enum FindingsRendering {
         return "\(findings.count) finding(s)" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
     }
 
-    static func table(_ findings: [Finding]) -> String {
+    /// A principal is named by display name and UPN or app id (with its id) when the directory knows it.
+    static func table(_ findings: [Finding], names: NameBook? = nil) -> String {
         var out = ""
         for f in findings {
             out += SafeText.terminal("\(f.severity.rawValue.uppercased())  \(f.rule)  \(f.kind)") + "\n"
             out += "  " + SafeText.terminal(f.message) + "\n"
             var where_: [String] = []
             if let s = f.scope { where_.append("scope: \(s)") }
-            if let p = f.principal { where_.append("principal: \(p)") }
+            if let p = f.principal {
+                let facts = names?.principal(p)
+                where_.append("principal: " + (facts?.displayName == nil ? p : "\(facts?.label ?? p) (\(p))"))
+            }
             if let a = f.assignment { where_.append("assignment: \(a)") }
             if !where_.isEmpty { out += "  " + SafeText.terminal(where_.joined(separator: "  ")) + "\n" }
             for e in f.evidence { out += "  - " + SafeText.terminal(e) + "\n" }

@@ -107,4 +107,13 @@ struct ReviewOutputTests {
             #expect(text.contains("--db scopedown-demo.db"), "\(t)")
         }
     }
+
+    @Test("findings tables name principals and wrap to the width")
+    func findingsNamesFirst() {
+        let r = run(["findings", "--config", SharedData.fixture("demo/findings-config.json").path, "--width", "100"])
+        #expect(r.exitCode == 0 || r.exitCode == 2, "\(r.stderr)")
+        #expect(r.stdout.contains("principal: Alice Moreau <alice.moreau@contosorobotics.example> (54743997-7839-4ad2-b7b8-af282c93a831)")
+                || r.stdout.contains("Alice Moreau <alice.moreau@contosorobotics.example>"))
+        #expect(r.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 })
+    }
 }
