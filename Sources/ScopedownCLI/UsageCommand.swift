@@ -255,8 +255,10 @@ enum UsageRendering {
             fits = [.middle] + fits + [.keep, .middle]
         }
         var t = Table(columns: columns, alignments: alignments, fits: fits)
-        for a in r.assignments {
-            let f = context.facts(a)
+        // Sorted for a reader: by principal name, then role and scope (JSON and CSV keep the id order).
+        let sorted = r.assignments.map { (context.facts($0), $0) }
+            .sorted { ($0.0.label.lowercased(), $0.1.role, $0.1.scope, $0.1.assignment) < ($1.0.label.lowercased(), $1.1.role, $1.1.scope, $1.1.assignment) }
+        for (f, a) in sorted {
             let last = time(a.lastUsed).map { wide ? $0 : String($0.prefix(10)) } ?? "never"
             var flags: [String] = []
             if a.state == .eligible { flags.append("eligible") }

@@ -113,8 +113,11 @@ public struct WhoCanView {
             fits.append(.middle)
         }
         var t = Table(columns: columns, fits: fits)
-        for h in result.principals + result.groups {
-            let f = names.principal(h.id, kind: h.kind)
+        // Principals, then groups, each by name (JSON and CSV keep the id order).
+        func byName(_ hs: [WhoCanResult.Holder]) -> [(PrincipalFacts, WhoCanResult.Holder)] {
+            hs.map { (names.principal($0.id, kind: $0.kind), $0) }.sorted { ($0.0.label.lowercased(), $0.1.id) < ($1.0.label.lowercased(), $1.1.id) }
+        }
+        for (f, h) in byName(result.principals) + byName(result.groups) {
             for g in GrantViews.distinct(h.decision) {
                 var row = [f.label, f.shortType, f.flags.joined(separator: ","), GrantViews.role(g),
                            GrantViews.scope(g.scope, names: names, wide: wide), GrantViews.via(g.via, names: names),

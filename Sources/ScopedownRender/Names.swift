@@ -38,11 +38,12 @@ public struct PrincipalFacts: Hashable, Sendable {
         }
     }
 
-    /// `Alice Moreau <alice@contoso.com>`, `build-agent (app 1234…)`, `(deleted) 0fea…` for
-    /// people; a display name shared by several principals carries the start of the id.
+    /// `Alice Moreau <alice@contoso.com>`, `build-agent (app 1234…)`, or the bare id when the
+    /// directory does not know it; a display name shared by several principals carries the start of the id.
     public var label: String {
         guard let name = displayName, !name.isEmpty else {
-            return id == AzureID.everyone ? "everyone" : "(not in directory) \(id)"
+            // The flags say `orphaned`; the id is what tells two unknown principals apart.
+            return id == AzureID.everyone ? "everyone" : id
         }
         var s = name
         if let d = detail, !d.isEmpty { s += kind == .user ? " <\(d)>" : " (app \(d))" }
