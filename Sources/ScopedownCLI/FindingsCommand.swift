@@ -134,10 +134,10 @@ struct RulesCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case table, json, markdown
+        case table, json, csv, markdown
     }
 
-    @Option(help: "Output format: table, json or markdown.")
+    @Option(help: "Output format: table, json, csv or markdown.")
     var format: Format = .table
 
     @Flag(name: .long, help: "Table: print the summaries in full, however wide the lines get.")
@@ -163,6 +163,10 @@ struct RulesCommand: ParsableCommand {
                          ("summary", .string(d.summary)), ("rationale", .string(d.rationale)),
                          ("remediation", .string(d.remediation)), ("needs", .strings(d.needs))])
             }))]).render() + "\n"
+        case .csv:
+            var c = CSV(header: ["id", "kind", "severity", "summary", "rationale", "remediation", "needs"])
+            for d in rules { c.append([d.id, d.kind, d.severity.rawValue, d.summary, d.rationale, d.remediation, d.needs.joined(separator: ";")]) }
+            return c.render()
         case .markdown:
             return RulesDocument.markdown()
         }

@@ -87,13 +87,15 @@ struct ReviewOutputTests {
 
     @Test("CSV on every list command; a format a command does not offer is a usage error")
     func formats() throws {
-        for args in [["usage"], ["roles"], ["roles", "Owner"], ["blast-radius", "--principal", "Leo Marchetti"],
+        for args in [["usage"], ["roles"], ["findings"], ["roles", "Owner"], ["blast-radius", "--principal", "Leo Marchetti"],
                      ["effective", "--principal", "Leo Marchetti", "--scope", Self.corpProd],
                      ["who-can", "--action", "Microsoft.Authorization/roleAssignments/write", "--scope", "/", "--type", "user"]] {
             let r = run(args + ["--format", "csv"])
-            #expect(r.exitCode == 0, "\(args): \(r.stderr)")
+            #expect(r.exitCode == 0 || (args == ["findings"] && r.exitCode == 2), "\(args): \(r.stderr)")
             #expect(r.stdout.split(separator: "\n").count >= 2, "\(args)")
         }
+        let rules = runCLI(["rules", "--format", "csv"])
+        #expect(rules.exitCode == 0 && rules.stdout.hasPrefix("id,kind,severity,summary,"))
         #expect(run(["inventory", "--format", "csv"]).exitCode == 64)
         #expect(run(["explain", "--principal", "x", "--action", "a/b", "--scope", "/", "--format", "csv"]).exitCode == 64)
     }
