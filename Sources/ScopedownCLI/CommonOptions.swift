@@ -79,7 +79,7 @@ struct PrincipalOptions: ParsableArguments {
 
 /// `--scope` as a typed ARM scope.
 struct ScopeOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The ARM scope to evaluate at (`/`, a management group, subscription, resource group or resource).", valueName: "scope"))
+    @Option(name: .long, help: ArgumentHelp("The ARM scope to evaluate at, starting with `/` (`/`, a management group, subscription, resource group or resource id).", valueName: "scope"))
     var scope: Scope
 
     @Flag(name: .long, help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")

@@ -37,7 +37,7 @@ struct UsageCommand: ParsableCommand {
     @Flag(name: .long, help: "Only privileged roles: those whose permissions grant `*`, role assignment or role definition writes, or reading Key Vault secrets (judged by the permissions, not the name).")
     var privileged = false
 
-    @Option(name: .long, help: ArgumentHelp("Only assignments made at this scope or below it.", valueName: "scope"))
+    @Option(name: .long, help: ArgumentHelp("Only assignments made at this ARM scope (starting with `/`) or below it.", valueName: "scope"))
     var under: Scope?
 
     @Flag(name: .long, help: "Only assignments with no recorded use.")

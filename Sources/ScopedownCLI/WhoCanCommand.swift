@@ -46,7 +46,7 @@ struct WhoCanCommand: ParsableCommand {
     @Flag(help: "Evaluate the operation as a data-plane operation (default: as the catalog says, else control plane).")
     var data = false
 
-    @Option(help: ArgumentHelp("Only grants through assignments made at this scope or below it.", valueName: "scope"))
+    @Option(help: ArgumentHelp("Only grants through assignments made at this ARM scope (starting with `/`) or below it.", valueName: "scope"))
     var under: Scope?
 
     @Option(help: ArgumentHelp("Only principals of this type.", valueName: "type"))
