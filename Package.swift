@@ -52,10 +52,12 @@ let package = Package(
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
                 "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                "ScopedownRecommend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +75,10 @@ let package = Package(
         ),
         .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"],
                     exclude: ["Golden"]),  // golden files read by path
+        .testTarget(
+            name: "ScopedownRecommendTests",
+            dependencies: ["ScopedownRecommend", "ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]
+        ),
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
