@@ -219,7 +219,7 @@ public struct Recommender {
                 if !best.excess.isEmpty {
                     notes.append("the built-in also grants \(best.excess.count) unused observable operation\(best.excess.count == 1 ? "" : "s"): \(Self.preview(best.excess))")
                 }
-            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && !subscriptionsBelow(scopes).isEmpty) {
+            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), uses.map(\.scope))) {
                 notes.append("no built-in fits and \(blocker): role kept")
             } else {
                 if customBlocked == Self.dataAtMG {
@@ -417,6 +417,7 @@ public struct Recommender {
             for c in covers { guard let u = up(c) else { return nil }; next.insert(u) }
             covers = Self.minimal(next, hierarchy)
         }
+        if covers.isEmpty { return nil }
         for c in covers {
             if c.key == current.key { return nil }
             guard hierarchy.ancestors(of: c).contains(where: { $0.key == current.key }) else { return nil }
@@ -426,7 +427,8 @@ public struct Recommender {
 
     /// The scopes none of whose ancestors is in the set.
     static func minimal(_ set: Set<Scope>, _ h: ScopeHierarchy) -> [Scope] {
-        set.filter { s in !h.ancestors(of: s).dropFirst().contains { set.contains($0) } }.sorted()
+        // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
+        set.filter { s in !h.ancestors(of: s).contains { $0.key != s.key && set.contains($0) } }.sorted()
     }
 
     // MARK: - Role fit
@@ -468,6 +470,12 @@ public struct Recommender {
     func assignable(_ role: RoleDefinition, at scopes: [Scope]) -> Bool {
         let allowed = Set(role.assignableScopes.map(\.key))
         return scopes.allSatisfy { s in hierarchy.ancestors(of: s).contains { allowed.contains($0.key) } }
+    }
+
+    /// Every used scope lies at or below one of `scopes` (and there is at least one scope).
+    func covers(_ scopes: [Scope], _ used: [Scope]) -> Bool {
+        let keys = Set(scopes.map(\.key))
+        return !scopes.isEmpty && used.allSatisfy { u in hierarchy.ancestors(of: u).contains { keys.contains($0.key) } }
     }
 
     static let dataAtMG = "a custom role with data actions cannot be assigned at a management group"
