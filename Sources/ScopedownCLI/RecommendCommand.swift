@@ -149,3 +149,4 @@ struct RecommendCommand: ParsableCommand {
             .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
     }
 }
+extension RecommendCommand: IOCommand {}

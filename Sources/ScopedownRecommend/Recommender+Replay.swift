@@ -137,7 +137,8 @@ extension RecommendResult {
                                       state: p.eligible ? .eligible : .active, condition: p.condition, conditionVersion: p.conditionVersion)
             }
             changes.append(ChangePlan.Change(kind: p.kind.rawValue, old: a, oldRoleName: r.currentRole, new: new, newRoleName: p.role,
-                                             eligible: p.eligible, reason: r.notes.first ?? p.kind.rawValue))
+                                             eligible: p.eligible,
+                                             reason: (p.eligible ? r.notes.last : r.notes.first) ?? p.kind.rawValue))
         }
         return ChangePlan(roles: generatedRoles, changes: changes)
     }

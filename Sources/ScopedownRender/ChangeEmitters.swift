@@ -103,7 +103,7 @@ public enum ChangeEmitters {
             out += "}\n\n"
         }
         for c in plan.changes {
-            out += "# \(c.kind): \(c.oldRoleName) at \(c.old.scope.display) (assignment \(c.old.id))\n".replacingControlCharacters()
+            out += "# " + "\(c.kind): \(c.oldRoleName) at \(c.old.scope.display) (assignment \(c.old.id))".replacingControlCharacters() + "\n"
             if c.new.isEmpty { out += "# removed: nothing replaces it\n\n"; continue }
             for a in c.new {
                 let custom = isGenerated(a.roleDefinitionID, plan)
@@ -297,8 +297,31 @@ public enum ChangeEmitters {
 
     // MARK: - Migration plan
 
-    /// A shell word in single quotes.
-    static func sh(_ s: String) -> String { "'" + s.replacingOccurrences("'", "'\\''") + "'" }
+    /// A shell word: in single quotes, or ANSI-C quoted (`$'...'`) when it holds control
+    /// characters, so that no raw control character reaches the script or a terminal showing it.
+    static func sh(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
+            return "'" + s.replacingOccurrences("'", "'\\''") + "'"
+        }
+        var out = "$'"
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "'"
+    }
 
     /// `plan.md` (steps in safe order, each with its rollback) and `plan.sh` (the same commands),
     /// plus the role files the commands read (`roles/*.json`).
@@ -318,9 +341,10 @@ public enum ChangeEmitters {
                 "az role definition delete --name \(sh(r.roleName)) --scope \(sh(r.assignableScopes.first?.display ?? "/"))")
         }
         for c in plan.changes {
-            md += "## \(mdText(c.kind)): \(mdText(c.oldRoleName)) at \(mdText(c.old.scope.display))\n\nAssignment `\(c.old.id)`, principal `\(c.old.principalID)`. \(mdText(c.reason)).\n\n"
+            md += "## \(mdText(c.kind)): \(mdText(c.oldRoleName)) at \(mdText(c.old.scope.display))\n\nAssignment `\(c.old.id)`, principal `\(c.old.principalID)`: \(mdText(c.reason)).\n\n"
             for a in c.new {
                 let role = isGenerated(a.roleDefinitionID, plan)?.roleName ?? a.roleDefinitionID
+                let roleName = c.newRoleName.isEmpty ? role : c.newRoleName
                 if c.eligible {
                     let url = "https://management.azure.com\(a.scope.display)/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/\(a.id)?api-version=2020-10-01"
                     let roleRef = "\(a.scope.subscriptionScope?.display ?? "")/providers/Microsoft.Authorization/roleDefinitions/\(a.roleDefinitionID)"
@@ -331,7 +355,7 @@ public enum ChangeEmitters {
                             ("scheduleInfo", .object([("expiration", .object([("type", .string("NoExpiration"))]))])),
                         ]))]).render(pretty: false)
                     }
-                    add("Make \(role) eligible (PIM) at \(a.scope.display)",
+                    add("Make \(roleName) eligible (PIM) at \(a.scope.display)",
                         "az rest --method put --url \(sh(url)) --body \(sh(body("AdminAssign")))",
                         "az rest --method put --url \(sh(url.replacingOccurrences(a.id, Self.rollbackID(a.id)))) --body \(sh(body("AdminRemove")))")
                     add("Verify the eligibility at \(a.scope.display)",
@@ -341,7 +365,7 @@ public enum ChangeEmitters {
                 }
                 var create = "az role assignment create --assignee-object-id \(sh(a.principalID)) --assignee-principal-type \(sh(a.principalType)) --role \(sh(role)) --scope \(sh(a.scope.display))"
                 if let cond = a.condition { create += " --condition \(sh(cond)) --condition-version \(sh(a.conditionVersion ?? "2.0"))" }
-                add("Assign \(role) at \(a.scope.display)", create,
+                add("Assign \(roleName) at \(a.scope.display)", create,
                     "az role assignment delete --assignee \(sh(a.principalID)) --role \(sh(role)) --scope \(sh(a.scope.display))")
                 add("Verify the new assignment at \(a.scope.display)",
                     "test \"$(az role assignment list --assignee \(sh(a.principalID)) --role \(sh(role)) --scope \(sh(a.scope.display)) --query 'length(@)' -o tsv)\" -ge 1",
