@@ -7,6 +7,12 @@ import ScopedownCore
 /// reads and data actions the current role grants: the Activity Log cannot observe them
 /// (REFERENCE.md §3.1), so they are unobservable, never unused. A proposal never grants an
 /// operation or a scope the current assignment does not (`PatternAlgebra.isWithin`).
+/// A memo table owned by one recommender run (single-threaded).
+final class Memo<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
 public struct Recommender {
     let evaluator: Evaluator
     let options: RecommendOptions
@@ -18,6 +24,8 @@ public struct Recommender {
     /// Control-plane catalog operations that are reads (unobservable, REFERENCE.md §3.1).
     let readMask: OperationBitSet
     let tagsByScope: [String: [String: String]]
+    /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
+    let withinCache = Memo<[String: [String]]>([:])
 
     public init(evaluator: Evaluator, options: RecommendOptions) {
         self.evaluator = evaluator
@@ -111,7 +119,9 @@ public struct Recommender {
     /// How a role fits what must be kept.
     struct Fit {
         var best: (id: String, excess: [String], weighted: Int)?
-        var existingCustom: String?
+        /// Existing custom roles granting exactly what must be kept (their assignable scopes are
+        /// checked per proposal).
+        var exactCustom: [String] = []
     }
 
     func draft(_ a: RoleAssignment, uses: [AttributedUse], judged: Bool, windowStart: Int?, windowEnd: Int?,
@@ -197,17 +207,18 @@ public struct Recommender {
         if !keepsEverything {
             // A built-in (or an existing custom role) within the risk-weighted excess bound, else a
             // generated custom role with exactly what must be kept.
-            let key = fitKey(current.role.id, keepC, keepD, keepLitC, keepLitD, scopes)
+            let key = fitKey(current.role.id, keepC, keepD, keepLitC, keepLitD)
             let fit: Fit
             if let hit = cache[key] { fit = hit } else {
-                fit = bestFit(current, keepC, keepD, keepLitC, keepLitD, scopes)
+                fit = bestFit(current, keepC, keepD, keepLitC, keepLitD)
                 cache[key] = fit
             }
+            let existingCustom = fit.exactCustom.first { roleSets[$0].map { assignable($0.role, at: scopes) } ?? false }
             let customBlocked = customRoleBlocker(current, scopes: scopes, hasData: !keepD.isEmpty || !keepLitD.isEmpty)
             if let cond = a.condition, !conditionCarries(cond, keepC, keepD, keepLitC, keepLitD) {
                 notes.append("the assignment's condition is carried over unchanged, though some operations it names are no longer granted")
             }
-            if let existing = fit.existingCustom, let sets = roleSets[existing] {
+            if let existing = existingCustom, let sets = roleSets[existing] {
                 proposal = roleProposal(.replaceWithCustom, sets, scopes: scopes, a)
                 proposedSets = sets
                 roleChanged = true
@@ -433,28 +444,37 @@ public struct Recommender {
 
     // MARK: - Role fit
 
-    func fitKey(_ role: String, _ c: OperationBitSet, _ d: OperationBitSet, _ lc: [String: String], _ ld: [String: String], _ scopes: [Scope]) -> String {
+    func fitKey(_ role: String, _ c: OperationBitSet, _ d: OperationBitSet, _ lc: [String: String], _ ld: [String: String]) -> String {
         role + "|" + c.words.map { String($0, radix: 16) }.joined(separator: ",") + "|" + d.words.map { String($0, radix: 16) }.joined(separator: ",")
             + "|" + lc.keys.sorted().joined(separator: ",") + "|" + ld.keys.sorted().joined(separator: ",")
-            + "|" + scopes.map(\.key).joined(separator: ",")
     }
 
-    func bestFit(_ current: RoleSets, _ kc: OperationBitSet, _ kd: OperationBitSet, _ lc: [String: String], _ ld: [String: String],
-                 _ scopes: [Scope]) -> Fit {
+    /// The roles (other than the current one, without role conditions) that grant nothing the
+    /// current role does not: the candidates for every proposal on that role.
+    func candidates(within current: RoleSets) -> [String] {
+        if let hit = withinCache.value[current.role.id] { return hit }
+        let list = roleOrder.filter { id in
+            guard id != current.role.id, let c = roleSets[id], !c.hasCondition else { return false }
+            return PatternAlgebra.isWithin(c, current)
+        }
+        withinCache.value[current.role.id] = list
+        return list
+    }
+
+    func bestFit(_ current: RoleSets, _ kc: OperationBitSet, _ kd: OperationBitSet, _ lc: [String: String], _ ld: [String: String]) -> Fit {
         var fit = Fit()
         var bestKey: (Int, Int, Int, String)?
-        for id in roleOrder where id != current.role.id {
-            guard let c = roleSets[id], !c.hasCondition else { continue }
+        for id in candidates(within: current) {
+            guard let c = roleSets[id] else { continue }
             guard kc.isSubset(of: c.control), kd.isSubset(of: c.data) else { continue }
             guard lc.values.allSatisfy({ c.grants($0, .control) }), ld.values.allSatisfy({ c.grants($0, .data) }) else { continue }
-            guard PatternAlgebra.isWithin(c, current) else { continue }
             let excessSet = c.control.subtracting(kc).subtracting(readMask)
             var excess = excessSet.indices.map { ops.control[$0].name }
             excess += c.literalControl.filter { !$0.key.hasSuffix("/read") && lc[$0.key] == nil }.map(\.value)
             if c.role.isCustom {
                 // Reused only when it grants exactly what must be kept and can be assigned there.
                 let exact = c.control == kc && c.data == kd && Set(c.literalControl.keys) == Set(lc.keys) && Set(c.literalData.keys) == Set(ld.keys)
-                if exact, assignable(c.role, at: scopes), fit.existingCustom == nil { fit.existingCustom = id }
+                if exact { fit.exactCustom.append(id) }
                 continue
             }
             let weighted = excess.reduce(0) { $0 + RiskCatalog.weight(of: $1, plane: .control) }
