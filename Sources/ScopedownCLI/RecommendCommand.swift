@@ -62,6 +62,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Assignments, principals, roles or tags never to change (see above).", valueName: "file"))
     var exempt: String?
 
+    @Flag(help: "Generated roles may use a wildcard where the catalog proves it stands for exactly kept operations.")
+    var compact = false
+
     @Option(help: "Output format: table, json, markdown or csv.")
     var format: Format = .table
 
@@ -99,6 +102,7 @@ struct RecommendCommand: ParsableCommand {
         o.keepReads = reads == .keep
         o.minScope = minScope == .resource ? .resource : (minScope == .subscription ? .subscription : .resourceGroup)
         o.maxScopes = maxScopes
+        o.compact = compact
         if let exempt {
             guard let data = FileManager.default.contents(atPath: exempt) else {
                 throw EvaluatorCommandSupport.Failure(message: "cannot read the exemption file `\(exempt)`", help: nil)

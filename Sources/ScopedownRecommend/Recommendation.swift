@@ -28,6 +28,9 @@ public struct RecommendOptions: Sendable {
     public var exemptions: Exemptions = Exemptions()
     /// A privileged assignment used on at most this many days is proposed as PIM-eligible.
     public var eligibleMaxDays: Int = 3
+    /// Generated roles may use a wildcard where the catalog proves it expands to exactly kept
+    /// operations (and the current role covers it); otherwise every operation is listed.
+    public var compact: Bool = false
 
     public init() {}
 }
@@ -105,6 +108,10 @@ public struct Recommendation: Sendable, Hashable {
     public var ownerEquivalentRemoved: Bool
     /// Catalog operations (both planes) the current role grants and the proposal does not.
     public var operationsRemoved: Int
+    /// What the summary counts per principal: `rbac` (role-assignment write), `owner`
+    /// (Owner-equivalent), `secret` (secrets and keys), held by the current role and the proposal.
+    var privilegesBefore: Set<String> = []
+    var privilegesAfter: Set<String> = []
 }
 
 public struct RecommendSummary: Sendable, Hashable {

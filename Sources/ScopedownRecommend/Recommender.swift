@@ -143,7 +143,11 @@ public struct Recommender {
             riskRemoved: [], ownerEquivalentRemoved: false, operationsRemoved: 0)
         func kept(_ n: String) -> Draft {
             rec.notes = notes + [n]
-            if let current { rec.evidence.classes = classes(current, proposed: current, usedCatalog: usedSet(uses, current).0, usedLiterals: usedSet(uses, current).1) }
+            if let current {
+                let (c, l) = usedSet(uses, current)
+                rec.evidence.classes = classes(current, proposed: current, usedCatalog: c, usedLiterals: l)
+                fillRemoved(&rec, current, current)
+            }
             return Draft(rec: rec, uses: uses, proposed: current, custom: nil)
         }
         guard a.state == .active else { return kept("eligible (PIM): reported, not changed") }
@@ -345,6 +349,25 @@ public struct Recommender {
         }
         rec.riskRemoved = risks
         rec.ownerEquivalentRemoved = current.isOwnerLike && !(proposed?.isOwnerLike ?? false)
+        rec.privilegesBefore = privileges(current)
+        rec.privilegesAfter = proposed.map(privileges) ?? []
+    }
+
+    static let secretOperations: [RiskyOperation] = {
+        let words = ["secret", "listkeys", "/keys/", "listaccountsas", "config/list", "credential"]
+        return RiskCatalog.operations.filter { r in
+            let n: String = r.name.lowercased()
+            return words.contains { (w: String) -> Bool in n.contains(w) }
+        }
+    }()
+
+    /// The privileges the summary counts: role-assignment write, Owner-equivalent, secrets and keys.
+    func privileges(_ s: RoleSets) -> Set<String> {
+        var f = Set<String>()
+        if grantsOp(s, "Microsoft.Authorization/roleAssignments/write", .control) { f.insert("rbac") }
+        if s.isOwnerLike { f.insert("owner") }
+        if Self.secretOperations.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
+        return f
     }
 
     func grantsOp(_ s: RoleSets, _ name: String, _ plane: Plane) -> Bool {
@@ -572,28 +595,14 @@ public struct Recommender {
         var removed = 0, events = 0, denied = 0
         // Per principal: whether it held the privilege before and keeps it after (active only).
         var before: [String: Set<String>] = [:], after: [String: Set<String>] = [:]
-        let secretWords = ["secret", "listkeys", "/keys/", "listaccountsas", "config/list", "credential"]
-        let secretOps = RiskCatalog.operations.filter { r in
-            let n: String = r.name.lowercased()
-            return secretWords.contains { (w: String) -> Bool in n.contains(w) }
-        }
         for r in recs {
             byKind[r.proposal.kind, default: 0] += 1
             removed += r.operationsRemoved
             events += r.replay.events
             denied += r.replay.denied
-            guard r.assignment.state == .active, let cur = roleSets[r.assignment.roleDefinitionID] else { continue }
-            let p = r.assignment.principalID
-            let proposed: RoleSets? = r.proposal.kind == .remove ? nil : (roleSets[r.proposal.roleID] ?? (r.proposal.generatedRole ? generatedSets(r) : cur))
-            func flags(_ s: RoleSets) -> Set<String> {
-                var f = Set<String>()
-                if grantsOp(s, "Microsoft.Authorization/roleAssignments/write", .control) { f.insert("rbac") }
-                if s.isOwnerLike { f.insert("owner") }
-                if secretOps.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
-                return f
-            }
-            before[p, default: []].formUnion(flags(cur))
-            after[p, default: []].formUnion(proposed.map(flags) ?? [])
+            guard r.assignment.state == .active else { continue }
+            before[r.assignment.principalID, default: []].formUnion(r.privilegesBefore)
+            after[r.assignment.principalID, default: []].formUnion(r.privilegesAfter)
         }
         func losing(_ flag: String) -> Int { before.filter { $0.value.contains(flag) && !(after[$0.key]?.contains(flag) ?? false) }.count }
         return RecommendSummary(
@@ -603,11 +612,5 @@ public struct Recommender {
             exempt: recs.filter(\.exempt).count, tooNew: recs.filter(\.tooNew).count,
             eligibleReported: recs.filter { $0.assignment.state == .eligible }.count,
             generatedRoles: generated, replayEvents: events, replayDenied: denied, notes: notes)
-    }
-
-    /// The sets of a generated role, from the proposal's explicit lists.
-    func generatedSets(_ r: Recommendation) -> RoleSets {
-        RoleSets(RoleDefinition(id: r.proposal.roleID, resourceID: "", roleName: r.proposal.role, isCustom: true,
-                                permissions: [PermissionBlock(actions: r.proposal.actions, dataActions: r.proposal.dataActions)]), ops)
     }
 }

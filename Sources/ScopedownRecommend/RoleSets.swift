@@ -13,6 +13,8 @@ struct RoleSets: Sendable {
     let hasCondition: Bool
     /// Grants every catalog control operation through a bare `*` with nothing removed.
     let isOwnerLike: Bool
+    /// Each block's patterns, parsed once: (grants, removes) per plane.
+    let compiled: [(control: ([ActionPattern], [ActionPattern]), data: ([ActionPattern], [ActionPattern]))]
 
     init(_ role: RoleDefinition, _ ops: OperationIndex) {
         self.role = role
@@ -41,6 +43,10 @@ struct RoleSets: Sendable {
         data = d
         literalControl = lc
         literalData = ld
+        compiled = role.permissions.map { b in
+            ((b.actions.map(ActionPattern.init), b.notActions.map(ActionPattern.init)),
+             (b.dataActions.map(ActionPattern.init), b.notDataActions.map(ActionPattern.init)))
+        }
         hasCondition = role.permissions.contains { !($0.condition?.trimmingSpaces().isEmpty ?? true) }
         isOwnerLike = owner
     }
@@ -48,12 +54,11 @@ struct RoleSets: Sendable {
     /// Whether the role grants `name` on `plane` (REFERENCE.md §2.3: some block matches it and
     /// that block's NotActions do not), catalogued or not.
     func grants(_ name: String, _ plane: Plane) -> Bool {
-        let key = AzureID.operationKey(name)
-        for b in role.permissions {
-            let grants = plane == .control ? b.actions : b.dataActions
-            let removes = plane == .control ? b.notActions : b.notDataActions
-            guard grants.contains(where: { ActionPattern($0).matches(key) }) else { continue }
-            if removes.contains(where: { ActionPattern($0).matches(key) }) { continue }
+        let key = Array(AzureID.operationKey(name).utf8)
+        for b in compiled {
+            let (grants, removes) = plane == .control ? b.control : b.data
+            guard grants.contains(where: { $0.matches(lowercasedUTF8: key) }) else { continue }
+            if removes.contains(where: { $0.matches(lowercasedUTF8: key) }) { continue }
             return true
         }
         return false

@@ -73,6 +73,7 @@ struct RecommenderRandomTests {
             }
             var options = RecommendOptions()
             options.keepReads = Bool.random(using: &rng)
+            options.compact = Bool.random(using: &rng)
             options.maxScopes = Int.random(in: 1...3, using: &rng)
             options.minScope = [Scope.Level.resource, .resourceGroup, .subscription][Int.random(in: 0..<3, using: &rng)]
             let attributed = evaluator.attribute(recorded)

@@ -164,6 +164,27 @@ struct RecommenderTests {
         #expect(x.replay.denied == 0)
     }
 
+    @Test("--compact: a wildcard only where the catalog proves it stands for kept operations")
+    func compact() {
+        let a = T.assignment(1, T.app, T.owner, T.rgApp, type: "ServicePrincipal")
+        let uses = T.uses(T.app, "Microsoft.Compute/virtualMachines/write", T.vm) + T.uses(T.app, "Microsoft.Compute/virtualMachines/delete", T.vm)
+        var o = RecommendOptions()
+        o.compact = true
+        let (r, _) = T.run([a], uses, options: o)
+        #expect(r.recommendations[0].proposal.actions == ["*/read", "Microsoft.Compute/virtualMachines/delete", "Microsoft.Compute/virtualMachines/write"])
+        #expect(r.generatedRoles[0].permissions[0].actions == r.recommendations[0].proposal.actions)
+        #expect(r.recommendations[0].replay.denied == 0)
+        // Under a role whose reads stop at one provider, `*/read` would reach further: not used.
+        let narrow = SmallTenant.role(9, "Compute Ops", builtIn: false, ["Microsoft.Compute/*"])
+        var s = T.snapshot([T.assignment(2, T.app, narrow, T.rgApp, type: "ServicePrincipal")])
+        s.roleDefinitions.append(narrow)
+        let e = Evaluator(snapshot: s)
+        let r2 = Recommender(evaluator: e, options: o).run(uses: e.attribute(uses).uses, windowFrom: Int64(T.day - 100) * 86_400,
+                                                            windowTo: Int64(T.day) * 86_400)
+        #expect(!r2.recommendations[0].proposal.actions.contains("*/read"))
+        #expect(r2.recommendations[0].proposal.actions.first == "Microsoft.Compute/*/read")
+    }
+
     @Test("identical generated roles are merged; names and ids are stable across runs")
     func dedupe() {
         let a1 = T.assignment(1, T.app, T.owner, T.rgApp, type: "ServicePrincipal")
