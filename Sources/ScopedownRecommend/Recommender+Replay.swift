@@ -104,7 +104,7 @@ extension Recommender {
     func replay(_ drafts: [Draft], generated: [RoleDefinition]) -> [Recommendation] {
         var snapshot = evaluator.snapshot
         snapshot.roleDefinitions += generated
-        var newIDs: [[String]] = []
+        var newIDs: [Set<String>] = []
         var replaced = Set<Int>()
         var added: [RoleAssignment] = []
         for d in drafts {
@@ -120,7 +120,7 @@ extension Recommender {
                                             principalType: a.principalType, state: .active, condition: p.condition,
                                             conditionVersion: p.conditionVersion))
             }
-            newIDs.append(ids)
+            newIDs.append(Set(ids))
             replaced.insert(drafts.firstIndex { $0.rec.assignment == a } ?? -1)
         }
         let removedKeys = Set(drafts.indices.filter { replaced.contains($0) }.map { drafts[$0].rec.assignment })
@@ -128,7 +128,27 @@ extension Recommender {
         let proposed = Evaluator(snapshot: snapshot, options: evaluator.options)
 
         struct Tuple: Hashable { var principal: String; var action: String; var scope: String }
-        var now: [Tuple: AccessDecision] = [:], after: [Tuple: AccessDecision] = [:]
+        var now: [Tuple: AccessDecision] = [:], after: [Tuple: Set<String>] = [:]
+        // The proposed snapshot has the same deny assignments and memberships as the current one,
+        // so a use the current decision allows (no blocking deny) is allowed after the proposals
+        // exactly when some assignment grants it there; which ones is asked of the evaluator once
+        // per (caller, action, scope), each role matched once per action.
+        var queries: [String: OperationQuery] = [:]
+        var identities: [String: [String]] = [:]
+        var ancestors: [String: [Int32]] = [:]
+        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> {
+            if let hit = after[t] { return hit }
+            let ids = identities[t.principal] ?? proposed.identityKeys(of: t.principal)
+            identities[t.principal] = ids
+            let chain = ancestors[t.scope] ?? proposed.ancestorIDs(of: scope)
+            ancestors[t.scope] = chain
+            let key = AzureID.operationKey(t.action)
+            var q = queries[key] ?? proposed.lazyQuery(operation: key, plane: .control)
+            let found = Set(proposed.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q).map { proposed.snapshot.roleAssignments[$0].id })
+            queries[key] = q
+            after[t] = found
+            return found
+        }
         var out: [Recommendation] = []
         for (i, d) in drafts.enumerated() {
             var rec = d.rec
@@ -146,12 +166,7 @@ extension Recommender {
                     continue
                 }
                 replay.events += n
-                let decision = after[t] ?? proposed.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
-                after[t] = decision
-                let ids = newIDs[i]
-                if decision.outcome != .allowed || !decision.grants.contains(where: { ids.contains($0.path.assignmentID) }) {
-                    replay.denied += n
-                }
+                if grantingAfter(t, scope).isDisjoint(with: newIDs[i]) { replay.denied += n }
             }
             rec.replay = replay
             if replay.notAllowedNow > 0 {

@@ -253,8 +253,9 @@ public struct Recommender {
                 }
                 content.assignableScopes = assignable.sorted().compactMap { display[$0] }
                 custom = content
-                proposedSets = RoleSets(RoleDefinition(id: "", resourceID: "", roleName: "", isCustom: true, permissions: [
-                    PermissionBlock(actions: content.actions, dataActions: content.dataActions)]), ops)
+                proposedSets = RoleSets(explicit: RoleDefinition(id: "", resourceID: "", roleName: "", isCustom: true, permissions: [
+                    PermissionBlock(actions: content.actions, dataActions: content.dataActions)]),
+                    control: keepC, data: keepD, literalControl: keepLitC, literalData: keepLitD)
                 proposal = Proposal(kind: .replaceWithCustom, role: "", roleID: "", generatedRole: true,
                                     actions: content.actions, dataActions: content.dataActions, notActions: [], notDataActions: [],
                                     scopes: scopes, eligible: false, condition: a.condition, conditionVersion: a.conditionVersion)
@@ -578,8 +579,9 @@ public struct Recommender {
         return out
     }
 
+    /// Case-insensitively, then by spelling (each name lower-cased once).
     static func sortedNames(_ s: Set<String>) -> [String] {
-        s.sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }
+        s.map { ($0.lowercased(), $0) }.sorted { $0 < $1 }.map(\.1)
     }
 
     static func preview(_ names: [String], limit: Int = 3) -> String {

@@ -15,6 +15,9 @@ struct RoleSets: Sendable {
     let isOwnerLike: Bool
     /// Each block's patterns, parsed once: (grants, removes) per plane.
     let compiled: [(control: ([ActionPattern], [ActionPattern]), data: ([ActionPattern], [ActionPattern]))]
+    /// The role lists every operation by name (`init(explicit:...)`): a name outside the catalog is
+    /// granted when it is one of its literals.
+    var explicitNames = false
 
     init(_ role: RoleDefinition, _ ops: OperationIndex) {
         self.role = role
@@ -51,9 +54,27 @@ struct RoleSets: Sendable {
         isOwnerLike = owner
     }
 
+    /// A generated role that lists its operations explicitly, from its sets (no pattern to resolve).
+    init(explicit role: RoleDefinition, control: OperationBitSet, data: OperationBitSet,
+         literalControl: [String: String], literalData: [String: String]) {
+        self.role = role
+        self.control = control
+        self.data = data
+        self.literalControl = literalControl
+        self.literalData = literalData
+        hasCondition = false
+        isOwnerLike = false
+        compiled = []
+        explicitNames = true
+    }
+
     /// Whether the role grants `name` on `plane` (REFERENCE.md §2.3: some block matches it and
     /// that block's NotActions do not), catalogued or not.
     func grants(_ name: String, _ plane: Plane) -> Bool {
+        if explicitNames {
+            let k = AzureID.operationKey(name)
+            return plane == .control ? literalControl[k] != nil : literalData[k] != nil
+        }
         let key = Array(AzureID.operationKey(name).utf8)
         for b in compiled {
             let (grants, removes) = plane == .control ? b.control : b.data
