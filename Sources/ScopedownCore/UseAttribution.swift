@@ -54,7 +54,7 @@ public struct AttributedUse: Hashable, Sendable {
 }
 
 public struct UseAttributionResult: Sendable {
-    /// Sorted by (assignment, day, action key, scope key, principal).
+    /// Sorted by assignment and day, then in the order of the recorded uses.
     public var uses: [AttributedUse]
     /// Uses whose evidence names an assignment the snapshot does not hold.
     public var unknownEvidenceUses: Int
@@ -108,10 +108,16 @@ extension Evaluator {
                                          day: u.day, count: u.count, lastSeen: u.lastSeen))
             }
         }
-        out.sort {
-            ($0.assignment, $0.day, $0.action.lowercased(), $0.scope.key, $0.principal)
-                < ($1.assignment, $1.day, $1.action.lowercased(), $1.scope.key, $1.principal)
+        // By assignment then day; within those, in the order of the recorded uses (stable sort).
+        var rank: [String: Int] = [:]
+        for id in Set(out.map(\.assignment)).sorted() { rank[id] = rank.count }
+        var buckets = [[Int]](repeating: [], count: rank.count)
+        for (i, u) in out.enumerated() { buckets[rank[u.assignment] ?? 0].append(i) }
+        var sorted: [AttributedUse] = []
+        sorted.reserveCapacity(out.count)
+        for b in buckets {
+            for i in b.sorted(by: { out[$0].day != out[$1].day ? out[$0].day < out[$1].day : $0 < $1 }) { sorted.append(out[i]) }
         }
-        return UseAttributionResult(uses: out, unknownEvidenceUses: unknownEvidence, unattributedUses: unattributed)
+        return UseAttributionResult(uses: sorted, unknownEvidenceUses: unknownEvidence, unattributedUses: unattributed)
     }
 }

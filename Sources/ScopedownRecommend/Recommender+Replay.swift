@@ -107,7 +107,7 @@ extension Recommender {
         var newIDs: [Set<String>] = []
         var replaced = Set<Int>()
         var added: [RoleAssignment] = []
-        for d in drafts {
+        for (k, d) in drafts.enumerated() {
             let a = d.rec.assignment, p = d.rec.proposal
             let unchanged = a.state != .active || (p.roleID == a.roleDefinitionID && p.scopes == [a.scope] && !p.eligible)
             if unchanged { newIDs.append([a.id]); continue }
@@ -121,10 +121,12 @@ extension Recommender {
                                             conditionVersion: p.conditionVersion))
             }
             newIDs.append(Set(ids))
-            replaced.insert(drafts.firstIndex { $0.rec.assignment == a } ?? -1)
+            replaced.insert(k)
         }
-        let removedKeys = Set(drafts.indices.filter { replaced.contains($0) }.map { drafts[$0].rec.assignment })
-        snapshot.roleAssignments = snapshot.roleAssignments.filter { !removedKeys.contains($0) } + added
+        // The replaced assignments, by id and state (the drafts follow the snapshot's assignments).
+        struct Key: Hashable { var id: String; var state: AssignmentState }
+        let removedKeys = Set(replaced.map { Key(id: drafts[$0].rec.assignment.id, state: drafts[$0].rec.assignment.state) })
+        snapshot.roleAssignments = snapshot.roleAssignments.filter { !removedKeys.contains(Key(id: $0.id, state: $0.state)) } + added
         let proposed = Evaluator(snapshot: snapshot, options: evaluator.options)
 
         struct Tuple: Hashable { var principal: String; var action: String; var scope: String }
@@ -150,10 +152,10 @@ extension Recommender {
             return found
         }
         var out: [Recommendation] = []
-        for (i, d) in drafts.enumerated() {
-            var rec = d.rec
+        for i in drafts.indices {
+            var rec = drafts[i].rec
             var counts: [Tuple: (Int, Scope)] = [:]
-            for u in d.uses {
+            for u in drafts[i].uses {
                 let t = Tuple(principal: u.principal, action: u.action, scope: u.scope.key)
                 counts[t] = ((counts[t]?.0 ?? 0) + u.count, u.scope)
             }

@@ -26,6 +26,7 @@ public struct Recommender {
     let tagsByScope: [String: [String: String]]
     /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
     let withinCache = Memo<[String: [String]]>([:])
+    let ancestorMemo = Memo<[String: [Scope]]>([:])
 
     public init(evaluator: Evaluator, options: RecommendOptions) {
         self.evaluator = evaluator
@@ -182,7 +183,7 @@ public struct Recommender {
 
         // Scope: the narrowest scopes covering every use (used assignments only).
         var scopes = [a.scope]
-        if observedCount > 0, let narrowed = narrow(a.scope, uses.map(\.scope)) { scopes = narrowed }
+        if observedCount > 0, let narrowed = narrow(a.scope, distinctScopes(uses)) { scopes = narrowed }
         let scopeNarrowed = scopes != [a.scope]
 
         let nothingKept = keepC.isEmpty && keepD.isEmpty && keepLitC.isEmpty && keepLitD.isEmpty
@@ -234,7 +235,7 @@ public struct Recommender {
                 if !best.excess.isEmpty {
                     notes.append("the built-in also grants \(best.excess.count) unused observable operation\(best.excess.count == 1 ? "" : "s"): \(Self.preview(best.excess))")
                 }
-            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), uses.map(\.scope))) {
+            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), distinctScopes(uses))) {
                 notes.append("no built-in fits and \(blocker): role kept")
             } else {
                 if customBlocked == Self.dataAtMG {
@@ -446,24 +447,40 @@ public struct Recommender {
             case .root: return nil
             }
         }
-        var covers = Self.minimal(Set(used.map(cover)), hierarchy)
+        var covers = minimal(Set(used.map(cover)))
         while covers.count > options.maxScopes {
             var next = Set<Scope>()
             for c in covers { guard let u = up(c) else { return nil }; next.insert(u) }
-            covers = Self.minimal(next, hierarchy)
+            covers = minimal(next)
         }
         if covers.isEmpty { return nil }
         for c in covers {
             if c.key == current.key { return nil }
-            guard hierarchy.ancestors(of: c).contains(where: { $0.key == current.key }) else { return nil }
+            guard ancestors(c).contains(where: { $0.key == current.key }) else { return nil }
         }
         return covers.sorted()
     }
 
+    /// The distinct scopes of the uses (by key, first spelling), sorted.
+    func distinctScopes(_ uses: [AttributedUse]) -> [Scope] {
+        var seen: [String: Scope] = [:]
+        for u in uses where seen[u.scope.key] == nil { seen[u.scope.key] = u.scope }
+        return seen.keys.sorted().compactMap { seen[$0] }
+    }
+
     /// The scopes none of whose ancestors is in the set.
-    static func minimal(_ set: Set<Scope>, _ h: ScopeHierarchy) -> [Scope] {
+    func minimal(_ set: Set<Scope>) -> [Scope] {
+        if set.count == 1 { return Array(set) }
         // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
-        set.filter { s in !h.ancestors(of: s).contains { $0.key != s.key && set.contains($0) } }.sorted()
+        return set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } }.sorted()
+    }
+
+    /// `hierarchy.ancestors(of:)`, memoized by key for the run.
+    func ancestors(_ s: Scope) -> [Scope] {
+        if let hit = ancestorMemo.value[s.key] { return hit }
+        let chain = hierarchy.ancestors(of: s)
+        ancestorMemo.value[s.key] = chain
+        return chain
     }
 
     // MARK: - Role fit
