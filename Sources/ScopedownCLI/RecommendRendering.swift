@@ -137,9 +137,10 @@ enum RecommendRendering {
                       x.proposal.scopes.map(\.display).joined(separator: " "), String(x.evidence.uses), String(x.evidence.daysUsed),
                       "\(x.replay.events)/\(x.replay.denied) denied"])
         }
-        var out = t.render()
-        out += "\n"
+        // The summary first: what a reviewer reads in a minute.
+        var out = ""
         for line in summaryLines(r.summary) { out += SafeText.terminal(line) + "\n" }
+        out += "\n" + t.render()
         let changed = r.recommendations.filter { $0.proposal.kind != .keep || !$0.notes.isEmpty }
         if !changed.isEmpty {
             out += "\nWhy:\n"

@@ -130,26 +130,47 @@ extension Recommender {
         let proposed = Evaluator(snapshot: snapshot, options: evaluator.options)
 
         struct Tuple: Hashable { var principal: String; var action: String; var scope: String }
-        var now: [Tuple: AccessDecision] = [:], after: [Tuple: Set<String>] = [:]
+        var now: [Tuple: AccessDecision] = [:]
         // The proposed snapshot has the same deny assignments and memberships as the current one,
         // so a use the current decision allows (no blocking deny) is allowed after the proposals
         // exactly when some assignment grants it there; which ones is asked of the evaluator once
         // per (caller, action, scope), each role matched once per action.
-        var queries: [String: OperationQuery] = [:]
-        var identities: [String: [String]] = [:]
-        var ancestors: [String: [Int32]] = [:]
-        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> {
-            if let hit = after[t] { return hit }
-            let ids = identities[t.principal] ?? proposed.identityKeys(of: t.principal)
-            identities[t.principal] = ids
-            let chain = ancestors[t.scope] ?? proposed.ancestorIDs(of: scope)
-            ancestors[t.scope] = chain
-            let key = AzureID.operationKey(t.action)
-            var q = queries[key] ?? proposed.lazyQuery(operation: key, plane: .control)
-            let found = Set(proposed.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q).map { proposed.snapshot.roleAssignments[$0].id })
-            queries[key] = q
-            after[t] = found
-            return found
+        final class Side {
+            let evaluator: Evaluator
+            var queries: [String: OperationQuery] = [:]
+            var identities: [String: [String]] = [:]
+            var ancestors: [String: [Int32]] = [:]
+            var granting: [Tuple: Set<String>] = [:]
+            init(_ e: Evaluator) { evaluator = e }
+
+            /// The assignments that grant the use (no denies), asked of the evaluator once per tuple.
+            func grants(_ t: Tuple, _ scope: Scope) -> Set<String> {
+                if let hit = granting[t] { return hit }
+                let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
+                identities[t.principal] = ids
+                let chain = ancestors[t.scope] ?? evaluator.ancestorIDs(of: scope)
+                ancestors[t.scope] = chain
+                let key = AzureID.operationKey(t.action)
+                var q = queries[key] ?? evaluator.lazyQuery(operation: key, plane: .control)
+                let found = Set(evaluator.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q)
+                    .map { evaluator.snapshot.roleAssignments[$0].id })
+                queries[key] = q
+                granting[t] = found
+                return found
+            }
+        }
+        let current = Side(evaluator), proposal = Side(proposed)
+        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> { proposal.grants(t, scope) }
+        // Deny assignments (REFERENCE.md §2.5) can only matter where one sits at the scope or above:
+        // there the full decision is asked for, elsewhere the granting assignments decide.
+        let denyScopes = Set(evaluator.snapshot.denyAssignments.map(\.scope.key))
+        func allowedNow(_ t: Tuple, _ scope: Scope, through id: String) -> Bool {
+            if !denyScopes.isEmpty, ancestors(scope).contains(where: { denyScopes.contains($0.key) }) {
+                let d = now[t] ?? evaluator.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
+                now[t] = d
+                return d.outcome == .allowed && d.grants.contains { $0.path.assignmentID == id }
+            }
+            return current.grants(t, scope).contains(id)
         }
         var out: [Recommendation] = []
         for i in drafts.indices {
@@ -161,9 +182,7 @@ extension Recommender {
             }
             var replay = Replay(events: 0, denied: 0, notAllowedNow: 0)
             for (t, (n, scope)) in counts {
-                let before = now[t] ?? evaluator.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
-                now[t] = before
-                guard before.outcome == .allowed, before.grants.contains(where: { $0.path.assignmentID == rec.assignment.id }) else {
+                guard allowedNow(t, scope, through: rec.assignment.id) else {
                     replay.notAllowedNow += n
                     continue
                 }
