@@ -41,8 +41,12 @@ public struct AttributedUse: Hashable, Sendable {
     public var day: Int
     public var count: Int
     public var lastSeen: Int64?
+    /// Attributed by the event's evidence; false: because the assignment grants the action there.
+    public var viaEvidence: Bool
 
-    public init(assignment: String, principal: String, action: String, scope: Scope, day: Int, count: Int, lastSeen: Int64?) {
+    public init(assignment: String, principal: String, action: String, scope: Scope, day: Int, count: Int, lastSeen: Int64?,
+                viaEvidence: Bool = false) {
+        self.viaEvidence = viaEvidence
         self.assignment = assignment
         self.principal = principal
         self.action = action
@@ -80,7 +84,7 @@ extension Evaluator {
             if let e = u.evidence {
                 if known.contains(e) {
                     out.append(AttributedUse(assignment: e, principal: u.caller ?? "", action: u.action, scope: u.scope,
-                                             day: u.day, count: u.count, lastSeen: u.lastSeen))
+                                             day: u.day, count: u.count, lastSeen: u.lastSeen, viaEvidence: true))
                 } else {
                     unknownEvidence += u.count
                 }

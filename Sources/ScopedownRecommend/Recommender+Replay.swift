@@ -164,25 +164,28 @@ extension Recommender {
         // Deny assignments (REFERENCE.md §2.5) can only matter where one sits at the scope or above:
         // there the full decision is asked for, elsewhere the granting assignments decide.
         let denyScopes = Set(evaluator.snapshot.denyAssignments.map(\.scope.key))
-        func allowedNow(_ t: Tuple, _ scope: Scope, through id: String) -> Bool {
+        // A use attributed without evidence was attributed because this evaluator found the
+        // assignment granting it (`Evaluator.attribute`): without a deny nearby it is allowed now.
+        func allowedNow(_ t: Tuple, _ scope: Scope, through id: String, attributedByGrant: Bool) -> Bool {
             if !denyScopes.isEmpty, ancestors(scope).contains(where: { denyScopes.contains($0.key) }) {
                 let d = now[t] ?? evaluator.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
                 now[t] = d
                 return d.outcome == .allowed && d.grants.contains { $0.path.assignmentID == id }
             }
-            return current.grants(t, scope).contains(id)
+            return attributedByGrant || current.grants(t, scope).contains(id)
         }
         var out: [Recommendation] = []
         for i in drafts.indices {
             var rec = drafts[i].rec
-            var counts: [Tuple: (Int, Scope)] = [:]
+            var counts: [Tuple: (Int, Scope, Bool)] = [:]
             for u in drafts[i].uses {
                 let t = Tuple(principal: u.principal, action: u.action, scope: u.scope.key)
-                counts[t] = ((counts[t]?.0 ?? 0) + u.count, u.scope)
+                let c = counts[t]
+                counts[t] = ((c?.0 ?? 0) + u.count, u.scope, (c?.2 ?? false) || u.viaEvidence)
             }
             var replay = Replay(events: 0, denied: 0, notAllowedNow: 0)
-            for (t, (n, scope)) in counts {
-                guard allowedNow(t, scope, through: rec.assignment.id) else {
+            for (t, (n, scope, evidence)) in counts {
+                guard allowedNow(t, scope, through: rec.assignment.id, attributedByGrant: !evidence) else {
                     replay.notAllowedNow += n
                     continue
                 }

@@ -47,6 +47,7 @@ public struct Recommender {
     }
 
     /// Everything: one recommendation per assignment, the generated roles, the replay, the summary.
+    /// `uses` are attributed by this recommender's evaluator (`Evaluator.attribute`).
     public func run(uses attributed: [AttributedUse], windowFrom: Int64?, windowTo: Int64?) -> RecommendResult {
         let asOf = options.asOfDay ?? windowTo.map { Int(floorDiv($0, 86_400)) }
         let start = asOf.map { $0 - options.windowDays + 1 }
