@@ -81,7 +81,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownRecommend",
+                           "ScopedownTestSupport"]
         ),
     ]
 )

@@ -18,14 +18,15 @@ struct RecommendCommand: ParsableCommand {
         never grants an operation or a scope the current assignment does not, and every use \
         attributed to the assignment is replayed through the evaluator against it (replay.denied \
         must be 0). PIM-eligible and exempt assignments are reported, not changed; an assignment or \
-        custom role changed inside the window is too new to judge.
+        custom role created or changed after the judged usage began is too new to judge.
 
         --exempt FILE: one rule a line (`assignment <id>`, `principal <id or UPN>`, \
         `role <name or id>`, `tag <name>[=<value>]` on the assignment's scope or above; `#` comments).
 
         --emit azcli|bicep|terraform|plan --out DIR writes the changes: az CLI role-definition JSON \
-        (roles/*.json), Bicep (main.bicep), Terraform (main.tf), or a migration plan in safe order \
-        (plan.md and plan.sh: create role, assign new, verify, remove old, each with its rollback).
+        (roles/*.json), Bicep (bicep/*.bicep, one file per deployment scope), Terraform \
+        (terraform/main.tf), or a migration plan in safe order (plan.md and plan.sh: create role, \
+        assign new, verify, remove old, each with its rollback).
 
         Examples:
           scopedown demo

@@ -193,11 +193,12 @@ enum RecommendRendering {
         var c = CSV(header: ["assignment", "principal", "currentRole", "currentScope", "kind", "role", "scopes", "uses", "daysUsed",
                              "lastUsed", "usedActions", "unobservableKept", "replayEvents", "replayDenied", "notes"])
         for x in r.recommendations {
+            // Cells also terminal-safe: CSV goes to stdout as often as to a file.
             c.append([x.assignment.id, x.assignment.principalID, x.currentRole, x.assignment.scope.display, x.proposal.kind.rawValue,
                       x.proposal.role, x.proposal.scopes.map(\.display).joined(separator: ";"), String(x.evidence.uses),
                       String(x.evidence.daysUsed), date(x.evidence.lastUsed) ?? "", x.evidence.usedActions.joined(separator: ";"),
                       String(x.evidence.classes.unobservableKept), String(x.replay.events), String(x.replay.denied),
-                      x.notes.joined(separator: "; ")])
+                      x.notes.joined(separator: "; ")].map(SafeText.terminal))
         }
         return c.render()
     }

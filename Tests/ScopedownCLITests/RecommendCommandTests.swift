@@ -4,6 +4,7 @@ import ScopedownImport
 import ScopedownStore
 import ScopedownTestSupport
 import Testing
+import ScopedownRecommend
 @testable import ScopedownCLI
 
 /// python3 with python-hcl2 (installed by .ci/run): the Terraform output is parsed with it.
@@ -218,5 +219,33 @@ struct RecommendCommandTests {
         let help = ScopedownCommand.helpMessage(for: RecommendCommand.self)
         #expect(help.contains("scopedown recommend --db scopedown-demo.db"))
         #expect(help.contains("--reads"))
+    }
+}
+
+@Suite("recommend rendering")
+struct RecommendRenderingTests {
+    @Test("hostile role and principal names are escaped in table, Markdown and CSV")
+    func hostile() {
+        let evil = "evil|<b>\u{1B}[31m`x`\n=cmd()"
+        let sub = Scope("/subscriptions/11111111-0000-4000-8000-000000000001")
+        let role = RoleDefinition(id: "08080808-0000-4000-8000-000000000001", resourceID: "", roleName: evil, isCustom: true,
+                                  permissions: [PermissionBlock(actions: ["Microsoft.Compute/virtualMachines/start/action"])],
+                                  assignableScopes: [sub])
+        let a = RoleAssignment(id: "0a0a0a0a-0000-4000-8000-000000000001", resourceID: "", scope: sub, roleDefinitionID: role.id,
+                               principalID: "05050505-0000-4000-8000-000000000001", principalType: "User")
+        let snapshot = AuthorizationSnapshot(roleDefinitions: [role], roleAssignments: [a],
+                                             principals: [Principal(id: a.principalID, kind: .user, displayName: evil)],
+                                             operations: [CatalogOperation(name: "Microsoft.Compute/virtualMachines/start/action", isDataAction: false)])
+        let e = Evaluator(snapshot: snapshot)
+        let r = Recommender(evaluator: e, options: RecommendOptions()).run(uses: [], windowFrom: 1_700_000_000, windowTo: 1_700_864_000)
+        #expect(r.recommendations[0].proposal.kind == .remove)
+        let table = RecommendRendering.render(r, format: .table)
+        let md = RecommendRendering.render(r, format: .markdown)
+        let csv = RecommendRendering.render(r, format: .csv)
+        for text in [table, md, csv] { #expect(!text.contains("\u{1B}")) }
+        #expect(md.contains("evil\\|&lt;b&gt;"))
+        #expect(!md.contains("<b>"))
+        #expect(csv.contains("evil|<b>"))
+        #expect(!csv.contains(",=cmd()"))
     }
 }
