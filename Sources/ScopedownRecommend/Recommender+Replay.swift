@@ -129,41 +129,21 @@ extension Recommender {
         snapshot.roleAssignments = snapshot.roleAssignments.filter { !removedKeys.contains(Key(id: $0.id, state: $0.state)) } + added
         let proposed = Evaluator(snapshot: snapshot, options: evaluator.options)
 
-        struct Tuple: Hashable { var principal: String; var action: String; var scope: String }
-        var now: [Tuple: AccessDecision] = [:]
-        // The proposed snapshot has the same deny assignments and memberships as the current one,
-        // so a use the current decision allows (no blocking deny) is allowed after the proposals
-        // exactly when some assignment grants it there; which ones is asked of the evaluator once
-        // per (caller, action, scope), each role matched once per action.
-        final class Side {
-            let evaluator: Evaluator
-            var queries: [String: OperationQuery] = [:]
-            var identities: [String: [String]] = [:]
-            var ancestors: [String: [Int32]] = [:]
-            var granting: [Tuple: Set<String>] = [:]
-            init(_ e: Evaluator) { evaluator = e }
-
-            /// The assignments that grant the use (no denies), asked of the evaluator once per tuple.
-            func grants(_ t: Tuple, _ scope: Scope) -> Set<String> {
-                if let hit = granting[t] { return hit }
-                let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
-                identities[t.principal] = ids
-                let chain = ancestors[t.scope] ?? evaluator.ancestorIDs(of: scope)
-                ancestors[t.scope] = chain
-                let key = AzureID.operationKey(t.action)
-                var q = queries[key] ?? evaluator.lazyQuery(operation: key, plane: .control)
-                let found = Set(evaluator.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q)
-                    .map { evaluator.snapshot.roleAssignments[$0].id })
-                queries[key] = q
-                granting[t] = found
-                return found
-            }
-        }
-        let current = Side(evaluator), proposal = Side(proposed)
-        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> { proposal.grants(t, scope) }
         // Deny assignments (REFERENCE.md §2.5) can only matter where one sits at the scope or above:
         // there the full decision is asked for, elsewhere the granting assignments decide.
         let denyScopes = Set(evaluator.snapshot.denyAssignments.map(\.scope.key))
+        let ids = newIDs
+        return Self.inChunks(drafts.count) { range -> [Recommendation] in
+            self.fresh().replay(drafts, range, proposed: proposed, newIDs: ids, denyScopes: denyScopes)
+        }
+    }
+
+    /// The replay of the drafts in `range` (one thread: its own caches).
+    func replay(_ drafts: [Draft], _ range: Range<Int>, proposed: Evaluator, newIDs: [Set<String>], denyScopes: Set<String>) -> [Recommendation] {
+        typealias Tuple = ReplayTuple
+        var now: [Tuple: AccessDecision] = [:]
+        let current = ReplaySide(evaluator), proposal = ReplaySide(proposed)
+        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> { proposal.grants(t, scope) }
         // A use attributed without evidence was attributed because this evaluator found the
         // assignment granting it (`Evaluator.attribute`): without a deny nearby it is allowed now.
         func allowedNow(_ t: Tuple, _ scope: Scope, through id: String, attributedByGrant: Bool) -> Bool {
@@ -175,7 +155,7 @@ extension Recommender {
             return attributedByGrant || current.grants(t, scope).contains(id)
         }
         var out: [Recommendation] = []
-        for i in drafts.indices {
+        for i in range {
             var rec = drafts[i].rec
             var counts: [Tuple: (Int, Scope, Bool)] = [:]
             for u in drafts[i].uses {
@@ -199,6 +179,37 @@ extension Recommender {
             out.append(rec)
         }
         return out
+    }
+}
+
+struct ReplayTuple: Hashable { var principal: String; var action: String; var scope: String }
+
+/// The proposed snapshot has the same deny assignments and memberships as the current one, so a
+/// use the current decision allows (no blocking deny) is allowed after the proposals exactly when
+/// some assignment grants it there; which ones is asked of the evaluator once per (caller, action,
+/// scope), each role matched once per action. One per thread.
+final class ReplaySide {
+    let evaluator: Evaluator
+    var queries: [String: OperationQuery] = [:]
+    var identities: [String: [String]] = [:]
+    var ancestors: [String: [Int32]] = [:]
+    var granting: [ReplayTuple: Set<String>] = [:]
+    init(_ e: Evaluator) { evaluator = e }
+
+    /// The assignments that grant the use (no denies).
+    func grants(_ t: ReplayTuple, _ scope: Scope) -> Set<String> {
+        if let hit = granting[t] { return hit }
+        let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
+        identities[t.principal] = ids
+        let chain = ancestors[t.scope] ?? evaluator.ancestorIDs(of: scope)
+        ancestors[t.scope] = chain
+        let key = AzureID.operationKey(t.action)
+        var q = queries[key] ?? evaluator.lazyQuery(operation: key, plane: .control)
+        let found = Set(evaluator.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q)
+            .map { evaluator.snapshot.roleAssignments[$0].id })
+        queries[key] = q
+        granting[t] = found
+        return found
     }
 }
 

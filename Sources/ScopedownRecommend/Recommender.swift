@@ -1,4 +1,26 @@
+import Dispatch
 import ScopedownCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum Machine {
+    static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
+
+/// A mutual-exclusion lock over pthread (no Foundation in this module).
+final class Lock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}
 
 /// Least-privilege proposals for every role assignment, from the uses attributed to it
 /// (`Evaluator.attribute`), each proven by replaying those uses through the evaluator.
@@ -13,7 +35,7 @@ final class Memo<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-public struct Recommender {
+public struct Recommender: Sendable {
     let evaluator: Evaluator
     let options: RecommendOptions
     let ops: OperationIndex
@@ -25,8 +47,31 @@ public struct Recommender {
     let readMask: OperationBitSet
     let tagsByScope: [String: [String: String]]
     /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
-    let withinCache = Memo<[String: [String]]>([:])
-    let ancestorMemo = Memo<[String: [Scope]]>([:])
+    var withinCache = Memo<[String: [String]]>([:])
+    var ancestorMemo = Memo<[String: [Scope]]>([:])
+
+    /// A copy with memo tables of its own, for one thread.
+    func fresh() -> Recommender {
+        var r = self
+        r.withinCache = Memo([:])
+        r.ancestorMemo = Memo([:])
+        return r
+    }
+
+    /// `body` over `count` items cut into consecutive ranges run on every core, results in order
+    /// (each range gets its own memo tables, so the result does not depend on the scheduling).
+    static func inChunks<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Range<Int>) -> [T]) -> [T] {
+        let cores = max(1, min(8, Machine.cores))
+        let k = count < 64 || cores == 1 ? 1 : min(count, cores)
+        if k == 1 { return body(0..<count) }
+        let slots = Memo<[[T]]>(Array(repeating: [], count: k))
+        let lock = Lock()
+        DispatchQueue.concurrentPerform(iterations: k) { c in
+            let part = body((count * c / k)..<(count * (c + 1) / k))
+            lock.locked { slots.value[c] = part }
+        }
+        return slots.value.flatMap { $0 }
+    }
 
     public init(evaluator: Evaluator, options: RecommendOptions) {
         self.evaluator = evaluator
@@ -74,10 +119,14 @@ public struct Recommender {
         }
 
         let assignments = evaluator.snapshot.roleAssignments.sorted { ($0.id, $0.state.rawValue) < ($1.id, $1.state.rawValue) }
-        var drafts: [Draft] = []
-        var cache: [String: Fit] = [:]
-        for a in assignments {
-            drafts.append(draft(a, uses: byAssignment[a.id] ?? [], judged: asOf != nil, windowStart: judgedFrom, windowEnd: asOf, cache: &cache))
+        let judged = asOf != nil, grouped = byAssignment
+        var drafts = Self.inChunks(assignments.count) { range -> [Draft] in
+            let r = self.fresh()
+            var cache: [String: Fit] = [:]
+            return range.map { i in
+                let a = assignments[i]
+                return r.draft(a, uses: grouped[a.id] ?? [], judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
+            }
         }
         let generated = dedupeCustomRoles(&drafts)
         var recs = replay(drafts, generated: generated)
@@ -101,7 +150,7 @@ public struct Recommender {
     // MARK: - One assignment
 
     /// A recommendation before replay; generated roles are named after deduplication.
-    struct Draft {
+    struct Draft: Sendable {
         var rec: Recommendation
         var uses: [AttributedUse]
         /// The proposed role's sets (nil: remove).
@@ -110,7 +159,7 @@ public struct Recommender {
         var custom: CustomContent?
     }
 
-    struct CustomContent: Hashable {
+    struct CustomContent: Hashable, Sendable {
         var actions: [String]
         var dataActions: [String]
         var baseRole: String
