@@ -45,6 +45,7 @@ let package = Package(
                 .embedInCode("../../schema/v001_core.sql"),
                 .embedInCode("../../schema/v002_usage.sql"),
                 .embedInCode("../../schema/v003_usage_blocks.sql"),
+                .embedInCode("../../schema/v004_directory_roles.sql"),
                 .embedInCode("../../queries/assignment_counts_by_scope.sql"),
                 .embedInCode("../../queries/table_counts.sql"),
                 .embedInCode("../../queries/unresolved_references.sql"),
@@ -52,11 +53,12 @@ let package = Package(
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
-                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
                 "ScopedownRecommend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,6 +70,7 @@ let package = Package(
             path: "Tests/ScopedownTestSupport"
         ),
         .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownRulesTests", dependencies: ["ScopedownRules", "ScopedownCore"]),
         .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownStoreTests",
@@ -81,8 +84,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownRecommend",
-                           "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules",
+                           "ScopedownRecommend"]
         ),
     ]
 )

@@ -34,7 +34,7 @@ struct BlastRadiusCommand: ParsableCommand {
         try EvaluatorCommandSupport.checkFormat(format)
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
@@ -53,25 +53,46 @@ struct BlastRadiusCommand: ParsableCommand {
     static func json(_ id: String, _ scopes: [Evaluator.BlastScope]) -> JSON {
         .object([
             ("principal", .string(id)),
-            ("scopes", .array(scopes.map { s in
-                .object([
+            ("scopes", .array(scopes.map { s -> JSON in
+                var fields: [(String, JSON)] = [
                     ("scope", .string(s.scope.display)),
                     ("level", .string(s.scope.level.name)),
-                    ("assignments", .array(s.assignments.map(EvaluatorCommandSupport.grantJSON))),
-                    ("riskyOperations", .array(s.risky.map { r in
-                        .object([("operation", .string(r.operation.name)), ("plane", .string(r.operation.plane.rawValue)),
-                                 ("risk", .string(r.operation.risk)), ("conditional", .bool(r.conditional))])
-                    })),
-                ])
+                ]
+                // A management group (or `/`) reaches every subscription below it.
+                if s.scope.level == .managementGroup || s.scope.level == .root {
+                    fields.append(("subscriptionCount", .int(s.subscriptions.count)))
+                    fields.append(("subscriptions", .strings(s.subscriptions)))
+                }
+                fields.append(("assignments", .array(s.assignments.map(EvaluatorCommandSupport.grantJSON))))
+                fields.append(("riskyOperations", .array(s.risky.map { r in
+                    .object([("operation", .string(r.operation.name)), ("plane", .string(r.operation.plane.rawValue)),
+                             ("catalogued", .bool(r.catalogued)),
+                             ("risk", .string(r.operation.risk)), ("conditional", .bool(r.conditional)),
+                             ("grantedBy", .array(r.grants.map(EvaluatorCommandSupport.grantJSON)))])
+                })))
+                return .object(fields)
             })),
         ])
+    }
+
+    /// `Owner (direct)`, `Owner (inherited from /providers/.../mg, via Ops)`, with `eligible` when so.
+    static func grantedBy(_ g: GrantPath, here: Scope, evaluator e: Evaluator) -> String {
+        var notes: [String] = []
+        notes.append(Scope(g.scope) == here ? (g.via.isEmpty ? "direct" : "here") : "inherited from \(g.scope)")
+        if !g.via.isEmpty { notes.append("via \(EvaluatorCommandSupport.viaLabel(g.via, in: e))") }
+        if g.state == .eligible { notes.append("eligible") }
+        return "\(EvaluatorCommandSupport.roleLabel(g)) (\(notes.joined(separator: ", ")))"
     }
 
     static func table(_ id: String, _ scopes: [Evaluator.BlastScope], evaluator e: Evaluator) -> String {
         var out = "principal: \(SafeText.terminal(EvaluatorCommandSupport.principalLabel(id, in: e)))\n"
         out += "\(scopes.count) scope(s) with access\n"
         for s in scopes {
-            out += "\n\(SafeText.terminal(s.scope.display)) (\(s.scope.level.name))\n"
+            var level = s.scope.level.name
+            if s.scope.level == .managementGroup || s.scope.level == .root {
+                level += ", \(s.subscriptions.count) subscription\(s.subscriptions.count == 1 ? "" : "s") below"
+            }
+            out += "\n\(SafeText.terminal(s.scope.display)) (\(level))\n"
             for g in s.assignments {
                 let via = g.via.isEmpty ? "direct" : "via \(EvaluatorCommandSupport.viaLabel(g.via, in: e))"
                 let line = "  role: \(EvaluatorCommandSupport.roleLabel(g)) (\(via)\(g.conditional ? ", conditional" : "")\(g.state == .eligible ? ", eligible" : ""))"
@@ -80,9 +101,11 @@ struct BlastRadiusCommand: ParsableCommand {
             if s.risky.isEmpty {
                 out += "  no high-risk operation\n"
             } else {
-                var t = Table(columns: ["RISKY OPERATION", "PLANE", "RISK", "CONDITIONAL"])
+                var t = Table(columns: ["RISKY OPERATION", "PLANE", "RISK", "CONDITIONAL", "GRANTED BY"])
                 for r in s.risky {
-                    t.append([r.operation.name, r.operation.plane.rawValue, r.operation.risk, r.conditional ? "yes" : "no"])
+                    let by = r.grants.map { grantedBy($0, here: s.scope, evaluator: e) }.joined(separator: "; ")
+                    t.append([r.operation.name + (r.catalogued ? "" : " (uncatalogued)"), r.operation.plane.rawValue, r.operation.risk,
+                              r.conditional ? "yes" : "no", by])
                 }
                 out += t.render().split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
             }

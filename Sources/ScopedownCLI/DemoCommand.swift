@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The demo tenant folder (default: fixtures/demo from the current directory or the source tree).", valueName: "dir"))
     var fixtures: String?
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         guard let folder = fixtures ?? Self.locateFixtures() else {
@@ -69,9 +69,16 @@ struct DemoCommand: ParsableCommand {
             run.databaseName = db
             run.importAll(inventory + activity)
             ok = run.finish()
+            if run.rolledBack {
+                // the database failed (a full disk): keep the previous demo database, if any
+                try? FileManager.default.removeItem(atPath: building)
+                throw ExitCode(1)
+            }
             counts = try store.tableCounts()
             tree = try store.inventoryTree()
             nextPrincipal = try Self.examplePrincipal(store)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             io.errLine(CLIErrors.describe(error, file: db))
             try? FileManager.default.removeItem(atPath: building)
@@ -108,6 +115,7 @@ struct DemoCommand: ParsableCommand {
         }
         io.outLine("  scopedown usage --db \(SafeText.terminal(q))")
         io.outLine("  scopedown recommend --db \(SafeText.terminal(q))")
+        io.outLine("  scopedown findings --db \(SafeText.terminal(q)) --config \(SafeText.terminal(Self.shellQuoted(folder + "/findings-config.json")))")
         if !ok { throw ExitCode(1) }
     }
 
@@ -132,6 +140,7 @@ struct DemoCommand: ParsableCommand {
         while let rel = walker.nextObject() as? String {
             let name = (rel as NSString).lastPathComponent
             if name.hasPrefix(".") { continue }
+            if name == "findings-config.json" { continue }  // settings for `findings`, not an export
             let lower = name.lowercased()
             guard [".json", ".jsonl", ".ndjson", ".csv", ".gz"].contains(where: { lower.hasSuffix($0) }) else { continue }
             var isDir: ObjCBool = false

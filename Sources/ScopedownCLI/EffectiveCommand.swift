@@ -10,7 +10,8 @@ struct EffectiveCommand: ParsableCommand {
         discussion: """
         Unions the principal's own assignments and those of every group it belongs to (transitively), \
         at the scope and every ancestor up to `/`, subtracts NotActions per role block, then removes \
-        what deny assignments block. Patterns that match nothing in the catalog are listed as uncatalogued.
+        what deny assignments block. Actions, data actions and denied operations come from the imported \
+        catalog; names only roles mention are listed apart as uncatalogued (held or denied).
 
         Example:
           scopedown effective --db tenant.db --principal alice@contoso.com \\
@@ -29,6 +30,9 @@ struct EffectiveCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -37,11 +41,13 @@ struct EffectiveCommand: ParsableCommand {
         _ = try EvaluatorCommandSupport.scope(scope)
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
             if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
                let s = try? EvaluatorCommandSupport.scope(scope) {
@@ -67,7 +73,10 @@ struct EffectiveCommand: ParsableCommand {
             ("dataActions", .strings(a.dataActions)),
             ("grants", .array(a.grants.map(EvaluatorCommandSupport.grantJSON))),
             ("denied", .strings(a.denied)),
-            ("uncatalogued", .strings(a.uncatalogued)),
+            ("uncatalogued", .array(a.uncatalogued.map {
+                .object([("name", .string($0.name)), ("plane", .string($0.plane.rawValue)), ("status", .string($0.denied ? "denied" : "held"))])
+            })),
+            ("unmatchedPatterns", .strings(a.unmatchedPatterns)),
         ])
     }
 
@@ -76,7 +85,7 @@ struct EffectiveCommand: ParsableCommand {
         out += "scope: \(SafeText.terminal(a.scope.display))\n\n"
         var grants = Table(columns: ["ASSIGNMENT", "ROLE", "SCOPE", "VIA", "CONDITIONAL"])
         for g in a.grants {
-            grants.append([g.assignmentID, EvaluatorCommandSupport.roleLabel(g), g.scope,
+            grants.append([EvaluatorCommandSupport.assignmentLabel(g), EvaluatorCommandSupport.roleLabel(g), g.scope,
                            g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
                            g.conditional ? "yes" : "no"])
         }
@@ -88,7 +97,9 @@ struct EffectiveCommand: ParsableCommand {
         list("actions", a.actions)
         list("dataActions", a.dataActions)
         list("denied by deny assignments", a.denied)
-        list("uncatalogued patterns", a.uncatalogued)
+        list("uncatalogued (named by roles, not in the imported catalog)",
+             a.uncatalogued.map { "\($0.name) (\($0.plane.rawValue), \($0.denied ? "denied" : "held"))" })
+        list("patterns matching nothing in the catalog", a.unmatchedPatterns)
         if !a.unknownRoleAssignments.isEmpty {
             out += "\nwarning: \(a.unknownRoleAssignments.count) assignment(s) name a role that was not imported and grant nothing: "
             out += a.unknownRoleAssignments.joined(separator: ", ") + "\n"

@@ -21,6 +21,7 @@ enum EvaluatorCommandSupport {
         let evaluator: Evaluator
         do {
             let store = try Store(path: db, create: false)
+            try store.requireImports()
             if evaluationOnly {
                 // The assignment-independent index is built while the assignments are read.
                 let (snapshot, preparation) = try store.loadEvaluationSnapshot(overlapping: Evaluator.Preparation.init)
@@ -78,14 +79,49 @@ enum EvaluatorCommandSupport {
         }
     }
 
-    /// stderr: the operation is not in the imported catalog (it is still matched by name, §1.1.3).
+    /// stderr: the operation is not in the imported catalog (it is still matched by name, §1.1.3),
+    /// with the catalogued names closest to it.
     static func warnUncatalogued(_ action: String, data: Bool, evaluator e: Evaluator, io: CommandIO) {
         let r = e.resolveOperation(action, plane: data ? .data : nil)
         guard !r.catalogued else { return }
         let note = e.operations.control.isEmpty && e.operations.data.isEmpty
             ? "no operations catalog is imported" : "`\(r.name)` is not in the imported operations catalog"
         io.errLine(SafeText.terminal("warning: \(note): it is matched against role patterns by name, as a \(r.plane.rawValue)-plane operation"))
+        let close = closeOperations(r.name, evaluator: e)
+        if !close.isEmpty {
+            io.errLine(SafeText.terminal("  help: did you mean " + close.map { "`\($0)`" }.joined(separator: ", ") + "?"))
+        }
         if !data && r.plane == .control { io.errLine("  help: pass --data if it is a data-plane operation") }
+    }
+
+    /// Catalogued names (either plane) within a few edits of `name`, closest first.
+    static func closeOperations(_ name: String, evaluator e: Evaluator) -> [String] {
+        let names = Array(Set((e.operations.control + e.operations.data).map(\.name)))
+        return EditDistance.close(to: name, among: names, maxDistance: max(2, name.count / 12))
+    }
+
+    /// stderr: some catalog operations come from a catalog without `isDataAction`, so a data action
+    /// among them is evaluated as a control-plane operation.
+    static func warnGuessedPlanes(db: String, io: CommandIO) {
+        guard let n = try? Store(path: db, create: false).guessedPlaneOperationCount(), n > 0 else { return }
+        io.errLine("warning: \(n) catalog operation\(n == 1 ? "" : "s") come from a catalog without `isDataAction`: data actions among them cannot be told apart from control-plane operations")
+        io.errLine("  help: import a current `az provider operation list` into the same database")
+    }
+
+    /// A scope whose management group, subscription or resource group the database does not know is
+    /// an error naming the nearest known ones (`--allow-unknown-scope` evaluates it anyway).
+    static func checkKnownScope(_ raw: String, db: String, evaluator e: Evaluator) throws {
+        let s = try scope(raw)
+        let resources: [Scope]
+        do {
+            resources = try Store(path: db, create: false).inventoriedResourceScopes()
+        } catch {
+            throw StoreFailure(text: CLIErrors.describe(error, file: db))
+        }
+        guard let unknown = ScopeInventory(snapshot: e.snapshot, resourceGroupScopes: resources).check(s) else { return }
+        var help = unknown.nearest.isEmpty ? "" : "nearest known: " + unknown.nearest.map { "`\($0)`" }.joined(separator: ", ") + "; "
+        help += "pass --allow-unknown-scope to evaluate it anyway (e.g. a resource group not inventoried)"
+        throw Failure(message: "\(unknown.what) `\(unknown.id)` of scope `\(s.display)` is not in the imported inventory", help: help)
     }
 
     /// stderr: applicable assignments whose role was not imported grant nothing.
@@ -103,16 +139,23 @@ enum EvaluatorCommandSupport {
 
     // MARK: - Shared shapes
 
-    /// `{"assignment", "role", "roleId", "scope", "via", "conditional"}` (issue 3, item 1).
+    /// `{"assignment", "role", "roleId", "scope", "state", "via", "conditional"}`: `state` is `active`
+    /// or `eligible` (PIM), so an eligible grant never reads as an active one.
     static func grantJSON(_ g: GrantPath) -> JSON {
         .object([
             ("assignment", .string(g.assignmentID)),
             ("role", g.roleName.isEmpty ? .null : .string(g.roleName)),
             ("roleId", .string(g.roleID)),
             ("scope", .string(g.scope)),
+            ("state", .string(g.state.rawValue)),
             ("via", .strings(g.via)),
             ("conditional", .bool(g.conditional)),
         ])
+    }
+
+    /// The assignment column of a table: its id, marked when PIM-eligible.
+    static func assignmentLabel(_ g: GrantPath) -> String {
+        g.assignmentID + (g.state == .eligible ? " (eligible)" : "")
     }
 
     /// The distinct assignments of a decision's grant paths: an assignment is conditional only when

@@ -36,6 +36,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table (text for a person) or json.")
     var format: OutputFormat = .table
 
@@ -45,12 +48,14 @@ struct ExplainCommand: ParsableCommand {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
-            if format == .json { EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io) }
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
+            EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ScopedownCore
 import ScopedownImport
 import ScopedownRender
+import ScopedownSQLite
 import ScopedownStore
 
 /// `scopedown import --db DB FILE...`: imports exports into the database, one transaction per file.
@@ -11,7 +12,10 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import tenant exports (az CLI, ARM REST, Resource Graph, Microsoft Graph, Activity Log) into a database.",
         discussion: """
         Each file is detected (kind and export shape) and written in its own transaction: a file that
-        fails leaves the database as it was, and the other files still import. Importing the same
+        fails leaves the database as it was, and the other files still import. A failure of the
+        database itself (a full disk, an I/O error, a lock held by another process) rolls the whole
+        run back. A new database is built beside PATH and appears only when something was imported.
+        Importing the same
         bytes twice changes nothing. Folders are walked recursively, `-` reads standard input and
         `.gz` files are read directly. References not yet known (an assignment's role, a member's
         group) are kept, resolve when their target is imported, and are listed as warnings.
@@ -23,7 +27,8 @@ struct ImportCommand: ParsableCommand {
           scopedown import --db tenant.db --keep-events insights-activity-logs/
 
         Kinds for --kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
-        Exit codes: 0 every file imported, 1 a file failed (or a warning with --strict), 64 usage error.
+        Exit codes: 0 every file imported, 1 a file or the database failed (or a warning with --strict),
+        64 usage error.
         """
     )
 
@@ -48,22 +53,43 @@ struct ImportCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one file, folder or `-`") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         let inputs: [InputFile]
         let store: Store
+        // A new database is built beside its path and moved into place only when the run imported
+        // something (`DatabaseCreation`): a failed first import leaves no file behind.
+        var creation: DatabaseCreation?
         do {
             inputs = try InputCollector.expand(files)
-            store = try Store(path: db.db)
+            creation = try DatabaseCreation.claim(db.db, waiting: {
+                io.errLine(SafeText.terminal("\(db.db): note: another import is creating this database; waiting for it to finish"))
+            })
+            store = try Store(path: creation?.building ?? db.db, displayPath: db.db)
         } catch {
+            creation?.abandon()
             io.errLine(CLIErrors.describe(error, file: db.db))
             throw ExitCode(1)
         }
         var run = ImportRun(store: store, io: io, kindOverride: kind.flatMap(InputKind.init(rawValue:)),
                             keepEvents: keepEvents, strict: strict)
+        run.databaseName = db.db
         run.importAll(inputs)
-        if !run.finish() { throw ExitCode(1) }
+        var published = true
+        if let creation {
+            if run.imported > 0 {
+                do { try creation.publish() } catch {
+                    io.errLine(CLIErrors.describe(error, file: db.db))
+                    creation.abandon()
+                    published = false
+                }
+            } else {
+                creation.abandon()
+                io.errLine(SafeText.terminal("\(db.db): note: nothing was imported, so no database was created"))
+            }
+        }
+        if !run.finish() || !published { throw ExitCode(1) }
     }
 }
 
@@ -71,6 +97,11 @@ enum CLIErrors {
     /// A diagnostic as `file:line:col: error: ...`; anything else as `file: error: ...`.
     static func describe(_ error: Error, file: String) -> String {
         if let d = error as? Diagnostic { return d.description.replacingNewlines() }
+        if let f = error as? DatabaseFailure { return f.diagnostic.description.replacingNewlines() }
+        // SQLite failing under a query (a lock held past the wait, a damaged file): about the database
+        if error is SQLiteError || error is TransactionRolledBack {
+            return DatabaseFailure(path: file, error, action: "cannot read the database").diagnostic.description.replacingNewlines()
+        }
         return SafeText.terminal("\(file): error: \(error)")
     }
 }
@@ -99,10 +130,15 @@ struct ImportRun {
     /// The database as named in messages (the demo builds under a temporary name).
     var databaseName: String?
     private var errorMessages: [String: Int] = [:]
+    /// The per-file result lines, printed once the run has committed (until then nothing is imported).
+    private var fileLines: [String] = []
+    /// True when the run's transaction failed: nothing of it was written.
+    private(set) var rolledBack = false
 
     private(set) var imported = 0
     private(set) var alreadyImported = 0
     private(set) var failed = 0
+    private(set) var skipped = 0
     private(set) var warnings = 0
     private(set) var rows: [String: Int] = [:]
     private(set) var filesByKind: [String: Int] = [:]
@@ -121,16 +157,31 @@ struct ImportRun {
     /// The whole run is one transaction with a savepoint per file: a failing file leaves no trace
     /// and the others are kept, and the run commits (and fsyncs) once instead of once per file,
     /// which dominated archives of thousands of hourly PT1H.json files.
+    /// A failure of the database itself (a full disk, an I/O error, a lock) stops the run and rolls
+    /// the whole of it back: no file of it is imported, and none is reported as imported.
     mutating func importAll(_ inputs: [InputFile]) {
         do {
-            try store.withUsageBatch(prefetching: inputs, keepEvents: keepEvents) { for input in inputs { importOne(input) } }
+            try store.withUsageBatch(prefetching: inputs, keepEvents: keepEvents) { for input in inputs { try importOne(input) } }
+            for line in fileLines { io.outLine(line) }
         } catch {
-            io.errLine(CLIErrors.describe(error, file: databaseName ?? store.path))
-            failed += 1
+            var text = CLIErrors.describe(error, file: databaseName ?? store.path)
+            if !text.contains("\n  help:") { text += "\n  help: run the import again once the database is usable" }
+            io.errLine(text)
+            io.errLine(SafeText.terminal("\(databaseName ?? store.path): note: the run was rolled back: nothing of it was imported"))
+            rolledBack = true
+            failed = inputs.count
+            imported = 0
+            alreadyImported = 0
+            warnings = 0
+            rows = [:]
+            filesByKind = [:]
+            windowFrom = nil
+            windowTo = nil
         }
+        fileLines = []
     }
 
-    mutating func importOne(_ input: InputFile) {
+    mutating func importOne(_ input: InputFile) throws {
         let name = SafeText.terminal(input.displayName)
         do {
             let format = try FormatDetector.detect(input, override: kindOverride)
@@ -156,6 +207,11 @@ struct ImportRun {
                 receipt = try store.write(decoded, strict: strict)
             }
             record(receipt, name: name)
+        } catch let failure as DatabaseFailure {
+            throw failure
+        } catch let skip as SkippedFile {
+            skipped += 1
+            if perFileLines { io.outLine("\(name): skipped (\(SafeText.terminal(skip.reason)))") }
         } catch {
             failed += 1
             let message = (error as? Diagnostic)?.message ?? "\(error)"
@@ -180,7 +236,7 @@ struct ImportRun {
     private mutating func record(_ r: ImportReceipt, name: String) {
         if r.alreadyImported {
             alreadyImported += 1
-            if perFileLines { io.outLine("\(name): already imported (same content), nothing changed") }
+            if perFileLines { fileLines.append("\(name): already imported (same content), nothing changed") }
             return
         }
         imported += 1
@@ -189,7 +245,7 @@ struct ImportRun {
         warnings += r.warnings.count
         if perFileLines {
             let counts = r.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            io.outLine("\(name): imported \(r.kind.rawValue) (\(SafeText.terminal(r.shape)))\(counts.isEmpty ? ", no rows" : ": " + counts)"
+            fileLines.append("\(name): imported \(r.kind.rawValue) (\(SafeText.terminal(r.shape)))\(counts.isEmpty ? ", no rows" : ": " + counts)"
                        + (r.warnings.isEmpty ? "" : ", \(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"))
         }
         for w in r.warnings.prefix(warningsShownPerFile) { io.errLine(CLIErrors.describe(w, file: r.file)) }
@@ -203,7 +259,7 @@ struct ImportRun {
         var unresolved: [Diagnostic] = []
         // Unresolved references are news only when this run wrote something.
         do {
-            if imported > 0 { unresolved = try store.unresolvedReferenceWarnings() }
+            if imported > 0 && !rolledBack { unresolved = try store.unresolvedReferenceWarnings() }
         } catch {
             io.errLine(CLIErrors.describe(error, file: store.path))
         }
@@ -215,8 +271,9 @@ struct ImportRun {
             if let databaseName { u.file = databaseName }
             io.errLine(CLIErrors.describe(u, file: store.path))
         }
-        let total = imported + alreadyImported + failed
+        let total = imported + alreadyImported + failed + skipped
         var summary = "summary: \(total) file\(total == 1 ? "" : "s"): \(imported) imported, \(alreadyImported) already imported, \(failed) failed"
+        if skipped > 0 { summary += ", \(skipped) skipped" }
         if !filesByKind.isEmpty {
             summary += "\n  files by kind: " + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
@@ -226,6 +283,7 @@ struct ImportRun {
         if let from = windowFrom, let to = windowTo {
             summary += "\n  activity window: \(ActivityTime.isoString(from)) .. \(ActivityTime.isoString(to))"
         }
+        if rolledBack { summary += "\n  the run was rolled back: the database is as it was before it" }
         summary += "\n  warnings: \(warnings + unresolved.count)"
         if !unresolved.isEmpty { summary += " (\(unresolved.count) about unresolved references)" }
         io.outLine(summary)

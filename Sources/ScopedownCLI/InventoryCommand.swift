@@ -30,12 +30,13 @@ struct InventoryCommand: ParsableCommand {
         if format == .csv { throw ValidationError("`inventory` supports --format table or json (a tree has no CSV form)") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         let tree: InventoryNode
         do {
             let store = try Store(path: db.db, create: false)
+            try store.requireImports()
             tree = try store.inventoryTree()
         } catch {
             io.errLine(CLIErrors.describe(error, file: db.db))

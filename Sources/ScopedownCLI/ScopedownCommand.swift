@@ -29,6 +29,8 @@ public struct ScopedownCommand: ParsableCommand {
             UsageCommand.self,
             RecommendCommand.self,
             SynthCommand.self,
+            FindingsCommand.self,
+            RulesCommand.self,
         ]
     )
 

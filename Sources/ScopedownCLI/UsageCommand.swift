@@ -35,17 +35,19 @@ struct UsageCommand: ParsableCommand {
     @Flag(name: .long, help: "Count PIM-eligible assignments as granting (they are listed either way).")
     var includeEligible = false
 
-    func run() throws {
+    func run() throws { try runChecked(io: .standard()) }
+
+    func run(io: CommandIO) throws {
         let report: UsageReport
         do {
             let store = try Store(path: db.db, create: false)
+            try store.requireImports()
             report = try store.usageReport(options: EvaluationOptions(includeEligible: includeEligible))
-        } catch let d as Diagnostic {
-            UsageOutput.stderr(d.description + "\n")
+        } catch {
+            io.errLine(CLIErrors.describe(error, file: db.db))
             throw ExitCode(1)
         }
-        let text = UsageRendering.render(report, format: format)
-        UsageOutput.stdout(text)
+        io.out(UsageRendering.render(report, format: format))
     }
 }
 
@@ -74,6 +76,7 @@ enum UsageRendering {
             ("principal", .string(a.principal)),
             ("role", .string(a.role)),
             ("scope", .string(a.scope)),
+            ("state", .string(a.state.rawValue)),
             ("usedActions", .strings(a.usedActions)),
             ("uses", .int(a.uses)),
             ("lastUsed", .optional(time(a.lastUsed))),
@@ -109,10 +112,10 @@ enum UsageRendering {
         return out
     }
 
-    static let csvHeader = ["assignment", "principal", "role", "scope", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
+    static let csvHeader = ["assignment", "principal", "role", "scope", "state", "uses", "lastUsed", "deniedAttempts", "commonScope", "usedActions"]
 
     static func csvRow(_ a: AssignmentUsage) -> [String] {
-        [a.assignment, a.principal, a.role, a.scope, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
+        [a.assignment, a.principal, a.role, a.scope, a.state.rawValue, String(a.uses), time(a.lastUsed) ?? "", String(a.deniedAttempts),
          a.commonScope ?? "", a.usedActions.joined(separator: ";")]
     }
 
@@ -146,7 +149,10 @@ enum UsageRendering {
         }
         var out = t.render()
         let used = r.assignments.filter { $0.uses > 0 }.count
-        out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s"), \(used) used"
+        let eligible = r.assignments.filter { $0.state == .eligible }.count
+        out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s")"
+        if eligible > 0 { out += " (\(eligible) PIM-eligible)" }
+        out += ", \(used) used"
         if let from = time(r.windowFrom), let to = time(r.windowTo) { out += " between \(from) and \(to)" } else { out += " (no Activity Log imported)" }
         out += ".\n"
         if r.unknownEvidenceUses > 0 {
@@ -160,25 +166,6 @@ enum UsageRendering {
         }
         out += "Reads (*/read) and data-plane actions are unobservable: the Activity Log records only control-plane writes, deletes and actions, so an unused assignment may still be used for them.\n"
         return out
-    }
-}
-
-/// Writes to the standard streams (unbuffered, in order).
-enum UsageOutput {
-    static func stdout(_ s: String) { write(1, s) }
-    static func stderr(_ s: String) { write(2, s) }
-    static func write(_ fd: Int32, _ s: String) {
-        var s = s
-        // The string's own UTF-8 storage: no copy of a report of tens of megabytes.
-        s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var off = 0
-            while off < bytes.count {
-                let n = Glibc.write(fd, base + off, bytes.count - off)
-                if n <= 0 { return }
-                off += n
-            }
-        }
     }
 }
 

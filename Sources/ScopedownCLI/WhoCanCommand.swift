@@ -34,6 +34,9 @@ struct WhoCanCommand: ParsableCommand {
     @Flag(help: "Count PIM-eligible assignments as granting.")
     var includeEligible = false
 
+    @Flag(help: "Evaluate a scope whose management group, subscription or resource group is not in the imported inventory.")
+    var allowUnknownScope = false
+
     @Option(help: "Output format: table or json.")
     var format: OutputFormat = .table
 
@@ -43,11 +46,13 @@ struct WhoCanCommand: ParsableCommand {
         if action.trimmingSpaces().isEmpty { throw ValidationError("--action must name an operation") }
     }
 
-    func run() throws { try run(io: .standard()) }
+    func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
+            if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, action: action, scope: scope, data: data, format: format)
         }
@@ -66,6 +71,7 @@ struct WhoCanCommand: ParsableCommand {
         }
         return .object([
             ("action", .string(r.operation)),
+            ("catalogued", .bool(r.catalogued)),
             ("scope", .string(r.scope.display)),
             ("principals", .array(r.principals.map {
                 .object([("id", .string($0.id)), ("type", .string($0.kind.rawValue)),
@@ -83,7 +89,8 @@ struct WhoCanCommand: ParsableCommand {
         var t = Table(columns: ["TYPE", "PRINCIPAL", "NAME", "ROLE", "ASSIGNED AT", "VIA", "CONDITIONAL"])
         for h in r.principals + r.groups {
             for g in EvaluatorCommandSupport.grantPaths(h.decision) {
-                t.append([h.kind.rawValue, h.id, h.displayName ?? "", EvaluatorCommandSupport.roleLabel(g), g.scope,
+                let role = EvaluatorCommandSupport.roleLabel(g) + (g.state == .eligible ? " (eligible)" : "")
+                t.append([h.kind.rawValue, h.id, h.displayName ?? "", role, g.scope,
                           g.via.isEmpty ? "direct" : EvaluatorCommandSupport.viaLabel(g.via, in: e),
                           g.conditional ? "yes" : "no"])
             }

@@ -143,13 +143,30 @@ public struct EffectiveAccess: Hashable, Sendable {
     public var dataActions: [String]
     /// Every applicable assignment (own or a group's, at the scope or an ancestor), sorted.
     public var grants: [GrantPath]
-    /// Operations the grants give that blocking deny assignments remove (sorted).
+    /// Catalog operations the grants give that blocking deny assignments remove (sorted).
+    /// `actions`, `dataActions` and `denied` draw from one universe: the imported catalog.
     public var denied: [String]
-    /// Patterns of applicable role blocks that match nothing in the catalog (as written, sorted).
-    /// A wildcard-free one still grants that literal name (REFERENCE.md §1.1.3).
-    public var uncatalogued: [String]
+    /// Names outside the catalog that some role of the tenant names literally and the grants give
+    /// here (REFERENCE.md §1.1.3), each marked held or denied, sorted by name.
+    public var uncatalogued: [UncataloguedOperation]
+    /// Wildcard patterns of applicable role blocks that match nothing in the catalog (as written, sorted).
+    public var unmatchedPatterns: [String] = []
     /// Applicable assignments whose role was not imported.
     public var unknownRoleAssignments: [String]
+}
+
+/// A name outside the imported catalog that a role names literally, as the grants leave it.
+public struct UncataloguedOperation: Hashable, Sendable {
+    public var name: String
+    public var plane: Plane
+    /// True when a blocking deny assignment removes it; false when it is held.
+    public var denied: Bool
+
+    public init(name: String, plane: Plane, denied: Bool) {
+        self.name = name
+        self.plane = plane
+        self.denied = denied
+    }
 }
 
 /// Who holds an operation at a scope (the `who-can` command).

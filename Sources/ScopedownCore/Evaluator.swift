@@ -730,7 +730,8 @@ public final class Evaluator: Sendable {
                     var set = OperationBitSet(count: count)
                     for pat in block.grants(plane) {
                         let r = resolve(pat, plane)
-                        if r.isEmpty {
+                        // A literal name outside the catalog is reported through the role-only names below.
+                        if r.isEmpty && pat.text.contains("*") {
                             uncatalogued[AzureID.operationKey(pat.text)] = pat.text.trimmingSpaces()
                         }
                         for i in r { set.insert(i) }
@@ -766,6 +767,7 @@ public final class Evaluator: Sendable {
             for di in denyByScope[sid] ?? [] { blocking.append((di, sid != selfID)) }
         }
         var actions: [String] = [], dataActions: [String] = [], denied: [String] = []
+        var outside: [UncataloguedOperation] = []
         for plane in [Plane.control, .data] {
             let list = operations.entries(plane)
             var names: [String] = []
@@ -780,14 +782,15 @@ public final class Evaluator: Sendable {
                 if !blocking.isEmpty && isDenied(list[i].key) { denied.append(list[i].name) } else { names.append(list[i].name) }
             }
             for (key, name) in literalHeld[plane] ?? [:] {
-                if !blocking.isEmpty && isDenied(Array(key.utf8)) { denied.append(name) }
+                outside.append(UncataloguedOperation(name: name, plane: plane, denied: !blocking.isEmpty && isDenied(Array(key.utf8))))
             }
             // Already in key order: the catalog entries are sorted by lower-cased name.
             if plane == .control { actions = names } else { dataActions = names }
         }
         return EffectiveAccess(principal: p, scope: scope, actions: actions, dataActions: dataActions,
                                grants: grants, denied: Array(Set(denied)).sorted { $0.lowercased() < $1.lowercased() },
-                               uncatalogued: uncatalogued.values.sorted { $0.lowercased() < $1.lowercased() },
+                               uncatalogued: outside.sorted { ($0.name.lowercased(), $0.plane.rawValue) < ($1.name.lowercased(), $1.plane.rawValue) },
+                               unmatchedPatterns: uncatalogued.values.sorted { $0.lowercased() < $1.lowercased() },
                                unknownRoleAssignments: Array(Set(unknown)).sorted())
     }
 
@@ -855,11 +858,40 @@ public final class Evaluator: Sendable {
         public var assignments: [GrantPath]
         /// The risky operations held here (allowed), with whether only conditionally.
         public var risky: [RiskHolding]
+        /// For a management group (or `/`): the subscriptions below it, transitively, sorted.
+        public var subscriptions: [String] = []
     }
 
     public struct RiskHolding: Hashable, Sendable {
         public var operation: RiskyOperation
         public var conditional: Bool
+        /// False when the imported catalog lacks the operation (it is evaluated by name, §1.1.3).
+        public var catalogued: Bool = true
+        /// The assignments that grant it here: held at this scope or inherited from an ancestor
+        /// (REFERENCE.md §2.7), sorted by assignment id.
+        public var grants: [GrantPath] = []
+    }
+
+    /// The subscriptions below a management group (through child groups) or `/` (all known), sorted.
+    public func subscriptions(below scope: Scope) -> [String] {
+        switch scope.level {
+        case .root:
+            return Set(snapshot.subscriptions.map(\.id)).union(hierarchy.subscriptionParent.keys).sorted()
+        case .managementGroup:
+            guard let name = scope.managementGroupName?.lowercased() else { return [] }
+            var out: [String] = []
+            for (sub, parent) in hierarchy.subscriptionParent {
+                var mg: String? = parent
+                var seen = Set<String>()
+                while let m = mg, seen.insert(m).inserted {
+                    if m == name { out.append(sub); break }
+                    mg = hierarchy.mgParent[m]
+                }
+            }
+            return out.sorted()
+        default:
+            return []
+        }
     }
 
     /// Every scope where `principal` holds an assignment (its own or a group's), with the
@@ -879,17 +911,18 @@ public final class Evaluator: Sendable {
         let identities = identities(of: p)
         var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
         for r in risks {
-            let (opName, opPlane, _) = resolveOperation(r.name, plane: r.plane)
+            let (opName, opPlane, catalogued) = resolveOperation(r.name, plane: r.plane)
             var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
             // The principal's assignments (any scope) whose role grants the operation.
-            var grants: [(scope: Int32, conditional: Bool)] = []
+            var grants: [(scope: Int32, conditional: Bool, assignment: Int, via: [String])] = []
             for id in identities {
                 for ai in assignmentsByPrincipal[id.group] ?? [] {
                     let ri = Int(assignmentRole[ai])
                     guard ri >= 0, counts(snapshot.roleAssignments[ai]) else { continue }
                     let st = memo.state(ri, compiledRoles)
                     if st == RoleMemo.granted || st == RoleMemo.grantedConditionally {
-                        grants.append((assignmentScope[ai], st == RoleMemo.grantedConditionally || snapshot.roleAssignments[ai].isConditional))
+                        grants.append((assignmentScope[ai], st == RoleMemo.grantedConditionally || snapshot.roleAssignments[ai].isConditional,
+                                       ai, id.via))
                     }
                 }
             }
@@ -910,11 +943,20 @@ public final class Evaluator: Sendable {
                     }
                 }
                 if blocked { continue }
-                risky[i].append(RiskHolding(operation: r, conditional: !here.contains { !$0.conditional } || maybe))
+                // Each granting assignment once (the shortest group path first found).
+                var granting: [String: GrantPath] = [:]
+                for g in here where granting[snapshot.roleAssignments[g.assignment].id] == nil {
+                    let a = snapshot.roleAssignments[g.assignment]
+                    granting[a.id] = path(a, via: g.via, conditional: g.conditional)
+                }
+                risky[i].append(RiskHolding(operation: r, conditional: !here.contains { !$0.conditional } || maybe,
+                                            catalogued: catalogued,
+                                            grants: granting.values.sorted { $0.assignmentID < $1.assignmentID }))
             }
         }
         return scopes.enumerated().map { i, s in
-            BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i])
+            BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i],
+                       subscriptions: subscriptions(below: s))
         }
     }
 }

@@ -139,6 +139,13 @@ public enum InputCollector {
     }
 }
 
+/// A file that is not an export and is skipped on purpose (e.g. the MANIFEST.json that
+/// `scopedown synth` writes beside the tenant it generates): not an error.
+public struct SkippedFile: Error, Sendable, Equatable {
+    public var file: String
+    public var reason: String
+}
+
 public enum FormatDetector {
     /// How many (decompressed) bytes detection looks at.
     public static let sniffBytes = 64 * 1024
@@ -152,6 +159,11 @@ public enum FormatDetector {
         var prefix = try InputReader.openRaw(file).readPrefix(sniffBytes)
         let gzip = InputReader.isGzip(prefix)
         if gzip { prefix = try GzipByteStream(try InputReader.openRaw(file)).readPrefix(sniffBytes) }
+        if prefix.count == sniffBytes, !prefix.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+            // only whitespace so far: sniff the bytes after it (up to a line's bound of it)
+            let stream: ByteStream = gzip ? try GzipByteStream(try InputReader.openRaw(file)) : try InputReader.openRaw(file)
+            prefix = try stream.readPrefix(afterWhitespace: 64 << 20, then: sniffBytes)
+        }
         var format = try detect(prefix: prefix, complete: prefix.count < sniffBytes, file: file, override: override)
         format.gzip = gzip
         return format
@@ -183,6 +195,8 @@ public enum InventoryImporter {
         var decoder = InventoryDecoder(file: file, format: format)
         let batch = try decoder.decode(&splitter)
         let sha = try hashing.finish()
+        var format = format
+        format.shape = batch.shape
         return DecodedFile(file: file, sha256: sha, byteCount: hashing.byteCount, format: format, batch: batch)
     }
 

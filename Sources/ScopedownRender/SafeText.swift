@@ -23,12 +23,13 @@ public enum SafeText {
         return false
     }
 
-    /// One CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF; a leading `=`, `+`,
-    /// `-`, `@`, tab or CR is neutralized with a `'` so spreadsheets do not evaluate it (OWASP CSV
-    /// injection).
+    /// One CSV cell (RFC 4180), safe in a terminal and a spreadsheet: control characters (so escape
+    /// sequences), DEL and bidirectional overrides are stripped and line breaks and tabs become spaces,
+    /// as in `terminal`; a leading `=`, `+`, `-` or `@` (after spaces) is then neutralized with a `'` so spreadsheets
+    /// do not evaluate it (OWASP CSV injection); quoted when it holds a comma or quote.
     public static func csvCell(_ s: String) -> String {
-        var v = s
-        if let f = v.unicodeScalars.first, f == "=" || f == "+" || f == "-" || f == "@" || f == "\t" || f == "\r" {
+        var v = terminal(s)
+        if let f = v.unicodeScalars.first(where: { $0 != " " }), f == "=" || f == "+" || f == "-" || f == "@" || f == "\t" || f == "\r" {
             v = "'" + v
         }
         if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

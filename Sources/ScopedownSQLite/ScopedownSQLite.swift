@@ -229,12 +229,33 @@ private final class FunctionBox {
     init(_ body: @escaping ([SQLiteValue]) throws -> SQLiteValue) { self.body = body }
 }
 
+/// Whether a commit may happen now: read by the connection's commit hook.
+private final class CommitGate {
+    /// False while `transaction` runs: a statement that would commit on its own (autocommit, after
+    /// SQLite rolled the transaction back on a full disk or an I/O error) is refused instead.
+    var open = true
+}
+
+/// The transaction of `Connection.transaction` ended before its COMMIT: SQLite rolled it back on
+/// its own (a full disk, an I/O error, memory), so nothing of it was written.
+public struct TransactionRolledBack: Error, Sendable, CustomStringConvertible {
+    /// The error that made SQLite roll back, when it was seen.
+    public var cause: SQLiteError?
+    public var description: String {
+        "the transaction was rolled back" + (cause.map { ": \($0.message)" } ?? "")
+    }
+}
+
 /// An open database. Keep it on one thread (wrap it in `SendableBox` to hand it over).
 public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
+    private let commitGate = CommitGate()
+    /// The first SQLite error met inside the current `transaction` (what a rollback by SQLite
+    /// itself is reported with).
+    private var transactionError: SQLiteError?
 
     public enum Mode: Sendable { case readOnly, readWrite, readWriteCreate }
 
@@ -259,6 +280,10 @@ public final class Connection {
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMS)
+        sqlite3_commit_hook(db, { gate in
+            guard let gate else { return 0 }
+            return Unmanaged<CommitGate>.fromOpaque(gate).takeUnretainedValue().open ? 0 : 1
+        }, Unmanaged.passUnretained(commitGate).toOpaque())
         try execute("PRAGMA foreign_keys = \(foreignKeys ? "ON" : "OFF")")
         if mode != .readOnly { try execute("PRAGMA journal_mode = DELETE") }
     }
@@ -325,21 +350,32 @@ public final class Connection {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    /// True when the open transaction has written (a read transaction has not).
+    public var hasUncommittedWrites: Bool { sqlite3_txn_state(handle, nil) == SQLITE_TXN_WRITE }
 
     /// Runs `body` in a transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK when it throws.
     /// Nested calls run inside the outer transaction through a SAVEPOINT.
+    ///
+    /// When SQLite rolls the transaction back on its own (SQLITE_FULL, an I/O error: the whole
+    /// transaction, savepoints included), every later statement until the outer call returns is
+    /// refused rather than committed on its own, and the calls throw `TransactionRolledBack` (or
+    /// the error that caused it): the transaction applies whole or not at all.
     @discardableResult
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if transactionDepth > 0 {
+            guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
             let name = "sp\(transactionDepth)"
             try execute("SAVEPOINT \(name)")
             transactionDepth += 1
             defer { transactionDepth -= 1 }
             do {
                 let r = try body()
+                guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
                 try execute("RELEASE \(name)")
                 return r
             } catch {
+                note(error)
+                guard isInTransaction else { throw error is SQLiteError ? error : TransactionRolledBack(cause: transactionError) }
                 try? execute("ROLLBACK TO \(name)")
                 try? execute("RELEASE \(name)")
                 throw error
@@ -347,15 +383,38 @@ public final class Connection {
         }
         try execute("BEGIN IMMEDIATE")
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        transactionError = nil
+        commitGate.open = false
+        defer {
+            transactionDepth = 0
+            commitGate.open = true
+        }
         do {
             let r = try body()
-            try execute("COMMIT")
+            guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
+            commitGate.open = true
+            // readers holding their read lock past the busy timeout make COMMIT fail with
+            // SQLITE_BUSY and leave the transaction open: wait for them a while longer
+            var attempts = 1
+            while true {
+                do {
+                    try execute("COMMIT")
+                    break
+                } catch let e as SQLiteError where e.code & 0xff == SQLITE_BUSY && attempts < 12 && isInTransaction {
+                    attempts += 1
+                }
+            }
             return r
         } catch {
+            note(error)
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Keeps the first SQLite error of the transaction (the likely cause of a rollback by SQLite).
+    private func note(_ error: Error) {
+        if transactionError == nil, let e = error as? SQLiteError { transactionError = e }
     }
 
     /// Registers a deterministic Swift scalar function callable from SQL (e.g. the ActionPattern
@@ -455,10 +514,39 @@ public struct Migrator {
     public init(migrations: [Migration]) { self.migrations = migrations.sorted { $0.name < $1.name } }
 
     /// Applies the migrations not yet recorded. Returns the names applied now. Throws `Mismatch` when
-    /// a recorded migration's checksum differs from the embedded one.
+    /// a recorded migration's checksum differs from the embedded one. What to apply is decided under
+    /// the write lock (BEGIN IMMEDIATE), so two processes opening a new database at once do not both
+    /// create it: the second waits, then finds the schema done. `applicationID` is set in the header
+    /// of a database the migrator creates (`PRAGMA application_id`).
     @discardableResult
-    public func migrate(_ db: Connection) throws -> [String] {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL) STRICT")
+    public func migrate(_ db: Connection, applicationID: Int32? = nil) throws -> [String] {
+        // the usual case, nothing pending, takes no write lock (readers open databases too)
+        if let applied = try Self.applied(db), try pending(applied).isEmpty { return [] }
+        var done: [String] = []
+        // every pending migration in one transaction: a new database is created with one commit
+        // (one set of syncs), and an upgrade applies whole or not at all
+        try db.transaction {
+            let recorded = try Self.applied(db)
+            let pending = try pending(recorded ?? [:])
+            if pending.isEmpty { return }
+            if recorded == nil {
+                try db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY NOT NULL, checksum TEXT NOT NULL) STRICT")
+                if let applicationID { try db.execute("PRAGMA application_id = \(applicationID)") }
+            }
+            for m in pending {
+                try db.execute(m.sql, label: "schema/\(m.name).sql")
+                try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
+            }
+            done = pending.map(\.name)
+        }
+        return done
+    }
+
+    /// The recorded migrations (name to checksum), or nil when the database has no migrations table.
+    static func applied(_ db: Connection) throws -> [String: String]? {
+        guard try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") == 1 else {
+            return nil
+        }
         var applied: [String: String] = [:]
         do {
             try db.query("SELECT name, checksum FROM schema_migrations") { applied[$0.string(0)] = $0.string(1) }
@@ -466,6 +554,10 @@ public struct Migrator {
             // A table without the checksum column comes from a build before checksums.
             throw Mismatch(migration: "schema_migrations")
         }
+        return applied
+    }
+
+    private func pending(_ applied: [String: String]) throws -> [Migration] {
         var pending: [Migration] = []
         for m in migrations {
             if let recorded = applied[m.name] {
@@ -474,15 +566,6 @@ public struct Migrator {
             }
             pending.append(m)
         }
-        if pending.isEmpty { return [] }
-        // every pending migration in one transaction: a new database is created with one commit
-        // (one set of syncs), and an upgrade applies whole or not at all
-        try db.transaction {
-            for m in pending {
-                try db.execute(m.sql, label: "schema/\(m.name).sql")
-                try db.run("INSERT INTO schema_migrations(name, checksum) VALUES (?, ?)", [m.name, m.checksum])
-            }
-        }
-        return pending.map(\.name)
+        return pending
     }
 }

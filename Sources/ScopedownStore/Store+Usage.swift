@@ -97,21 +97,24 @@ extension Store {
                 run.prefetcher?.cancel()
                 try? db.execute("PRAGMA cache_size = -65536")
             }
+            let callersTransaction = db.isInTransaction
             func runBody() throws -> T {
                 let r: T
                 do { r = try body() } catch {
                     // what the run holds belongs to files already recorded: write it even so, in case
-                    // the caller's own transaction commits after all
-                    try run.flush(db)
+                    // the caller's own transaction commits after all (ours is rolled back)
+                    if callersTransaction && !(error is DatabaseFailure) { try run.flush(db) }
                     throw error
                 }
                 try run.flush(db)
                 return r
             }
-            if db.isInTransaction { return try runBody() }
+            if callersTransaction { return try runBody() }
             return try db.transaction { try runBody() }
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot write to the database: \(e)", file: path)
+            throw DatabaseFailure(path: displayPath, e)
+        } catch let e as TransactionRolledBack {
+            throw DatabaseFailure(path: displayPath, e)
         }
     }
 
@@ -179,7 +182,9 @@ extension Store {
                                         alreadyImported: true, warnings: [])
             return (receipt, UsageImportSummary())
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot write to the database: \(e)", file: name)
+            throw DatabaseFailure(path: displayPath, e)
+        } catch let e as TransactionRolledBack {
+            throw DatabaseFailure(path: displayPath, e)
         }
     }
 }

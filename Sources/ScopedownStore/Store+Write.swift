@@ -32,7 +32,52 @@ struct BatchWriter {
         try writeManagementGroups(batch.managementGroups)
         try writeSubscriptions(batch.subscriptions)
         try writeResources(batch.resources)
-        try writeOperations(batch.operations)
+        try writeOperations(batch.operations, planeUnknown: batch.operationsPlaneUnknown)
+        try writeDirectoryRoles(batch.directoryRoleDefinitions, batch.directoryRoleAssignments)
+        try writeManagedIdentityResources(batch.managedIdentityResources)
+        try writeOwners(batch.ownerships, targets: batch.ownershipTargets)
+    }
+
+    private func writeOwners(_ list: [Ownership], targets: [Ownership]) throws {
+        let del = try db.cached("DELETE FROM owners WHERE target_id = ? AND application = ?")
+        for t in targets { try del.execute([t.targetID, t.application]) }
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("INSERT OR REPLACE INTO owners(target_id, application, owner_id, import_id) VALUES (?, ?, ?, ?)")
+        for o in list { try ins.execute([o.targetID, o.application, o.ownerID, importID]) }
+    }
+
+    private func writeManagedIdentityResources(_ list: [ManagedIdentityResource]) throws {
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("""
+            INSERT INTO managed_identity_resources(principal_id, resource_key, resource, user_assigned, import_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(principal_id) DO UPDATE SET resource_key = excluded.resource_key, resource = excluded.resource,
+                user_assigned = excluded.user_assigned, import_id = excluded.import_id
+            """)
+        for r in list { try ins.execute([r.principalID, r.resource.key, r.resource.display, r.userAssigned, importID]) }
+    }
+
+    // MARK: directory roles
+
+    /// Entra ID directory roles: upserted by key (the latest import wins; Graph lists carry no
+    /// content that a re-export would legitimately change but the display name).
+    private func writeDirectoryRoles(_ defs: [DirectoryRoleDefinition], _ assignments: [DirectoryRoleAssignment]) throws {
+        if !defs.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_definitions(id, display_name, template_id, is_built_in, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
+                    template_id = coalesce(excluded.template_id, template_id), is_built_in = excluded.is_built_in,
+                    import_id = excluded.import_id
+                """)
+            for d in defs { try ins.execute([d.id, d.displayName, d.templateID, d.isBuiltIn, importID]) }
+        }
+        if !assignments.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_assignments(id, principal_id, role_definition_id, directory_scope_id, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET principal_id = excluded.principal_id, role_definition_id = excluded.role_definition_id,
+                    directory_scope_id = excluded.directory_scope_id, import_id = excluded.import_id
+                """)
+            for a in assignments { try ins.execute([a.id, a.principalID, a.roleDefinitionID, a.directoryScopeID, importID]) }
+        }
     }
 
     func replacementWarnings() -> [Diagnostic] {
@@ -336,8 +381,15 @@ struct BatchWriter {
 
     // MARK: operations
 
-    private func writeOperations(_ list: [CatalogOperation]) throws {
+    private func writeOperations(_ list: [CatalogOperation], planeUnknown: Bool) throws {
         guard !list.isEmpty else { return }
+        // Rows stored by a catalog without `isDataAction` hold a guess (control-plane): a catalog that
+        // says the plane replaces the guess, and a guess never shadows a known data action.
+        let guessedImports = "SELECT id FROM imports WHERE kind = 'operations' AND shape LIKE '%' || ?"
+        let suffix = ImportBatch.planeUnknownShapeSuffix
+        let knownAsData = try db.cached("SELECT 1 FROM operations WHERE name_key = ? AND is_data_action = 1")
+        let dropGuess = try db.cached("DELETE FROM operations WHERE name_key = ? AND is_data_action = 0 AND import_id IN (\(guessedImports))")
+        let confirm = try db.cached("UPDATE operations SET import_id = ? WHERE name_key = ? AND is_data_action = ? AND import_id IN (\(guessedImports))")
         // Keyed by (lower(name), isDataAction) keeping the first-seen spelling (REFERENCE.md §1.2). A
         // real catalog entry takes over from one known only because a role names it (§1.1.3).
         let upsert = try db.cached("""
@@ -358,8 +410,18 @@ struct BatchWriter {
                 known_by_role_only = min(operations.known_by_role_only, excluded.known_by_role_only)
             """)
         for o in list {
+            if planeUnknown {
+                var known = false
+                try knownAsData.forEachRow([o.key]) { _ in known = true }
+                if known { continue }
+            } else {
+                try confirm.execute([importID, o.key, o.isDataAction, suffix])
+            }
             try upsert.execute([o.key, o.isDataAction, o.name, o.displayName, o.description, o.provider,
                                 o.resourceType, o.knownByRoleOnly, importID])
+        }
+        if !planeUnknown {
+            for o in list where o.isDataAction { try dropGuess.execute([o.key, suffix]) }
         }
     }
 }

@@ -14,21 +14,30 @@ import Darwin
 /// One `Store` owns one SQLite connection: use it from one thread at a time.
 public final class Store {
     public let path: String
+    /// The database as messages name it (a new database is built under another name, beside).
+    public var displayPath: String
     /// The open connection (for this module's extensions, e.g. the usage import, and for tests).
     public let connection: Connection
     var db: Connection { connection }
     /// The state shared by the usage imports of the current `withUsageBatch` (Store+Usage.swift).
     var usageRun: UsageRunState?
+    /// Called between the reads of a report (tests: a write from another connection lands there).
+    var readHook: (() -> Void)?
     /// Memory bounds of the usage import (tests lower them to exercise the spill paths).
     var usageCaps = UsageCaps.standard
 
     /// Opens (creating and migrating when `create` is true) the database at `path`.
     /// With `create: false` a missing file is an error, and an existing one is still migrated to the
     /// current schema.
-    public init(path: String, create: Bool = true) throws {
+    public init(path: String, create: Bool = true, displayPath: String? = nil) throws {
         self.path = path
+        self.displayPath = displayPath ?? path
         if !create && !Store.fileExists(path) {
-            throw Diagnostic.error("database `\(path)` does not exist", file: path,
+            if DatabaseCreation.isBeingCreated(path) {
+                throw Diagnostic.error("database `\(path)` is being created by an import that is still running", file: self.displayPath,
+                                       help: "run the command again when that import has finished")
+            }
+            throw Diagnostic.error("database `\(path)` does not exist", file: self.displayPath,
                                    help: "create it with `scopedown import --db \(path) FILE...` or `scopedown demo`")
         }
         do {
@@ -36,16 +45,72 @@ public final class Store {
             // A 64 MiB page cache (allocated only as used) keeps a whole-file import transaction in
             // memory instead of spilling pages to disk mid-transaction.
             try connection.execute("PRAGMA cache_size = -65536")
-            try Migrator(migrations: Store.migrations).migrate(connection)
+            if try !Store.checkOwnership(connection, path: self.displayPath) && !create {
+                // a reader does not turn an empty file into a database
+                throw Store.nothingImported(self.displayPath)
+            }
+            try Migrator(migrations: Store.migrations).migrate(connection, applicationID: Store.applicationID)
             try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot open database: \(e.message)", file: path,
-                                   help: e.code & 0xff == 26 ? "`\(path)` is not a scopedown database" : nil)
+            throw DatabaseFailure(path: self.displayPath, e, action: "cannot open database").diagnostic
         } catch let m as Migrator.Mismatch {
-            throw Diagnostic.error("cannot open database: \(m)", file: path,
+            throw Diagnostic.error("cannot open database: \(m)", file: self.displayPath,
                                    help: "it was made by another (development) build: re-create it by importing the exports again")
         }
         try Store.registerFunctions(connection)
+    }
+
+    /// `PRAGMA application_id` of a scopedown database ("SCPD"), set when the migrator creates it.
+    public static let applicationID: Int32 = 0x5343_5044
+
+    /// Refuses, before anything is written, a SQLite file that belongs to another application: one
+    /// with another application id, or with tables but neither scopedown's id nor its migrations
+    /// table (a database made before the id was set). An empty file is a new database: false.
+    @discardableResult
+    static func checkOwnership(_ db: Connection, path: String) throws -> Bool {
+        let id = try db.scalarInt("PRAGMA application_id") ?? 0
+        if id == applicationID { return true }
+        let help = "scopedown leaves it unchanged; import into a new file, e.g. `scopedown import --db tenant.db FILE...`"
+        if id != 0 {
+            throw Diagnostic.error("`\(path)` is not a scopedown database (its application id is \(id))", file: path, help: help)
+        }
+        let tables = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'") ?? 0
+        if tables == 0 { return false }
+        // an earlier build's database: its migrations table records scopedown's first migration
+        if (try? db.scalarInt("SELECT COUNT(*) FROM schema_migrations WHERE name = 'v001_core'")) == 1 { return true }
+        throw Diagnostic.error("`\(path)` is not a scopedown database (it holds \(tables) table\(tables == 1 ? "" : "s") of another application)",
+                               file: path, help: help)
+    }
+
+    /// Query commands ask a database that holds imported data: one where nothing was imported (a
+    /// first import that failed, a file made by `sqlite3`) would answer "nobody" to every question.
+    public func requireImports() throws {
+        guard try db.scalarInt("SELECT EXISTS (SELECT 1 FROM imports)") == 0 else { return }
+        throw Store.nothingImported(displayPath)
+    }
+
+    static func nothingImported(_ path: String) -> Diagnostic {
+        Diagnostic.error("the database holds nothing imported yet", file: path,
+                         help: "import the tenant's exports first: `scopedown import --db \(path) FILE...` (or try `scopedown demo`)")
+    }
+
+    /// Runs `body` in one read transaction, so that its queries (and those a second connection
+    /// starts while it runs: the rollback journal lets no commit happen while this one holds its
+    /// read lock) see one committed state, never a commit's before and after. Inside a transaction
+    /// already, `body` just runs.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        if db.isInTransaction { return try body() }
+        try db.execute("BEGIN")
+        do {
+            // the read lock is taken now, not at the first query of `body`
+            _ = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master")
+            let r = try body()
+            try db.execute("COMMIT")
+            return r
+        } catch {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            throw error
+        }
     }
 
     /// Registers SQL functions that share Core's definitions:
@@ -80,12 +145,17 @@ public final class Store {
         }
         var warnings = batch.warnings
         let counts = batch.counts
+        // The shape records a catalog without `isDataAction`: later catalogs replace its guesses.
+        var shape = decoded.format.shape
+        if batch.operationsPlaneUnknown && !shape.hasSuffix(ImportBatch.planeUnknownShapeSuffix) {
+            shape += ImportBatch.planeUnknownShapeSuffix
+        }
         do {
             try db.transaction {
                 try db.run("""
                     INSERT INTO imports(file_name, content_hash, kind, shape, byte_count, row_counts, warnings, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, 0, ?)
-                    """, [name, decoded.sha256, decoded.format.kind.rawValue, decoded.format.shape,
+                    """, [name, decoded.sha256, decoded.format.kind.rawValue, shape,
                           decoded.byteCount, Store.countsJSON(counts), Store.utcNow()])
                 let importID = db.lastInsertRowID
                 var writer = BatchWriter(db: db, importID: importID, file: name)
@@ -100,9 +170,11 @@ public final class Store {
                 try db.run("UPDATE imports SET warnings = ? WHERE id = ?", [warnings.count, importID])
             }
         } catch let e as SQLiteError {
-            throw Diagnostic.error("cannot write to the database: \(e)", file: name)
+            throw DatabaseFailure(path: displayPath, e)
+        } catch let e as TransactionRolledBack {
+            throw DatabaseFailure(path: displayPath, e)
         }
-        return ImportReceipt(file: name, kind: decoded.format.kind, shape: decoded.format.shape,
+        return ImportReceipt(file: name, kind: decoded.format.kind, shape: shape,
                              sha256: decoded.sha256, counts: counts, alreadyImported: false, warnings: warnings)
     }
 
@@ -113,7 +185,7 @@ public final class Store {
 
     /// Loads the whole tenant for evaluation: one query per table, sorted by key.
     public func loadSnapshot() throws -> AuthorizationSnapshot {
-        try SnapshotLoader(db: db).load()
+        try reading { try SnapshotLoader(db: db).load() }
     }
 
     // MARK: summaries
@@ -142,7 +214,7 @@ public final class Store {
         var out: [Diagnostic] = []
         for kind in order {
             guard let a = acc[kind] else { continue }
-            let ex = a.examples.map { "`\($0)`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
+            let ex = a.examples.map { "`\(TextSanitizer.clean($0))`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
             let (what, help): (String, String)
             switch kind {
             case "roleDefinition":
@@ -161,7 +233,7 @@ public final class Store {
                 what = "\(a.count) management group\(a.count == 1 ? "" : "s") \(a.count == 1 ? "names" : "name") \(a.targets.count) parent group\(a.targets.count == 1 ? "" : "s") not in the database"
                 help = "import the management-group tree from the tenant root group"
             }
-            out.append(.warning("unresolved references: \(what) (e.g. \(ex))", file: path, help: help))
+            out.append(.warning("unresolved references: \(what) (e.g. \(ex))", file: displayPath, help: help))
         }
         return out
     }
@@ -173,6 +245,7 @@ public final class Store {
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
         Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
         Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
+        Migrator.Migration(name: "v004_directory_roles", sql: text(PackageResources.v004_directory_roles_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).
@@ -228,5 +301,47 @@ public struct ImportReceipt: Sendable {
         self.counts = counts
         self.alreadyImported = alreadyImported
         self.warnings = warnings
+    }
+}
+
+/// The database failed (a full disk, an I/O error, a read-only or locked file), as opposed to an
+/// input file: the import run stops and its transaction is rolled back. The message names the
+/// database and the cause, without SQL.
+public struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
+    public var diagnostic: Diagnostic
+    /// SQLite's primary result code (`SQLITE_FULL`, ...), when SQLite reported the failure.
+    public var code: Int32?
+
+    public init(path: String, _ error: Error, action: String = "cannot write to the database") {
+        let sqlite = (error as? SQLiteError) ?? (error as? TransactionRolledBack)?.cause
+        code = sqlite.map { $0.code & 0xff }
+        let (what, help) = DatabaseFailure.explain(sqlite, rolledBack: error is TransactionRolledBack)
+        diagnostic = .error("\(action): \(what)", file: path, help: help)
+    }
+
+    public var description: String { diagnostic.description }
+
+    /// The cause in words, and what to do.
+    static func explain(_ e: SQLiteError?, rolledBack: Bool) -> (String, String?) {
+        guard let e else { return ("its transaction was rolled back", "run the import again") }
+        switch e.code & 0xff {
+        case 13:  // SQLITE_FULL
+            return ("the disk is full (SQLITE_FULL)", "free some space and run the import again")
+        case 10:  // SQLITE_IOERR
+            return ("an I/O error (\(e.message), SQLITE_IOERR)", "check the disk and run the import again")
+        case 8:  // SQLITE_READONLY
+            return ("the database is read-only (\(e.message))", "check the file's and its folder's permissions, or import into another file with --db")
+        case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
+            return ("the database is locked by another process (an import still writing or committing it) for longer than the wait",
+                    "run the command again when that import has finished")
+        case 11, 26:  // SQLITE_CORRUPT, SQLITE_NOTADB
+            return ("the file is damaged or not a SQLite database (\(e.message))", nil)
+        case 14:  // SQLITE_CANTOPEN
+            return ("cannot open the database file (\(e.message))", "check that its folder exists and is writable")
+        case 7:  // SQLITE_NOMEM
+            return ("out of memory", nil)
+        default:
+            return ("\(e.message) (\(e.codeName))", nil)
+        }
     }
 }

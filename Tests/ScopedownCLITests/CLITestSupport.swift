@@ -12,14 +12,13 @@ struct CLIResult {
 
 /// Parses `arguments` as the `scopedown` command line and runs the command in-process, capturing
 /// its output. Usage errors give exit code 64, like the binary.
-func runCLI(_ arguments: [String]) -> CLIResult {
-    let io = CommandIO.capturing()
+func runCLI(_ arguments: [String], io: CommandIO = .capturing()) -> CLIResult {
     do {
         let command = try ScopedownCommand.parseAsRoot(arguments)
         guard let runnable = command as? IOCommand else {
             return CLIResult(stdout: "", stderr: "not an in-process command: \(arguments)", exitCode: 70)
         }
-        try runnable.run(io: io)
+        try runnable.runChecked(io: io)
         return CLIResult(stdout: io.capturedOut, stderr: io.capturedErr, exitCode: 0)
     } catch {
         let code = ScopedownCommand.exitCode(for: error).rawValue

@@ -123,6 +123,82 @@ struct EvaluatorCommandTests {
         try golden("blast-radius-alice.txt", BlastRadiusCommand.render(evaluator: e, principal: "Alice", format: .table))
     }
 
+    @Test("--include-eligible: every grant through an eligible assignment says so, in JSON and tables")
+    func eligibleStaysEligible() throws {
+        let e = Evaluator(snapshot: Self.evaluator.snapshot, options: EvaluationOptions(includeEligible: true))
+        let bobEligible = Self.id("0a0a0a0a", 5)
+        let who = try WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/write", scope: Self.sub, data: false, format: .json)
+        let whoGrants = try Self.grants(who, under: "principals")
+        #expect(whoGrants.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+        #expect(whoGrants.filter { $0["assignment"] as? String != bobEligible }.allSatisfy { $0["state"] as? String == "active" })
+        let whoTable = try WhoCanCommand.render(evaluator: e, action: "Microsoft.Compute/virtualMachines/write", scope: Self.sub, data: false, format: .table)
+        #expect(whoTable.split(separator: "\n").contains { $0.contains("Bob") && $0.contains("Contributor (eligible)") })
+
+        let eff = try EffectiveCommand.render(evaluator: e, principal: "bob@contoso.com", scope: Self.sub, format: .json)
+        let effGrants = try #require((try JSONSerialization.jsonObject(with: Data(eff.utf8)) as? [String: Any])?["grants"] as? [[String: Any]])
+        #expect(effGrants.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+        let effTable = try EffectiveCommand.render(evaluator: e, principal: "bob@contoso.com", scope: Self.sub, format: .table)
+        #expect(effTable.contains("\(bobEligible) (eligible)"))
+
+        let blast = try BlastRadiusCommand.render(evaluator: e, principal: "bob@contoso.com", format: .json)
+        let scopes = try #require((try JSONSerialization.jsonObject(with: Data(blast.utf8)) as? [String: Any])?["scopes"] as? [[String: Any]])
+        let held = scopes.flatMap { $0["assignments"] as? [[String: Any]] ?? [] }
+        #expect(held.first { $0["assignment"] as? String == bobEligible }?["state"] as? String == "eligible")
+    }
+
+    static func grants(_ json: String, under key: String) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return (object?[key] as? [[String: Any]] ?? []).flatMap { $0["grants"] as? [[String: Any]] ?? [] }
+    }
+
+    @Test("blast-radius: each risky operation names the assignment and role granting it; a management group lists its subscriptions")
+    func blastRadiusAttribution() throws {
+        let tf = Self.id("0c0c0c0c", 1)
+        let owner = Self.id("08080808", 1), netContributor = Self.id("08080808", 2)
+        let subs = (1...3).map { "0d0d0d0d-0000-4000-8000-00000000000\($0)" }
+        let vnet = "/subscriptions/\(subs[0])/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+        let platform = "/providers/Microsoft.Management/managementGroups/platform"
+        let snapshot = AuthorizationSnapshot(
+            roleDefinitions: [
+                RoleDefinition(id: owner, resourceID: "o", roleName: "Owner", isCustom: false, permissions: [PermissionBlock(actions: ["*"])]),
+                RoleDefinition(id: netContributor, resourceID: "n", roleName: "Network Contributor", isCustom: false,
+                               permissions: [PermissionBlock(actions: ["Microsoft.Network/*"])]),
+            ],
+            roleAssignments: [
+                RoleAssignment(id: Self.id("0a0a0a0a", 1), resourceID: "ra1", scope: Scope(platform), roleDefinitionID: owner,
+                               principalID: tf, principalType: "ServicePrincipal"),
+                RoleAssignment(id: Self.id("0a0a0a0a", 2), resourceID: "ra2", scope: Scope(vnet), roleDefinitionID: netContributor,
+                               principalID: tf, principalType: "ServicePrincipal"),
+            ],
+            principals: [Principal(id: tf, kind: .servicePrincipal, displayName: "terraform-platform")],
+            managementGroups: [ManagementGroup(name: "root", displayName: "Root", parentName: nil),
+                               ManagementGroup(name: "platform", displayName: "Platform", parentName: "root"),
+                               ManagementGroup(name: "connectivity", displayName: "Connectivity", parentName: "platform")],
+            subscriptions: [Subscription(id: subs[0], displayName: "hub", managementGroupID: "connectivity"),
+                            Subscription(id: subs[1], displayName: "identity", managementGroupID: "platform"),
+                            Subscription(id: subs[2], displayName: "elsewhere", managementGroupID: "root")],
+            operations: [CatalogOperation(name: "Microsoft.Authorization/roleAssignments/write", isDataAction: false),
+                         CatalogOperation(name: "Microsoft.Network/virtualNetworks/write", isDataAction: false)])
+        let e = Evaluator(snapshot: snapshot)
+        let json = try BlastRadiusCommand.render(evaluator: e, principal: "terraform-platform", format: .json)
+        let scopes = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["scopes"] as? [[String: Any]])
+        #expect(scopes.map { $0["scope"] as? String } == [platform, vnet])
+        #expect(scopes[0]["subscriptionCount"] as? Int == 2)
+        #expect(scopes[0]["subscriptions"] as? [String] == [subs[0], subs[1]])
+        #expect(scopes[1]["subscriptions"] == nil)
+        let atVnet = try #require(scopes[1]["riskyOperations"] as? [[String: Any]])
+        let raWrite = try #require(atVnet.first { $0["operation"] as? String == "Microsoft.Authorization/roleAssignments/write" })
+        let by = try #require(raWrite["grantedBy"] as? [[String: Any]])
+        #expect(by.map { $0["role"] as? String } == ["Owner"])
+        #expect(by.map { $0["assignment"] as? String } == [Self.id("0a0a0a0a", 1)])
+        #expect(by.map { $0["scope"] as? String } == [platform])
+        let table = try BlastRadiusCommand.render(evaluator: e, principal: "terraform-platform", format: .table)
+        #expect(table.contains("\(platform) (managementGroup, 2 subscriptions below)"))
+        let raLine = try #require(table.split(separator: "\n").last { $0.contains("roleAssignments/write") })
+        #expect(raLine.hasSuffix("Owner (inherited from \(platform))"))
+        #expect(!raLine.contains("Network Contributor"))
+    }
+
     @Test("help text, with an example invocation")
     func help() throws {
         let commands: [(String, any ParsableCommand.Type)] = [

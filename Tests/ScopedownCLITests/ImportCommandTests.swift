@@ -49,6 +49,21 @@ struct ImportCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     }
 
+    @Test("a synth manifest in the folder is skipped: the import exits 0")
+    func synthManifestIsSkipped() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let folder = tmp.path("tenant")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try #"{"generator": "scopedown synth", "seed": "7", "tenantId": "t", "counts": {"subscriptions": 1}}"#
+            .write(toFile: folder + "/MANIFEST.json", atomically: true, encoding: .utf8)
+        try #"{"id": "/providers/Microsoft.Management/managementGroups/root", "name": "root", "type": "Microsoft.Management/managementGroups", "displayName": "Root", "tenantId": "11111111-1111-1111-1111-111111111111", "children": []}"#
+            .write(toFile: folder + "/mg.json", atomically: true, encoding: .utf8)
+        let r = runCLI(["import", "--db", tmp.path("t.db"), folder])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("MANIFEST.json: skipped (the manifest `scopedown synth` writes, not an export)"))
+        #expect(r.stdout.contains("summary: 2 files: 1 imported, 0 already imported, 0 failed, 1 skipped"))
+    }
+
     @Test("usage errors exit with 64; a missing path exits with 1")
     func usageErrors() throws {
         let tmp = TempDir(); defer { tmp.cleanup() }

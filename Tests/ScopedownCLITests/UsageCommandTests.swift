@@ -35,7 +35,7 @@ struct UsageCommandTests {
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect(Set(object?.keys.map { $0 } ?? []) == ["assignments", "window"])
         let first = (object?["assignments"] as? [[String: Any]])?.first
-        #expect(Set(first?.keys.map { $0 } ?? []) == ["assignment", "principal", "role", "scope", "usedActions", "uses", "lastUsed",
+        #expect(Set(first?.keys.map { $0 } ?? []) == ["assignment", "principal", "role", "scope", "state", "usedActions", "uses", "lastUsed",
                                                         "commonScope", "deniedAttempts"])
     }
 
@@ -44,6 +44,33 @@ struct UsageCommandTests {
         let text = UsageRendering.render(try Self.report(), format: .table)
         try Self.golden("usage.txt", text)
         #expect(text.contains("unobservable"))
+    }
+
+    @Test("an eligible assignment carries its state in JSON, CSV and table: never an unused active one")
+    func eligibleStaysEligible() throws {
+        let r = try Self.report()
+        let eligible = try #require(r.assignments.first { $0.state == .eligible })
+        let json = try JSONSerialization.jsonObject(with: Data(UsageRendering.render(r, format: .json).utf8)) as? [String: Any]
+        let rows = json?["assignments"] as? [[String: Any]] ?? []
+        #expect(rows.first { $0["assignment"] as? String == eligible.assignment }?["state"] as? String == "eligible")
+        #expect(rows.filter { $0["state"] as? String == "active" }.count == r.assignments.count - 1)
+        let csv = UsageRendering.render(r, format: .csv).split(separator: "\n")
+        #expect(csv[0].hasPrefix("assignment,principal,role,scope,state,uses,"))
+        #expect(csv.first { $0.hasPrefix(eligible.assignment) }?.contains(",eligible,0,,") == true)
+        let table = UsageRendering.render(r, format: .table)
+        #expect(table.contains("\(eligible.assignment) (eligible)"))
+        #expect(table.contains("5 assignments (1 PIM-eligible), 3 used"))
+    }
+
+    @Test("CSV output strips escape sequences and control characters from every cell")
+    func csvIsTerminalSafe() throws {
+        var r = try Self.report()
+        r.assignments[0].role = "Owner\u{1B}]0;pwned\u{07}\u{1B}[31m"
+        r.assignments[0].scope = "=HYPERLINK(\"x\")\u{9B}"
+        let text = UsageRendering.render(r, format: .csv)
+        #expect(!text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
+        let row = text.split(separator: "\n")[1]
+        #expect(row.contains(",Owner]0;pwned[31m,\"'=HYPERLINK(\"\"x\"\")\","))
     }
 
     @Test("CSV output escapes cells (golden)")

@@ -111,7 +111,7 @@ struct EvaluatorDifferentialTests {
     static func effectiveMismatch(evaluator: Evaluator, reference: ReferenceEvaluator, principal: String, scope: Scope) -> String? {
         let snapshot = reference.snapshot
         let access = evaluator.effective(principal: principal, scope: scope)
-        var held: [Plane: Set<String>] = [.control: [], .data: []], denied = Set<String>()
+        var held: [Plane: Set<String>] = [.control: [], .data: []], denied = Set<String>(), outside = Set<String>()
         for op in snapshot.operations {
             let plane: Plane = op.isDataAction ? .data : .control
             let r = reference.decide(principal: principal, operation: op.name, plane: plane, scope: scope)
@@ -125,7 +125,7 @@ struct EvaluatorDifferentialTests {
                 for (plane, list) in [(Plane.control, block.actions), (.data, block.dataActions)] {
                     for name in list where !name.contains("*") && !catalogued.contains("\(name.lowercased())|\(plane == .data)") {
                         let r = reference.decide(principal: principal, operation: name, plane: plane, scope: scope)
-                        if r.outcome == .denied && !r.granting.isEmpty { denied.insert(name.lowercased()) }
+                        if !r.granting.isEmpty { outside.insert("\(name.lowercased())|\(plane.rawValue)|\(r.outcome == .denied)") }
                     }
                 }
             }
@@ -133,8 +133,9 @@ struct EvaluatorDifferentialTests {
         let got: [Plane: Set<String>] = [.control: Set(access.actions.map { $0.lowercased() }),
                                          .data: Set(access.dataActions.map { $0.lowercased() })]
         let gotDenied = Set(access.denied.map { $0.lowercased() })
-        if got == held && gotDenied == denied { return nil }
-        return "effective of \(principal) at \(scope): expected \(held) denied \(denied), got \(got) denied \(gotDenied)"
+        let gotOutside = Set(access.uncatalogued.map { "\($0.name.lowercased())|\($0.plane.rawValue)|\($0.denied)" })
+        if got == held && gotDenied == denied && gotOutside == outside { return nil }
+        return "effective of \(principal) at \(scope): expected \(held) denied \(denied) uncatalogued \(outside), got \(got) denied \(gotDenied) uncatalogued \(gotOutside)"
     }
 
     @Test("saved differential fixtures replay and agree")

@@ -292,7 +292,28 @@ struct EvaluatorSemanticsTests {
         #expect(d.plane == .control)
         let access = e.effective(principal: Self.alice, scope: Scope(Self.sub1))
         #expect(access.actions.isEmpty)
-        #expect(access.uncatalogued == ["Microsoft.Authorization/classicAdministrators/read", "Microsoft.Nothing/*"])
+        #expect(access.uncatalogued == [UncataloguedOperation(name: "Microsoft.Authorization/classicAdministrators/read", plane: .control, denied: false)])
+        #expect(access.unmatchedPatterns == ["Microsoft.Nothing/*"])
+    }
+
+    @Test("one operation universe: actions, dataActions and denied come from the catalog; role-only names are uncatalogued, held or denied")
+    func oneOperationUniverse() {
+        // Another role names two operations the catalog lacks; Alice holds `*` with a `*/delete` deny.
+        let aws = Self.role(Self.id("08080808", 6), "Aws", [PermissionBlock(actions: ["Microsoft.AwsConnector/ec2Instances/delete",
+                                                                                     "Microsoft.AwsConnector/ec2Instances/write"])])
+        let owner = Self.role(Self.id("08080808", 7), "Owner-ish", [PermissionBlock(actions: ["*"])])
+        var snap = Self.tenant([Self.assign(1, Self.alice, owner.id, Self.sub1)],
+                               denies: [Self.deny(1, scope: Self.sub1, actions: ["*/delete"], principals: [Self.alice])]).snapshot
+        snap.roleDefinitions += [aws, owner]
+        snap.operations.append(CatalogOperation(name: "Microsoft.Compute/virtualMachines/delete", isDataAction: false))
+        let access = Evaluator(snapshot: snap).effective(principal: Self.alice, scope: Scope(Self.sub1))
+        #expect(access.denied == ["Microsoft.Compute/virtualMachines/delete"])
+        #expect(!access.actions.contains { $0.hasPrefix("Microsoft.AwsConnector") })
+        #expect(access.uncatalogued == [
+            UncataloguedOperation(name: "Microsoft.AwsConnector/ec2Instances/delete", plane: .control, denied: true),
+            UncataloguedOperation(name: "Microsoft.AwsConnector/ec2Instances/write", plane: .control, denied: false),
+        ])
+        #expect(access.unmatchedPatterns.isEmpty)
     }
 
     @Test("a principal is found by object id, UPN or an unambiguous display name")

@@ -14,6 +14,20 @@ import ScopedownRender
         #expect(SafeText.csvCell("Reader") == "Reader")
     }
 
+    @Test func csvCellsAreTerminalSafe() {
+        // ESC (CSI and OSC sequences), BEL, other C0/C1 controls and bidi overrides never reach the output.
+        #expect(SafeText.csvCell("Owner\u{1B}[31mred\u{1B}[0m") == "Owner[31mred[0m")
+        #expect(SafeText.csvCell("\u{1B}]0;pwned\u{07}title") == "]0;pwnedtitle")
+        #expect(SafeText.csvCell("a\u{9B}b\u{202E}c\u{7F}d") == "abcd")
+        #expect(SafeText.csvCell("line1\nline2\tx") == "line1 line2 x")
+        // A formula behind a stripped control character is still neutralized.
+        #expect(SafeText.csvCell("\u{1B}=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0")
+        #expect(SafeText.csvCell("\t=1+1") == "' =1+1")
+        let rendered = CSV(header: ["role"], rows: [["evil\u{1B}]8;;http://x\u{1B}\\link\u{07},\u{1B}[2J"]]).render()
+        #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(rendered == "role\n\"evil]8;;http://x\\link,[2J\"\n")
+    }
+
     @Test func htmlEscapes() {
         #expect(SafeText.html("<script>alert('x')&</script>") == "&lt;script&gt;alert(&#39;x&#39;)&amp;&lt;/script&gt;")
     }

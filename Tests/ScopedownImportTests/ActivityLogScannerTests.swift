@@ -373,7 +373,7 @@ struct ActivityLogScannerTests {
         let folder = TempFolder()
         let path = folder.write("usage.csv", """
         principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
-        aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/s1,2024-05-01T00:00:00Z,3,1,2024-05-01T10:00:00Z,2024-05-01T12:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
+        aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001,2024-05-01T00:00:00Z,3,1,2024-05-01T10:00:00Z,2024-05-01T12:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
 
         """)
         var rows: [UsageAggregateRow] = []
@@ -383,6 +383,37 @@ struct ActivityLogScannerTests {
         #expect(rows.first?.uses == 3)
         #expect(rows.first?.deniedAttempts == 1)
         #expect(rows.first.map { ActivityTime.dayString($0.day) } == "2024-05-01")
+    }
+
+    @Test("a usage aggregate row with a malformed action or scope is an error naming its line",
+          arguments: [("Microsoft.Compute/write", "action"), ("virtualMachines/write", "action"), ("Microsoft.Compute/*/write", "action"),
+                      ("Microsoft.Compute/virtual Machines/write", "action")])
+    func usageCSVValidatesActions(action: String, column: String) throws {
+        let message = try Self.usageCSVError(action: action, scope: "/subscriptions/51515151-0000-0000-0000-000000000001")
+        #expect(message.hasPrefix("usage.csv:3: error: "), "\(message)")
+        #expect(message.contains("in column `\(column)`"), "\(message)")
+    }
+
+    @Test("a usage aggregate row with a malformed scope is an error naming its line",
+          arguments: ["subscriptions/51515151-0000-0000-0000-000000000001", "/subscriptions/s1", "/subscriptions//resourceGroups/rg",
+                      "/resourceGroups/rg1", "/subscriptions/51515151-0000-0000-0000-000000000001/resourceGroups"])
+    func usageCSVValidatesScopes(scope: String) throws {
+        let message = try Self.usageCSVError(action: "Microsoft.Compute/virtualMachines/write", scope: scope)
+        #expect(message.hasPrefix("usage.csv:3: error: "), "\(message)")
+        #expect(message.contains("in column `scope`"), "\(message)")
+    }
+
+    /// The error of a usage CSV whose second data row (line 3) has `action` and `scope`.
+    static func usageCSVError(action: String, scope: String) throws -> String {
+        let folder = TempFolder()
+        let path = folder.write("usage.csv", """
+        principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
+        aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001,2024-05-01,3,1,,,
+        aaaaaaaa-0000-0000-0000-000000000001,alice@contoso.com,\(action),\(scope),2024-05-01,3,1,,,
+
+        """)
+        let d = diagnostic { _ = try ActivityLogReader.read(InputFile(displayName: "usage.csv", path: path), consumer: { _ in }, usageRows: { _ in }) }
+        return try #require(d).description
     }
 }
 

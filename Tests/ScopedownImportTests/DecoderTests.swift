@@ -325,6 +325,24 @@ struct BadInputTests {
         #expect(e?.help?.contains("role-definitions: az role definition list") == true)
     }
 
+    @Test func binaryDataNamesTheFirstInvalidByteAndItsOffset() throws {
+        let t = TempFolder()
+        let control = t.write("a.bin", Array("principal,caller\nok line\nbad\u{1}".utf8))
+        let e = diagnostic { _ = try FormatDetector.detect(InputFile(displayName: "a.bin", path: control)) }
+        #expect(e?.message == "not a text file: found binary data (byte 0x01 at offset 28)")
+        #expect(e?.line == 3 && e?.column == 4)
+        let utf8 = t.write("b.bin", Array("héllo ".utf8) + [0xFF, 0x41])
+        let u = diagnostic { _ = try FormatDetector.detect(InputFile(displayName: "b.bin", path: utf8)) }
+        #expect(u?.message == "not a text file: found binary data (byte 0xFF at offset 7)")
+        #expect(u?.line == 1 && u?.column == 7)
+    }
+
+    @Test func synthManifestIsSkippedNotAnError() throws {
+        let t = TempFolder()
+        let path = t.write("MANIFEST.json", #"{"generator": "scopedown synth", "seed": "7", "counts": {}}"#)
+        #expect(throws: SkippedFile.self) { _ = try FormatDetector.detect(InputFile(displayName: "MANIFEST.json", path: path)) }
+    }
+
     @Test func unknownShapeListsEverySupportedShape() throws {
         let message = diagnostic { _ = try decodeText(#"[{"foo": 1, "bar": 2}]"#, name: "x.json") }
         #expect(message?.message == "unknown JSON shape: an object with keys `foo`, `bar`")

@@ -204,6 +204,16 @@ struct RealDataTests {
         #expect(entities.batch.managementGroups.filter { $0.parentID == "20000000-0000-0000-0000-000000000000" }.count == 2)
     }
 
+    @Test func managementGroupSubscriptionRows() throws {
+        // `GET .../managementGroups/{mg}/subscriptions`: subscriptions with their placement.
+        let d = try importFile(realFile("bodies/GetAllSubscriptionsFromManagementGroup.body.json"))
+        #expect(d.format == DetectedFormat(kind: .subscriptions, shape: "management group subscriptions list"))
+        #expect(d.batch.subscriptions == [Subscription(id: "728bcbe4-8d56-4510-86c2-4921b8beefbc", displayName: "S5",
+                                                       managementGroupID: "Group", state: "Active",
+                                                       tenantID: "e751ac82-623b-4913-8d74-22637c832373")])
+        #expect(d.batch.warnings.isEmpty)
+    }
+
     @Test(arguments: ["activitylog-azcli-rest-sample.json", "activitylog-eventhub-records-sample.json",
                       "activitylog-storage-pt1h-sample.jsonl", "bodies/GetActivityLogsFiltered.body.json"])
     func activityLogShapesAreDetected(name: String) throws {
@@ -222,7 +232,7 @@ struct RealDataTests {
             !$0.displayName.hasSuffix(".md") && !$0.displayName.contains("/rest-examples/") && !$0.displayName.contains("provider-operations")
                 && !$0.displayName.hasSuffix("activitylog-azureactivity-la-columns.json")
         }
-        #expect(files.count == 21)   // + the two catalogs, tested above
+        #expect(files.count == 22)   // + the two catalogs, tested above
         for f in files {
             let format = try FormatDetector.detect(f)
             if format.kind != .activityLog { _ = try InventoryImporter.decode(f, format: format) }

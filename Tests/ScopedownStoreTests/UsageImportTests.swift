@@ -209,7 +209,7 @@ struct UsageImportTests {
         let url = f.folder.appendingPathComponent("usage.csv")
         FileManager.default.createFile(atPath: url.path, contents: Data("""
             principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
-            \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/s1/resourceGroups/rg1,2024-05-01,4,1,2024-05-01T01:00:00Z,2024-05-01T02:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
+            \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001/resourceGroups/rg1,2024-05-01,4,1,2024-05-01T01:00:00Z,2024-05-01T02:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
 
             """.utf8))
         let r = try f.store.importActivityLogDetailed(InputFile(displayName: "usage.csv", path: url.path),
@@ -217,7 +217,28 @@ struct UsageImportTests {
                                                       options: UsageImportOptions())
         #expect(r.receipt.kind == .usageAggregate)
         #expect(r.summary.usageRows == 1)
-        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/s1/resourcegroups/rg1 2024-05-01 uses=4 denied=1 95a6e107-7f8c-434d-9400-106e7d9ba68c"])
+        #expect(try f.rows() == ["\(Self.alice) microsoft.compute/virtualmachines/write /subscriptions/51515151-0000-0000-0000-000000000001/resourcegroups/rg1 2024-05-01 uses=4 denied=1 95a6e107-7f8c-434d-9400-106e7d9ba68c"])
+    }
+
+    @Test("a usage aggregate CSV with one malformed row imports nothing")
+    func usageCSVBadRowImportsNothing() throws {
+        let f = try UsageFixture()
+        defer { f.db.cleanup() }
+        let url = f.folder.appendingPathComponent("usage.csv")
+        FileManager.default.createFile(atPath: url.path, contents: Data("""
+            principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
+            \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001,2024-05-01,4,1,,,
+            \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/delete,/subscriptions/not-a-guid,2024-05-01,4,1,,,
+
+            """.utf8))
+        let before = try f.store.connection.scalarInt("SELECT count(*) FROM imports")
+        #expect(throws: Diagnostic.self) {
+            try f.store.importActivityLogDetailed(InputFile(displayName: "usage.csv", path: url.path),
+                                                  format: DetectedFormat(kind: .usageAggregate, shape: "usage aggregate (CSV)"),
+                                                  options: UsageImportOptions())
+        }
+        #expect(try f.rows().isEmpty)
+        #expect(try f.store.connection.scalarInt("SELECT count(*) FROM imports") == before)
     }
 }
 

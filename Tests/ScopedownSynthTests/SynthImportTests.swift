@@ -37,6 +37,8 @@ struct SynthImportTests {
             let relative = String(url.path.dropFirst(out.path.count))
             guard let kind = Self.expectedKind(relative) else {
                 #expect(relative == "/MANIFEST.json", "unexpected file \(relative)")
+                // `scopedown import DIR` skips the manifest instead of failing on it.
+                #expect(throws: SkippedFile.self) { _ = try FormatDetector.detect(InputFile(displayName: relative, path: url.path)) }
                 continue
             }
             let file = InputFile(displayName: relative, path: url.path)

@@ -12,6 +12,8 @@ struct ActivityCSVStream {
     /// 1-based line of the next record.
     var line = 1
     let name: String
+    /// The longest record accepted (a quoted field may span lines): the JSON Lines reader's bound.
+    var maxRecordBytes = 64 << 20
 
     mutating func fill() throws -> Bool {
         if eof { return false }
@@ -19,8 +21,18 @@ struct ActivityCSVStream {
             buffer.removeFirst(pos)
             pos = 0
         }
-        if try source.read(into: &buffer, max: 1 << 20) == 0 { eof = true; return false }
+        // The buffer at least doubles while a record is incomplete, so a long record is parsed
+        // again a logarithmic number of times, not once per megabyte.
+        if try source.read(into: &buffer, max: Swift.max(1 << 20, buffer.count)) == 0 { eof = true; return false }
         return true
+    }
+
+    /// An incomplete record of `maxRecordBytes` or more is an error naming the line it starts on.
+    private func checkRecordLength(at end: Int? = nil) throws {
+        guard (end ?? buffer.count) - pos >= maxRecordBytes else { return }
+        let limit = maxRecordBytes >= 1 << 20 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
+        throw Diagnostic.error("a record longer than \(limit)", file: name, line: line,
+                               help: "a CSV record (with the newlines inside its quoted fields) is at most \(limit); an unbalanced quote makes the rest of the file one field")
     }
 
     /// The next record's fields, or nil at the end.
@@ -31,6 +43,7 @@ struct ActivityCSVStream {
                 if !more { return nil }
             }
             if let r = try parse() { return r }
+            try checkRecordLength()
             let more = try fill()
             if !more {
                 // the final record has no newline: parse what is left as complete
@@ -78,6 +91,7 @@ struct ActivityCSVStream {
                     if i + 1 >= n && !eof { return nil }
                     if i + 1 < n && buffer[i + 1] == 0x0A { i += 1 }
                 }
+                if i + 1 - pos > maxRecordBytes { try checkRecordLength(at: i + 1) }
                 fields.append(String(decoding: field, as: UTF8.self))
                 pos = i + 1
                 line += 1 + newlines
@@ -100,6 +114,7 @@ enum ActivityCSVReader {
                      consumer: (ScannedBatch) throws -> Void,
                      usageRows: ((UsageAggregateRow) throws -> Void)?) throws -> ActivityReadResult {
         var csv = ActivityCSVStream(source: source, buffer: first, name: file.displayName)
+        csv.maxRecordBytes = options.maxRecordBytes
         guard let rawHeader = try csv.next() else {
             throw Diagnostic.error("empty file", file: file.displayName)
         }
@@ -196,11 +211,14 @@ enum ActivityCSVReader {
                 throw Diagnostic.error("expected \(UsageAggregateRow.header.count) fields, found \(f.count)", file: file.displayName, line: line)
             }
             func bad(_ column: Int, _ what: String) -> Diagnostic {
-                Diagnostic.error("\(what) in column `\(UsageAggregateRow.header[column])`: `\(f[column])`", file: file.displayName, line: line)
+                Diagnostic.error("\(what) in column `\(UsageAggregateRow.header[column])`: `\(TextSanitizer.clean(f[column]))`", file: file.displayName, line: line,
+                                 help: "the file imports nothing until every row is valid")
             }
             let action = f[2].trimmingSpaces(), scope = f[3].trimmingSpaces()
             guard !action.isEmpty else { throw bad(2, "missing action") }
             guard !scope.isEmpty else { throw bad(3, "missing scope") }
+            if let problem = UsageRowSyntax.actionProblem(action) { throw bad(2, problem) }
+            if let problem = UsageRowSyntax.scopeProblem(scope) { throw bad(3, problem) }
             // the day may come as `2024-05-01` or as a KQL datetime `2024-05-01T00:00:00Z`
             let dayText = f[4].trimmingSpaces()
             guard let day = ActivityTime.parseDay(String(dayText.prefix(10))) else { throw bad(4, "expected a day (YYYY-MM-DD)") }
@@ -226,5 +244,51 @@ enum ActivityCSVReader {
         }
         return ActivityReadResult(layout: .usageCSV, rawBytes: csv.source.rawBytesRead, decodedBytes: 0, events: 0,
                                   withoutAuthorization: 0, withoutTime: 0, usageRows: rows)
+    }
+}
+
+/// The syntax of a usage-aggregate row's action and scope: an operation name
+/// (`Provider.Namespace/type[/...]/operation`, REFERENCE.md §1.2) and an ARM scope (§1.8).
+enum UsageRowSyntax {
+    /// Nil when `action` is an operation name; else what is wrong with it.
+    static func actionProblem(_ action: String) -> String? {
+        if action.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            return "expected an operation name (`Provider.Namespace/type/operation`), found spaces or control characters"
+        }
+        if action.contains("*") { return "expected an operation name, found a wildcard pattern" }
+        let parts = action.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, !parts.contains(where: \.isEmpty) else {
+            return "expected an operation name (`Provider.Namespace/type[/...]/operation`)"
+        }
+        let namespace = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard namespace.count >= 2, namespace.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) else {
+            return "expected a provider namespace such as `Microsoft.Compute` before the first `/`"
+        }
+        return nil
+    }
+
+    /// Nil when `scope` is an ARM scope; else what is wrong with it.
+    static func scopeProblem(_ scope: String) -> String? {
+        if scope.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "expected an ARM scope, found control characters"
+        }
+        guard scope.hasPrefix("/") else { return "expected an ARM scope starting with `/`" }
+        if scope == "/" { return nil }
+        var body = Substring(scope.dropFirst())
+        if body.hasSuffix("/") { body = body.dropLast() }
+        let parts = body.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains(where: { String($0).trimmingSpaces().isEmpty }) { return "expected an ARM scope, found an empty segment" }
+        switch parts[0].lowercased() {
+        case "subscriptions":
+            guard parts.count >= 2, AzureID.isGUID(String(parts[1])) else {
+                return "expected a subscription id (a GUID) after `/subscriptions/`"
+            }
+            if parts.count >= 3, parts[2].lowercased() == "resourcegroups", parts.count < 4 { return "expected a resource group name" }
+        case "providers":
+            guard parts.count >= 3 else { return "expected `/providers/{Namespace}/{type}/{name}`" }
+        default:
+            return "expected an ARM scope (`/subscriptions/...`, `/providers/...` or `/`)"
+        }
+        return nil
     }
 }

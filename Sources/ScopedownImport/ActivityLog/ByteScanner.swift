@@ -1,7 +1,8 @@
 // A byte-level JSON scanner that walks one record and extracts only the fields the usage import
 // needs, without building a tree (issue 4, "FAST"). It validates the structure it walks (strings
-// terminate, brackets match, nesting is bounded) so that truncated or corrupt input is an error,
-// but it does not validate the content of values it skips (numbers, literals).
+// terminate, brackets match, members and elements are well formed, numbers and literals are
+// spelled as RFC 8259 writes them, nesting is bounded) so that truncated or corrupt input is an
+// error, line by line.
 
 #if arch(x86_64)
 import _Builtin_intrinsics.intel
@@ -15,6 +16,11 @@ public struct ActivityScanError: Error, Sendable, Equatable {
         self.offset = offset
         self.message = message
     }
+}
+
+@inline(__always) func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    for k in 0..<n where a[k] != b[k] { return false }
+    return true
 }
 
 /// An object key's bytes (escapes decoded).
@@ -66,6 +72,9 @@ struct ActivityByteCursor {
     /// The string index of the bytes (built by `ActivityStringIndex.build` over a range that holds
     /// `pos..<end`), or nil: strings are then found byte by byte.
     let index: ActivityStringIndex.View?
+    /// Containers open around `pos` (those `forEachMember` / `forEachElement` are inside): the
+    /// nesting limit counts from the top of the record's text, not from a skipped value.
+    var depth = 0
 
     init(_ base: UnsafePointer<UInt8>, start: Int, end: Int, index: ActivityStringIndex.View? = nil) {
         self.base = base
@@ -167,23 +176,69 @@ struct ActivityByteCursor {
     @inline(never) mutating func skipOtherValue() throws {
         skipWhitespace()
         guard pos < end else { throw ActivityScanError(offset: pos, message: "unexpected end of input, expected a value") }
-        let b = base[pos]
-        switch b {
+        switch base[pos] {
         case 0x22:
             _ = try readStringRange()
         case 0x7B, 0x5B:
             try skipContainer()
         default:
-            // number, true, false, null: up to the next delimiter
-            let start = pos
-            while pos < end {
-                let c = base[pos]
-                if c == 0x2C || c == 0x7D || c == 0x5D || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { break }
-                if c == 0x22 || c == 0x7B || c == 0x5B || c == 0x3A { break }
-                pos += 1
-            }
-            if pos == start { throw ActivityScanError(offset: pos, message: "unexpected character `\(Self.printable(c: b))`") }
+            try skipScalar()
         }
+    }
+
+    /// Skips a number or a literal (`true`, `false`, `null`) at `pos`, checked as RFC 8259 writes
+    /// them; what follows it is for the caller to check.
+    @inline(__always) mutating func skipScalar() throws {
+        let b = base[pos]
+        switch b {
+        case 0x74: try skipLiteral("true")
+        case 0x66: try skipLiteral("false")
+        case 0x6E: try skipLiteral("null")
+        case 0x2D, 0x30...0x39: try skipNumber()
+        default: throw ActivityScanError(offset: pos, message: "unexpected character `\(Self.printable(c: b))`")
+        }
+    }
+
+    private mutating func skipLiteral(_ lit: StaticString) throws {
+        let n = lit.utf8CodeUnitCount
+        guard pos + n <= end, memcmpBytes(base + pos, lit.utf8Start, n),
+              pos + n == end || !Self.isWordByte(base[pos + n]) else {
+            throw ActivityScanError(offset: pos, message: "unexpected character `\(Self.printable(c: base[pos]))`: expected a JSON value")
+        }
+        pos += n
+    }
+
+    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || c == 0x2E || c == 0x2B || c == 0x2D || c == 0x5F || c >= 0x80
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    private mutating func skipNumber() throws {
+        let start = pos
+        var i = pos
+        @inline(__always) func digits() -> Bool {
+            let s = i
+            while i < end, base[i] >= 0x30 && base[i] <= 0x39 { i += 1 }
+            return i > s
+        }
+        if base[i] == 0x2D { i += 1 }
+        guard i < end, base[i] >= 0x30 && base[i] <= 0x39 else { throw badNumber(start) }
+        if base[i] == 0x30 { i += 1 } else { _ = digits() }
+        if i < end, base[i] == 0x2E {
+            i += 1
+            guard digits() else { throw badNumber(start) }
+        }
+        if i < end, base[i] | 0x20 == 0x65 {
+            i += 1
+            if i < end, base[i] == 0x2B || base[i] == 0x2D { i += 1 }
+            guard digits() else { throw badNumber(start) }
+        }
+        if i < end, Self.isWordByte(base[i]) { throw badNumber(start) }
+        pos = i
+    }
+
+    private func badNumber(_ at: Int) -> ActivityScanError {
+        ActivityScanError(offset: at, message: "malformed number")
     }
 
     static func printable(c: UInt8) -> String {
@@ -191,7 +246,9 @@ struct ActivityByteCursor {
         return "\\u{\(String(c, radix: 16))}"
     }
 
-    /// Skips an object or array with matching brackets, strings handled.
+    /// Skips an object or array at `pos`, checked as strictly as a parser reads it (RFC 8259:
+    /// members are `"key": value` separated by commas, values are strings, numbers, literals or
+    /// containers) without building anything; nesting deeper than 512 levels is an error.
     mutating func skipContainer() throws {
         // the open brackets as bits (1: `{`), the first 64 levels in a register, deeper ones in an array
         var shallow: UInt64 = 0
@@ -202,10 +259,24 @@ struct ActivityByteCursor {
         // its closing quote alone (what readStringRange finds, less the checks that cannot fail:
         // a string with escapes is skipped all the same)
         let quotes = index.flatMap { $0.controls == nil ? $0 : nil }
+        // what may come next: a value (or the closer of an empty array), a key (or the closer of
+        // an empty object), `:`, or `,` / the closer
+        var want = Want.value
+        let maxDepth = 512 - self.depth
+        @inline(__always) func inObject() -> Bool {
+            depth <= 64 ? shallow & (1 << UInt64(depth - 1)) != 0 : (deep.last ?? false)
+        }
         while pos < end {
             let b = base[pos]
             switch b {
+            case 0x20, 0x0A, 0x0D, 0x09:
+                break
             case 0x22:
+                switch want {
+                case .value, .valueOrClose: want = .commaOrClose
+                case .key, .keyOrClose: want = .colon
+                default: throw unexpected(b)
+                }
                 if let x = quotes {
                     let close = x.quote(after: pos)
                     guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
@@ -215,38 +286,58 @@ struct ActivityByteCursor {
                 _ = try readStringRange()
                 continue
             case 0x7B, 0x5B:
-                if depth >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
+                guard want == .value || want == .valueOrClose else { throw unexpected(b) }
+                if depth >= maxDepth { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
                 if depth < 64 {
                     if b == 0x7B { shallow |= 1 << UInt64(depth) } else { shallow &= ~(1 << UInt64(depth)) }
                 } else {
                     deep.append(b == 0x7B)
                 }
                 depth += 1
+                want = b == 0x7B ? .keyOrClose : .valueOrClose
             case 0x7D, 0x5D:
-                guard depth > 0 else {
+                guard depth > 0, inObject() == (b == 0x7D) else {
                     throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
+                }
+                guard want == .commaOrClose || (want == .keyOrClose && b == 0x7D) || (want == .valueOrClose && b == 0x5D) else {
+                    throw unexpected(b)
                 }
                 depth -= 1
-                let wasObject = depth < 64 ? shallow & (1 << UInt64(depth)) != 0 : (deep.popLast() ?? false)
-                guard wasObject == (b == 0x7D) else {
-                    throw ActivityScanError(offset: pos, message: "mismatched `\(Self.printable(c: b))`")
-                }
+                if depth >= 64 { deep.removeLast() }
                 if depth == 0 {
                     pos += 1
                     return
                 }
+                want = .commaOrClose
+            case 0x3A:
+                guard want == .colon else { throw unexpected(b) }
+                want = .value
+            case 0x2C:
+                guard want == .commaOrClose else { throw unexpected(b) }
+                want = inObject() ? .key : .value
             default:
-                break
+                guard want == .value || want == .valueOrClose else { throw unexpected(b) }
+                try skipScalar()
+                want = .commaOrClose
+                continue
             }
             pos += 1
         }
         throw ActivityScanError(offset: start, message: "unexpected end of input inside this \(base[start] == 0x7B ? "object" : "array")")
     }
 
+    enum Want { case value, valueOrClose, key, keyOrClose, colon, commaOrClose }
+
+    private func unexpected(_ b: UInt8) -> ActivityScanError {
+        ActivityScanError(offset: pos, message: "unexpected `\(Self.printable(c: b))`")
+    }
+
     /// Iterates the members of the object whose `{` is at `pos` (after whitespace). `body` gets the
     /// key's raw range and must consume the value (read or skip it) and return.
     mutating func forEachMember(_ body: (inout ActivityByteCursor, ActivityKey) throws -> Void) throws {
         try expect(0x7B, "`{`")
+        depth += 1
+        defer { depth -= 1 }
         skipWhitespace()
         if pos < end, base[pos] == 0x7D { pos += 1; return }
         while true {
@@ -336,6 +427,8 @@ struct ActivityByteCursor {
     /// Iterates the elements of the array whose `[` is at `pos`. `body` must consume the element.
     mutating func forEachElement(_ body: (inout ActivityByteCursor) throws -> Void) throws {
         try expect(0x5B, "`[`")
+        depth += 1
+        defer { depth -= 1 }
         skipWhitespace()
         if pos < end, base[pos] == 0x5D { pos += 1; return }
         while true {

@@ -76,6 +76,29 @@ extension InventoryDecoder {
             endDateTime: try props.optionalString("endDateTime"))
     }
 
+    /// Managed HSM local RBAC role definition: type `AKVBuiltInRole`, or an id without a leading `/`
+    /// (`Microsoft.KeyVault/providers/Microsoft.Authorization/roleDefinitions/{guid}`). Azure RBAC
+    /// role definition ids always start with `/`.
+    static func isManagedHSMRole(_ item: JSONValue) throws -> Bool {
+        let props = properties(item)
+        let kind = try item.optionalString("roleType") ?? (props.index != item.index ? props.optionalString("type") : nil)
+        if kind?.lowercased() == "akvbuiltinrole" { return true }
+        guard let id = try item.optionalString("id")?.trimmingSpaces(), !id.isEmpty else { return false }
+        return !id.hasPrefix("/") && id.lowercased().contains("providers/microsoft.authorization/roledefinitions")
+    }
+
+    /// Managed HSM local RBAC assignment: its role definition id has no leading `/`, or its scope is
+    /// the HSM's `/keys` (Azure RBAC scopes start with `/subscriptions`, `/providers` or are `/`).
+    static func isManagedHSMAssignment(_ item: JSONValue) throws -> Bool {
+        let props = properties(item)
+        if let role = try props.optionalString("roleDefinitionId")?.trimmingSpaces(), !role.isEmpty, !role.hasPrefix("/"),
+           role.lowercased().contains("providers/microsoft.authorization/roledefinitions") {
+            return true
+        }
+        let scope = (try props.optionalString("scope") ?? "").lowercased()
+        return scope == "/keys" || scope.hasPrefix("/keys/")
+    }
+
     /// The resource type's last segment (`roleAssignments`, `RoleEligibilityScheduleInstances`).
     static func lastTypeSegment(_ item: JSONValue) -> String? {
         guard let t = item["type"]?.string else { return nil }

@@ -99,7 +99,8 @@ extension InventoryDecoder {
             ?? (sid != nil ? item.optionalString("name") : nil) ?? item.optionalString("displayName") ?? id
         let s = Subscription(id: id, displayName: displayName, managementGroupID: parent,
                              state: try props.optionalString("state"),
-                             tenantID: try item.optionalString("tenantId") ?? (props.index != item.index ? props.optionalString("tenantId") : nil),
+                             tenantID: try item.optionalString("tenantId")
+                                ?? (props.index != item.index ? props.optionalString("tenantId") : nil) ?? props.optionalString("tenant"),
                              tags: try item.stringMap("tags"))
         try subscriptions.add(s, id: s.id, item: item)
     }

@@ -59,8 +59,17 @@ struct InventoryDecoder {
     var managementGroups = Deduper<ManagementGroup>("management group")
     var subscriptions = Deduper<Subscription>("subscription")
     var resources = Deduper<ResourceNode>("resource")
+    var directoryRoleDefinitions = Deduper<DirectoryRoleDefinition>("directory role definition")
+    var directoryRoleAssignments = Deduper<DirectoryRoleAssignment>("directory role assignment")
+    var managedIdentityResources: [String: ManagedIdentityResource] = [:]
+    var ownerships: [Ownership] = []
+    var ownershipTargets: [Ownership] = []
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
+    /// True once an operation of the catalog carried `isDataAction`.
+    var sawIsDataAction = false
+    /// Managed HSM local RBAC items skipped (role definitions, role assignments).
+    var skippedHSM = (definitions: 0, assignments: 0)
     var membershipGroups: [String] = []
     var membershipGroupSet = Set<String>()
     var warnings: [Diagnostic] = []
@@ -78,11 +87,15 @@ struct InventoryDecoder {
             setKeepPathsOnly()
             let membership = format.kind == .groupMembers ? groupMembershipPath(file.path) : nil
             if let membership { try beginMembers(groupID: membership.groupID) }
+            let owners = format.kind == .owners ? ownersPath(file.path) : nil
+            if let owners { try beginOwners(owners) }
             var element = first
             while let e = element {
                 let root = try e.parse(file: file.displayName, pathPrefix: "$[\(e.index)]").root
                 if let membership {
                     try addMember(root, groupID: membership.groupID, transitive: membership.transitive, context: nil)
+                } else if let owners {
+                    try addOwner(root, owners)
                 } else {
                     try decodeItem(root, context: nil)
                 }
@@ -106,6 +119,11 @@ struct InventoryDecoder {
         let envelope = Envelope.unwrap(root)
         if format.kind == .groupMembers, let membership = groupMembershipPath(file.path) {
             try decodeMembersResponse(envelope, groupID: membership.groupID, transitive: membership.transitive, root: root)
+        } else if format.kind == .owners, let owners = ownersPath(file.path) {
+            try beginOwners(owners)
+            for collection in envelope.collections {
+                for item in collection.items { try addOwner(item, owners) }
+            }
         } else {
             for collection in envelope.collections {
                 for item in collection.items {
@@ -138,7 +156,30 @@ struct InventoryDecoder {
         batch.subscriptions = subscriptions.values
         batch.resources = resources.values
         batch.operations = operations
+        batch.directoryRoleDefinitions = directoryRoleDefinitions.values
+        batch.directoryRoleAssignments = directoryRoleAssignments.values
+        batch.managedIdentityResources = managedIdentityResources.values.sorted { $0.principalID < $1.principalID }
+        batch.ownerships = ownerships
+        batch.ownershipTargets = ownershipTargets
         batch.warnings = warnings
+        if skippedHSM.definitions > 0 {
+            batch.warnings.append(.warning(
+                "skipped \(skippedHSM.definitions) Managed HSM local RBAC role definition\(skippedHSM.definitions == 1 ? "" : "s") (`AKVBuiltInRole`, ids without a leading `/`): they govern one HSM's keys, not Azure RBAC",
+                file: file.displayName, help: "Managed HSM local RBAC is read with `az keyvault role ... --hsm-name`; scopedown analyzes Azure RBAC only"))
+        }
+        if skippedHSM.assignments > 0 {
+            batch.warnings.append(.warning(
+                "skipped \(skippedHSM.assignments) Managed HSM local RBAC role assignment\(skippedHSM.assignments == 1 ? "" : "s") (role definition ids without a leading `/`, scopes `/` or `/keys`): they govern one HSM's keys, not Azure RBAC",
+                file: file.displayName, help: "Managed HSM local RBAC is read with `az keyvault role ... --hsm-name`; scopedown analyzes Azure RBAC only"))
+        }
+        if !operations.isEmpty && !sawIsDataAction {
+            batch.operationsPlaneUnknown = true
+            batch.shape += ImportBatch.planeUnknownShapeSuffix
+            batch.warnings.append(.warning(
+                "no operation of this catalog says `isDataAction`: data actions cannot be told apart from control-plane operations",
+                file: file.displayName,
+                help: "its \(operations.count) operations count as control-plane unless another catalog in the database knows them as data actions; export the catalog again with a current `az provider operation list`"))
+        }
         return batch
     }
 
@@ -155,7 +196,7 @@ struct InventoryDecoder {
         case .directory: return .graphObject
         case .groupMembers: return .groupWithMembers
         case .operations: return .flatOperation
-        case .resourceContainers, .activityLog, .usageAggregate: return nil
+        case .resourceContainers, .activityLog, .usageAggregate, .directoryRoles, .owners: return nil
         }
     }
 
@@ -172,9 +213,11 @@ struct InventoryDecoder {
         }
         switch type {
         case .roleDefinition:
+            if try Self.isManagedHSMRole(item) { skippedHSM.definitions += 1; return }
             let r = try Self.roleDefinition(item)
             try roleDefinitions.add(r, id: r.id, item: item)
         case .roleAssignment:
+            if try Self.isManagedHSMAssignment(item) { skippedHSM.assignments += 1; return }
             let a = try Self.roleAssignment(item, state: .active)
             try roleAssignments.add(a, id: a.id, item: item)
         case .pimEligible:
@@ -188,7 +231,7 @@ struct InventoryDecoder {
             try denyAssignments.add(d, id: d.id, item: item)
         case .managementGroup:
             try decodeManagementGroup(item)
-        case .subscription:
+        case .subscription, .managementGroupSubscription:
             try decodeSubscriptionRow(item)
         case .resourceGroup, .resource:
             try decodeResourceRow(item)
@@ -201,9 +244,18 @@ struct InventoryDecoder {
         case .graphObject:
             if let p = try graphPrincipal(item, context: context, strict: true) {
                 try principals.add(p, id: p.id, item: item)
+                if p.kind == .managedIdentity, let r = try Self.managedIdentityResource(item, principalID: p.id) {
+                    managedIdentityResources[p.id] = r
+                }
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)
+        case .directoryRoleDefinition:
+            let d = try Self.directoryRoleDefinition(item)
+            try directoryRoleDefinitions.add(d, id: d.id, item: item)
+        case .directoryRoleAssignment:
+            let a = try Self.directoryRoleAssignment(item)
+            try directoryRoleAssignments.add(a, id: a.id, item: item)
         case .otherARMResource:
             // e.g. classic administrators, retired and to be treated as absent (REFERENCE.md §2.10),
             // or other rows of a Resource Graph `authorizationresources` query.

@@ -19,7 +19,9 @@ enum ShapeDetector {
         (.managementGroups, "az account management-group entities list"),
         (.resourceContainers, "Resource Graph rows (resourcecontainers)"),
         (.subscriptions, "az account list"),
+        (.subscriptions, "az account management-group subscription show"),
         (.directory, "Microsoft Graph list (users, groups, servicePrincipals)"),
+        (.directory, "Microsoft Graph object (az ad user show, az ad group show, az ad sp show)"),
         (.groupMembers, "Microsoft Graph groups?$expand=members"),
         (.groupMembers, "Microsoft Graph members (groups/<id>/members.json)"),
         (.groupMembers, "Microsoft Graph transitiveMembers (groups/<id>/transitiveMembers.json)"),
@@ -32,6 +34,8 @@ enum ShapeDetector {
         (.activityLog, "Log Analytics AzureActivity (JSON)"),
         (.activityLog, "Log Analytics AzureActivity (CSV)"),
         (.usageAggregate, "usage aggregate (CSV)"),
+        (.directoryRoles, "Microsoft Graph list (roleManagement/directory/roleDefinitions, roleAssignments)"),
+        (.owners, "Microsoft Graph owners (servicePrincipals/<id>/owners.json, applications/<appId>/owners.json)"),
     ]
 
     /// One line per kind: `role-definitions: az role definition list | ARM REST list | ...`.
@@ -64,8 +68,16 @@ enum ShapeDetector {
         // A syntax error inside the sniffed prefix is reported as is: the file is not valid JSON.
         let (document, trailing) = try JSONDocument.parsePrefix(prefix, file: file.displayName)
         let jsonLines = trailing == 0x7B
+        // `scopedown synth` writes MANIFEST.json beside the tenant: skipped, not an error.
+        if !jsonLines, override == nil, document.root.kind == .object, document.root["generator"]?.string == "scopedown synth" {
+            throw SkippedFile(file: file.displayName, reason: "the manifest `scopedown synth` writes, not an export")
+        }
         let envelope = Envelope.unwrap(document.root, jsonLines: jsonLines)
 
+        if let owners = ownersPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
+            return DetectedFormat(kind: override ?? .owners,
+                                  shape: owners.application ? "Microsoft Graph application owners" : "Microsoft Graph service principal owners")
+        }
         if let membership = groupMembershipPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
             return DetectedFormat(kind: override ?? .groupMembers,
                                   shape: membership.transitive ? "Microsoft Graph transitiveMembers" : "Microsoft Graph members")
@@ -91,6 +103,11 @@ enum ShapeDetector {
         for candidate in envelope.items.prefix(1000) {
             if let t = ItemType.of(candidate, graphContext: context), t != .otherARMResource { item = candidate; break }
         }
+        if let legacy = legacyAzureADGraph(document.root, item: item, file: file) { throw legacy }
+        // A page of classic administrators only: retired, skipped with a warning (REFERENCE.md §2.10).
+        if ItemType.armType(item) == "microsoft.authorization/classicadministrators" {
+            return DetectedFormat(kind: override ?? .roleAssignments, shape: "classic administrators")
+        }
         guard let type = ItemType.of(item, graphContext: context), type != .otherARMResource else {
             let loc = item.location
             let keys = item.members.prefix(12).map { "`\(TextSanitizer.clean($0.key, limit: 60))`" }.joined(separator: ", ")
@@ -100,6 +117,19 @@ enum ShapeDetector {
         var format = classify(type, item: item, envelope: envelope)
         if let override { format.kind = override }
         return format
+    }
+
+    /// Azure AD Graph output (az CLI before 2.37, `graph.windows.net`): named, with the Microsoft
+    /// Graph command that replaces it.
+    static func legacyAzureADGraph(_ root: JSONValue, item: JSONValue, file: InputFile) -> Diagnostic? {
+        let rootMarker = root["odata.metadata"] != nil
+        let itemMarker = item["objectId"] != nil && (item["odata.type"] != nil || item["objectType"] != nil)
+        guard rootMarker || itemMarker, item["id"] == nil else { return nil }
+        let marks = (rootMarker ? ["`odata.metadata`"] : []) + (item["odata.type"] != nil ? ["`odata.type`"] : []) + (item["objectId"] != nil ? ["`objectId`"] : [])
+        let loc = item.location
+        return Diagnostic.error("a legacy Azure AD Graph export (\(marks.joined(separator: ", "))): Azure AD Graph is retired and its objects are not imported",
+                                file: file.displayName, line: loc.line, column: loc.column, path: item.path,
+                                help: "export from Microsoft Graph instead: `az rest --url \"https://graph.microsoft.com/v1.0/users?$select=id,displayName,userPrincipalName,userType,mail,accountEnabled\"` (also `groups`, `servicePrincipals`), or `az ad user list` with az 2.37 or later")
     }
 
     static func listShape(_ envelope: Envelope, item: JSONValue, az: String) -> String {
@@ -137,6 +167,10 @@ enum ShapeDetector {
             }
             if envelope.wrapper == .single { return DetectedFormat(kind: .managementGroups, shape: "az account management-group show") }
             return DetectedFormat(kind: .managementGroups, shape: "az account management-group entities list")
+        case .managementGroupSubscription:
+            return DetectedFormat(kind: .subscriptions, shape: (envelope.recorded ? "recorded " : "")
+                                    + (envelope.wrapper == .single ? "az account management-group subscription show"
+                                                                   : "management group subscriptions list"))
         case .subscription, .resourceGroup, .resource:
             return DetectedFormat(kind: .resourceContainers, shape: envelope.wrapper == .resourceGraph ? "Resource Graph response" : "Resource Graph rows")
         case .providerOperations:
@@ -144,11 +178,22 @@ enum ShapeDetector {
         case .flatOperation:
             return DetectedFormat(kind: .operations, shape: "provider operations (flat)")
         case .graphObject:
-            return DetectedFormat(kind: .directory, shape: envelope.wrapper == .labeled ? "Microsoft Graph responses (labeled)" : "Microsoft Graph list")
+            let shape = switch envelope.wrapper {
+            case .labeled: "Microsoft Graph responses (labeled)"
+            case .single: "Microsoft Graph object"
+            default: "Microsoft Graph list"
+            }
+            return DetectedFormat(kind: .directory, shape: shape)
         case .groupWithMembers:
             return DetectedFormat(kind: .groupMembers, shape: "Microsoft Graph groups?$expand=members")
         case .azAccount:
-            return DetectedFormat(kind: .subscriptions, shape: envelope.wrapper == .valueList ? "ARM REST list" : "az account list")
+            // `GET /subscriptions/{id}` carries `subscriptionId`; `az account show` does not.
+            let shape = switch envelope.wrapper {
+            case .valueList: "ARM REST list"
+            case .single: item["subscriptionId"] != nil ? "ARM REST object" : "az account show"
+            default: "az account list"
+            }
+            return DetectedFormat(kind: .subscriptions, shape: (envelope.recorded ? "recorded " : "") + shape)
         case .activityEvent:
             return DetectedFormat(kind: .activityLog, shape: envelope.wrapper == .valueList ? "REST page" : "az monitor activity-log list")
         case .diagnosticRecord:
@@ -157,20 +202,58 @@ enum ShapeDetector {
             return DetectedFormat(kind: .activityLog, shape: "Log Analytics AzureActivity (JSON)")
         case .otherARMResource:
             return DetectedFormat(kind: .resourceContainers, shape: "Resource Graph rows")
+        case .directoryRoleDefinition, .directoryRoleAssignment:
+            return DetectedFormat(kind: .directoryRoles, shape: listShape(envelope, item: item, az: "Microsoft Graph list"))
         }
+    }
+
+    /// The index of the first byte that is a control character (other than tab, CR, LF) or not part
+    /// of valid UTF-8, or nil.
+    static func firstBinaryByte(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 || b == 0x7F { return i }
+                i += 1
+                continue
+            }
+            // the length of a well-formed sequence (RFC 3629), its continuation bytes checked
+            let n: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: n = 2
+            case 0xE0: n = 3; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: n = 3
+            case 0xED: n = 3; hi = 0x9F
+            case 0xF0: n = 4; lo = 0x90
+            case 0xF1...0xF3: n = 4
+            case 0xF4: n = 4; hi = 0x8F
+            default: return i
+            }
+            guard i + n <= bytes.endIndex else { return i }
+            for k in 1..<n {
+                let c = bytes[i + k]
+                if k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF) { return i + k }
+            }
+            i += n
+        }
+        return nil
     }
 
     /// Content that does not start with `{` or `[`: a CSV with a known header, or an error.
     static func detectText(_ prefix: [UInt8], start: Int, file: InputFile, override: InputKind?) throws -> DetectedFormat {
         // Binary data (NUL, other control bytes, invalid UTF-8) fails at once with a clear message.
         let sample = prefix[start..<min(prefix.count, start + 4096)]
-        let controls = sample.filter { $0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }.count
         // A multi-byte character cut by the end of the sample is fine.
         let checked = sample.count == 4096 ? sample.dropLast(3) : sample
-        let validUTF8 = String(validating: Array(checked), as: UTF8.self) != nil
-        if controls > 0 || !validUTF8 {
-            throw unknown("not a text file: found binary data (byte 0x\(String(prefix[start], radix: 16, uppercase: true)) at the start)",
-                          file: file, line: 1, column: 1)
+        if let bad = firstBinaryByte(checked) {
+            // blame the byte itself: its value, offset and line:column
+            var line = 1, column = 1
+            for b in prefix[..<bad] { if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 } }
+            let hex = String(prefix[bad], radix: 16, uppercase: true)
+            throw unknown("not a text file: found binary data (byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(bad))",
+                          file: file, line: line, column: column)
         }
         let lineEnd = prefix[start...].firstIndex(of: 0x0A) ?? prefix.count
         var header = String(decoding: prefix[start..<lineEnd], as: UTF8.self)
@@ -200,10 +283,10 @@ extension StringProtocol {
 }
 
 /// Strips control characters and ANSI escapes from input echoed in messages.
-enum TextSanitizer {
+public enum TextSanitizer {
     /// Input echoed in a message: control characters (and so ANSI escape sequences) removed, at most
     /// `limit` characters.
-    static func clean(_ s: String, limit: Int = 200) -> String {
+    public static func clean(_ s: String, limit: Int = 200) -> String {
         let kept = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
         return kept.count > limit ? String(kept.prefix(limit)) + "..." : kept
     }
