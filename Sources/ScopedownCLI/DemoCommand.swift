@@ -125,6 +125,7 @@ struct DemoCommand: ParsableCommand {
         io.outLine("  \(scopedown) usage --db \(SafeText.terminal(q))")
         io.outLine("  \(scopedown) usage --db \(SafeText.terminal(q)) --privileged --unused")
         io.outLine("  \(scopedown) roles --db \(SafeText.terminal(q))")
+        io.outLine("  \(scopedown) recommend --db \(SafeText.terminal(q))")
         io.outLine("  \(scopedown) findings --db \(SafeText.terminal(q)) --config \(SafeText.terminal(Self.shellQuoted(folder + "/findings-config.json")))")
         if !ok { throw ExitCode(1) }
     }

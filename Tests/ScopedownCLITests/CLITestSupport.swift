@@ -13,6 +13,8 @@ struct CLIResult {
 /// Parses `arguments` as the `scopedown` command line and runs the command in-process, capturing
 /// its output. Usage errors give exit code 64, like the binary.
 func runCLI(_ arguments: [String], io: CommandIO = .capturing()) -> CLIResult {
+    // Tables fit $COLUMNS, else the terminal: pin it so output never depends on where tests run.
+    setenv("COLUMNS", "120", 1)
     do {
         let command = try ScopedownCommand.parseAsRoot(arguments)
         guard let runnable = command as? IOCommand else {

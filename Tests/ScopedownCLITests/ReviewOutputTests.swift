@@ -40,6 +40,7 @@ struct ReviewOutputTests {
             ("usage", ["usage"]),
             ("roles", ["roles"]),
             ("roles-show", ["roles", "Key Vault Administrator"]),
+            ("recommend", ["recommend"]),
             ("explain", ["explain", "--principal", "frank.brennan@contosorobotics.example", "--action", "Microsoft.Network/virtualNetworks/subnets/delete",
                          "--scope", "/subscriptions/54c7965f-1b08-4b18-b00d-e4c47f7383b0/resourceGroups/rg-hub-network/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-shared"]),
         ]
@@ -47,7 +48,7 @@ struct ReviewOutputTests {
             for width in [80, 120] {
                 let r = run(args + ["--width", "\(width)"])
                 #expect(r.exitCode == 0, "\(name): \(r.stderr)")
-                let wide = r.stdout.split(separator: "\n").filter { $0.count > width && (name == "explain" || tableLines(r.stdout).contains($0) || $0.contains("  ")) }
+                let wide = r.stdout.split(separator: "\n").filter { $0.count > width && (name == "explain" || name == "recommend" || tableLines(r.stdout).contains($0) || $0.contains("  ")) }
                 #expect(wide.isEmpty, "\(name) at \(width): \(wide.first ?? "")")
                 try golden("\(name)-\(width).txt", r.stdout)
             }
