@@ -90,13 +90,14 @@ struct UsageFilter {
         }
         if let role {
             let want = role.trimmingSpaces().lowercased()
-            let ids = Set(e.snapshot.roleDefinitions.filter { $0.roleName.lowercased() == want || AzureID.guidKey($0.id) == AzureID.guidKey(want) }
+            // The report names roles by name: match the names of the definitions given by name or id.
+            let roleNames = Set(e.snapshot.roleDefinitions.filter { $0.roleName.lowercased() == want || RoleListView.key($0.id) == RoleListView.key(want) }
                 .map(\.roleName))
-            guard !ids.isEmpty else {
+            guard !roleNames.isEmpty else {
                 throw EvaluatorCommandSupport.Failure(message: "no role definition is named `\(role)`",
                                                       help: "`scopedown roles --db <db>` lists the imported roles")
             }
-            rows = rows.filter { ids.contains($0.role) }
+            rows = rows.filter { roleNames.contains($0.role) }
         }
         if privileged {
             let names = Set(e.snapshot.roleDefinitions.filter { PrivilegedRoles.isPrivileged($0) }.map(\.roleName))

@@ -76,6 +76,10 @@ struct ReviewOutputTests {
         let unused = try rows(["--privileged", "--unused"])
         #expect(!unused.isEmpty && unused.allSatisfy { $0["uses"] as? Int == 0 })
         #expect(try rows(["--role", "reader"]).allSatisfy { $0["role"] as? String == "Reader" })
+        // By definition id too (the GUID, or the full resource id).
+        let readerByID = try rows(["--role", "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"])
+        let readerByName = try rows(["--role", "Reader"])
+        #expect(!readerByID.isEmpty && readerByID.count == readerByName.count)
         let under = try rows(["--under", "/providers/Microsoft.Management/managementGroups/contoso-corp"])
         #expect(!under.isEmpty && under.count < all.count)
         #expect(under.allSatisfy { ($0["scope"] as? String ?? "").contains("contoso-corp") || ($0["scope"] as? String ?? "").hasPrefix("/subscriptions/") })
