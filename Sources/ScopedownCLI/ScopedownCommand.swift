@@ -9,11 +9,13 @@ public struct ScopedownCommand: ParsableCommand {
         discussion: """
         Import your tenant's exports into one SQLite file, then ask it questions offline.
 
-        Start with the bundled demo tenant:
+        Start with the bundled demo tenant (from a source checkout, `swift run scopedown` runs each of these):
           scopedown demo
           scopedown inventory --db scopedown-demo.db
           scopedown who-can --db scopedown-demo.db --scope / \\
               --action Microsoft.Authorization/roleAssignments/write
+          scopedown usage --db scopedown-demo.db --privileged --unused
+          scopedown roles --db scopedown-demo.db
 
         Exit codes: 0 success, 1 error, 2 findings at or above --fail-on, 64 usage error.
         """,
