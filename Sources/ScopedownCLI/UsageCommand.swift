@@ -271,7 +271,8 @@ enum UsageRendering {
             t.append(row)
         }
         t.dropEmptyColumn("FLAGS")
-        var out = t.render(width: context.width)
+        let table = t.render(width: context.width)
+        var out = ""
         let used = r.assignments.filter { $0.uses > 0 }.count
         let eligible = r.assignments.filter { $0.state == .eligible }.count
         out += "\n\(r.assignments.count) assignment\(r.assignments.count == 1 ? "" : "s")"
@@ -289,7 +290,10 @@ enum UsageRendering {
             out += "\(r.unresolvedCallers) caller\(r.unresolvedCallers == 1 ? "" : "s") did not resolve to a principal: import the directory users.\n"
         }
         out += "Reads (*/read) and data-plane actions are unobservable: the Activity Log records only control-plane writes, deletes and actions, so an unused assignment may still be used for them.\n"
-        return out
+        // The prose under the table wraps to the same width.
+        guard let width = context.width else { return table + out }
+        return table + out.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { TextWrap.wrap(String($0), width: width).joined(separator: "\n") }.joined(separator: "\n")
     }
 }
 
