@@ -52,10 +52,12 @@ let package = Package(
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownImport"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
                 "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                "ScopedownReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +78,10 @@ let package = Package(
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
+        ),
+        .testTarget(
+            name: "ScopedownReviewTests",
+            dependencies: ["ScopedownReview", "ScopedownCLI", "ScopedownStore", "ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]
         ),
     ]
 )

@@ -28,6 +28,9 @@ public struct ScopedownCommand: ParsableCommand {
             BlastRadiusCommand.self,
             UsageCommand.self,
             SynthCommand.self,
+            DiffCommand.self,
+            ReportCommand.self,
+            ReviewApplyCommand.self,
         ]
     )
 
