@@ -77,7 +77,7 @@ let package = Package(
                     exclude: ["Golden"]),  // golden files read by path
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownReview"]
         ),
         .testTarget(
             name: "ScopedownReviewTests",

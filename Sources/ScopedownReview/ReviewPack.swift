@@ -193,6 +193,10 @@ public enum ReviewPack {
                     continue
                 }
                 let raw = v("decision").trimmingSpaces().lowercased()
+                if !raw.isEmpty && ReviewRecommendation.Decision(rawValue: raw) == nil {
+                    err("unknown decision `\(v("decision"))`", help: "write keep, remove or change (or leave it empty: undecided)")
+                    continue
+                }
                 if let prior = seen[id], prior.decision != raw {
                     err("assignment `\(id)` is decided differently at \(prior.file):\(prior.line) (`\(prior.decision)`)")
                     continue
@@ -201,10 +205,7 @@ public enum ReviewPack {
                 seen[id] = (pack.file, rec.line, raw)
                 if duplicate { continue }
                 if raw.isEmpty { undecided += 1; continue }
-                guard let decision = ReviewRecommendation.Decision(rawValue: raw) else {
-                    err("unknown decision `\(v("decision"))`", help: "write keep, remove or change (or leave it empty: undecided)")
-                    continue
-                }
+                guard let decision = ReviewRecommendation.Decision(rawValue: raw) else { continue }
                 switch decision {
                 case .keep:
                     kept += 1
