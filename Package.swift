@@ -10,6 +10,7 @@ import PackageDescription
 //   ScopedownStore        the only module that knows table names; schema/ and queries/ embedded
 //   ScopedownSynth        deterministic synthetic tenants in real export shapes
 //   ScopedownRender       table / JSON / CSV rendering (returns String)
+//   ScopedownReview       access reviews: snapshot diff, the HTML report, review packs, review-apply
 //   ScopedownCLI          argument parsing, files, stdout/stderr, exit codes (one type per command)
 //   scopedown             the executable: calls ScopedownCLI
 let package = Package(

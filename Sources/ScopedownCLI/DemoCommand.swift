@@ -107,6 +107,7 @@ struct DemoCommand: ParsableCommand {
             io.outLine("  scopedown effective --db \(SafeText.terminal(q)) --principal \(SafeText.terminal(Self.shellQuoted(p))) --scope \(sub)")
         }
         io.outLine("  scopedown usage --db \(SafeText.terminal(q))")
+        io.outLine("  scopedown report --db \(SafeText.terminal(q)) --out review   # then open review/index.html")
         if !ok { throw ExitCode(1) }
     }
 

@@ -23,8 +23,10 @@ struct ReportCommand: ParsableCommand {
         contact to fill in; `scopedown review-apply` turns returned packs into az CLI commands.
 
         Example:
-          scopedown report --db scopedown-demo.db --out review/ --previous scopedown-demo-old.db
-          open review/index.html
+          scopedown demo --db scopedown-demo.db
+          scopedown demo --fixtures fixtures/demo-next --db scopedown-demo-next.db
+          scopedown report --db scopedown-demo-next.db --previous scopedown-demo.db --out review
+          xdg-open review/index.html
 
         Exit codes: 0 success, 1 error, 64 usage error.
         """)
