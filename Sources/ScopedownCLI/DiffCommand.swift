@@ -99,7 +99,7 @@ enum DiffRendering {
             ("principal", .string(g.principal)), ("principalName", .optional(g.principalName)), ("principalKind", .string(g.kind.rawValue)),
             ("worst", .string(g.worst.key)),
             ("items", .array(g.items.map { it in
-                .object([("kind", .string(it.kind.key)), ("what", .string(it.what)), ("scope", .string(it.scope)),
+                .object([("kind", .string(it.kind.key)), ("what", .strings(it.what)), ("scope", .string(it.scope)),
                          ("assignments", .strings(it.assignments)), ("conditional", .bool(it.conditional))])
             })),
         ])
@@ -139,7 +139,7 @@ enum DiffRendering {
         for (i, g) in d.privilegeGrowth.enumerated() {
             out += SafeText.terminal("  \(i + 1). \(who(g.principalName, g.principal)) [\(g.kind.rawValue)]: \(g.worst.label)") + "\n"
             for it in g.items {
-                out += SafeText.terminal("       \(it.kind.label): \(it.what) at \(it.scope)\(it.conditional ? " (conditional)" : "")") + "\n"
+                out += SafeText.terminal("       \(it.kind.label) at \(it.scope)\(it.conditional ? " (conditional)" : ""): \(it.what.joined(separator: ", "))") + "\n"
             }
         }
         out += "\n" + findingsText(d)
@@ -194,7 +194,7 @@ enum DiffRendering {
             out += "| rank | principal | type | growth | role or operation | scope |\n|---|---|---|---|---|---|\n"
             for (i, g) in d.privilegeGrowth.enumerated() {
                 for it in g.items {
-                    out += "| \(i + 1) | \(md(who(g.principalName, g.principal))) | \(g.kind.rawValue) | \(it.kind.label) | \(md(it.what)) | \(md(it.scope)) |\n"
+                    out += "| \(i + 1) | \(md(who(g.principalName, g.principal))) | \(g.kind.rawValue) | \(it.kind.label) | \(md(it.what.joined(separator: ", "))) | \(md(it.scope)) |\n"
                 }
             }
             out += "\n"

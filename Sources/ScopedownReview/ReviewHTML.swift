@@ -126,10 +126,16 @@ public enum ReviewHTML {
         if let g = m.growth {
             b += "<h2>Privilege growth since \(SafeText.html(o.previousName ?? "the previous snapshot"))</h2>\n"
             var rows: [[JSON]] = []
-            for (rank, p) in g.privilegeGrowth.enumerated() {
-                for it in p.items {
+            // The overview stays small on any tenant: the full list is `scopedown diff`'s.
+            let limit = 2000
+            let total = g.privilegeGrowth.reduce(0) { $0 + $1.items.count }
+            if total > limit {
+                b += "<p class=\"muted\">The first \(limit) of \(total) rows, most severe first; <code>scopedown diff</code> lists them all.</p>\n"
+            }
+            for (rank, p) in g.privilegeGrowth.enumerated() where rows.count < limit {
+                for it in p.items where rows.count < limit {
                     rows.append([.int(rank + 1), .string(clip(p.principalName ?? p.principal)), .string(p.kind.rawValue), .string(it.kind.label),
-                                 .string(clip(it.what)), .string(clip(it.scope)), .string(it.assignments.joined(separator: " "))])
+                                 .string(clip(it.what.joined(separator: ", "))), .string(clip(it.scope)), .string(it.assignments.joined(separator: " "))])
                 }
             }
             b += dataTable(id: "growth", columns: [("rank", "Rank", true), ("principal", "Principal", false), ("type", "Type", false),

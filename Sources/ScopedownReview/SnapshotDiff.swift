@@ -56,10 +56,12 @@ public struct SnapshotDiff: Sendable {
         }
     }
 
+    /// What grew at one scope, of one kind: the roles newly assigned there or the risky operations
+    /// newly granted there.
     public struct GrowthItem: Hashable, Sendable {
         public var kind: GrowthKind
-        /// The operation (risky holdings) or role name (new owner / new assignment).
-        public var what: String
+        /// Operations (risky holdings) or role names (new owner / new assignment), sorted.
+        public var what: [String]
         public var scope: String
         /// The assignments that grant it in the new snapshot.
         public var assignments: [String]
@@ -225,28 +227,40 @@ extension SnapshotDiff {
                 for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }
                 for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
             }
-            var items: [GrowthItem] = []
+            // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
+            var groups: [String: GrowthItem] = [:]
+            func add(_ kind: GrowthKind, _ what: String, _ scope: Scope, _ assignments: [String], _ conditional: Bool) {
+                let key = "\(kind.rawValue)|\(scope.key)|\(conditional)"
+                var g = groups[key] ?? GrowthItem(kind: kind, what: [], scope: scope.display, assignments: [], conditional: conditional)
+                g.what.append(what)
+                g.assignments.append(contentsOf: assignments)
+                groups[key] = g
+            }
             for b in after {
                 for a in b.assignments where !assignmentsBefore.contains(a.assignmentID) {
-                    let kind: GrowthKind = a.roleID == ownerRoleID ? .newOwner : .newAssignment
-                    items.append(GrowthItem(kind: kind, what: a.roleName, scope: b.scope.display, assignments: [a.assignmentID],
-                                            conditional: a.conditional))
+                    add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
                 }
                 // Each new holding once, where it is granted (not again at every scope below it).
                 for r in b.risky where !heldBefore.contains(r.operation.name.lowercased() + "|" + b.scope.key)
                     && r.grants.contains(where: { Scope($0.scope).key == b.scope.key }) {
-                    items.append(GrowthItem(kind: growthKind(r.operation.name), what: r.operation.name, scope: b.scope.display,
-                                            assignments: r.grants.map(\.assignmentID), conditional: r.conditional))
+                    add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
                 }
             }
-            if items.isEmpty { continue }
-            items.sort { ($0.kind, $0.scope.lowercased(), $0.what) < ($1.kind, $1.scope.lowercased(), $1.what) }
+            if groups.isEmpty { continue }
+            var items = groups.values.map { g -> GrowthItem in
+                var g = g
+                g.what = Array(Set(g.what)).sorted()
+                g.assignments = Array(Set(g.assignments)).sorted()
+                return g
+            }
+            items.sort { ($0.kind, $0.scope.lowercased(), $0.conditional ? 1 : 0) < ($1.kind, $1.scope.lowercased(), $1.conditional ? 1 : 0) }
             out.append(PrivilegeGrowth(principal: p, principalName: new.principal(p)?.displayName, kind: new.kind(of: p), items: items))
         }
         // Most severe first, then the most new holdings, then by id.
         out.sort { a, b in
             if a.worst != b.worst { return a.worst < b.worst }
-            let ra = a.items.filter { $0.kind != .newAssignment }.count, rb = b.items.filter { $0.kind != .newAssignment }.count
+            let ra = a.items.reduce(0) { $0 + ($1.kind == .newAssignment ? 0 : $1.what.count) }
+            let rb = b.items.reduce(0) { $0 + ($1.kind == .newAssignment ? 0 : $1.what.count) }
             if ra != rb { return ra > rb }
             return a.principal < b.principal
         }

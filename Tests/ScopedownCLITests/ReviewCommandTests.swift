@@ -78,6 +78,8 @@ struct ReviewCommandTests {
         let index = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
         for chart in ["owners", "permissions", "findings", "levels", "growth"] { #expect(index.contains("data-chart=\"\(chart)\"")) }
         #expect(!index.contains("http://") && !index.contains("https://"), "the report fetches nothing")
+        let pack = try String(contentsOfFile: out + "/packs/unowned.csv", encoding: .utf8)
+        #expect(try matchesGolden(pack, "golden/review/pack-unowned.csv"), "golden/review/pack-unowned.csv differs; SCOPEDOWN_UPDATE_GOLDEN=1 rewrites it")
         let first = try files.map { try Data(contentsOf: URL(fileURLWithPath: out + "/" + $0)) }
         let again = runCLI(["report", "--db", new, "--out", out, "--previous", old])
         #expect(again.exitCode == 0)
