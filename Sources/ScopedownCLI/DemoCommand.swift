@@ -69,9 +69,16 @@ struct DemoCommand: ParsableCommand {
             run.databaseName = db
             run.importAll(inventory + activity)
             ok = run.finish()
+            if run.rolledBack {
+                // the database failed (a full disk): keep the previous demo database, if any
+                try? FileManager.default.removeItem(atPath: building)
+                throw ExitCode(1)
+            }
             counts = try store.tableCounts()
             tree = try store.inventoryTree()
             nextPrincipal = try Self.examplePrincipal(store)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             io.errLine(CLIErrors.describe(error, file: db))
             try? FileManager.default.removeItem(atPath: building)

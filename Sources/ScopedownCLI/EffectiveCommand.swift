@@ -47,6 +47,7 @@ struct EffectiveCommand: ParsableCommand {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible, evaluationOnly: true)
             if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             let out = try Self.render(evaluator: e, principal: principal, scope: scope, format: format)
             if format == .json, let id = try? EvaluatorCommandSupport.resolvePrincipal(principal, in: e),
                let s = try? EvaluatorCommandSupport.scope(scope) {

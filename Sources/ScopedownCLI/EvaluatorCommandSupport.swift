@@ -100,6 +100,14 @@ enum EvaluatorCommandSupport {
         return EditDistance.close(to: name, among: names, maxDistance: max(2, name.count / 12))
     }
 
+    /// stderr: some catalog operations come from a catalog without `isDataAction`, so a data action
+    /// among them is evaluated as a control-plane operation.
+    static func warnGuessedPlanes(db: String, io: CommandIO) {
+        guard let n = try? Store(path: db, create: false).guessedPlaneOperationCount(), n > 0 else { return }
+        io.errLine("warning: \(n) catalog operation\(n == 1 ? "" : "s") come from a catalog without `isDataAction`: data actions among them cannot be told apart from control-plane operations")
+        io.errLine("  help: import a current `az provider operation list` into the same database")
+    }
+
     /// A scope whose management group, subscription or resource group the database does not know is
     /// an error naming the nearest known ones (`--allow-unknown-scope` evaluates it anyway).
     static func checkKnownScope(_ raw: String, db: String, evaluator e: Evaluator) throws {

@@ -54,6 +54,7 @@ struct ExplainCommand: ParsableCommand {
         try EvaluatorCommandSupport.run(io: io) {
             let e = try EvaluatorCommandSupport.loadEvaluator(db: db.db, includeEligible: includeEligible)
             if !allowUnknownScope { try EvaluatorCommandSupport.checkKnownScope(scope, db: db.db, evaluator: e) }
+            EvaluatorCommandSupport.warnGuessedPlanes(db: db.db, io: io)
             EvaluatorCommandSupport.warnUncatalogued(action, data: data, evaluator: e, io: io)
             return try Self.render(evaluator: e, principal: principal, action: action, scope: scope, data: data, format: format)
         }

@@ -12,7 +12,10 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import tenant exports (az CLI, ARM REST, Resource Graph, Microsoft Graph, Activity Log) into a database.",
         discussion: """
         Each file is detected (kind and export shape) and written in its own transaction: a file that
-        fails leaves the database as it was, and the other files still import. Importing the same
+        fails leaves the database as it was, and the other files still import. A failure of the
+        database itself (a full disk, an I/O error, a lock held by another process) rolls the whole
+        run back. A new database is built beside PATH and appears only when something was imported.
+        Importing the same
         bytes twice changes nothing. Folders are walked recursively, `-` reads standard input and
         `.gz` files are read directly. References not yet known (an assignment's role, a member's
         group) are kept, resolve when their target is imported, and are listed as warnings.
@@ -24,7 +27,8 @@ struct ImportCommand: ParsableCommand {
           scopedown import --db tenant.db --keep-events insights-activity-logs/
 
         Kinds for --kind: \(InputKind.allCases.map(\.rawValue).joined(separator: ", ")).
-        Exit codes: 0 every file imported, 1 a file failed (or a warning with --strict), 64 usage error.
+        Exit codes: 0 every file imported, 1 a file or the database failed (or a warning with --strict),
+        64 usage error.
         """
     )
 

@@ -159,6 +159,11 @@ public enum FormatDetector {
         var prefix = try InputReader.openRaw(file).readPrefix(sniffBytes)
         let gzip = InputReader.isGzip(prefix)
         if gzip { prefix = try GzipByteStream(try InputReader.openRaw(file)).readPrefix(sniffBytes) }
+        if prefix.count == sniffBytes, !prefix.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+            // only whitespace so far: sniff the bytes after it (up to a line's bound of it)
+            let stream: ByteStream = gzip ? try GzipByteStream(try InputReader.openRaw(file)) : try InputReader.openRaw(file)
+            prefix = try stream.readPrefix(afterWhitespace: 64 << 20, then: sniffBytes)
+        }
         var format = try detect(prefix: prefix, complete: prefix.count < sniffBytes, file: file, override: override)
         format.gzip = gzip
         return format

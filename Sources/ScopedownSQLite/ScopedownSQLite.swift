@@ -350,6 +350,8 @@ public final class Connection {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes64(handle)) }
     public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    /// True when the open transaction has written (a read transaction has not).
+    public var hasUncommittedWrites: Bool { sqlite3_txn_state(handle, nil) == SQLITE_TXN_WRITE }
 
     /// Runs `body` in a transaction: BEGIN IMMEDIATE, COMMIT, or ROLLBACK when it throws.
     /// Nested calls run inside the outer transaction through a SAVEPOINT.
@@ -391,7 +393,17 @@ public final class Connection {
             let r = try body()
             guard isInTransaction else { throw TransactionRolledBack(cause: transactionError) }
             commitGate.open = true
-            try execute("COMMIT")
+            // readers holding their read lock past the busy timeout make COMMIT fail with
+            // SQLITE_BUSY and leave the transaction open: wait for them a while longer
+            var attempts = 1
+            while true {
+                do {
+                    try execute("COMMIT")
+                    break
+                } catch let e as SQLiteError where e.code & 0xff == SQLITE_BUSY && attempts < 12 && isInTransaction {
+                    attempts += 1
+                }
+            }
             return r
         } catch {
             note(error)

@@ -42,6 +42,10 @@ extension Store {
     /// from resource rows and from assignment scopes; management groups and subscriptions only named
     /// by an assignment's scope appear too. Children are sorted by kind, name, then id.
     public func inventoryTree() throws -> InventoryNode {
+        try reading { try inventoryTreeReading() }
+    }
+
+    private func inventoryTreeReading() throws -> InventoryNode {
         var b = TreeBuilder()
         try db.query("SELECT id, name, display_name, parent_id FROM management_groups ORDER BY id") { s in
             b.addManagementGroup(key: s.string(0), name: s.string(1), displayName: s.string(2), parent: s.optionalString(3))

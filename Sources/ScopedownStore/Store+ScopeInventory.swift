@@ -9,3 +9,14 @@ extension Store {
         return out
     }
 }
+
+extension Store {
+    /// Catalog operations whose plane is a guess: stored by a catalog without `isDataAction` and not
+    /// confirmed by a catalog that says the plane.
+    public func guessedPlaneOperationCount() throws -> Int {
+        try db.scalarInt("""
+            SELECT count(*) FROM operations WHERE import_id IN
+              (SELECT id FROM imports WHERE kind = 'operations' AND shape LIKE '%' || ?)
+            """, [ImportBatch.planeUnknownShapeSuffix]) ?? 0
+    }
+}

@@ -22,6 +22,12 @@ extension Store {
     /// thread: e.g. `Evaluator.Preparation.init`, so the index build overlaps the load.
     public func loadEvaluationSnapshot<T>(overlapping body: (AuthorizationSnapshot) throws -> T) throws
         -> (snapshot: AuthorizationSnapshot, overlapped: T) {
+        // this connection's read lock is held before the other connection starts: both read one state
+        try reading { try loadEvaluationSnapshotReading(overlapping: body) }
+    }
+
+    private func loadEvaluationSnapshotReading<T>(overlapping body: (AuthorizationSnapshot) throws -> T) throws
+        -> (snapshot: AuthorizationSnapshot, overlapped: T) {
         let box = AssignmentsBox(), done = DispatchSemaphore(value: 0), path = self.path
         DispatchQueue.global().async {
             box.result = Result {

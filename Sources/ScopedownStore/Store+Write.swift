@@ -340,7 +340,8 @@ struct BatchWriter {
         guard !list.isEmpty else { return }
         // Rows stored by a catalog without `isDataAction` hold a guess (control-plane): a catalog that
         // says the plane replaces the guess, and a guess never shadows a known data action.
-        let guessedImports = "SELECT id FROM imports WHERE kind = 'operations' AND shape LIKE '%\(ImportBatch.planeUnknownShapeSuffix)'"
+        let guessedImports = "SELECT id FROM imports WHERE kind = 'operations' AND shape LIKE '%' || ?"
+        let suffix = ImportBatch.planeUnknownShapeSuffix
         let knownAsData = try db.cached("SELECT 1 FROM operations WHERE name_key = ? AND is_data_action = 1")
         let dropGuess = try db.cached("DELETE FROM operations WHERE name_key = ? AND is_data_action = 0 AND import_id IN (\(guessedImports))")
         let confirm = try db.cached("UPDATE operations SET import_id = ? WHERE name_key = ? AND is_data_action = ? AND import_id IN (\(guessedImports))")
@@ -369,13 +370,13 @@ struct BatchWriter {
                 try knownAsData.forEachRow([o.key]) { _ in known = true }
                 if known { continue }
             } else {
-                try confirm.execute([importID, o.key, o.isDataAction])
+                try confirm.execute([importID, o.key, o.isDataAction, suffix])
             }
             try upsert.execute([o.key, o.isDataAction, o.name, o.displayName, o.description, o.provider,
                                 o.resourceType, o.knownByRoleOnly, importID])
         }
         if !planeUnknown {
-            for o in list where o.isDataAction { try dropGuess.execute([o.key]) }
+            for o in list where o.isDataAction { try dropGuess.execute([o.key, suffix]) }
         }
     }
 }

@@ -21,6 +21,8 @@ public final class Store {
     var db: Connection { connection }
     /// The state shared by the usage imports of the current `withUsageBatch` (Store+Usage.swift).
     var usageRun: UsageRunState?
+    /// Called between the reads of a report (tests: a write from another connection lands there).
+    var readHook: (() -> Void)?
     /// Memory bounds of the usage import (tests lower them to exercise the spill paths).
     var usageCaps = UsageCaps.standard
 
@@ -90,6 +92,25 @@ public final class Store {
     static func nothingImported(_ path: String) -> Diagnostic {
         Diagnostic.error("the database holds nothing imported yet", file: path,
                          help: "import the tenant's exports first: `scopedown import --db \(path) FILE...` (or try `scopedown demo`)")
+    }
+
+    /// Runs `body` in one read transaction, so that its queries (and those a second connection
+    /// starts while it runs: the rollback journal lets no commit happen while this one holds its
+    /// read lock) see one committed state, never a commit's before and after. Inside a transaction
+    /// already, `body` just runs.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        if db.isInTransaction { return try body() }
+        try db.execute("BEGIN")
+        do {
+            // the read lock is taken now, not at the first query of `body`
+            _ = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master")
+            let r = try body()
+            try db.execute("COMMIT")
+            return r
+        } catch {
+            if db.isInTransaction { try? db.execute("ROLLBACK") }
+            throw error
+        }
     }
 
     /// Registers SQL functions that share Core's definitions:
@@ -164,7 +185,7 @@ public final class Store {
 
     /// Loads the whole tenant for evaluation: one query per table, sorted by key.
     public func loadSnapshot() throws -> AuthorizationSnapshot {
-        try SnapshotLoader(db: db).load()
+        try reading { try SnapshotLoader(db: db).load() }
     }
 
     // MARK: summaries
@@ -193,7 +214,7 @@ public final class Store {
         var out: [Diagnostic] = []
         for kind in order {
             guard let a = acc[kind] else { continue }
-            let ex = a.examples.map { "`\($0)`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
+            let ex = a.examples.map { "`\(TextSanitizer.clean($0))`" }.joined(separator: ", ") + (a.targets.count > a.examples.count ? ", ..." : "")
             let (what, help): (String, String)
             switch kind {
             case "roleDefinition":

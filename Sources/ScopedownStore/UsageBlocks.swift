@@ -141,10 +141,59 @@ final class UsageSeenCache {
 }
 
 /// One tentative use aggregate: the uses of one started operation under one usage key.
+/// An operation hash as a `UsageMap` key.
+struct UsageOperationID: Hashable, UsageHashKey {
+    var hash: UInt64
+    init(_ hash: UInt64) { self.hash = hash }
+    var fastHash: UInt64 { usageMix(hash) }
+}
+
+extension UsageTentativeEntry {
+    /// The order that picks an operation's counted event: the latest, then a confirmed one, then
+    /// one naming its assignment (the archive's evidence, which other shapes lack), then the
+    /// smallest key (so the choice does not depend on the order of files or blocks).
+    static func isLater(_ a: UsageTentativeEntry, than b: UsageTentativeEntry) -> Bool {
+        let ta = a.value.last ?? Int64.min, tb = b.value.last ?? Int64.min
+        if ta != tb { return ta > tb }
+        if a.confirmed != b.confirmed { return a.confirmed }
+        if (a.key.assignment != 0) != (b.key.assignment != 0) { return a.key.assignment != 0 }
+        return a.key < b.key
+    }
+}
+
+/// What a file keeps of one operation's events before writing them: the latest Succeeded event and
+/// a later Started / Accepted one, if any. The others can never be the counted event (the report
+/// takes the latest confirmed event, or the latest of all when the operation did not fail), so a
+/// Started / Succeeded pair is written as one entry.
+struct UsageOperationEvents {
+    private(set) var confirmed: UsageTentativeEntry?
+    private(set) var tentative: UsageTentativeEntry?
+
+    mutating func add(_ e: UsageTentativeEntry) {
+        if e.confirmed {
+            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
+            confirmed = e
+            if let t = tentative, !UsageTentativeEntry.isLater(t, than: e) { tentative = nil }
+        } else {
+            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
+            if let t = tentative, !UsageTentativeEntry.isLater(e, than: t) { return }
+            tentative = e
+        }
+    }
+
+    func forEach(_ body: (UsageTentativeEntry) -> Void) {
+        if let confirmed { body(confirmed) }
+        if let tentative { body(tentative) }
+    }
+}
+
 struct UsageTentativeEntry {
     var operation: UInt64
     var key: UsageKey
     var value: UsageValue
+    /// A Succeeded event (a use whatever else the operation did); false for Started / Accepted,
+    /// a use only when the operation did not fail. Stored in the top bit of `uses`.
+    var confirmed = false
 
     static let size = 48
 }
@@ -157,10 +206,10 @@ struct UsageTentativeBuffer {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(operation: UInt64, key: UsageKey, time: Int64) {
+    mutating func append(operation: UInt64, key: UsageKey, time: Int64, confirmed: Bool = false) {
         var v = UsageValue()
         v.use(time)
-        append(UsageTentativeEntry(operation: operation, key: key, value: v))
+        append(UsageTentativeEntry(operation: operation, key: key, value: v, confirmed: confirmed))
     }
 
     mutating func append(_ entry: UsageTentativeEntry) {
@@ -209,19 +258,20 @@ enum UsageTentativeBlocks {
         }
         let first = get(32, Int64.self), last = get(40, Int64.self)
         var v = UsageValue()
-        v.uses = Int64(get(28, UInt32.self))
+        let uses = get(28, UInt32.self)
+        v.uses = Int64(uses & 0x7FFF_FFFF)
         v.first = first == Int64.min ? nil : first
         v.last = last == Int64.min ? nil : last
         return UsageTentativeEntry(
             operation: get(0, UInt64.self),
             key: UsageKey(principal: get(8, Int32.self), action: get(12, Int32.self), scope: get(16, Int32.self),
                           day: get(20, Int32.self), assignment: get(24, Int32.self)),
-            value: v)
+            value: v, confirmed: uses & 0x8000_0000 != 0)
     }
 
     /// Appends the entry's 48 bytes: operation (u64), principal, action, scope, day, assignment
-    /// (i32 each), uses (u32), first and last seen (i64, `Int64.min` for none), little-endian;
-    /// written as six words in one append.
+    /// (i32 each), uses (u31, the top bit set for a confirmed entry), first and last seen (i64,
+    /// `Int64.min` for none), little-endian; written as six words in one append.
     static func append(_ out: inout [UInt8], _ e: UsageTentativeEntry) {
         @inline(__always) func pair(_ lo: Int32, _ hi: UInt32) -> UInt64 {
             UInt64(UInt32(bitPattern: lo)) | UInt64(hi) << 32
@@ -229,7 +279,7 @@ enum UsageTentativeBlocks {
         let words = (e.operation.littleEndian,
                      pair(e.key.principal, UInt32(bitPattern: e.key.action)).littleEndian,
                      pair(e.key.scope, UInt32(bitPattern: e.key.day)).littleEndian,
-                     pair(e.key.assignment, UInt32(clamping: e.value.uses)).littleEndian,
+                     pair(e.key.assignment, min(UInt32(clamping: e.value.uses), 0x7FFF_FFFF) | (e.confirmed ? 0x8000_0000 : 0)).littleEndian,
                      UInt64(bitPattern: e.value.first ?? Int64.min).littleEndian,
                      UInt64(bitPattern: e.value.last ?? Int64.min).littleEndian)
         withUnsafeBytes(of: words) { out.append(contentsOf: $0) }
@@ -334,13 +384,31 @@ extension Store {
         }
         var failed = Set<UInt64>()
         try db.query("SELECT operation_hash FROM usage_failed_operations") { failed.insert(UInt64(bitPattern: $0.int64(0))) }
+        // Uses are operations (REFERENCE.md §3.3, docs/formats.md): an operation seen in several
+        // events, files or export shapes is one use, counted at its latest authorized event (a
+        // Succeeded event, or a Started / Accepted one when the operation did not fail).
+        // Two passes keep memory to a set of hashes: the operations written more than once (an
+        // overlap of shapes or files) are found first, and only those are held to pick one event.
+        var once = UsageKeySet(), repeated = UsageKeySet()
         try UsageTentativeBlocks.forEach(db) { e in
-            guard !failed.contains(e.operation) else { return }
+            if !once.add(e.operation) { repeated.add(e.operation) }
+        }
+        once = UsageKeySet()
+        var best = UsageMap<UsageOperationID, UsageTentativeEntry>()
+        func emit(_ e: UsageTentativeEntry) throws {
             let k = e.key
             try body(EffectiveUsageRow(principal: Int(k.principal), action: Int(k.action), scope: Int(k.scope), day: Int(k.day),
-                                       assignment: Int(k.assignment), uses: Int(e.value.uses), denied: 0,
-                                       firstSeen: e.value.first, lastSeen: e.value.last))
+                                       assignment: Int(k.assignment), uses: 1, denied: 0,
+                                       firstSeen: e.value.last, lastSeen: e.value.last))
         }
+        try UsageTentativeBlocks.forEach(db) { e in
+            guard e.confirmed || !failed.contains(e.operation) else { return }
+            guard repeated.contains(e.operation) else { return try emit(e) }
+            best.update(UsageOperationID(e.operation), initial: e) { current in
+                if UsageTentativeEntry.isLater(e, than: current) { current = e }
+            }
+        }
+        for e in best.values { try emit(e) }
     }
 
     /// The de-duplication keys on disk, sorted (tests and diagnostics).
@@ -352,15 +420,21 @@ extension Store {
         return out.sorted()
     }
 
-    /// The tentative uses on disk per (operation, usage key), as sorted text lines (tests and
-    /// diagnostics; the blocks themselves depend on how the imports were batched).
+    /// The events on disk that can count for their operation (its latest Succeeded event, and a
+    /// later Started / Accepted one), as sorted text lines (tests and diagnostics; the blocks
+    /// themselves depend on how the imports were batched and when they were written out).
     func tentativeEntries() throws -> [String] {
-        var merged = UsageMap<PendingKey, UsageValue>()
+        var kept = UsageMap<UsageOperationID, UsageOperationEvents>()
         try UsageTentativeBlocks.forEach(db) { e in
-            merged.update(PendingKey(operation: e.operation, key: e.key), initial: UsageValue()) { $0.merge(e.value) }
+            kept.update(UsageOperationID(e.operation), initial: UsageOperationEvents()) { $0.add(e) }
         }
-        return zip(merged.keys, merged.values).map { k, v in
-            "\(Int64(bitPattern: k.operation)) \(k.key.day) \(v.uses) \(v.first.map(String.init) ?? "null") \(v.last.map(String.init) ?? "null")"
-        }.sorted()
+        var lines: [String] = []
+        for events in kept.values {
+            events.forEach { e in
+                lines.append("\(Int64(bitPattern: e.operation)) \(e.key.day) \(e.confirmed ? "confirmed" : "tentative") "
+                             + "\(e.value.first.map(String.init) ?? "null") \(e.value.last.map(String.init) ?? "null")")
+            }
+        }
+        return lines.sorted()
     }
 }

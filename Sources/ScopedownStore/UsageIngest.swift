@@ -83,13 +83,6 @@ struct UsageValue {
     }
 }
 
-/// A started operation under a usage key (summing tentative entries per operation and key).
-struct PendingKey: Hashable, UsageHashKey {
-    var operation: UInt64
-    var key: UsageKey
-    var fastHash: UInt64 { operation ^ key.fastHash }
-}
-
 /// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
 /// whatever the input size). Small values in tests exercise the spill paths.
 struct UsageCaps {
@@ -102,9 +95,6 @@ struct UsageCaps {
     var progressive = 8_192
     /// seen-event keys are written in blocks per hour: more at a time, for fewer, larger blocks
     var progressiveSeen = 65_536
-    /// The operation hashes of a file's tentative uses written out are kept in memory (8 bytes
-    /// each) for its summary, up to this many; past it the summary reads them back from disk.
-    var writtenOperations = 2_000_000
     static let standard = UsageCaps()
 
     /// When the file's or the run's aggregates, tentative uses and new seen-event keys are written
@@ -264,20 +254,23 @@ final class UsageIngest {
     private var translations: [Int: [[Int32]]] = [:]
 
     private var usage = UsageMap<UsageKey, UsageValue>()
-    private var pending = UsageTentativeBuffer()
+    /// this file's events per operation, not yet written to `usage_tentative_blocks`
+    private var pending = UsageMap<UsageOperationID, UsageOperationEvents>()
     /// operation hashes of this file's Failed events (a fast set: the summary looks every tentative
     /// use up in it)
     private var failedOperations = UsageKeySet()
     /// those not written to `usage_failed_operations` yet (written as they accumulate, like the
     /// tentative uses: not all at the end of the run)
     private var failedToWrite: [UInt64] = []
-    /// The operation of every tentative use this file wrote out (`flushPending`), for the summary;
-    /// nil past `UsageCaps.writtenOperations` (the summary then reads the file's blocks).
-    private var writtenOperations: [UInt64]? = []
     /// the de-duplication key of every event of this import (`UsageSeenBlocks.key`)
     private var seen = UsageKeySet()
     private var summary = UsageImportSummary()
+    /// Events kept per operation (Succeeded, Started, Accepted with an operation identity).
     private var tentative = 0
+    /// The operations of this file with a Succeeded event, and those with a Started / Accepted one:
+    /// the file's summary counts each operation once.
+    private var confirmedOperations = UsageKeySet()
+    private var tentativeOperations = UsageKeySet()
     /// callers this file added that did not resolve
     private var newUnresolved = 0
 
@@ -411,13 +404,16 @@ final class UsageIngest {
         // property of a class mutated in place is a dynamic exclusivity check each time (about 2%
         // of the import's CPU with four of them per event); a local is checked at compile time.
         do {
-            var seen = UsageKeySet(), usage = UsageMap<UsageKey, UsageValue>(), pending = UsageTentativeBuffer()
+            var seen = UsageKeySet(), usage = UsageMap<UsageKey, UsageValue>(), pending = UsageMap<UsageOperationID, UsageOperationEvents>()
             var failedOperations = UsageKeySet(), failedToWrite: [UInt64] = []
+            var confirmedOperations = UsageKeySet(), tentativeOperations = UsageKeySet()
             swap(&seen, &self.seen)
             swap(&usage, &self.usage)
             swap(&pending, &self.pending)
             swap(&failedOperations, &self.failedOperations)
             swap(&failedToWrite, &self.failedToWrite)
+            swap(&confirmedOperations, &self.confirmedOperations)
+            swap(&tentativeOperations, &self.tentativeOperations)
             var summary = self.summary, tentative = self.tentative, touchSink = self.touchSink
             defer {
                 swap(&seen, &self.seen)
@@ -425,6 +421,8 @@ final class UsageIngest {
                 swap(&pending, &self.pending)
                 swap(&failedOperations, &self.failedOperations)
                 swap(&failedToWrite, &self.failedToWrite)
+                swap(&confirmedOperations, &self.confirmedOperations)
+                swap(&tentativeOperations, &self.tentativeOperations)
                 self.summary = summary
                 self.tentative = tentative
                 self.touchSink = touchSink
@@ -482,16 +480,21 @@ final class UsageIngest {
                 // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
                 // operation (correlationId + action) failed; a failure with an authorization sub-status
                 // is a denied attempt.
+                // Uses are operations: an event with an operation identity is kept per operation
+                // (the report counts each operation once, at its latest authorized event); one
+                // without is a use of its own.
                 switch e.status {
-                case .succeeded:
-                    usage.update(key, initial: UsageValue()) { $0.use(e.time) }
-                    summary.uses += 1
-                case .started, .accepted:
+                case .succeeded, .started, .accepted:
                     if e.operationHash == 0 {
                         usage.update(key, initial: UsageValue()) { $0.use(e.time) }
                         summary.uses += 1
                     } else {
-                        pending.append(operation: e.operationHash, key: key, time: e.time)
+                        let confirmed = e.status == .succeeded
+                        var value = UsageValue()
+                        value.use(e.time)
+                        let entry = UsageTentativeEntry(operation: e.operationHash, key: key, value: value, confirmed: confirmed)
+                        pending.update(UsageOperationID(e.operationHash), initial: UsageOperationEvents()) { $0.add(entry) }
+                        if confirmed { _ = confirmedOperations.add(e.operationHash) } else { _ = tentativeOperations.add(e.operationHash) }
                         tentative += 1
                     }
                 case .failed:
@@ -613,23 +616,16 @@ final class UsageIngest {
         }
     }
 
-    /// The first `usage_tentative_blocks` id this file wrote (past the cap), if any.
-    private var firstOwnTentativeBlock: Int64?
-
     private func flushPending() throws {
-        if firstOwnTentativeBlock == nil {
-            firstOwnTentativeBlock = Int64(try db.scalarInt("SELECT COALESCE(MAX(id), 0) + 1 FROM usage_tentative_blocks") ?? 1)
-        }
-        if writtenOperations != nil {
-            if (writtenOperations?.count ?? 0) + pending.count > caps.writtenOperations {
-                writtenOperations = nil
-            } else {
-                // a file's own tentative entries are one use each (`append(operation:key:time:)`)
-                pending.forEach { writtenOperations?.append($0.operation) }
-            }
-        }
-        try UsageTentativeBlocks.write(db, pending)
-        pending.removeAll()
+        try UsageTentativeBlocks.write(db, Self.entries(pending))
+        pending.removeAllKeepingCapacity()
+    }
+
+    /// The entries kept per operation, as a buffer in the block format.
+    static func entries(_ operations: UsageMap<UsageOperationID, UsageOperationEvents>) -> UsageTentativeBuffer {
+        var buffer = UsageTentativeBuffer()
+        for events in operations.values { events.forEach { buffer.append($0) } }
+        return buffer
     }
 
     /// Operation hashes per insert statement.
@@ -670,21 +666,13 @@ final class UsageIngest {
         // The summary counts the file's own tentative uses less those its own failures cancel; a
         // failure in another file cancels in the report (`effectiveUsage`), which reads every
         // failed operation, whatever the order or batching of the imports.
-        var cancelled = 0
-        if !failedOperations.isEmpty {
-            pending.forEach { e in
-                if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
-            }
-            // and those this file already wrote out past the cap
-            if let written = writtenOperations {
-                for op in written where failedOperations.contains(op) { cancelled += 1 }
-            } else if let first = firstOwnTentativeBlock {
-                try UsageTentativeBlocks.forEach(db, fromID: first) { e in
-                    if failedOperations.contains(e.operation) { cancelled += Int(e.value.uses) }
-                }
-            }
+        // Uses are operations: each operation of the file once, a Started / Accepted one unless the
+        // file's own failures cancel it.
+        var uses = confirmedOperations.count
+        tentativeOperations.forEachMember { op in
+            if !confirmedOperations.contains(op) && !failedOperations.contains(op) { uses += 1 }
         }
-        summary.uses += max(0, tentative - cancelled)
+        summary.uses += uses
         if let through = run.unresolvedCheckedThrough, try db.scalarInt("SELECT MAX(id) FROM imports").map(Int64.init) == through {
             // nothing was imported since the run's previous file counted: no new users to resolve
             // against, and this file's new callers were resolved as they were added
@@ -711,7 +699,7 @@ final class UsageIngest {
         if run.usage.isEmpty { swap(&run.usage, &usage) } else {
             for (k, v) in zip(usage.keys, usage.values) { run.usage.update(k, initial: UsageValue()) { $0.merge(v) } }
         }
-        if run.pending.isEmpty { swap(&run.pending, &pending) } else { run.pending.append(contentsOf: pending) }
+        if run.pending.isEmpty { run.pending = Self.entries(pending) } else { run.pending.append(contentsOf: Self.entries(pending)) }
         // the failed operations this file did not write yet (the run writes them)
         for op in failedToWrite { run.failedOperations.add(op) }
         if run.seen.isEmpty { swap(&run.seen, &seen) } else { run.seen.formUnion(seen) }
@@ -719,10 +707,11 @@ final class UsageIngest {
         run.unresolvedCallers = summary.unresolvedCallers
         run.unresolvedCheckedThrough = recordedImportID
         usage = UsageMap()
-        pending = UsageTentativeBuffer()
+        pending = UsageMap()
         failedOperations = UsageKeySet()
         failedToWrite = []
-        writtenOperations = []
+        confirmedOperations = UsageKeySet()
+        tentativeOperations = UsageKeySet()
         seen = UsageKeySet()
         try run.flush(db, all: false)
     }
@@ -756,7 +745,7 @@ final class UsageIngest {
         }
         guard !callers.isEmpty else { return [] }
         let total = try db.scalarInt("SELECT COUNT(*) FROM usage_principals WHERE resolved_id IS NULL AND key <> ''") ?? callers.count
-        let shown = callers.prefix(examples).map { "`\($0)`" }.joined(separator: ", ") + (total > examples ? ", ..." : "")
+        let shown = callers.prefix(examples).map { "`\(TextSanitizer.clean($0))`" }.joined(separator: ", ") + (total > examples ? ", ..." : "")
         return [.warning("\(total) caller\(total == 1 ? "" : "s") not resolved to a principal (e.g. \(shown)); their events are kept",
                          file: file,
                          help: "import the directory users (Microsoft Graph `GET /users`) so UPN callers resolve to object ids")]

@@ -58,13 +58,17 @@ extension Store {
     /// `usageReport(options:)` on `workers` threads, the usage rows cut into `buckets` groups of
     /// callers (0: a default for the number of workers). Tests compare it across both.
     func usageReport(options: EvaluationOptions, workers requested: Int, buckets: Int = 0) throws -> UsageReport {
+        try reading { try usageReportReading(options: options, workers: requested, buckets: buckets) }
+    }
+
+    private func usageReportReading(options: EvaluationOptions, workers requested: Int, buckets: Int) throws -> UsageReport {
         let workers = max(1, requested)
         // The usage rows are read on another thread through a second connection (a second `Store`
         // on the same file) while this one loads the snapshot and builds the evaluator. Not when
         // this connection has uncommitted writes (the other would not see them); on any failure
         // there, they are read here.
         let rowsBox = UsageRowsBox(), loaded = DispatchSemaphore(value: 0)
-        let background = workers > 1 && !db.isInTransaction
+        let background = workers > 1 && !db.hasUncommittedWrites
         if background {
             let path = self.path
             DispatchQueue.global().async {
@@ -81,6 +85,7 @@ extension Store {
             rows = try Store.loadUsageRows(self)
         }
         let attribution = try prepared.get()
+        readHook?()
         let merged = attribution.attribute(&rows, workers: workers, buckets: buckets)
         rows = []
         let out = attribution.assignmentUsages(merged, workers: workers)
@@ -329,7 +334,7 @@ struct UsageAttribution: Sendable {
     init(store: Store, options: EvaluationOptions) throws {
         let db = store.connection
         let snapshot: AuthorizationSnapshot
-        if db.isInTransaction {
+        if db.hasUncommittedWrites {
             snapshot = try store.loadSnapshot()
             evaluator = Evaluator(snapshot: snapshot, options: options)
         } else {

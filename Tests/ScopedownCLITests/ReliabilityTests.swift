@@ -96,7 +96,8 @@ final class SmallDisk {
     }
 
     func unmount() {
-        if mounted { _ = Self.run(["/bin/umount", path]) }
+        // lazily: descriptors the import keeps open (the writeback's) would make it busy
+        if mounted { _ = Self.run(["/bin/umount", "-l", path]) }
         mounted = false
         try? FileManager.default.removeItem(atPath: path)
     }
@@ -222,5 +223,105 @@ extension ReliabilityTests {
         }
         // the reader did not turn the empty file into a database
         #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+    }
+}
+
+/// The `scopedown` executable built beside the tests, for tests that need separate processes.
+enum Executable {
+    static let path: String? = {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for d in [dir, dir.deletingLastPathComponent(), SharedData.packageRoot.appendingPathComponent(".build/debug")] {
+            let p = d.appendingPathComponent("scopedown").path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }()
+
+    /// Starts `scopedown arguments`, its output collected in files under `dir`.
+    static func start(_ arguments: [String], dir: String, tag: String) throws -> (Process, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(path))
+        p.arguments = arguments
+        let out = dir + "/\(tag).out", err = dir + "/\(tag).err"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: out)
+        p.standardError = FileHandle(forWritingAtPath: err)
+        try p.run()
+        return (p, out, err)
+    }
+
+    static func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+}
+
+extension ReliabilityTests {
+    @Test("two imports into a database that does not exist yet (or is an empty file) both succeed",
+          .enabled(if: Executable.path != nil, "the scopedown executable is not built beside the tests"))
+    func concurrentCreation() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        for round in 0..<RandomCases.count(default: 6) {
+            let db = tmp.path("r\(round).db")
+            // odd rounds: an empty file exists already (both processes migrate it)
+            if round % 2 == 1 { FileManager.default.createFile(atPath: db, contents: nil) }
+            let a = try Executable.start(["import", "--db", db] + Self.demoInventory, dir: tmp.url.path, tag: "a\(round)")
+            let b = try Executable.start(["import", "--db", db] + Self.demoInventory, dir: tmp.url.path, tag: "b\(round)")
+            a.0.waitUntilExit()
+            b.0.waitUntilExit()
+            for (p, tag) in [(a, "first"), (b, "second")] {
+                #expect(p.0.terminationStatus == 0, "round \(round), \(tag): \(Executable.text(p.err))")
+            }
+            // one of them imported the files, the other found them imported
+            let outs = [Executable.text(a.out), Executable.text(b.out)]
+            #expect(outs.contains { $0.contains(" 0 already imported, 0 failed") }, "round \(round): \(outs)")
+            #expect(outs.contains { $0.contains(": 0 imported, ") && $0.contains(" already imported, 0 failed") }, "round \(round): \(outs)")
+            #expect(!FileManager.default.fileExists(atPath: DatabaseCreation.buildingPath(db)))
+            #expect(runCLI(["inventory", "--db", db]).exitCode == 0)
+        }
+    }
+
+    @Test("a query while the first import creates the database answers, or says the database is not there yet",
+          .enabled(if: Executable.path != nil, "the scopedown executable is not built beside the tests"))
+    func queryDuringCreation() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        var answered = 0
+        for round in 0..<RandomCases.count(default: 3) {
+            let db = tmp.path("r\(round).db")
+            let writer = try Executable.start(["import", "--db", db, "--keep-events"] + Self.demoInventory + [Self.demoActivity],
+                                              dir: tmp.url.path, tag: "w\(round)")
+            var queries = 0
+            repeat {
+                let r = try Executable.start(["inventory", "--db", db], dir: tmp.url.path, tag: "q\(round)-\(queries)")
+                r.0.waitUntilExit()
+                let err = Executable.text(r.err)
+                if r.0.terminationStatus == 0 {
+                    answered += 1
+                } else {
+                    #expect(err.contains("is being created by an import that is still running") || err.contains("does not exist"),
+                            "round \(round): \(err)")
+                }
+                queries += 1
+            } while writer.0.isRunning && queries < 40
+            writer.0.waitUntilExit()
+            #expect(writer.0.terminationStatus == 0, "\(Executable.text(writer.err))")
+        }
+        _ = answered
+    }
+
+    @Test("a query that meets a lock held past its wait says so, with a hint")
+    func lockedDatabase() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let db = try Self.demoDatabase(tmp)
+        let holder = try Connection(path: db)
+        try holder.execute("BEGIN EXCLUSIVE")
+        defer { try? holder.execute("ROLLBACK") }
+        let r = runCLI(["inventory", "--db", db])
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.contains("\(db): error: cannot ") && r.stderr.contains(" database: the database is locked by another process"), "\(r.stderr)")
+        #expect(r.stderr.contains("help: run the command again when that import has finished"))
+        #expect(!r.stderr.contains("SELECT"))
+        let i = runCLI(["import", "--db", db, SharedData.fixture("demo/subscriptions.json").path])
+        #expect(i.exitCode == 1)
+        #expect(i.stderr.contains("\(db): error: cannot ") && i.stderr.contains(" database: the database is locked by another process"), "\(i.stderr)")
+        #expect(!i.stderr.contains("subscriptions.json"), "the error is about the database, not the input: \(i.stderr)")
     }
 }

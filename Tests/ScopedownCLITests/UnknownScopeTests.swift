@@ -71,6 +71,28 @@ struct UnknownScopeTests {
         #expect(vm.stdout.contains("Microsoft.Compute/virtualMachines/write"))
     }
 
+    @Test("a catalog without isDataAction: queries warn that data actions cannot be told apart, until a catalog says the plane")
+    func guessedPlanes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-unknown-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try Self.database(dir)
+        let old = SharedData.fixture("shapes/catalog-without-isdataaction.json").path
+        let current = SharedData.fixture("shapes/catalog-with-isdataaction.json").path
+        let imported = runCLI(["import", "--db", db, old])
+        #expect(imported.exitCode == 0)
+        #expect(imported.stderr.contains("no operation of this catalog says `isDataAction`"))
+        let blob = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"
+        let query = ["who-can", "--db", db, "--action", blob, "--scope", "/subscriptions/\(Self.sub)"]
+        let before = runCLI(query)
+        #expect(before.exitCode == 0)
+        #expect(before.stderr.contains("warning: 4 catalog operations come from a catalog without `isDataAction`"), "\(before.stderr)")
+        #expect(runCLI(["import", "--db", db, current]).exitCode == 0)
+        let after = runCLI(query)
+        #expect(!after.stderr.contains("without `isDataAction`"), "\(after.stderr)")
+        #expect(after.stdout.contains("(data plane)"))
+    }
+
     @Test("an operation not in the catalog is a warning with close spellings")
     func closeSpellings() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-unknown-\(UUID().uuidString)")

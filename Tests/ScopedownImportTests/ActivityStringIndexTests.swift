@@ -146,9 +146,9 @@ struct ActivityStringIndexTests {
         ("{\"b\":\"" + String(repeating: "q", count: 100) + "\\\"}", 1, 6, "unterminated string"),
         ("{\"a\":[1,2}", 1, 10, "mismatched"),
         ("{\"a\":{\"b\":\"c\"}}}", 1, 16, "unexpected data after the event"),
-        // the top-level array and two nested ones are walked as envelopes, then 512 levels are skipped
-        (String(repeating: "[", count: 600), 1, 516, "nesting deeper than 512 levels"),
-        ("{\"a\":" + String(repeating: "[", count: 600) + "\n", 1, 518, "nesting deeper than 512 levels"),
+        // 512 levels in all, whether walked as envelopes or skipped: the 513th bracket is the error
+        (String(repeating: "[", count: 600), 1, 513, "nesting deeper than 512 levels"),
+        ("{\"a\":" + String(repeating: "[", count: 600) + "\n", 1, 517, "nesting deeper than 512 levels"),
         // deeper than the 64 levels kept in a register
         ("{\"a\":" + String(repeating: "[", count: 100) + "}", 1, 106, "mismatched `}`"),
         ("{\"a\":" + String(repeating: "[{\"k\":", count: 70) + "1" + String(repeating: "}]", count: 69) + "]]}", 1, 565, "mismatched `]`"),

@@ -329,11 +329,11 @@ struct BadInputTests {
         let t = TempFolder()
         let control = t.write("a.bin", Array("principal,caller\nok line\nbad\u{1}".utf8))
         let e = diagnostic { _ = try FormatDetector.detect(InputFile(displayName: "a.bin", path: control)) }
-        #expect(e?.message == "not a text file: found binary data (first invalid byte 0x01 at offset 28)")
+        #expect(e?.message == "not a text file: found binary data (byte 0x01 at offset 28)")
         #expect(e?.line == 3 && e?.column == 4)
         let utf8 = t.write("b.bin", Array("héllo ".utf8) + [0xFF, 0x41])
         let u = diagnostic { _ = try FormatDetector.detect(InputFile(displayName: "b.bin", path: utf8)) }
-        #expect(u?.message == "not a text file: found binary data (first invalid byte 0xFF at offset 7)")
+        #expect(u?.message == "not a text file: found binary data (byte 0xFF at offset 7)")
         #expect(u?.line == 1 && u?.column == 7)
     }
 

@@ -90,4 +90,73 @@ struct InputBoundsTests {
             #expect((err == nil) == parses, "\(text)\nreader: \(err.map { "\($0)" } ?? "accepted"), parser: \(parses)")
         }
     }
+
+    static let subscription = #"[{"id": "/subscriptions/11111111-1111-1111-1111-111111111111", "subscriptionId": "11111111-1111-1111-1111-111111111111", "name": "prod", "state": "Enabled", "tenantId": "22222222-2222-2222-2222-222222222222", "isDefault": true, "cloudName": "AzureCloud"}]"#
+
+    @Test("valid JSON after more than 64 KiB of leading whitespace imports", arguments: [70_000, 1_500_000])
+    func leadingWhitespace(_ count: Int) throws {
+        let folder = TempFolder()
+        let pad = String(repeating: " ", count: count - 3) + "\n\n\n"
+        let inventory = folder.write("subs.json", pad + Self.subscription)
+        let format = try FormatDetector.detect(InputFile(displayName: "subs.json", path: inventory))
+        #expect(format.kind == .subscriptions)
+        let decoded = try InventoryImporter.decode(InputFile(displayName: "subs.json", path: inventory), format: format)
+        #expect(decoded.batch.subscriptions.count == 1)
+        let lines = folder.write("PT1H.json", pad + Self.record + "\n" + Self.record + "\n")
+        #expect(try FormatDetector.detect(InputFile(displayName: "PT1H.json", path: lines)).kind == .activityLog)
+        #expect(Self.readError(lines) == nil)
+    }
+
+    /// A role-definition array whose last element nests `depth` levels in all (the array included),
+    /// placed within the first 64 KiB or after them.
+    static func deepRoles(depth: Int, far: Bool) -> String {
+        let role = #"{"roleName":"R","name":"11111111-1111-1111-1111-111111111111","id":"/providers/Microsoft.Authorization/roleDefinitions/11111111-1111-1111-1111-111111111111","type":"Microsoft.Authorization/roleDefinitions","roleType":"CustomRole","description":"d","assignableScopes":["/"],"permissions":[{"actions":[],"notActions":[],"dataActions":[],"notDataActions":[]}]"#
+        let padding = far ? Array(repeating: role + #","description":"\#(String(repeating: "p", count: 1000))"}"#, count: 80) : []
+        let levels = depth - 2
+        let deep = role.replacingOccurrences(of: "11111111-1111-1111-1111-111111111111", with: "33333333-3333-3333-3333-333333333333") + #","x":"# + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + "}"
+        return "[" + (padding + [deep]).joined(separator: ",\n") + "]\n"
+    }
+
+    @Test("the nesting limit is 512 levels wherever the value is in the file")
+    func depthLimitEverywhere() throws {
+        let folder = TempFolder()
+        for far in [false, true] {
+            for depth in [512, 513] {
+                let path = folder.write("roles-\(far)-\(depth).json", Self.deepRoles(depth: depth, far: far))
+                let file = InputFile(displayName: "roles.json", path: path)
+                let result = Result { try InventoryImporter.decode(file, format: try FormatDetector.detect(file)) }
+                if depth == 512 {
+                    #expect(throws: Never.self, "far: \(far)") { try result.get() }
+                } else {
+                    #expect(throws: Diagnostic.self, "far: \(far)") { try result.get() }
+                }
+                // JSON Lines: the record, its `properties` and arrays inside, `depth` levels in all
+                let levels = depth - 2
+                let line = Self.record.replacingOccurrences(of: #""n":null"#, with: #""n":"# + String(repeating: "[", count: levels) + String(repeating: "]", count: levels))
+                let padding = far ? Array(repeating: Self.record, count: 120) : []
+                let err = Self.readJSONLines([Self.record] + padding + [line])
+                #expect((err == nil) == (depth == 512), "JSON Lines, far: \(far), depth \(depth): \(err.map { "\($0)" } ?? "accepted")")
+            }
+        }
+    }
+
+    @Test("binary data is blamed on its first bad byte: value, offset, line and column")
+    func binaryByteBlamed() throws {
+        let folder = TempFolder()
+        let cases: [([UInt8], String)] = [
+            (Array("TimeGenerated,OperationNameValue,ActivityStatusValue\n2024-05-01,op,Succ".utf8) + [0x1B] + Array("ess\n".utf8),
+             "x.csv:2:19: error: not a text file: found binary data (byte 0x1B at offset 71)"),
+            (Array("abc".utf8) + [0xFF, 0x0A], "x.csv:1:4: error: not a text file: found binary data (byte 0xFF at offset 3)"),
+            (Array("é,".utf8) + [0xE2, 0x28, 0xA1], "x.csv:1:4: error: not a text file: found binary data (byte 0x28 at offset 4)"),
+        ]
+        for (bytes, expected) in cases {
+            let path = folder.write("x.csv", bytes)
+            do {
+                _ = try FormatDetector.detect(InputFile(displayName: "x.csv", path: path))
+                Issue.record("accepted \(bytes)")
+            } catch let d as Diagnostic {
+                #expect(d.description.hasPrefix(expected), "\(d)")
+            }
+        }
+    }
 }

@@ -95,3 +95,30 @@ struct SQLiteTests {
         #expect(throws: SQLiteError.self) { try db.scalar("SELECT fails()") }
     }
 }
+
+@Suite("SQLite transactions rolled back by SQLite")
+struct RolledBackTransactionTests {
+    /// SQLite rolls a transaction back by itself on SQLITE_FULL or an I/O error; a ROLLBACK run
+    /// behind `transaction`'s back leaves the connection in the same state.
+    @Test("after SQLite rolled the transaction back, nothing more is written and the transaction throws")
+    func nothingWrittenAfterRollback() throws {
+        let db = try Connection(path: ":memory:")
+        try db.execute("CREATE TABLE t (x INTEGER) STRICT")
+        var later: [String] = []
+        #expect(throws: TransactionRolledBack.self) {
+            try db.transaction {
+                try db.run("INSERT INTO t VALUES (1)")
+                try db.transaction { try db.run("INSERT INTO t VALUES (2)") }
+                try db.execute("ROLLBACK")  // what SQLite does on a full disk
+                // the next file of a run: its savepoint, and a write that would commit on its own
+                do { try db.transaction { try db.run("INSERT INTO t VALUES (3)") } } catch { later.append("savepoint: \(error)") }
+                do { try db.run("INSERT INTO t VALUES (4)") } catch { later.append("autocommit: \(error)") }
+            }
+        }
+        #expect(try db.scalarInt("SELECT COUNT(*) FROM t") == 0)
+        #expect(later.count == 2, "\(later)")
+        // the connection is usable again afterwards
+        try db.transaction { try db.run("INSERT INTO t VALUES (5)") }
+        #expect(try db.scalarInt("SELECT COUNT(*) FROM t") == 1)
+    }
+}

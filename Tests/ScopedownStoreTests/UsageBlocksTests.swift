@@ -29,8 +29,9 @@ struct UsageBlocksTests {
         }
         let store = try Store(path: db.path)
         let rows = try store.effectiveUsage()
-        #expect(rows == [EffectiveUsageRow(principal: 1, action: 1, scope: 1, day: 20000, assignment: 0, uses: 6, denied: 1,
-                                           firstSeen: 1727999000, lastSeen: 1728000300)])
+        // Uses are operations: operation -12's three tentative events are one use, at its latest event.
+        #expect(rows == [EffectiveUsageRow(principal: 1, action: 1, scope: 1, day: 20000, assignment: 0, uses: 4, denied: 1,
+                                           firstSeen: 1728000000, lastSeen: 1728000300)])
         #expect(try store.seenEventKeys() == [UsageSeenBlocks.key(time: 1728000000, hash: 5),
                                                UsageSeenBlocks.key(time: 1728000100, hash: UInt64(bitPattern: -6)),
                                                UsageSeenBlocks.key(time: 1728086400, hash: 7)].sorted())
@@ -146,7 +147,8 @@ struct UsageBlocksTests {
             v.first = n % 7 == 0 ? nil : Int64.random(in: -1_000_000...4_000_000_000, using: &g)
             v.last = n % 5 == 0 ? nil : Int64.random(in: -1_000_000...4_000_000_000, using: &g)
             let e = UsageTentativeEntry(operation: UInt64.random(in: 0...UInt64.max, using: &g),
-                                        key: UsageKey(principal: id(), action: id(), scope: id(), day: id(), assignment: id()), value: v)
+                                        key: UsageKey(principal: id(), action: id(), scope: id(), day: id(), assignment: id()), value: v,
+                                        confirmed: n % 3 == 0)
             UsageTentativeBlocks.append(&bytes, e)
             entries.append(e)
         }
@@ -155,7 +157,8 @@ struct UsageBlocksTests {
             for (i, e) in entries.enumerated() {
                 let r = UsageTentativeBlocks.entry(raw, at: i * UsageTentativeEntry.size)
                 #expect(r.operation == e.operation && r.key == e.key)
-                #expect(r.value.uses == min(e.value.uses, Int64(UInt32.max)))
+                #expect(r.value.uses == min(e.value.uses, Int64(0x7FFF_FFFF)))
+                #expect(r.confirmed == e.confirmed)
                 #expect(r.value.first == e.value.first && r.value.last == e.value.last)
             }
         }

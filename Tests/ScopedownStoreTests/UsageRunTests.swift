@@ -112,7 +112,7 @@ struct UsageRunTests {
             for caps in [UsageCaps(usage: 2, pending: 2, seen: 3), UsageCaps(usage: 7, pending: 1, seen: 1),
                          UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3, progressiveSeen: 2),
                          // the summary reads the file's written tentative uses back from disk
-                         UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3, progressiveSeen: 2, writtenOperations: 2)] {
+                         UsageCaps(usage: 1000, pending: 1000, seen: 1000, progressive: 3, progressiveSeen: 2)] {
                 let (oneByOne, state1) = try Self.run(batched: false, files: files, caps: caps)
                 #expect(oneByOne == expectedSummaries, "seed \(seed) \(caps)")
                 #expect(state1 == expected, "seed \(seed) \(caps)")

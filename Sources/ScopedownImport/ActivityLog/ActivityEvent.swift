@@ -56,8 +56,8 @@ public struct ScannedEvent: Sendable, Hashable {
     public var status: ActivityStatus
     /// A failed event whose sub-status says the caller lacked the permission.
     public var denied: Bool
-    /// Hash of (correlationId, action) for reconciling Started/Accepted with Failed; 0 when the event
-    /// has no correlation id.
+    /// The operation's identity: a hash of (correlationId, authorization action, scope), compared
+    /// case-insensitively; the same in every export shape. 0 when the event has no correlation id.
     public var operationHash: UInt64
 
     public init(dedupHash: UInt64, principal: Int32, action: Int32, scope: Int32, assignment: Int32, time: Int64,

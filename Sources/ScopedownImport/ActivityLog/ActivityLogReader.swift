@@ -238,6 +238,15 @@ public enum ActivityLogReader {
         while first.count < 65_536 {
             if try source.read(into: &first, max: options.chunkBytes - first.count) == 0 { break }
         }
+        // leading whitespace longer than that: read on to the first value (a line's bound at most)
+        var blank = 0
+        while first.count >= 65_536, !first[blank...].contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+            guard first.count < options.maxRecordBytes else {
+                throw Diagnostic.error("more than \(options.maxRecordBytes >> 20) MiB of whitespace before the first value", file: file.displayName)
+            }
+            blank = first.count
+            if try source.read(into: &first, max: Swift.max(65_536, first.count)) == 0 { break }
+        }
         // UTF-8 byte order mark
         var bomSkip = 0
         if first.count >= 3, first[0] == 0xEF, first[1] == 0xBB, first[2] == 0xBF { bomSkip = 3 }

@@ -470,9 +470,12 @@ public struct ActivityRecordScanner {
             }
             lastRecordHash = (recordBase, recordStart, recordEnd, dedup)
         }
+        // The operation's identity in every export shape (docs/formats.md, "Uses are operations"):
+        // correlation id + authorization action + scope, case-insensitively.
         var op: UInt64 = 0
         if let corr = f.correlationID, !corr.isEmpty {
             op = ActivityHash.combine(corr.hash(seed: 0xC0, lowercase: true), action.hash(seed: 0xAC, lowercase: true))
+            if let s = f.scope ?? f.resourceID, !s.isEmpty { op = ActivityHash.combine(op, s.hash(seed: 0x5C, lowercase: true)) }
             if op == 0 { op = 1 }
         }
         batch.events.append(ScannedEvent(dedupHash: dedup, principal: principal, action: actionID, scope: scopeID,

@@ -72,6 +72,9 @@ struct ActivityByteCursor {
     /// The string index of the bytes (built by `ActivityStringIndex.build` over a range that holds
     /// `pos..<end`), or nil: strings are then found byte by byte.
     let index: ActivityStringIndex.View?
+    /// Containers open around `pos` (those `forEachMember` / `forEachElement` are inside): the
+    /// nesting limit counts from the top of the record's text, not from a skipped value.
+    var depth = 0
 
     init(_ base: UnsafePointer<UInt8>, start: Int, end: Int, index: ActivityStringIndex.View? = nil) {
         self.base = base
@@ -259,6 +262,7 @@ struct ActivityByteCursor {
         // what may come next: a value (or the closer of an empty array), a key (or the closer of
         // an empty object), `:`, or `,` / the closer
         var want = Want.value
+        let maxDepth = 512 - self.depth
         @inline(__always) func inObject() -> Bool {
             depth <= 64 ? shallow & (1 << UInt64(depth - 1)) != 0 : (deep.last ?? false)
         }
@@ -283,7 +287,7 @@ struct ActivityByteCursor {
                 continue
             case 0x7B, 0x5B:
                 guard want == .value || want == .valueOrClose else { throw unexpected(b) }
-                if depth >= 512 { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
+                if depth >= maxDepth { throw ActivityScanError(offset: pos, message: "nesting deeper than 512 levels") }
                 if depth < 64 {
                     if b == 0x7B { shallow |= 1 << UInt64(depth) } else { shallow &= ~(1 << UInt64(depth)) }
                 } else {
@@ -332,6 +336,8 @@ struct ActivityByteCursor {
     /// key's raw range and must consume the value (read or skip it) and return.
     mutating func forEachMember(_ body: (inout ActivityByteCursor, ActivityKey) throws -> Void) throws {
         try expect(0x7B, "`{`")
+        depth += 1
+        defer { depth -= 1 }
         skipWhitespace()
         if pos < end, base[pos] == 0x7D { pos += 1; return }
         while true {
@@ -421,6 +427,8 @@ struct ActivityByteCursor {
     /// Iterates the elements of the array whose `[` is at `pos`. `body` must consume the element.
     mutating func forEachElement(_ body: (inout ActivityByteCursor) throws -> Void) throws {
         try expect(0x5B, "`[`")
+        depth += 1
+        defer { depth -= 1 }
         skipWhitespace()
         if pos < end, base[pos] == 0x5D { pos += 1; return }
         while true {

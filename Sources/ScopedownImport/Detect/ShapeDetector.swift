@@ -199,18 +199,52 @@ enum ShapeDetector {
         }
     }
 
+    /// The index of the first byte that is a control character (other than tab, CR, LF) or not part
+    /// of valid UTF-8, or nil.
+    static func firstBinaryByte(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 || b == 0x7F { return i }
+                i += 1
+                continue
+            }
+            // the length of a well-formed sequence (RFC 3629), its continuation bytes checked
+            let n: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: n = 2
+            case 0xE0: n = 3; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: n = 3
+            case 0xED: n = 3; hi = 0x9F
+            case 0xF0: n = 4; lo = 0x90
+            case 0xF1...0xF3: n = 4
+            case 0xF4: n = 4; hi = 0x8F
+            default: return i
+            }
+            guard i + n <= bytes.endIndex else { return i }
+            for k in 1..<n {
+                let c = bytes[i + k]
+                if k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF) { return i + k }
+            }
+            i += n
+        }
+        return nil
+    }
+
     /// Content that does not start with `{` or `[`: a CSV with a known header, or an error.
     static func detectText(_ prefix: [UInt8], start: Int, file: InputFile, override: InputKind?) throws -> DetectedFormat {
         // Binary data (NUL, other control bytes, invalid UTF-8) fails at once with a clear message.
         let sample = prefix[start..<min(prefix.count, start + 4096)]
         // A multi-byte character cut by the end of the sample is fine.
-        if let bad = firstBinaryByte(sample, cutAtEndIsFine: sample.count == 4096) {
-            // Line and column of the offending byte, for an editor; the offset counts bytes from the file's start.
-            let before = prefix[0..<bad]
-            let line = before.filter { $0 == 0x0A }.count + 1
-            let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let column = String(decoding: prefix[lineStart..<bad], as: UTF8.self).count + 1
-            throw unknown("not a text file: found binary data (first invalid byte 0x\(hex2(prefix[bad])) at offset \(bad))",
+        let checked = sample.count == 4096 ? sample.dropLast(3) : sample
+        if let bad = firstBinaryByte(checked) {
+            // blame the byte itself: its value, offset and line:column
+            var line = 1, column = 1
+            for b in prefix[..<bad] { if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 } }
+            let hex = String(prefix[bad], radix: 16, uppercase: true)
+            throw unknown("not a text file: found binary data (byte 0x\(hex.count == 1 ? "0" + hex : hex) at offset \(bad))",
                           file: file, line: line, column: column)
         }
         let lineEnd = prefix[start...].firstIndex(of: 0x0A) ?? prefix.count
@@ -231,33 +265,6 @@ enum ShapeDetector {
     }
 }
 
-/// The offset of the first byte that is a control character (other than tab, CR, LF) or not
-/// valid UTF-8, or nil. `cutAtEndIsFine`: a character cut by the end of a sample is not judged.
-func firstBinaryByte(_ bytes: ArraySlice<UInt8>, cutAtEndIsFine: Bool) -> Int? {
-    var i = bytes.startIndex
-    while i < bytes.endIndex {
-        let b = bytes[i]
-        if b < 0x80 {
-            if b < 0x20 && b != 0x0A && b != 0x0D && b != 0x09 { return i }
-            i += 1
-            continue
-        }
-        let length: Int
-        switch b {
-        case 0xC2...0xDF: length = 2
-        case 0xE0...0xEF: length = 3
-        case 0xF0...0xF4: length = 4
-        default: return i
-        }
-        guard i + length <= bytes.endIndex else { return cutAtEndIsFine ? nil : i }
-        if String(validating: Array(bytes[i..<(i + length)]), as: UTF8.self) == nil { return i }
-        i += length
-    }
-    return nil
-}
-
-func hex2(_ b: UInt8) -> String { (b < 16 ? "0" : "") + String(b, radix: 16, uppercase: true) }
-
 extension StringProtocol {
     func trimmingCharacters(in quote: Character) -> String {
         var s = Substring(self)
@@ -268,10 +275,10 @@ extension StringProtocol {
 }
 
 /// Strips control characters and ANSI escapes from input echoed in messages.
-enum TextSanitizer {
+public enum TextSanitizer {
     /// Input echoed in a message: control characters (and so ANSI escape sequences) removed, at most
     /// `limit` characters.
-    static func clean(_ s: String, limit: Int = 200) -> String {
+    public static func clean(_ s: String, limit: Int = 200) -> String {
         let kept = String(String.UnicodeScalarView(s.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80...0x9F).contains($0.value) }))
         return kept.count > limit ? String(kept.prefix(limit)) + "..." : kept
     }

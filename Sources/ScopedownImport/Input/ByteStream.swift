@@ -38,6 +38,22 @@ extension ByteStream {
         return out
     }
 
+    /// Reads the leading whitespace (at most `limit` bytes of it) and `then` bytes after it.
+    public func readPrefix(afterWhitespace limit: Int, then: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var valueAt: Int?
+        while valueAt.map({ out.count < $0 + then }) ?? true {
+            let chunk = try read(max: 1 << 20)
+            if chunk.isEmpty { break }
+            if valueAt == nil, let k = chunk.firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+                valueAt = out.count + (k - chunk.startIndex)
+            }
+            out.append(contentsOf: chunk)
+            if valueAt == nil && out.count > limit { break }
+        }
+        return out
+    }
+
     /// Reads everything (inventory files are decoded whole; Activity Logs use `JSONElementSplitter`).
     public func readAll(limit: Int = Int(UInt32.max) - 1) throws -> [UInt8] {
         var out: [UInt8] = []

@@ -29,10 +29,14 @@ public final class JSONDocument: Sendable {
         public var column: Int
         /// The JSON path of the text's root in the file (`$[3]` for the fourth array element).
         public var path: String
-        public init(line: Int = 1, column: Int = 1, path: String = "$") {
+        /// Containers open around the text in its file (1 for an element of a top-level array): the
+        /// depth limit counts them, so an element nests as deep as it may in the whole file.
+        public var depth: Int
+        public init(line: Int = 1, column: Int = 1, path: String = "$", depth: Int = 0) {
             self.line = line
             self.column = column
             self.path = path
+            self.depth = depth
         }
         public static let start = Origin()
 
@@ -64,7 +68,7 @@ public final class JSONDocument: Sendable {
 
     /// Parses a text that starts at `origin` in its file (diagnostics carry the file's positions).
     public static func parse(_ bytes: [UInt8], file: String, origin: Origin) throws -> JSONDocument {
-        var parser = JSONParser(bytes: bytes, file: file, allowTruncation: false)
+        var parser = JSONParser(bytes: bytes, file: file, allowTruncation: false, maxDepth: maxDepth - origin.depth)
         do {
             let nodes = try parser.parse()
             return JSONDocument(bytes: bytes, file: file, nodes: nodes, origin: origin)

@@ -11,12 +11,14 @@ public struct JSONElement: Sendable {
     /// 1-based line and column of the element's first byte.
     public var line: Int
     public var column: Int
+    /// Containers open around the element (1 in a top-level array, 0 for a JSON Lines value).
+    public var enclosingDepth = 0
 
     /// Parses the element as a JSON document. Positions in diagnostics and `JSONValue.location` are
     /// the element's position in the whole input; paths start with `pathPrefix` (e.g. `$[12]`).
     public func parse(file: String, pathPrefix: String? = nil) throws -> JSONDocument {
         try JSONDocument.parse(bytes, file: file,
-                               origin: JSONDocument.Origin(line: line, column: column, path: pathPrefix ?? "$"))
+                               origin: JSONDocument.Origin(line: line, column: column, path: pathPrefix ?? "$", depth: enclosingDepth))
     }
 }
 
@@ -210,8 +212,9 @@ public struct JSONElementSplitter {
             if try !fill() {
                 if scalar && consumed > 0 { break scan }
                 // Parse what there is for a precise message (where the text stops, and what was expected).
-                let partial = JSONElement(bytes: Array(buffer[pos..<buffer.count]), index: count, byteOffset: startOffset,
+                var partial = JSONElement(bytes: Array(buffer[pos..<buffer.count]), index: count, byteOffset: startOffset,
                                           line: startLine, column: startColumn)
+                partial.enclosingDepth = mode == .array ? 1 : 0
                 _ = try partial.parse(file: file, pathPrefix: mode == .array ? "$[\(count)]" : nil)
                 throw Diagnostic.error("unexpected end of file inside element \(count)", file: file, line: startLine,
                                        column: startColumn, help: "the file looks truncated")
@@ -220,7 +223,8 @@ public struct JSONElementSplitter {
         }
         let bytes = Array(buffer[pos..<i])
         pos = i
-        let element = JSONElement(bytes: bytes, index: count, byteOffset: startOffset, line: startLine, column: startColumn)
+        var element = JSONElement(bytes: bytes, index: count, byteOffset: startOffset, line: startLine, column: startColumn)
+        element.enclosingDepth = mode == .array ? 1 : 0
         count += 1
         return element
     }

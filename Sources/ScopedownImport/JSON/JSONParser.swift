@@ -5,12 +5,15 @@ struct JSONParser {
     let bytes: [UInt8]
     let file: String
     let allowTruncation: Bool
+    /// Containers the text may open (`JSONDocument.maxDepth` less those open around it).
+    let maxDepth: Int
     private(set) var trailingByte: UInt8? = nil
 
-    init(bytes: [UInt8], file: String, allowTruncation: Bool) {
+    init(bytes: [UInt8], file: String, allowTruncation: Bool, maxDepth: Int = JSONDocument.maxDepth) {
         self.bytes = bytes
         self.file = file
         self.allowTruncation = allowTruncation
+        self.maxDepth = maxDepth
     }
 
     private struct Truncated: Error {}
@@ -27,9 +30,9 @@ struct JSONParser {
         }
         var result: [JSONNode] = []
         var trailing: UInt8? = nil
-        let (bytes, file, truncation) = (self.bytes, self.file, allowTruncation)
+        let (bytes, file, truncation, maxDepth) = (self.bytes, self.file, allowTruncation, self.maxDepth)
         try bytes.withUnsafeBufferPointer { p in
-            var machine = Machine(p: p, bytes: bytes, fileName: file, truncationAllowed: truncation)
+            var machine = Machine(p: p, bytes: bytes, fileName: file, truncationAllowed: truncation, maxDepth: maxDepth)
             try machine.run()
             swap(&result, &machine.nodes)
             trailing = machine.trailing
@@ -46,12 +49,14 @@ struct JSONParser {
         let bytes: [UInt8]
         let fileName: String
         let truncationAllowed: Bool
+        let maxDepth: Int
         var i = 0
         var nodes: [JSONNode] = []
         var stack: [UInt32] = []   // open containers (node indices)
         var trailing: UInt8? = nil
 
-        init(p: UnsafeBufferPointer<UInt8>, bytes: [UInt8], fileName: String, truncationAllowed: Bool) {
+        init(p: UnsafeBufferPointer<UInt8>, bytes: [UInt8], fileName: String, truncationAllowed: Bool, maxDepth: Int) {
+            self.maxDepth = maxDepth
             self.p = p
             self.n = p.count
             self.bytes = bytes
@@ -222,7 +227,7 @@ struct JSONParser {
                         if let top = stack.last { nodes[Int(top)].count += 1 }
                         switch b {
                         case 0x7B, 0x5B:
-                            if stack.count >= JSONDocument.maxDepth {
+                            if stack.count >= maxDepth {
                                 throw fail("nesting deeper than \(JSONDocument.maxDepth) levels", at: i,
                                            help: "this is not an Azure export; it may be hostile input")
                             }
