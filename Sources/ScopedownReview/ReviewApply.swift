@@ -16,13 +16,13 @@ public enum ReviewApply {
             let r = d.row
             let who = SafeText.terminal(r.principalName ?? r.principal)
             out += "\n# " + SafeText.terminal("\(d.file):\(d.line): \(d.decision.rawValue): \(who) (\(r.principalType)), \(r.role) at \(r.scope.display)")
-            if d.decision == .change, let role = d.newRoleID, let scope = d.newScope {
-                out += SafeText.terminal(" -> \(roles[role] ?? role) at \(scope.display)")
+            if d.decision == .change, let role = d.newRoleID {
+                out += SafeText.terminal(" -> \(roles[role] ?? role) at \(d.newScopes.map(\.display).joined(separator: ", "))")
             }
             out += "\n"
             if !d.comment.trimmingSpaces().isEmpty { out += "# " + SafeText.terminal("comment: " + d.comment) + "\n" }
-            if d.decision == .change, let role = d.newRoleID, let scope = d.newScope {
-                out += create(r, roleID: role, scope: scope) + "\n"
+            if d.decision == .change, let role = d.newRoleID {
+                for scope in d.newScopes { out += create(r, roleID: role, scope: scope) + "\n" }
             }
             out += delete(r) + "\n"
         }

@@ -120,9 +120,9 @@ public enum ReviewPack {
         public var line: Int
         public var row: ReviewRow
         public var decision: ReviewRecommendation.Decision
-        /// For `change`: the role (GUID key) and scope to assign instead.
+        /// For `change`: the role (GUID key) and the scopes to assign it at instead.
         public var newRoleID: String?
-        public var newScope: Scope?
+        public var newScopes: [Scope] = []
         public var comment: String
     }
 
@@ -235,19 +235,25 @@ public enum ReviewPack {
                             continue
                         }
                     }
-                    var newScope = row.scope
+                    // Several scopes (a narrowed assignment) are separated by `;`.
+                    var newScopes = [row.scope]
                     if !scopeText.isEmpty {
-                        guard scopeText.hasPrefix("/"), !scopeText.contains(where: { $0 == "'" || $0 == "\"" || $0 == " " || $0 == "\\" }) else {
-                            err("new_scope `\(scopeText)` is not a scope", help: "write an ARM scope such as /subscriptions/GUID/resourceGroups/NAME")
+                        let parts = scopeText.split(separator: ";").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+                        guard !parts.isEmpty, parts.allSatisfy({ p in
+                            p.hasPrefix("/") && !p.contains(where: { $0 == "'" || $0 == "\"" || $0 == " " || $0 == "\\" })
+                        }) else {
+                            err("new_scope `\(scopeText)` is not a scope (or scopes separated by `;`)",
+                                help: "write an ARM scope such as /subscriptions/GUID/resourceGroups/NAME")
                             continue
                         }
-                        newScope = Scope(scopeText)
+                        var seenScopes = Set<String>()
+                        newScopes = parts.map { Scope($0) }.filter { seenScopes.insert($0.key).inserted }
                     }
-                    if newRole == row.roleID && newScope == row.scope {
+                    if newRole == row.roleID && newScopes == [row.scope] {
                         err("`change` keeps the same role and scope", help: "write `keep`, or name another role or scope")
                         continue
                     }
-                    changes.append(Decision(file: pack.file, line: rec.line, row: row, decision: .change, newRoleID: newRole, newScope: newScope,
+                    changes.append(Decision(file: pack.file, line: rec.line, row: row, decision: .change, newRoleID: newRole, newScopes: newScopes,
                                             comment: v("comment")))
                 }
             }

@@ -110,6 +110,8 @@ struct ReviewCommandTests {
         records[1].fields[decision] = "remove"
         records[2].fields[decision] = "Change"
         records[2].fields[newRole] = "Contributor"
+        records[2].fields[fields("new_scope")] = "/subscriptions/3cc01329-ee3c-4128-b0a3-74c818907831/resourceGroups/rg-sandbox-ivan; "
+            + "/subscriptions/3cc01329-ee3c-4128-b0a3-74c818907831/resourceGroups/rg-sandbox-tools"
         records[2].fields[comment] = "it's enough; \u{1b}[31m"
         records[3].fields[decision] = "keep"
         func write(_ recs: [ReviewPack.Record], _ name: String) -> String {
