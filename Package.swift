@@ -46,6 +46,7 @@ let package = Package(
                 .embedInCode("../../schema/v001_core.sql"),
                 .embedInCode("../../schema/v002_usage.sql"),
                 .embedInCode("../../schema/v003_usage_blocks.sql"),
+                .embedInCode("../../schema/v004_directory_roles.sql"),
                 .embedInCode("../../queries/assignment_counts_by_scope.sql"),
                 .embedInCode("../../queries/table_counts.sql"),
                 .embedInCode("../../queries/unresolved_references.sql"),
@@ -53,11 +54,12 @@ let package = Package(
         ),
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownImport"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
-                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender",
+                "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
                 "ScopedownReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -69,6 +71,7 @@ let package = Package(
             path: "Tests/ScopedownTestSupport"
         ),
         .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),
+        .testTarget(name: "ScopedownRulesTests", dependencies: ["ScopedownRules", "ScopedownCore"]),
         .testTarget(name: "ScopedownImportTests", dependencies: ["ScopedownImport", "ScopedownTestSupport"]),
         .testTarget(
             name: "ScopedownStoreTests",
@@ -78,7 +81,8 @@ let package = Package(
                     exclude: ["Golden"]),  // golden files read by path
         .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownReview"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules",
+                           "ScopedownReview"]
         ),
         .testTarget(
             name: "ScopedownReviewTests",

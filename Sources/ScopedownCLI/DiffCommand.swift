@@ -13,8 +13,9 @@ struct DiffCommand: ParsableCommand {
         role assignments added and removed (active and PIM-eligible), role definitions whose permissions
         changed (as operations of the catalog, and as patterns), and principals whose effective privilege
         grew, most severe first: new owners, new role-assignment write, new secret access, new escalation
-        paths (the operations `blast-radius` checks), then other new assignments. Databases made by
-        different schema versions are refused.
+        paths (the operations `blast-radius` checks), then other new assignments; and the findings
+        (`scopedown findings`) new and resolved. Databases made by different schema versions are
+        refused.
 
         Example (the demo tenant and the same tenant a quarter later):
           scopedown demo --db scopedown-demo.db
@@ -35,13 +36,17 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: table, json or markdown.")
     var format: Format = .table
 
+    @Option(help: ArgumentHelp("Rule settings for the findings of both snapshots (as `scopedown findings --config`).", valueName: "file"))
+    var config: String?
+
     func run() throws { try runChecked(io: .standard()) }
 
     func run(io: CommandIO) throws {
         let diff: SnapshotDiff
         do {
             try ReviewSnapshot.requireSameSchema(old, new)
-            let a = try ReviewSnapshot.load(old, usage: false), b = try ReviewSnapshot.load(new, usage: false)
+            let cfg = try ReviewSources.config(config)
+            let a = try ReviewSnapshot.load(old, usage: false, findings: cfg), b = try ReviewSnapshot.load(new, usage: false, findings: cfg)
             diff = SnapshotDiff.compute(old: a.evaluator, new: b.evaluator, oldFindings: a.findings, newFindings: b.findings)
         } catch let f as ReviewSnapshot.Failure {
             io.errLine(f.text)

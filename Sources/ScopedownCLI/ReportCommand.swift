@@ -42,6 +42,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The subscription tag that names its point of contact.", valueName: "name"))
     var contactTag: String = "owner"
 
+    @Option(help: ArgumentHelp("Rule settings for the findings (as `scopedown findings --config`).", valueName: "file"))
+    var config: String?
+
     @Option(name: .long, help: ArgumentHelp("Rows per HTML file before a contact's page is split.", valueName: "n"))
     var rowsPerFile: Int = 2500
 
@@ -56,10 +59,11 @@ struct ReportCommand: ParsableCommand {
         let model: ReviewModel
         do {
             if let previous { try ReviewSnapshot.requireSameSchema(previous, db.db) }
-            let now = try ReviewSnapshot.load(db.db)
+            let cfg = try ReviewSources.config(config)
+            let now = try ReviewSnapshot.load(db.db, findings: cfg)
             var growth: SnapshotDiff?
             if let previous {
-                let before = try ReviewSnapshot.load(previous, usage: false)
+                let before = try ReviewSnapshot.load(previous, usage: false, findings: cfg)
                 growth = SnapshotDiff.compute(old: before.evaluator, new: now.evaluator, oldFindings: before.findings, newFindings: now.findings)
             }
             model = ReviewModel.build(now.evaluator, .init(usage: now.usage, usageWindow: now.usageWindow, findings: now.findings,

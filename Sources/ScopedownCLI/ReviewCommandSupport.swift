@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dispatch
 import ScopedownCore
+import ScopedownImport
+import ScopedownRules
 import ScopedownRender
 import ScopedownReview
 import ScopedownSQLite
@@ -20,7 +22,9 @@ struct ReviewSnapshot {
     /// A rendered, compiler-style error (exit 1).
     struct Failure: Error { var text: String }
 
-    static func load(_ path: String, usage withUsage: Bool = true) throws -> ReviewSnapshot {
+    /// `usage`: attribute the Activity Log (the report needs it; `diff` and `review-apply` do not,
+    /// except for the findings that judge use). `findings`: run the rules with `config`.
+    static func load(_ path: String, usage withUsage: Bool = true, findings config: FindingsConfig? = nil) throws -> ReviewSnapshot {
         do {
             let store = try Store(path: path, create: false)
             try store.requireImports()
@@ -28,16 +32,22 @@ struct ReviewSnapshot {
             ProcessLifetime.keepUntilExit(evaluator)
             var usage: [String: ReviewUsage] = [:]
             var window: (Int64?, Int64?) = (nil, nil)
-            if withUsage {
-                let report = try store.usageReport()
-                for a in report.assignments {
+            var report: UsageReport?
+            if withUsage || config != nil {
+                let r = try store.usageReport()
+                for a in r.assignments {
                     usage[AzureID.guidKey(a.assignment)] = ReviewUsage(uses: a.uses, lastUsed: a.lastUsed, usedActions: a.usedActions,
                                                                         deniedAttempts: a.deniedAttempts)
                 }
-                window = (report.windowFrom, report.windowTo)
+                window = (r.windowFrom, r.windowTo)
+                report = r
+            }
+            var findings: [ReviewFinding]?
+            if let config, let report {
+                findings = try ReviewSources.findings(store: store, evaluator: evaluator, usage: report, config: config)
             }
             return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window,
-                                  findings: ReviewSources.findings(evaluator), recommendations: ReviewSources.recommendations(evaluator, usage: usage))
+                                  findings: findings, recommendations: ReviewSources.recommendations(evaluator, usage: usage))
         } catch let f as Failure {
             throw f
         } catch {
@@ -66,6 +76,27 @@ struct ReviewSnapshot {
 /// Where findings and recommendations come from: the rules engine and the recommender, when this
 /// build has them (nil otherwise: the report says so instead of showing zeros as facts).
 enum ReviewSources {
-    static func findings(_ evaluator: Evaluator) -> [ReviewFinding]? { nil }
+    /// The rules' findings (`scopedown findings`), as the review shows them.
+    static func findings(store: Store, evaluator: Evaluator, usage report: UsageReport, config: FindingsConfig) throws -> [ReviewFinding] {
+        var usage: UsageFacts?
+        if let from = report.windowFrom, let to = report.windowTo {
+            usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
+                               window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
+        }
+        let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
+        let context = RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
+                                  managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(), config: config)
+        return Finding.sortedForReport(RuleCatalog.run(context)).map {
+            ReviewFinding(ruleID: $0.kind, severity: $0.severity.rawValue, assignmentID: $0.assignment, principal: $0.principal,
+                          scope: $0.scope, message: $0.message, identity: $0.fingerprint)
+        }
+    }
+
+    /// Findings settings: `--config FILE` or the defaults.
+    static func config(_ path: String?) throws -> FindingsConfig {
+        do { return try path.map(FindingsConfigFile.load) ?? FindingsConfig() } catch {
+            throw ReviewSnapshot.Failure(text: CLIErrors.describe(error, file: path ?? ""))
+        }
+    }
     static func recommendations(_ evaluator: Evaluator, usage: [String: ReviewUsage]) -> [ReviewRecommendation]? { nil }
 }

@@ -28,6 +28,8 @@ public struct ScopedownCommand: ParsableCommand {
             BlastRadiusCommand.self,
             UsageCommand.self,
             SynthCommand.self,
+            FindingsCommand.self,
+            RulesCommand.self,
             DiffCommand.self,
             ReportCommand.self,
             ReviewApplyCommand.self,

@@ -13,6 +13,10 @@ public enum InputKind: String, Sendable, Hashable, Codable, CaseIterable {
     case operations
     case activityLog = "activity-log"
     case usageAggregate = "usage-aggregate"
+    /// Entra ID directory role definitions and assignments (Microsoft Graph `roleManagement/directory`).
+    case directoryRoles = "directory-roles"
+    /// Owners of service principals or applications (`servicePrincipals/<id>/owners.json`, `applications/<appId>/owners.json`).
+    case owners
 }
 
 /// The decoded content of one inventory file: Core values plus the warnings met while decoding.
@@ -36,6 +40,12 @@ public struct ImportBatch: Sendable {
     /// True for a catalog none of whose operations carries `isDataAction` (older api-versions, Azure
     /// Stack profiles): its operations are stored as control-plane only where no catalog knows better.
     public var operationsPlaneUnknown = false
+    public var directoryRoleDefinitions: [DirectoryRoleDefinition] = []
+    public var directoryRoleAssignments: [DirectoryRoleAssignment] = []
+    public var managedIdentityResources: [ManagedIdentityResource] = []
+    public var ownerships: [Ownership] = []
+    /// (target id, application) pairs whose owners this file lists completely: a re-import replaces them.
+    public var ownershipTargets: [Ownership] = []
     public var warnings: [Diagnostic] = []
 
     /// Appended to the shape of a catalog without `isDataAction`; the store finds such imports by it.
@@ -59,6 +69,10 @@ public struct ImportBatch: Sendable {
         put("subscriptions", subscriptions.count)
         put("resources", resources.count)
         put("operations", operations.count)
+        put("directoryRoleDefinitions", directoryRoleDefinitions.count)
+        put("directoryRoleAssignments", directoryRoleAssignments.count)
+        put("managedIdentityResources", managedIdentityResources.count)
+        put("ownerships", ownerships.count)
         return c
     }
 }

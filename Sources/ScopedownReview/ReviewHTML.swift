@@ -82,7 +82,10 @@ public enum ReviewHTML {
         b += card("unused (logged operations)", unused)
         b += card("points of contact", m.contacts.filter { $0.kind == .contact }.count)
         b += card("subscriptions without a contact", unowned?.subscriptions.count ?? 0, flag: (unowned?.subscriptions.count ?? 0) > 0)
-        if m.findingsAvailable { b += card("findings", m.rows.reduce(0) { $0 + $1.findings.count }) }
+        if m.findingsAvailable {
+            let serious = m.findings.filter { $0.severityRank <= 1 }.count
+            b += card("findings", m.findings.count, note: "\(serious) critical or high", flag: serious > 0)
+        }
         if let g = m.growth { b += card("principals whose privilege grew", g.privilegeGrowth.count, flag: !g.privilegeGrowth.isEmpty) }
         b += "</div>\n"
 
@@ -97,7 +100,7 @@ public enum ReviewHTML {
                                 ("logged, never used", p.unused, "#c62828")],
                      note: "Summed over active assignments; reads and data actions never reach the Activity Log.")
         var bySeverity: [String: Int] = [:]
-        for r in m.rows { for f in r.findings { bySeverity[f.severity, default: 0] += 1 } }
+        for f in m.findings { bySeverity[f.severity, default: 0] += 1 }
         b += chart(id: "findings", caption: "Findings by severity", bars: ReviewFinding.severities.map { ($0, bySeverity[$0] ?? 0) },
                    note: m.findingsAvailable ? nil : "This build has no rules engine: no findings were computed.")
         b += chart(id: "levels", caption: "Assignments by scope level", bars: m.assignmentsByLevel.map { ($0.level, $0.count) }, note: nil)
@@ -118,7 +121,7 @@ public enum ReviewHTML {
             return [.array([.string(label(c)), .string(pageName(c, part: 0))]),
                     .string(c.kind == .unowned ? "no contact tag" : (c.kind == .tenantWide ? "above subscriptions" : "")),
                     .int(c.subscriptions.count), .int(rows.count), .int(rows.filter { $0.usageClass == .unused }.count),
-                    .int(rows.reduce(0) { $0 + $1.findings.count }), .string("packs/\(c.slug).csv")]
+                    .int(c.findingCount), .string("packs/\(c.slug).csv")]
         }
         b += dataTable(id: "contacts", columns: [("contact", "Point of contact", false), ("flag", "Note", false), ("subscriptions", "Subscriptions", true),
                                                  ("assignments", "Assignments", true), ("unused", "Unused", true), ("findings", "Findings", true),
@@ -186,11 +189,21 @@ public enum ReviewHTML {
                     .int(f.first.map { 5 - $0.severityRank } ?? 0), .string(clip(findingText)),
                     .string(clip(r.recommendation.map { $0.decision.rawValue + ": " + $0.summary } ?? "")), .string(r.id)]
         }
+        b += "<h2>Assignments</h2>\n"
         b += dataTable(id: "assignments", columns: [
             ("principal", "Principal", false), ("type", "Type", false), ("role", "Role", false), ("scope", "Scope", false),
             ("state", "State", false), ("uses", "Uses", true), ("lastUsed", "Last used", false), ("usage", "Usage", false),
             ("severity", "Worst finding", true), ("findings", "Findings", false), ("recommendation", "Recommendation", false),
             ("assignment", "Assignment", false)], rows: rows)
+        if index == 0 && !c.otherFindings.isEmpty {
+            b += "<h2>Findings not tied to one assignment</h2>\n"
+            b += dataTable(id: "findings", columns: [("severity", "Severity", false), ("rule", "Rule", false), ("principal", "Principal", false),
+                                                     ("scope", "Scope", false), ("message", "Finding", false)],
+                           rows: c.otherFindings.map { f in
+                               [.string(f.severity), .string(f.ruleID), .string(clip(f.principal.map { m.principalNames[$0] ?? $0 } ?? "")),
+                                .string(clip(f.scope ?? "")), .string(clip(f.message))]
+                           })
+        }
         let title = o.title + ": " + c.name
         return layout(title: clip(title), subtitle: subtitle(m, o), body: b)
     }

@@ -10,9 +10,12 @@ public struct ReviewFinding: Hashable, Sendable {
     public var principal: String?
     public var scope: String?
     public var message: String
+    /// A stable identity from the rules engine (its fingerprint), when it gives one.
+    public var identity: String?
 
     public init(ruleID: String, severity: String, assignmentID: String? = nil, principal: String? = nil,
-                scope: String? = nil, message: String) {
+                scope: String? = nil, message: String, identity: String? = nil) {
+        self.identity = identity
         self.ruleID = ruleID
         self.severity = severity.lowercased()
         self.assignmentID = assignmentID.map(AzureID.guidKey)
@@ -23,7 +26,8 @@ public struct ReviewFinding: Hashable, Sendable {
 
     /// What makes two snapshots' findings "the same finding": rule, assignment, principal, scope.
     public var key: String {
-        [ruleID, assignmentID ?? "", principal ?? "", scope.map { Scope($0).key } ?? ""].joined(separator: "\u{1}")
+        if let identity { return identity }
+        return [ruleID, assignmentID ?? "", principal ?? "", scope.map { Scope($0).key } ?? ""].joined(separator: "\u{1}")
     }
 
     public static let severities = ["critical", "high", "medium", "low", "info"]

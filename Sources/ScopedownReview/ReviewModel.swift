@@ -47,6 +47,11 @@ public struct ReviewContact: Hashable, Sendable {
     /// Indices into `ReviewModel.rows`, in row order.
     public var rows: [Int]
     public var subscriptions: [String]
+    /// Findings about this contact's subscriptions not tied to one assignment (owner counts, a
+    /// missing contact tag, a principal's reach), severity first.
+    public var otherFindings: [ReviewFinding] = []
+    /// Every finding of the page: its assignments' and the others.
+    public var findingCount: Int = 0
 }
 
 /// Everything the report, the packs and review-apply need, computed once.
@@ -62,10 +67,14 @@ public struct ReviewModel: Sendable {
     public var assignmentsByLevel: [(level: String, count: Int)]
     /// nil when the build has no rules engine.
     public var findingsAvailable: Bool
+    /// Every finding, assignment-level or not.
+    public var findings: [ReviewFinding]
     public var recommendationsAvailable: Bool
     public var usageWindow: (from: Int64?, to: Int64?)
     public var growth: SnapshotDiff?
     public var roles: [String: String]
+    /// Principal id key -> display name.
+    public var principalNames: [String: String]
 
     public struct Inputs: Sendable {
         public var usage: [String: ReviewUsage]
@@ -144,27 +153,32 @@ public struct ReviewModel: Sendable {
             }
             return nil
         }
-        var groups: [String: (kind: ReviewContact.Kind, name: String, rows: [Int], subs: Set<String>)] = [:]
+        var groups: [String: (kind: ReviewContact.Kind, name: String, rows: [Int], subs: Set<String>, other: [ReviewFinding])] = [:]
+        func group(_ scope: Scope?) -> (key: String, kind: ReviewContact.Kind, name: String, subName: String?) {
+            guard let scope, let sid = scope.subscriptionID else { return ("t", .tenantWide, "Management groups and root", nil) }
+            let sub = subByID[sid.lowercased()]
+            if let c = contact(of: sub) { return ("c:" + c, .contact, c, sub?.displayName ?? sid) }
+            return ("u", .unowned, "No point of contact", sub?.displayName ?? sid)
+        }
         for (i, r) in rows.enumerated() {
-            let key: String, kind: ReviewContact.Kind, name: String
-            var subName: String?
-            if let sid = r.scope.subscriptionID {
-                let sub = subByID[sid.lowercased()]
-                subName = sub?.displayName ?? sid
-                if let c = contact(of: sub) { key = "c:" + c; kind = .contact; name = c } else { key = "u"; kind = .unowned; name = "No point of contact" }
-            } else {
-                key = "t"; kind = .tenantWide; name = "Management groups and root"
-            }
-            groups[key, default: (kind, name, [], [])].rows.append(i)
-            if let subName { groups[key]?.subs.insert(subName) }
+            let g = group(r.scope)
+            groups[g.key, default: (g.kind, g.name, [], [], [])].rows.append(i)
+            if let subName = g.subName { groups[g.key]?.subs.insert(subName) }
+        }
+        let rowIDs = Set(rows.map(\.id))
+        for f in inputs.findings ?? [] where f.assignmentID.map({ !rowIDs.contains($0) }) ?? true {
+            let g = group(f.scope.map(Scope.init))
+            groups[g.key, default: (g.kind, g.name, [], [], [])].other.append(f)
         }
         // Subscriptions with no assignment still belong to their contact's page.
         for sub in s.subscriptions {
-            if let c = contact(of: sub) { groups["c:" + c, default: (.contact, c, [], [])].subs.insert(sub.displayName) }
-            else { groups["u", default: (.unowned, "No point of contact", [], [])].subs.insert(sub.displayName) }
+            let g = group(sub.scope)
+            groups[g.key, default: (g.kind, g.name, [], [], [])].subs.insert(sub.displayName)
         }
         var contacts = groups.map { key, g in
-            ReviewContact(kind: g.kind, name: g.name, slug: slug(key: key, kind: g.kind, name: g.name), rows: g.rows, subscriptions: g.subs.sorted())
+            ReviewContact(kind: g.kind, name: g.name, slug: slug(key: key, kind: g.kind, name: g.name), rows: g.rows, subscriptions: g.subs.sorted(),
+                          otherFindings: g.other.sorted { ($0.severityRank, $0.ruleID, $0.key) < ($1.severityRank, $1.ruleID, $1.key) },
+                          findingCount: g.other.count + g.rows.reduce(0) { $0 + rows[$1].findings.count })
         }
         contacts.sort { a, b in
             let ra = a.kind == .contact ? 0 : (a.kind == .unowned ? 1 : 2), rb = b.kind == .contact ? 0 : (b.kind == .unowned ? 1 : 2)
@@ -186,9 +200,10 @@ public struct ReviewModel: Sendable {
             rows: rows, contacts: contacts, contactTag: inputs.contactTag, ownersPerSubscription: owners.map { (name: $0.0, owners: $0.1) },
             permissions: (observed, unobservable, unused),
             assignmentsByLevel: Scope.Level.allCases.map { (level: $0.name, count: levels[$0] ?? 0) },
-            findingsAvailable: inputs.findings != nil, recommendationsAvailable: inputs.recommendations != nil,
+            findingsAvailable: inputs.findings != nil, findings: inputs.findings ?? [], recommendationsAvailable: inputs.recommendations != nil,
             usageWindow: inputs.usageWindow, growth: inputs.growth,
-            roles: roleByID.mapValues(\.roleName))
+            roles: roleByID.mapValues(\.roleName),
+            principalNames: Dictionary(s.principals.map { (AzureID.guidKey($0.id), $0.displayName) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// `[a-z0-9-]` only, with a hash of the contact so two contacts never share a file.

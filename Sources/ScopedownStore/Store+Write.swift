@@ -33,6 +33,51 @@ struct BatchWriter {
         try writeSubscriptions(batch.subscriptions)
         try writeResources(batch.resources)
         try writeOperations(batch.operations, planeUnknown: batch.operationsPlaneUnknown)
+        try writeDirectoryRoles(batch.directoryRoleDefinitions, batch.directoryRoleAssignments)
+        try writeManagedIdentityResources(batch.managedIdentityResources)
+        try writeOwners(batch.ownerships, targets: batch.ownershipTargets)
+    }
+
+    private func writeOwners(_ list: [Ownership], targets: [Ownership]) throws {
+        let del = try db.cached("DELETE FROM owners WHERE target_id = ? AND application = ?")
+        for t in targets { try del.execute([t.targetID, t.application]) }
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("INSERT OR REPLACE INTO owners(target_id, application, owner_id, import_id) VALUES (?, ?, ?, ?)")
+        for o in list { try ins.execute([o.targetID, o.application, o.ownerID, importID]) }
+    }
+
+    private func writeManagedIdentityResources(_ list: [ManagedIdentityResource]) throws {
+        guard !list.isEmpty else { return }
+        let ins = try db.cached("""
+            INSERT INTO managed_identity_resources(principal_id, resource_key, resource, user_assigned, import_id) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(principal_id) DO UPDATE SET resource_key = excluded.resource_key, resource = excluded.resource,
+                user_assigned = excluded.user_assigned, import_id = excluded.import_id
+            """)
+        for r in list { try ins.execute([r.principalID, r.resource.key, r.resource.display, r.userAssigned, importID]) }
+    }
+
+    // MARK: directory roles
+
+    /// Entra ID directory roles: upserted by key (the latest import wins; Graph lists carry no
+    /// content that a re-export would legitimately change but the display name).
+    private func writeDirectoryRoles(_ defs: [DirectoryRoleDefinition], _ assignments: [DirectoryRoleAssignment]) throws {
+        if !defs.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_definitions(id, display_name, template_id, is_built_in, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name,
+                    template_id = coalesce(excluded.template_id, template_id), is_built_in = excluded.is_built_in,
+                    import_id = excluded.import_id
+                """)
+            for d in defs { try ins.execute([d.id, d.displayName, d.templateID, d.isBuiltIn, importID]) }
+        }
+        if !assignments.isEmpty {
+            let ins = try db.cached("""
+                INSERT INTO directory_role_assignments(id, principal_id, role_definition_id, directory_scope_id, import_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET principal_id = excluded.principal_id, role_definition_id = excluded.role_definition_id,
+                    directory_scope_id = excluded.directory_scope_id, import_id = excluded.import_id
+                """)
+            for a in assignments { try ins.execute([a.id, a.principalID, a.roleDefinitionID, a.directoryScopeID, importID]) }
+        }
     }
 
     func replacementWarnings() -> [Diagnostic] {

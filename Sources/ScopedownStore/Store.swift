@@ -245,6 +245,7 @@ public final class Store {
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
         Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
         Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
+        Migrator.Migration(name: "v004_directory_roles", sql: text(PackageResources.v004_directory_roles_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).

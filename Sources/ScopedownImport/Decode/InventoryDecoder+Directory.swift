@@ -135,3 +135,58 @@ extension InventoryDecoder {
         try addOperation(item, provider: provider, resourceType: try item.optionalString("resourceType"))
     }
 }
+
+// Microsoft Graph `roleManagement/directory` (Entra ID roles): `unifiedRoleDefinition` and
+// `unifiedRoleAssignment` items, read by the findings rules (REFERENCE.md §1.8, [ELEV]).
+extension InventoryDecoder {
+    static func directoryRoleDefinition(_ item: JSONValue) throws -> DirectoryRoleDefinition {
+        let id = try item.requireString("id")
+        guard AzureID.isGUID(id) else { throw item["id"]?.error("directory role definition id `\(TextSanitizer.clean(id))` is not a GUID") ?? item.error("bad id") }
+        return DirectoryRoleDefinition(id: id, displayName: try item.requireString("displayName"),
+                                       templateID: try item.optionalString("templateId").flatMap { AzureID.isGUID($0) ? $0 : nil },
+                                       isBuiltIn: try item.optionalBool("isBuiltIn") ?? true)
+    }
+
+    static func directoryRoleAssignment(_ item: JSONValue) throws -> DirectoryRoleAssignment {
+        let principal = try item.requireString("principalId")
+        let role = try item.requireString("roleDefinitionId")
+        for (field, value) in [("principalId", principal), ("roleDefinitionId", role)] where !AzureID.isGUID(value) {
+            throw item[field]?.error("`\(field)` `\(TextSanitizer.clean(value))` is not a GUID") ?? item.error("bad \(field)")
+        }
+        return DirectoryRoleAssignment(id: try item.requireString("id"), principalID: principal, roleDefinitionID: role,
+                                       directoryScopeID: try item.optionalString("directoryScopeId") ?? "/")
+    }
+}
+
+extension InventoryDecoder {
+    /// A managed identity's resource from `alternativeNames` (`["isExplicit=True", "/subscriptions/..."]`),
+    /// when the export selected it.
+    static func managedIdentityResource(_ item: JSONValue, principalID: String) throws -> ManagedIdentityResource? {
+        guard let names = item["alternativeNames"], names.kind == .array else { return nil }
+        let values = names.elements.compactMap(\.string)
+        guard let resource = values.first(where: { $0.lowercased().hasPrefix("/subscriptions/") }) else { return nil }
+        let explicit = values.contains { $0.lowercased() == "isexplicit=true" }
+        return ManagedIdentityResource(principalID: principalID, resource: Scope(resource), userAssigned: explicit)
+    }
+}
+
+// Owners of service principals and application registrations (Graph `.../owners`): the target is
+// the folder's name, as for group members.
+extension InventoryDecoder {
+    mutating func beginOwners(_ target: (targetID: String, application: Bool)) throws {
+        guard AzureID.isGUID(target.targetID) else {
+            throw Diagnostic.error("folder name `\(TextSanitizer.clean(target.targetID))` is not \(target.application ? "an application id" : "a service principal object id")",
+                                   file: file.displayName,
+                                   help: "store owners as servicePrincipals/<objectId>/owners.json or applications/<appId>/owners.json")
+        }
+        ownershipTargets = [Ownership(targetID: target.targetID, application: target.application, ownerID: target.targetID)]
+    }
+
+    mutating func addOwner(_ item: JSONValue, _ target: (targetID: String, application: Bool)) throws {
+        guard item.kind == .object else { throw item.error("expected object, found \(item.kind)") }
+        let id = try item.requireString("id")
+        guard AzureID.isGUID(id) else { throw item["id"]?.error("owner id `\(TextSanitizer.clean(id))` is not a GUID") ?? item.error("bad id") }
+        let o = Ownership(targetID: target.targetID, application: target.application, ownerID: id)
+        if !ownerships.contains(o) { ownerships.append(o) }
+    }
+}

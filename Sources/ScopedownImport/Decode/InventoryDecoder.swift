@@ -59,6 +59,11 @@ struct InventoryDecoder {
     var managementGroups = Deduper<ManagementGroup>("management group")
     var subscriptions = Deduper<Subscription>("subscription")
     var resources = Deduper<ResourceNode>("resource")
+    var directoryRoleDefinitions = Deduper<DirectoryRoleDefinition>("directory role definition")
+    var directoryRoleAssignments = Deduper<DirectoryRoleAssignment>("directory role assignment")
+    var managedIdentityResources: [String: ManagedIdentityResource] = [:]
+    var ownerships: [Ownership] = []
+    var ownershipTargets: [Ownership] = []
     var operations: [CatalogOperation] = []
     var operationKeys = Set<String>()
     /// True once an operation of the catalog carried `isDataAction`.
@@ -82,11 +87,15 @@ struct InventoryDecoder {
             setKeepPathsOnly()
             let membership = format.kind == .groupMembers ? groupMembershipPath(file.path) : nil
             if let membership { try beginMembers(groupID: membership.groupID) }
+            let owners = format.kind == .owners ? ownersPath(file.path) : nil
+            if let owners { try beginOwners(owners) }
             var element = first
             while let e = element {
                 let root = try e.parse(file: file.displayName, pathPrefix: "$[\(e.index)]").root
                 if let membership {
                     try addMember(root, groupID: membership.groupID, transitive: membership.transitive, context: nil)
+                } else if let owners {
+                    try addOwner(root, owners)
                 } else {
                     try decodeItem(root, context: nil)
                 }
@@ -110,6 +119,11 @@ struct InventoryDecoder {
         let envelope = Envelope.unwrap(root)
         if format.kind == .groupMembers, let membership = groupMembershipPath(file.path) {
             try decodeMembersResponse(envelope, groupID: membership.groupID, transitive: membership.transitive, root: root)
+        } else if format.kind == .owners, let owners = ownersPath(file.path) {
+            try beginOwners(owners)
+            for collection in envelope.collections {
+                for item in collection.items { try addOwner(item, owners) }
+            }
         } else {
             for collection in envelope.collections {
                 for item in collection.items {
@@ -142,6 +156,11 @@ struct InventoryDecoder {
         batch.subscriptions = subscriptions.values
         batch.resources = resources.values
         batch.operations = operations
+        batch.directoryRoleDefinitions = directoryRoleDefinitions.values
+        batch.directoryRoleAssignments = directoryRoleAssignments.values
+        batch.managedIdentityResources = managedIdentityResources.values.sorted { $0.principalID < $1.principalID }
+        batch.ownerships = ownerships
+        batch.ownershipTargets = ownershipTargets
         batch.warnings = warnings
         if skippedHSM.definitions > 0 {
             batch.warnings.append(.warning(
@@ -177,7 +196,7 @@ struct InventoryDecoder {
         case .directory: return .graphObject
         case .groupMembers: return .groupWithMembers
         case .operations: return .flatOperation
-        case .resourceContainers, .activityLog, .usageAggregate: return nil
+        case .resourceContainers, .activityLog, .usageAggregate, .directoryRoles, .owners: return nil
         }
     }
 
@@ -225,9 +244,18 @@ struct InventoryDecoder {
         case .graphObject:
             if let p = try graphPrincipal(item, context: context, strict: true) {
                 try principals.add(p, id: p.id, item: item)
+                if p.kind == .managedIdentity, let r = try Self.managedIdentityResource(item, principalID: p.id) {
+                    managedIdentityResources[p.id] = r
+                }
             }
         case .groupWithMembers:
             try decodeGroupWithMembers(item, context: context)
+        case .directoryRoleDefinition:
+            let d = try Self.directoryRoleDefinition(item)
+            try directoryRoleDefinitions.add(d, id: d.id, item: item)
+        case .directoryRoleAssignment:
+            let a = try Self.directoryRoleAssignment(item)
+            try directoryRoleAssignments.add(a, id: a.id, item: item)
         case .otherARMResource:
             // e.g. classic administrators, retired and to be treated as absent (REFERENCE.md §2.10),
             // or other rows of a Resource Graph `authorizationresources` query.

@@ -98,6 +98,8 @@ enum ItemType: Sendable, Equatable {
     case providerOperations, flatOperation
     case graphObject, groupWithMembers
     case azAccount
+    /// Microsoft Graph `roleManagement/directory/roleDefinitions` / `roleAssignments` items.
+    case directoryRoleDefinition, directoryRoleAssignment
     case activityEvent, diagnosticRecord, logAnalyticsRow
     /// An ARM resource of another type (classic administrators, locks, policies, ...): skipped with a warning.
     case otherARMResource
@@ -142,6 +144,12 @@ enum ItemType: Sendable, Equatable {
                 if t.contains("/"), t.contains("."), item["id"] != nil { return .otherARMResource }
             }
         }
+        // Graph unifiedRoleAssignment / unifiedRoleDefinition: before the RBAC shapes, whose
+        // `principalId` + `roleDefinitionId` they share.
+        if item["directoryScopeId"] != nil, item["principalId"] != nil, item["roleDefinitionId"] != nil {
+            return .directoryRoleAssignment
+        }
+        if item["rolePermissions"] != nil, item["displayName"] != nil, item["id"] != nil { return .directoryRoleDefinition }
         if item["@odata.type"] != nil {
             return item["members"]?.kind == .array ? .groupWithMembers : .graphObject
         }
@@ -183,6 +191,22 @@ func groupMembershipPath(_ path: String?) -> (groupID: String, transitive: Bool)
     switch fileName {
     case "members.json": return (group, false)
     case "transitivemembers.json": return (group, true)
+    default: return nil
+    }
+}
+
+/// `.../servicePrincipals/<objectId>/owners.json` or `.../applications/<appId>/owners.json`: a Graph
+/// owners response does not name its target, so the folder does.
+func ownersPath(_ path: String?) -> (targetID: String, application: Bool)? {
+    guard let path else { return nil }
+    let parts = path.split(separator: "/").map(String.init)
+    guard parts.count >= 3 else { return nil }
+    var fileName = parts[parts.count - 1].lowercased()
+    if fileName.hasSuffix(".gz") { fileName.removeLast(3) }
+    guard fileName == "owners.json" else { return nil }
+    switch parts[parts.count - 3].lowercased() {
+    case "serviceprincipals": return (parts[parts.count - 2], false)
+    case "applications": return (parts[parts.count - 2], true)
     default: return nil
     }
 }

@@ -34,6 +34,8 @@ enum ShapeDetector {
         (.activityLog, "Log Analytics AzureActivity (JSON)"),
         (.activityLog, "Log Analytics AzureActivity (CSV)"),
         (.usageAggregate, "usage aggregate (CSV)"),
+        (.directoryRoles, "Microsoft Graph list (roleManagement/directory/roleDefinitions, roleAssignments)"),
+        (.owners, "Microsoft Graph owners (servicePrincipals/<id>/owners.json, applications/<appId>/owners.json)"),
     ]
 
     /// One line per kind: `role-definitions: az role definition list | ARM REST list | ...`.
@@ -72,6 +74,10 @@ enum ShapeDetector {
         }
         let envelope = Envelope.unwrap(document.root, jsonLines: jsonLines)
 
+        if let owners = ownersPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
+            return DetectedFormat(kind: override ?? .owners,
+                                  shape: owners.application ? "Microsoft Graph application owners" : "Microsoft Graph service principal owners")
+        }
         if let membership = groupMembershipPath(file.path), envelope.wrapper == .valueList || envelope.wrapper == .bareArray {
             return DetectedFormat(kind: override ?? .groupMembers,
                                   shape: membership.transitive ? "Microsoft Graph transitiveMembers" : "Microsoft Graph members")
@@ -196,6 +202,8 @@ enum ShapeDetector {
             return DetectedFormat(kind: .activityLog, shape: "Log Analytics AzureActivity (JSON)")
         case .otherARMResource:
             return DetectedFormat(kind: .resourceContainers, shape: "Resource Graph rows")
+        case .directoryRoleDefinition, .directoryRoleAssignment:
+            return DetectedFormat(kind: .directoryRoles, shape: listShape(envelope, item: item, az: "Microsoft Graph list"))
         }
     }
 

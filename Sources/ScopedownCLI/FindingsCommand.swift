@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import ScopedownCore
+import ScopedownImport
+import ScopedownRender
+import ScopedownRules
+import ScopedownStore
+
+/// `scopedown findings`: every rule over the database, judged by effective permissions.
+struct FindingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "findings",
+        abstract: "Audit the tenant: risky access, each finding with the evaluator's reasons.",
+        discussion: """
+        Runs every rule (`scopedown rules` lists them; docs/rules.md describes them) over the \
+        database. Rules judge effective permissions: a custom role that grants \
+        Microsoft.Authorization/* is caught like Owner. `unused-assignment` runs when an Activity \
+        Log was imported; `entra-role-bridge` when Entra directory roles were.
+
+        As a CI gate: --fail-on high exits 2 when a finding of severity high or worse remains \
+        after --baseline (an earlier `--format json` or `--format sarif` output) suppressed the \
+        accepted ones.
+
+        Examples:
+          scopedown findings --db scopedown-demo.db --config fixtures/demo/findings-config.json
+          scopedown findings --db scopedown-demo.db --format sarif > findings.sarif
+          scopedown findings --db tenant.db --format json > baseline.json
+          scopedown findings --db tenant.db --baseline baseline.json --fail-on high
+
+        Exit codes: 0 ok, 1 error, 2 findings at or above --fail-on, 64 usage error.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case table, json, csv, sarif, markdown
+    }
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "Output format: table, json, csv, sarif or markdown.")
+    var format: Format = .table
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 2 when a finding of this severity or worse remains: critical, high, medium, low or info.", valueName: "severity"))
+    var failOn: String?
+
+    @Option(help: ArgumentHelp("Suppress the findings of an earlier run (its --format json or sarif output), by fingerprint.", valueName: "file"))
+    var baseline: String?
+
+    @Option(help: ArgumentHelp("Rule settings (JSON; see docs/rules.md for the keys and defaults).", valueName: "file"))
+    var config: String?
+
+    @Flag(help: "Count PIM-eligible assignments as granting.")
+    var includeEligible = false
+
+    func validate() throws {
+        if let f = failOn, Severity(rawValue: f.lowercased()) == nil {
+            throw ValidationError("--fail-on `\(f)` is not a severity: use critical, high, medium, low or info")
+        }
+    }
+
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        var remaining: [Finding] = []
+        try EvaluatorCommandSupport.run(io: io) {
+            let cfg = try config.map(FindingsConfigFile.load) ?? FindingsConfig()
+            let accepted = try baseline.map(FindingsBaseline.load)
+            let context = try Self.loadContext(db: db.db, includeEligible: includeEligible, config: cfg, io: io)
+            let all = RuleCatalog.run(context)
+            remaining = all
+            if let accepted {
+                remaining = all.filter { !accepted.contains($0.fingerprint) }
+                let stale = accepted.subtracting(all.map(\.fingerprint)).count
+                io.errLine("baseline: suppressed \(all.count - remaining.count) finding(s)" + (stale > 0 ? "; \(stale) baseline entr\(stale == 1 ? "y is" : "ies are") no longer found" : ""))
+            }
+            return FindingsRendering.render(remaining, format: format, context: context, artifact: (db.db as NSString).lastPathComponent)
+        }
+        if let f = failOn, let level = Severity(rawValue: f.lowercased()) {
+            let failing = remaining.filter { $0.severity >= level }.count
+            if failing > 0 {
+                io.errLine("fail-on \(level.rawValue): \(failing) finding(s) at or above it")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    /// The rules' inputs from the database: the snapshot's evaluator, the usage report when an
+    /// Activity Log was imported, the directory roles when they were.
+    static func loadContext(db: String, includeEligible: Bool, config: FindingsConfig, io: CommandIO) throws -> RuleContext {
+        let options = EvaluationOptions(includeEligible: includeEligible)
+        do {
+            let store = try Store(path: db, create: false)
+            let evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: options)
+            ProcessLifetime.keepUntilExit(evaluator)
+            let report = try store.usageReport(options: options)
+            var usage: UsageFacts?
+            if let from = report.windowFrom, let to = report.windowTo {
+                usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
+                                   window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
+            } else {
+                io.errLine("note: no Activity Log imported: `unused-assignment` does not run")
+            }
+            let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
+            if directory == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
+            return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
+                               managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(),
+                               config: config)
+        } catch {
+            throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
+        }
+    }
+}
+
+/// `scopedown rules`: the rule catalog.
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules",
+        abstract: "List the finding rules: id, kind, severity and summary.",
+        discussion: """
+        docs/rules.md has each rule's rationale, remediation and examples (generated: \
+        `scopedown rules --format markdown > docs/rules.md`).
+
+        Examples:
+          scopedown rules
+          scopedown rules --format json
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case table, json, markdown
+    }
+
+    @Option(help: "Output format: table, json or markdown.")
+    var format: Format = .table
+
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        io.out(Self.render(format))
+    }
+
+    static func render(_ format: Format) -> String {
+        let rules = RuleCatalog.all.map(\.description)
+        switch format {
+        case .table:
+            var t = Table(columns: ["ID", "KIND", "SEVERITY", "SUMMARY"])
+            for d in rules { t.append([d.id, d.kind, d.severity.rawValue, d.summary]) }
+            return t.render()
+        case .json:
+            return JSON.object([("rules", .array(rules.map { d in
+                .object([("id", .string(d.id)), ("kind", .string(d.kind)), ("severity", .string(d.severity.rawValue)),
+                         ("summary", .string(d.summary)), ("rationale", .string(d.rationale)),
+                         ("remediation", .string(d.remediation)), ("needs", .strings(d.needs))])
+            }))]).render() + "\n"
+        case .markdown:
+            return RulesDocument.markdown()
+        }
+    }
+}
+
+extension FindingsCommand: IOCommand {}
+extension RulesCommand: IOCommand {}
