@@ -26,7 +26,7 @@ enum ReviewAssets {
     section.dt input.search{padding:5px 8px;border:1px solid var(--line);border-radius:4px;min-width:280px}
     table{border-collapse:collapse;width:100%}
     th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
-    td{max-width:28em;overflow-wrap:anywhere}
+    td{max-width:28em;min-width:5.5em;overflow-wrap:anywhere}
     td.num{text-align:right;font-variant-numeric:tabular-nums}
     th button{all:unset;cursor:pointer;font-weight:600}
     th[aria-sort=ascending] button::after{content:" \\25B2"}

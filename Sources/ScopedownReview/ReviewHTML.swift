@@ -109,7 +109,8 @@ public enum ReviewHTML {
             for p in g.privilegeGrowth { for k in Set(p.items.map(\.kind)) { byKind[k, default: 0] += 1 } }
             b += chart(id: "growth", caption: "Principals whose privilege grew since \(o.previousName ?? "the previous snapshot")",
                        bars: SnapshotDiff.GrowthKind.allCases.map { ($0.label, byKind[$0] ?? 0) },
-                       note: "\(g.addedAssignments.count) assignments added, \(g.removedAssignments.count) removed, \(g.changedRoles.count) roles changed.")
+                       note: "\(g.addedAssignments.count) assignment\(g.addedAssignments.count == 1 ? "" : "s") added, \(g.removedAssignments.count) removed, "
+                           + "\(g.changedRoles.count) role\(g.changedRoles.count == 1 ? "" : "s") changed.")
         }
         b += "</div>\n"
 
@@ -186,14 +187,14 @@ public enum ReviewHTML {
             return [.string(clip(r.principalName ?? r.principal)), .string(r.principalKind), .string(clip(r.role)), .string(clip(r.scope.display)),
                     .string(r.state.rawValue), .int(r.usage?.uses ?? 0),
                     .string(r.usage?.lastUsed.map(ActivityTime.isoString) ?? ""), .string(r.usageClass.rawValue),
-                    .int(f.first.map { 5 - $0.severityRank } ?? 0), .string(clip(findingText)),
+                    .string(f.first.map { "\($0.severityRank + 1) \($0.severity)" } ?? ""), .string(clip(findingText)),
                     .string(clip(r.recommendation.map { $0.decision.rawValue + ": " + $0.summary } ?? "")), .string(r.id)]
         }
         b += "<h2>Assignments</h2>\n"
         b += dataTable(id: "assignments", columns: [
             ("principal", "Principal", false), ("type", "Type", false), ("role", "Role", false), ("scope", "Scope", false),
             ("state", "State", false), ("uses", "Uses", true), ("lastUsed", "Last used", false), ("usage", "Usage", false),
-            ("severity", "Worst finding", true), ("findings", "Findings", false), ("recommendation", "Recommendation", false),
+            ("severity", "Worst finding", false), ("findings", "Findings", false), ("recommendation", "Recommendation", false),
             ("assignment", "Assignment", false)], rows: rows)
         if index == 0 && !c.otherFindings.isEmpty {
             b += "<h2>Findings not tied to one assignment</h2>\n"

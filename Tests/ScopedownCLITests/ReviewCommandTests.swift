@@ -47,10 +47,16 @@ struct ReviewCommandTests {
         let roles = try #require((json["roles"] as? [String: Any])?["changed"] as? [[String: Any]])
         #expect(roles.count == 1)
         #expect((roles.first?["actions"] as? [String: [String]])?["added"] == ["Microsoft.Compute/virtualMachines/runCommand/action"])
+        let findings = try #require(json["findings"] as? [String: Any])
+        #expect(findings["available"] as? Bool == true)
+        let added = (findings["new"] as? [[String: Any]]) ?? [], resolved = (findings["resolved"] as? [[String: Any]]) ?? []
+        #expect(added.contains { $0["rule"] as? String == "secrets-access" && ($0["message"] as? String)?.contains("Mia Svensson") == true })
+        #expect(resolved.contains { $0["rule"] as? String == "orphaned-principal" }, "the orphaned assignment was removed")
         // The same snapshot twice: nothing changed.
         let same = runCLI(["diff", new, new, "--format", "json"])
         let sameJSON = try #require(try JSONSerialization.jsonObject(with: Data(same.stdout.utf8)) as? [String: Any])
         #expect((sameJSON["privilegeGrowth"] as? [Any])?.isEmpty == true)
+        #expect(((sameJSON["findings"] as? [String: Any])?["new"] as? [Any])?.isEmpty == true)
     }
 
     @Test("databases of different schema versions are refused")
@@ -118,7 +124,7 @@ struct ReviewCommandTests {
             var c = ScopedownRender.CSV(header: recs[0].fields)
             for r in recs.dropFirst() { c.append(r.fields) }
             let path = tmp.path(name)
-            FileManager.default.createFile(atPath: path, contents: Data(c.render().utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(c.render().utf8))
             return path
         }
         let filled = write(records, "filled.csv")
@@ -143,7 +149,7 @@ struct ReviewCommandTests {
         #expect(c.stderr.contains("conflict.csv:2: error: assignment") && c.stderr.contains("decided differently at"), "\(c.stderr)")
 
         let truncated = tmp.path("truncated.csv")
-        FileManager.default.createFile(atPath: truncated, contents: Data("decision,assignment\n\"remove,x\n".utf8))
+        _ = FileManager.default.createFile(atPath: truncated, contents: Data("decision,assignment\n\"remove,x\n".utf8))
         let t = runCLI(["review-apply", "--db", new, truncated])
         #expect(t.exitCode == 1 && t.stderr.contains("truncated.csv:2: error: a quoted field is not closed"), "\(t.stderr)")
     }
