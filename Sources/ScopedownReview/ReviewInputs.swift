@@ -41,11 +41,15 @@ public struct ReviewRecommendation: Hashable, Sendable {
     public var decision: Decision
     /// For `change`: the suggested role (GUID key) and scope; nil keeps the assignment's own.
     public var roleID: String?
+    /// The suggested role's name (a role the recommender generates is not in the tenant yet).
+    public var roleName: String?
+    /// For `change`: the suggested scopes, separated by `;`.
     public var scope: String?
     /// One line for a person.
     public var summary: String
 
-    public init(assignmentID: String, decision: Decision, roleID: String? = nil, scope: String? = nil, summary: String) {
+    public init(assignmentID: String, decision: Decision, roleID: String? = nil, roleName: String? = nil, scope: String? = nil, summary: String) {
+        self.roleName = roleName
         self.assignmentID = AzureID.guidKey(assignmentID)
         self.decision = decision
         self.roleID = roleID.map(AzureID.roleDefinitionKey)

@@ -29,7 +29,7 @@ public enum ReviewPack {
                 r.id, r.principal, r.principalName ?? "", r.principalType, r.role, r.roleID, r.scope.display, r.state.rawValue,
                 r.subscriptionName ?? "", String(r.usage?.uses ?? 0), r.usage?.lastUsed.map(ActivityTime.isoString) ?? "",
                 r.usageClass.rawValue, (r.usage?.usedActions ?? []).joined(separator: ";"), findings,
-                rec?.decision.rawValue ?? "", rec?.roleID.flatMap { m.roles[$0] } ?? "", rec?.scope ?? "", rec?.summary ?? "",
+                rec?.decision.rawValue ?? "", rec?.roleName ?? rec?.roleID.flatMap { m.roles[$0] } ?? "", rec?.scope ?? "", rec?.summary ?? "",
                 check(ident.map(cellText)),
             ])
         }
@@ -124,6 +124,8 @@ public enum ReviewPack {
         public var newRoleID: String?
         public var newScopes: [Scope] = []
         public var comment: String
+        /// A role the recommender generated, to create before assigning it.
+        public var createRole: RoleDefinition? = nil
     }
 
     public struct Plan: Sendable {
@@ -137,7 +139,10 @@ public enum ReviewPack {
     /// Reads every pack and checks every line before anything is planned: any error (an edited
     /// identity column, an unknown decision, an assignment gone from the database, conflicting
     /// decisions for one assignment) fails the whole run, listing every error with its line.
-    public static func plan(packs: [(file: String, text: String)], model m: ReviewModel, roles: [RoleDefinition]) -> Result<Plan, PackErrors> {
+    /// `generated`: roles the recommender proposes that the tenant does not have yet; a `change` to one
+    /// of them creates it first.
+    public static func plan(packs: [(file: String, text: String)], model m: ReviewModel, roles: [RoleDefinition],
+                            generated: [RoleDefinition] = []) -> Result<Plan, PackErrors> {
         var errors: [Diagnostic] = []
         var rowByID: [String: Int] = [:]
         for (i, r) in m.rows.enumerated() { rowByID[r.id] = i }
@@ -222,9 +227,15 @@ public enum ReviewPack {
                         continue
                     }
                     var newRole = row.roleID
+                    var createRole: RoleDefinition?
                     if !roleText.isEmpty {
                         let key = AzureID.roleDefinitionKey(roleText)
-                        if let r = roleByID[key] { newRole = r.id } else if let list = roleByName[roleText.lowercased()] {
+                        if let r = roleByID[key] { newRole = r.id } else if let g = generated.first(where: {
+                            $0.id == key || $0.roleName.lowercased() == roleText.lowercased()
+                        }) {
+                            newRole = g.id
+                            createRole = g
+                        } else if let list = roleByName[roleText.lowercased()] {
                             guard list.count == 1 else {
                                 err("role name `\(roleText)` is ambiguous (\(list.count) roles)", help: "write the role's GUID")
                                 continue
@@ -254,7 +265,7 @@ public enum ReviewPack {
                         continue
                     }
                     changes.append(Decision(file: pack.file, line: rec.line, row: row, decision: .change, newRoleID: newRole, newScopes: newScopes,
-                                            comment: v("comment")))
+                                            comment: v("comment"), createRole: createRole))
                 }
             }
         }
