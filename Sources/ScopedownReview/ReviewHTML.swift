@@ -169,6 +169,10 @@ public enum ReviewHTML {
         } else if c.kind == .tenantWide {
             b += "<p class=\"muted\">Assignments at management groups and the root apply to every subscription below them.</p>\n"
         }
+        let mine = c.rows.map { m.rows[$0] }
+        b += "<div class=\"cards\">" + card("assignments", mine.count) + card("unused (logged operations)", mine.filter { $0.usageClass == .unused }.count)
+        if m.findingsAvailable { b += card("findings", c.findingCount, flag: c.findingCount > 0) }
+        b += "</div>\n"
         if !c.subscriptions.isEmpty {
             b += "<p>Subscriptions: " + c.subscriptions.map { SafeText.html(clip($0)) }.joined(separator: ", ") + "</p>\n"
         }
