@@ -55,11 +55,13 @@ let package = Package(
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownImport"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
                 "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
+                "ScopedownRecommend",
                 "ScopedownReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -80,9 +82,13 @@ let package = Package(
         .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"],
                     exclude: ["Golden"]),  // golden files read by path
         .testTarget(
+            name: "ScopedownRecommendTests",
+            dependencies: ["ScopedownRecommend", "ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]
+        ),
+        .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules",
-                           "ScopedownReview"]
+                           "ScopedownRecommend", "ScopedownReview"]
         ),
         .testTarget(
             name: "ScopedownReviewTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScopedownCore
+import ScopedownRecommend
 import ScopedownRender
 import ScopedownReview
 
@@ -60,7 +61,7 @@ struct ReportCommand: ParsableCommand {
         do {
             if let previous { try ReviewSnapshot.requireSameSchema(previous, db.db) }
             let cfg = try ReviewSources.config(config)
-            let now = try ReviewSnapshot.load(db.db, findings: cfg)
+            let now = try ReviewSnapshot.load(db.db, findings: cfg, recommend: true)
             var growth: SnapshotDiff?
             if let previous {
                 let before = try ReviewSnapshot.load(previous, usage: false, findings: cfg)
@@ -90,8 +91,16 @@ struct ReportCommand: ParsableCommand {
 
     /// Replaces an earlier report's files (pages and packs this command names) and writes the new
     /// ones; other files in the folder are left alone.
-    static func write(folder: String, files: [(String, String)]) throws {
+    static func write(folder: String, files: [(String, String)], replacing: Bool = true) throws {
         let fm = FileManager.default
+        for (path, _) in files {
+            let dir = (folder + "/" + path).split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            try fm.createDirectory(atPath: dir.isEmpty ? "/" : dir, withIntermediateDirectories: true)
+        }
+        guard replacing else {
+            for (path, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + path), options: .atomic) }
+            return
+        }
         try fm.createDirectory(atPath: folder + "/packs", withIntermediateDirectories: true)
         for name in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".html")
             && (name == "index.html" || name.hasPrefix("contact-") || name.hasPrefix("unowned") || name.hasPrefix("tenant-wide")) {
@@ -133,8 +142,17 @@ struct ReviewApplyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Returned review packs (CSV).", valueName: "PACK.csv"))
     var packs: [String]
 
+    enum Emit: String, ExpressibleByArgument, CaseIterable { case terraform, bicep, azcli, plan }
+
+    @Option(help: ArgumentHelp("Instead of the az script, write the change with the recommender's emitters: terraform, bicep, azcli (role definitions) or plan (Markdown), into --out.", valueName: "kind"))
+    var emit: Emit?
+
+    @Option(help: ArgumentHelp("The folder --emit writes (created when missing).", valueName: "dir"))
+    var out: String?
+
     func validate() throws {
         if packs.isEmpty { throw ValidationError("give at least one review pack (PACK.csv)") }
+        if (emit == nil) != (out == nil) { throw ValidationError("--emit and --out go together") }
     }
 
     func run() throws { try runChecked(io: .standard()) }
@@ -157,18 +175,41 @@ struct ReviewApplyCommand: ParsableCommand {
         }
         if failed { throw ExitCode(1) }
         let snapshot: ReviewSnapshot
-        do { snapshot = try ReviewSnapshot.load(db.db, usage: false) } catch let f as ReviewSnapshot.Failure {
+        do { snapshot = try ReviewSnapshot.load(db.db, usage: false, recommend: true) } catch let f as ReviewSnapshot.Failure {
             io.errLine(f.text)
             throw ExitCode(1)
         }
         let model = ReviewModel.build(snapshot.evaluator, .init(usage: [:], recommendations: snapshot.recommendations))
-        switch ReviewPack.plan(packs: inputs, model: model, roles: snapshot.evaluator.snapshot.roleDefinitions) {
+        switch ReviewPack.plan(packs: inputs, model: model, roles: snapshot.evaluator.snapshot.roleDefinitions,
+                               generated: snapshot.generatedRoles) {
         case .failure(let e):
             for d in e.diagnostics { io.errLine(d.description.replacingNewlines()) }
             io.errLine("error: \(e.diagnostics.count) problem\(e.diagnostics.count == 1 ? "" : "s") in the review packs; nothing was planned")
             throw ExitCode(1)
         case .success(let plan):
-            io.out(ReviewApply.azScript(plan, roles: model.roles))
+            guard let emit, let out else {
+                io.out(ReviewApply.azScript(plan, roles: model.roles))
+                return
+            }
+            var byID: [String: RoleAssignment] = [:]
+            for a in snapshot.evaluator.snapshot.roleAssignments { byID[a.id] = a }
+            let (change, skipped) = ReviewApply.changePlan(plan, assignments: byID, roles: model.roles)
+            let files: [(String, String)]
+            switch emit {
+            case .terraform: files = ChangeEmitters.terraform(change)
+            case .bicep: files = ChangeEmitters.bicep(change)
+            case .azcli: files = ChangeEmitters.azcli(change)
+            case .plan: files = ChangeEmitters.plan(change)
+            }
+            do { try ReportCommand.write(folder: out, files: files, replacing: false) } catch {
+                io.errLine(SafeText.terminal("\(out): error: cannot write: \(error.localizedDescription)"))
+                throw ExitCode(1)
+            }
+            for d in skipped {
+                io.errLine(SafeText.terminal("\(d.file):\(d.line): note: PIM-eligible assignment left out of --emit (the az script handles it)"))
+            }
+            io.outLine(SafeText.terminal("wrote \(files.count) file\(files.count == 1 ? "" : "s") to \(out): \(change.changes.count) change\(change.changes.count == 1 ? "" : "s"), "
+                + "\(change.roles.count) role\(change.roles.count == 1 ? "" : "s") to create"))
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import ScopedownCore
 import ScopedownImport
+import ScopedownRecommend
 import ScopedownRules
 import ScopedownRender
 import ScopedownReview
@@ -16,15 +17,18 @@ struct ReviewSnapshot {
     var usageWindow: (from: Int64?, to: Int64?)
     /// nil when this build computes no findings.
     var findings: [ReviewFinding]?
-    /// nil when this build computes no recommendations.
+    /// nil when not asked for.
     var recommendations: [ReviewRecommendation]?
+    /// Custom roles the recommender proposes (not in the tenant yet).
+    var generatedRoles: [RoleDefinition] = []
 
     /// A rendered, compiler-style error (exit 1).
     struct Failure: Error { var text: String }
 
     /// `usage`: attribute the Activity Log (the report needs it; `diff` and `review-apply` do not,
     /// except for the findings that judge use). `findings`: run the rules with `config`.
-    static func load(_ path: String, usage withUsage: Bool = true, findings config: FindingsConfig? = nil) throws -> ReviewSnapshot {
+    static func load(_ path: String, usage withUsage: Bool = true, findings config: FindingsConfig? = nil,
+                     recommend: Bool = false) throws -> ReviewSnapshot {
         do {
             let store = try Store(path: path, create: false)
             try store.requireImports()
@@ -46,8 +50,10 @@ struct ReviewSnapshot {
             if let config, let report {
                 findings = try ReviewSources.findings(store: store, evaluator: evaluator, usage: report, config: config)
             }
-            return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window,
-                                  findings: findings, recommendations: ReviewSources.recommendations(evaluator, usage: usage))
+            var recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
+            if recommend { recommended = try ReviewSources.recommendations(store: store, evaluator: evaluator) }
+            return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window, findings: findings,
+                                  recommendations: recommended?.recommendations, generatedRoles: recommended?.generated ?? [])
         } catch let f as Failure {
             throw f
         } catch {
@@ -73,8 +79,7 @@ struct ReviewSnapshot {
     }
 }
 
-/// Where findings and recommendations come from: the rules engine and the recommender, when this
-/// build has them (nil otherwise: the report says so instead of showing zeros as facts).
+/// Where findings and recommendations come from: the rules engine and the recommender.
 enum ReviewSources {
     /// The rules' findings (`scopedown findings`), as the review shows them.
     static func findings(store: Store, evaluator: Evaluator, usage report: UsageReport, config: FindingsConfig) throws -> [ReviewFinding] {
@@ -98,5 +103,22 @@ enum ReviewSources {
             throw ReviewSnapshot.Failure(text: CLIErrors.describe(error, file: path ?? ""))
         }
     }
-    static func recommendations(_ evaluator: Evaluator, usage: [String: ReviewUsage]) -> [ReviewRecommendation]? { nil }
+    /// The recommender's proposal per assignment (`scopedown recommend` with its defaults), as the
+    /// review shows it, and the roles it generates (not in the tenant yet).
+    static func recommendations(store: Store, evaluator: Evaluator) throws -> (recommendations: [ReviewRecommendation], generated: [RoleDefinition]) {
+        let usage = try store.recordedUsage(snapshot: evaluator.snapshot)
+        let attributed = evaluator.attribute(usage.uses)
+        let result = Recommender(evaluator: evaluator, options: RecommendOptions())
+            .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
+        let recs = result.recommendations.map { r -> ReviewRecommendation in
+            let p = r.proposal
+            let decision: ReviewRecommendation.Decision = p.kind == .keep ? .keep : (p.kind == .remove ? .remove : .change)
+            let summary = "\(p.kind.rawValue)" + (r.notes.first.map { ": " + $0 } ?? "")
+            return ReviewRecommendation(assignmentID: r.assignment.id, decision: decision,
+                                        roleID: p.roleID.isEmpty ? nil : p.roleID, roleName: p.role.isEmpty ? nil : p.role,
+                                        scope: decision == .change ? p.scopes.map(\.display).joined(separator: ";") : nil,
+                                        summary: summary)
+        }
+        return (recs, result.generatedRoles)
+    }
 }

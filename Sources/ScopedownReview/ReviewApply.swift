@@ -24,7 +24,7 @@ public enum ReviewApply {
             let who = SafeText.terminal(r.principalName ?? r.principal)
             out += "\n# " + SafeText.terminal("\(d.file):\(d.line): \(d.decision.rawValue): \(who) (\(r.principalType)), \(r.role) at \(r.scope.display)")
             if d.decision == .change, let role = d.newRoleID {
-                out += SafeText.terminal(" -> \(roles[role] ?? role) at \(d.newScopes.map(\.display).joined(separator: ", "))")
+                out += SafeText.terminal(" -> \(d.createRole?.roleName ?? roles[role] ?? role) at \(d.newScopes.map(\.display).joined(separator: ", "))")
             }
             out += "\n"
             if !d.comment.trimmingSpaces().isEmpty { out += "# " + SafeText.terminal("comment: " + d.comment) + "\n" }
@@ -36,6 +36,40 @@ public enum ReviewApply {
         }
         if plan.changes.isEmpty { out += "\n# Nothing to do: no line of the packs says remove or change.\n" }
         return out
+    }
+
+    /// The decisions as the recommender's change plan, for its emitters (Terraform, Bicep, az role
+    /// definitions, a migration plan). `assignments`: the database's, by id key. PIM-eligible
+    /// assignments are left out (the emitters write active assignments); they are returned apart.
+    public static func changePlan(_ plan: ReviewPack.Plan, assignments: [String: RoleAssignment], roles: [String: String])
+        -> (plan: ChangePlan, skipped: [ReviewPack.Decision]) {
+        var changes: [ChangePlan.Change] = [], skipped: [ReviewPack.Decision] = [], created: [String: RoleDefinition] = [:]
+        for d in plan.changes {
+            guard d.row.state == .active, let old = assignments[d.row.id] else { skipped.append(d); continue }
+            var new: [RoleAssignment] = []
+            var newRoleName = ""
+            if d.decision == .change, let role = d.newRoleID {
+                if let g = d.createRole { created[g.id] = g }
+                newRoleName = d.createRole?.roleName ?? roles[role] ?? role
+                for scope in d.newScopes {
+                    let id = guid("review-assignment|" + old.id + "|" + scope.key + "|" + role)
+                    new.append(RoleAssignment(id: id, resourceID: "\(scope.display)/providers/Microsoft.Authorization/roleAssignments/\(id)",
+                                              scope: scope, roleDefinitionID: role, principalID: old.principalID,
+                                              principalType: old.principalType, condition: old.condition, conditionVersion: old.conditionVersion))
+                }
+            }
+            let reason = d.comment.trimmingSpaces().isEmpty ? "review decision (\(d.file):\(d.line))" : d.comment
+            changes.append(ChangePlan.Change(kind: d.decision.rawValue, old: old, oldRoleName: d.row.role, new: new, newRoleName: newRoleName,
+                                             eligible: false, reason: reason))
+        }
+        changes.sort { $0.old.id < $1.old.id }
+        return (ChangePlan(roles: created.values.sorted { $0.roleName < $1.roleName }, changes: changes), skipped)
+    }
+
+    /// A GUID derived from `seed` (version-4 layout), stable across runs.
+    static func guid(_ seed: String) -> String {
+        let c = Array(ReviewPack.check([seed]) + ReviewModel.fnv("guid|" + seed) + ReviewModel.fnv("id|" + seed))
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-4" + String(c[13..<16]) + "-8" + String(c[17..<20]) + "-" + String(c[20..<32])
     }
 
     /// What `az role definition create --role-definition` takes: one permission block.
@@ -79,9 +113,7 @@ public enum ReviewApply {
     /// A `roleEligibilityScheduleRequests` URL whose request name is derived from the decision, so
     /// the same plan gives the same script.
     static func requestURL(_ scope: Scope, seed: String) -> String {
-        let h = ReviewPack.check([seed]) + ReviewModel.fnv("request|" + seed) + ReviewModel.fnv("name|" + seed)
-        let c = Array(h)
-        let name = String(c[0..<8]) + "-" + String(c[8..<12]) + "-4" + String(c[13..<16]) + "-8" + String(c[17..<20]) + "-" + String(c[20..<32])
+        let name = guid("request|" + seed)
         return "https://management.azure.com" + (scope.key == "/" ? "" : scope.display)
             + "/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/" + name + "?api-version=2020-10-01"
     }

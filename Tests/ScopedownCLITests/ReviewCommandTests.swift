@@ -155,6 +155,43 @@ struct ReviewCommandTests {
     }
 }
 
+extension ReviewCommandTests {
+    @Test("the recommender's suggestions fill the packs; a bare `change` takes them, creating a generated role first; --emit terraform")
+    func recommendationsFlowThrough() throws {
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        let (_, new) = try Self.demoPair(tmp)
+        let out = tmp.path("review")
+        #expect(runCLI(["report", "--db", new, "--out", out]).exitCode == 0)
+        let packs = try ReviewTestFiles.list(out).filter { $0.hasPrefix("packs/") }
+        var chosen: (file: String, records: [ReviewPack.Record], line: Int)?
+        for p in packs {
+            let records = try ReviewPack.parse(String(contentsOfFile: out + "/" + p, encoding: .utf8), file: p)
+            let role = records[0].fields.firstIndex(of: "suggested_role") ?? -1
+            if let i = records.indices.dropFirst().first(where: { records[$0].fields[role].hasPrefix("scopedown-") }) {
+                chosen = (p, records, i)
+                break
+            }
+        }
+        var (file, records, line) = try #require(chosen, "no pack suggests a generated role")
+        let decision = records[0].fields.firstIndex(of: "decision") ?? 0
+        records[line].fields[decision] = "change"
+        var c = ScopedownRender.CSV(header: records[0].fields)
+        for r in records.dropFirst() { c.append(r.fields) }
+        let filled = tmp.path("filled.csv")
+        _ = FileManager.default.createFile(atPath: filled, contents: Data(c.render().utf8))
+        let r = runCLI(["review-apply", "--db", new, filled])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("az role definition create --role-definition '{\"Name\":\"scopedown-"), "\(file)")
+        #expect(r.stdout.contains("--role 'scopedown-"))
+        let tf = tmp.path("tf")
+        let e = runCLI(["review-apply", "--db", new, filled, "--emit", "terraform", "--out", tf])
+        #expect(e.exitCode == 0, "\(e.stderr)")
+        let main = try String(contentsOfFile: tf + "/terraform/main.tf", encoding: .utf8)
+        #expect(main.contains("azurerm_role_definition") && main.contains("azurerm_role_assignment"))
+        #expect(runCLI(["review-apply", "--db", new, filled, "--emit", "bicep"]).exitCode == 64, "--emit needs --out")
+    }
+}
+
 enum ReviewTestFiles {
     /// Every file under `dir`, relative, sorted.
     static func list(_ dir: String) throws -> [String] {
