@@ -86,6 +86,10 @@ public enum ReviewHTML {
             let serious = m.findings.filter { $0.severityRank <= 1 }.count
             b += card("findings", m.findings.count, note: "\(serious) critical or high", flag: serious > 0)
         }
+        if m.recommendationsAvailable {
+            let changes = m.rows.filter { ($0.recommendation?.decision ?? .keep) != .keep }.count
+            b += card("recommended changes", changes, note: "remove, narrow or replace")
+        }
         if let g = m.growth { b += card("principals whose privilege grew", g.privilegeGrowth.count, flag: !g.privilegeGrowth.isEmpty) }
         b += "</div>\n"
 
