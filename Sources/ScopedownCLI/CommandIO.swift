@@ -97,3 +97,6 @@ extension ImportCommand: IOCommand {}
 extension InventoryCommand: IOCommand {}
 extension DemoCommand: IOCommand {}
 extension UsageCommand: IOCommand {}
+extension DiffCommand: IOCommand {}
+extension ReportCommand: IOCommand {}
+extension ReviewApplyCommand: IOCommand {}

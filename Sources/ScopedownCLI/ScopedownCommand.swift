@@ -34,6 +34,9 @@ public struct ScopedownCommand: ParsableCommand {
             RolesCommand.self,
             FindingsCommand.self,
             RulesCommand.self,
+            DiffCommand.self,
+            ReportCommand.self,
+            ReviewApplyCommand.self,
         ]
     )
 
