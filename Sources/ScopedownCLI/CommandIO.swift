@@ -97,3 +97,4 @@ extension ImportCommand: IOCommand {}
 extension InventoryCommand: IOCommand {}
 extension DemoCommand: IOCommand {}
 extension UsageCommand: IOCommand {}
+extension SynthCommand: IOCommand {}
