@@ -108,7 +108,8 @@ struct ActivityByteCursor {
     }
 
     /// Reads a string whose opening quote is at `pos`. Returns the raw content range (without
-    /// quotes) and whether it contains escapes. Control characters inside strings are rejected.
+    /// quotes) and whether it contains escapes. Control characters and escapes that RFC 8259 does
+    /// not spell are rejected, the first in the string's order.
     @inline(__always)
     mutating func readStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         guard pos < end, base[pos] == 0x22 else { throw ActivityScanError(offset: pos, message: "expected a string") }
@@ -122,12 +123,16 @@ struct ActivityByteCursor {
     @inline(__always)
     private mutating func indexedStringRange(_ x: ActivityStringIndex.View) throws -> (start: Int, end: Int, escaped: Bool) {
         let close = x.quote(after: pos)
-        if let c = x.controls, let hit = ActivityStringIndex.View.first(c, origin: x.origin, from: pos + 1, to: min(close, end)) {
-            throw ActivityScanError(offset: hit, message: "control character in string")
-        }
-        guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+        let stop = min(close, end)
+        let control = x.controls.flatMap { ActivityStringIndex.View.first($0, origin: x.origin, from: pos + 1, to: stop) }
         var escaped = false
-        if let b = x.backslashes { escaped = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: close) != nil }
+        if let b = x.backslashes, let first = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: stop) {
+            escaped = true
+            // the escapes before the first control character (an escaped byte is not one in the mask)
+            try checkEscapes(b, x, first: first, to: control ?? stop)
+        }
+        if let control { throw ActivityScanError(offset: control, message: "control character in string") }
+        guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
         let start = pos + 1
         pos = close + 1
         return (start, close, escaped)
@@ -157,13 +162,47 @@ struct ActivityByteCursor {
             }
             if c == 0x5C {
                 escaped = true
-                i += 2
+                i = try escapeEnd(i)
                 continue
             }
             if c < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
             i += 1
         }
         throw ActivityScanError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// The offset after the escape whose backslash is at `i`, checked as RFC 8259 spells escapes
+    /// (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`). A backslash that ends the range is
+    /// left for the caller (an unterminated string).
+    @inline(__always) func escapeEnd(_ i: Int) throws -> Int {
+        guard i + 1 < end else { return i + 2 }
+        switch base[i + 1] {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+            return i + 2
+        case 0x75:
+            guard hex4(i + 2, end) != nil else {
+                throw ActivityScanError(offset: i, message: "invalid \\u escape: expected 4 hex digits")
+            }
+            return i + 6
+        case let e:
+            // the parser's wording: a byte that is not printable ASCII shows as `?`
+            let shown = e >= 0x20 && e < 0x7F ? String(UnicodeScalar(e)) : "?"
+            throw ActivityScanError(offset: i, message: "invalid escape `\\\(shown)` in string")
+        }
+    }
+
+    /// Checks the escapes of a string by the index: `first` is its first backslash, the backslashes
+    /// before `to` are visited in order by the mask (only strings with a backslash get here).
+    @inline(never)
+    private func checkEscapes(_ b: UnsafePointer<UInt64>, _ x: ActivityStringIndex.View, first: Int, to: Int) throws {
+        var at: Int? = first < to ? first : nil
+        // the first byte not consumed by the escapes checked so far: a backslash before it is the
+        // escaped byte of the previous escape (`\\`)
+        var next = first
+        while let p = at {
+            if p >= next { next = try escapeEnd(p) }
+            at = ActivityStringIndex.View.first(b, origin: x.origin, from: p + 1, to: to)
+        }
     }
 
     /// Skips one value of any kind starting at `pos` (after whitespace). Brackets must match;
@@ -255,10 +294,10 @@ struct ActivityByteCursor {
         var deep: [Bool] = []
         var depth = 0
         let start = pos
-        // with the index and no control character in the indexed range, a string is skipped by
-        // its closing quote alone (what readStringRange finds, less the checks that cannot fail:
-        // a string with escapes is skipped all the same)
-        let quotes = index.flatMap { $0.controls == nil ? $0 : nil }
+        // with the index and no control character or backslash in the indexed range, a string is
+        // skipped by its closing quote alone (what readStringRange finds, less the checks that
+        // cannot fail); a line with either has its strings read, escapes checked
+        let quotes = index.flatMap { $0.controls == nil && $0.backslashes == nil ? $0 : nil }
         // what may come next: a value (or the closer of an empty array), a key (or the closer of
         // an empty object), `:`, or `,` / the closer
         var want = Want.value
@@ -494,7 +533,7 @@ struct ActivityByteCursor {
         return out
     }
 
-    private func hex4(_ i: Int, _ stop: Int) -> UInt32? {
+    func hex4(_ i: Int, _ stop: Int) -> UInt32? {
         guard i + 4 <= stop else { return nil }
         var v: UInt32 = 0
         for k in 0..<4 {
