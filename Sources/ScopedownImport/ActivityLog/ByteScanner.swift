@@ -123,19 +123,41 @@ struct ActivityByteCursor {
     @inline(__always)
     private mutating func indexedStringRange(_ x: ActivityStringIndex.View) throws -> (start: Int, end: Int, escaped: Bool) {
         let close = x.quote(after: pos)
-        let stop = min(close, end)
-        let control = x.controls.flatMap { ActivityStringIndex.View.first($0, origin: x.origin, from: pos + 1, to: stop) }
         var escaped = false
-        if let b = x.backslashes, let first = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: stop) {
-            escaped = true
-            // the escapes before the first control character (an escaped byte is not one in the mask)
-            try checkEscapes(b, x, first: first, to: control ?? stop)
+        if x.backslashes != nil || x.controls != nil {
+            // a line with a backslash or a control character somewhere: the string's checks, out of line
+            escaped = try Self.checkString(base, end: end, origin: x.origin, backslashes: x.backslashes, controls: x.controls,
+                                           open: pos, close: close)
         }
-        if let control { throw ActivityScanError(offset: control, message: "control character in string") }
         guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
         let start = pos + 1
         pos = close + 1
         return (start, close, escaped)
+    }
+
+    /// The escapes and control characters of the string whose quotes are at `open` and `close`, by
+    /// the index's masks, the first error in the string's order; true when it has escapes.
+    @inline(never)
+    private static func checkString(_ base: UnsafePointer<UInt8>, end: Int, origin: Int, backslashes: UnsafePointer<UInt64>?,
+                                    controls: UnsafePointer<UInt64>?, open: Int, close: Int) throws -> Bool {
+        typealias View = ActivityStringIndex.View
+        let stop = min(close, end)
+        let control = controls.flatMap { View.first($0, origin: origin, from: open + 1, to: stop) }
+        var escaped = false
+        if let b = backslashes, var at = View.first(b, origin: origin, from: open + 1, to: stop) {
+            escaped = true
+            // the escapes before the first control character (an escaped byte is not one in the
+            // mask); a backslash before `next` is the escaped byte of the previous escape (`\\`)
+            let to = control ?? stop
+            var next = at
+            while at < to {
+                if at >= next { next = try escapeEnd(base, end, at) }
+                guard let following = View.first(b, origin: origin, from: at + 1, to: to) else { break }
+                at = following
+            }
+        }
+        if let control { throw ActivityScanError(offset: control, message: "control character in string") }
+        return escaped
     }
 
     /// readStringRange byte by byte (eight at a time).
@@ -162,7 +184,7 @@ struct ActivityByteCursor {
             }
             if c == 0x5C {
                 escaped = true
-                i = try escapeEnd(i)
+                i = try Self.escapeEnd(base, end, i)
                 continue
             }
             if c < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
@@ -172,15 +194,15 @@ struct ActivityByteCursor {
     }
 
     /// The offset after the escape whose backslash is at `i`, checked as RFC 8259 spells escapes
-    /// (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`). A backslash that ends the range is
+    /// (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`). A backslash that ends the line is
     /// left for the caller (an unterminated string).
-    @inline(__always) func escapeEnd(_ i: Int) throws -> Int {
+    @inline(__always) static func escapeEnd(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: Int) throws -> Int {
         guard i + 1 < end else { return i + 2 }
         switch base[i + 1] {
         case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
             return i + 2
         case 0x75:
-            guard hex4(i + 2, end) != nil else {
+            guard hex4(base, i + 2, end) != nil else {
                 throw ActivityScanError(offset: i, message: "invalid \\u escape: expected 4 hex digits")
             }
             return i + 6
@@ -188,20 +210,6 @@ struct ActivityByteCursor {
             // the parser's wording: a byte that is not printable ASCII shows as `?`
             let shown = e >= 0x20 && e < 0x7F ? String(UnicodeScalar(e)) : "?"
             throw ActivityScanError(offset: i, message: "invalid escape `\\\(shown)` in string")
-        }
-    }
-
-    /// Checks the escapes of a string by the index: `first` is its first backslash, the backslashes
-    /// before `to` are visited in order by the mask (only strings with a backslash get here).
-    @inline(never)
-    private func checkEscapes(_ b: UnsafePointer<UInt64>, _ x: ActivityStringIndex.View, first: Int, to: Int) throws {
-        var at: Int? = first < to ? first : nil
-        // the first byte not consumed by the escapes checked so far: a backslash before it is the
-        // escaped byte of the previous escape (`\\`)
-        var next = first
-        while let p = at {
-            if p >= next { next = try escapeEnd(p) }
-            at = ActivityStringIndex.View.first(b, origin: x.origin, from: p + 1, to: to)
         }
     }
 
@@ -533,7 +541,9 @@ struct ActivityByteCursor {
         return out
     }
 
-    func hex4(_ i: Int, _ stop: Int) -> UInt32? {
+    private func hex4(_ i: Int, _ stop: Int) -> UInt32? { Self.hex4(base, i, stop) }
+
+    static func hex4(_ base: UnsafePointer<UInt8>, _ i: Int, _ stop: Int) -> UInt32? {
         guard i + 4 <= stop else { return nil }
         var v: UInt32 = 0
         for k in 0..<4 {
