@@ -100,3 +100,4 @@ extension UsageCommand: IOCommand {}
 extension DiffCommand: IOCommand {}
 extension ReportCommand: IOCommand {}
 extension ReviewApplyCommand: IOCommand {}
+extension SynthCommand: IOCommand {}

@@ -1,11 +1,6 @@
 import ArgumentParser
 import ScopedownCore
 import ScopedownSynth
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension ActivityShape: ExpressibleByArgument {}
 
@@ -65,12 +60,6 @@ struct SynthCommand: ParsableCommand {
                         activityShape: activityShape)
     }
 
-    /// Writes to file descriptor 2 (the C `stderr` global is not concurrency-safe in Swift 6).
-    static func standardError(_ text: String) {
-        let bytes = Array(text.utf8)
-        bytes.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
-    }
-
     /// Drops control characters (ANSI escapes included) but newlines from text that echoes user
     /// input (the output folder, file names) before it reaches a terminal.
     static func terminalSafe(_ text: String) -> String {
@@ -79,25 +68,26 @@ struct SynthCommand: ParsableCommand {
         }))
     }
 
-    func run() throws {
-        let interactive = isatty(2) != 0
+    func run() throws { try runChecked(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        let interactive = io.stderrIsTerminal
         let total = events
         var last = 0
         do {
             let summary = try Synthesizer.run(parameters) { written in
                 guard interactive, total > 0, written - last >= 100_000 || written == total else { return }
                 last = written
-                let line = "\rgenerating events: \(written) / \(total) (\(written * 100 / total)%)"
-                Self.standardError(line)
-                if written == total { Self.standardError("\n") }
+                io.err("\rgenerating events: \(written) / \(total) (\(written * 100 / total)%)")
+                if written == total { io.err("\n") }
             }
-            print(Self.terminalSafe(summary.text), terminator: "")
+            io.out(Self.terminalSafe(summary.text))
             if summary.activity.records < events {
-                Self.standardError("scopedown synth: warning: wrote \(summary.activity.records) of \(events) events: no assignment grants an operation the Activity Log records\n  help: raise `--assignments`\n")
+                io.err("scopedown synth: warning: wrote \(summary.activity.records) of \(events) events: no assignment grants an operation the Activity Log records\n  help: raise `--assignments`\n")
             }
         } catch let d as Diagnostic {
-            if interactive { Self.standardError("\n") }
-            Self.standardError(Self.terminalSafe(d.description) + "\n")
+            if interactive { io.err("\n") }
+            io.errLine(Self.terminalSafe(d.description))
             throw ExitCode(1)
         }
     }

@@ -31,6 +31,7 @@ struct ReliabilityTests {
             ["usage", "--db", db, "--format", "csv"],
             ["who-can", "--db", db, "--action", "Microsoft.Authorization/roleAssignments/write", "--scope", sub],
             ["import", "--db", db, SharedData.fixture("demo/subscriptions.json").path],
+            ["synth", "--out", tmp.path("synth"), "--subscriptions", "2", "--assignments", "20", "--events", "50"],
         ]
         for arguments in commands {
             let fd = open("/dev/full", O_WRONLY)

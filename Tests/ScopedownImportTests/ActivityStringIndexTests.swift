@@ -11,7 +11,10 @@ import Testing
 struct ActivityStringIndexTests {
     /// One chunk of JSON Lines scanned with the string index and without it.
     static func scanBoth(_ text: String, elements: [Range<Int>]? = nil) -> (indexed: ScannedBatch, reference: ScannedBatch) {
-        let bytes = Array(text.utf8)
+        scanBoth(bytes: Array(text.utf8), elements: elements)
+    }
+
+    static func scanBoth(bytes: [UInt8], elements: [Range<Int>]? = nil) -> (indexed: ScannedBatch, reference: ScannedBatch) {
         var indexed = ActivityRecordScanner(scannerID: 0, keepEvents: false)
         var reference = ActivityRecordScanner(scannerID: 0, keepEvents: false)
         reference.useStringIndex = false
@@ -139,8 +142,12 @@ struct ActivityStringIndexTests {
         (String(repeating: " ", count: 70) + "{\"time\":\"2024-01-02T00:00:00Z\",\"a\":\"x\u{01}y\"}", 1, 108, "control character in string"),
         // a tab inside a string is a control character; outside it is whitespace
         ("{\"a\":\t\"x\ty\"}", 1, 9, "control character in string"),
-        // an escaped control character is skipped like the byte walk skips it
-        ("{\"a\":\"x\\\u{01}y\",\"b\":\"\u{02}\"}", 1, 18, "control character in string"),
+        // a backslash before a control character is an invalid escape, as the JSON parser has it
+        ("{\"a\":\"x\\\u{01}y\",\"b\":\"\u{02}\"}", 1, 8, "invalid escape `\\?` in string"),
+        // the first error in the string's order: a control character before a bad escape, and after one
+        ("{\"a\":\"x\u{02}\\qy\"}", 1, 8, "control character in string"),
+        ("{\"a\":\"x\\n\\q\u{02}y\"}", 1, 10, "invalid escape `\\q` in string"),
+        ("{\"a\":[\"" + String(repeating: "\\\\", count: 40) + "\\u12x4\"]}", 1, 88, "invalid \\u escape"),
         // unterminated: the position of the opening quote
         ("{\"a\":1}\n{\"b\":\"" + String(repeating: "q", count: 100), 2, 6, "unterminated string"),
         ("{\"b\":\"" + String(repeating: "q", count: 100) + "\\\"}", 1, 6, "unterminated string"),
@@ -328,6 +335,61 @@ struct ActivityStringIndexTests {
                 #expect(i.error?.message.contains(message) ?? false, "\(bad) pad \(pad): \(String(describing: i.error))")
             }
         }
+    }
+
+    /// What may go inside a string: escapes RFC 8259 spells and others, UTF-8 (valid, cut short,
+    /// stray continuation bytes, an encoded surrogate), control bytes and DEL.
+    static let stringContents: [[UInt8]] = [
+        #"\n"#, #"\\"#, #"\""#, #"\/"#, #"\b\f\r\t"#, #"\u00e9"#, #"\uD83D\uDE00"#, #"\uDC00"#, #"\\\\\""#,
+        #"\q"#, #"\x41"#, #"\u12g4"#, #"\U0041"#, #"\'"#, #"\\\q"#, #"\u00"#, "\\ ", "é😀",
+    ].map { Array($0.utf8) } + [
+        [0x5C, 0x01], [0x5C, 0xC3, 0xA9], [0xC3], [0x80], [0xFF], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98],
+        [0x01], [0x09], [0x1F], [0x7F], [0x00],
+    ]
+
+    /// A record with five places for string contents: a string in a skipped container, a skipped
+    /// member's value, the action (read and decoded), a claims value (the flat-object path) and a
+    /// key; `pad` moves them all across the 64-byte blocks.
+    static func contentsRecord(pad: Int, place: Int, _ piece: [UInt8]) -> [UInt8] {
+        let parts = [#"{"p":"\#(String(repeating: "p", count: pad))","time":"2024-01-02T03:04:05Z","properties":{"a":[1,{"b":"x"#,
+                     #""}]},"category":"x"#,
+                     #"","identity":{"authorization":{"action":"A/x"#,
+                     #"","scope":"/s"},"claims":{"aud":"x"#,
+                     #"","oid":"11111111-2222-3333-4444-555555555555"}},"resultType":"Success","k"#,
+                     #"":1}"#]
+        var out: [UInt8] = []
+        for (k, part) in parts.enumerated() {
+            out += Array(part.utf8)
+            if k == place { out += piece }
+        }
+        return out
+    }
+
+    @Test("escapes, UTF-8 and control characters inside strings at every block offset: indexed == byte by byte, accepted exactly when the JSON parser accepts, the error where the parser puts it")
+    func stringContentsAgainstParser() throws {
+        var rejected = 0
+        for pad in 0..<64 {
+            for piece in Self.stringContents {
+                for place in 0..<5 {
+                    let line = Self.contentsRecord(pad: pad, place: place, piece)
+                    let (indexed, reference) = Self.scanBoth(bytes: line + [0x0A])
+                    let what = "pad \(pad) place \(place) \(piece)"
+                    #expect(Self.summary(indexed) == Self.summary(reference), "\(what)")
+                    var parserError: Diagnostic? = nil
+                    do { _ = try JSONDocument.parse(line, file: "x") } catch let d as Diagnostic { parserError = d }
+                    #expect((indexed.error == nil) == (parserError == nil),
+                            "\(what): scanner \(String(describing: indexed.error)), parser \(String(describing: parserError))")
+                    if let e = indexed.error, let d = parserError {
+                        rejected += 1
+                        #expect(e.line == d.line && e.column == d.column, "\(what): scanner \(e), parser \(d)")
+                    } else if indexed.error == nil {
+                        #expect(indexed.events.count == 1, "\(what)")
+                    }
+                }
+            }
+        }
+        // both outcomes are exercised
+        #expect(rejected > 1000)
     }
 
     @Test("the record hash is stable: every tail length gives the value it always gave (stored fingerprints)")

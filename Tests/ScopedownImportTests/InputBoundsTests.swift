@@ -50,9 +50,12 @@ struct InputBoundsTests {
     static let record = #"{"time":"2024-05-01T10:00:00.1Z","resourceId":"/SUBSCRIPTIONS/S1","operationName":"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE","category":"Administrative","resultType":"Success","level":4,"durationMs":-0.5e+3,"identity":{"authorization":{"action":"Microsoft.Compute/virtualMachines/write","scope":"/subscriptions/s1","evidence":{"role":"Owner","principalId":"aaaaaaaa00000000000000000000000a"}},"claims":{"oid":"aaaaaaaa-0000-0000-0000-00000000000a"}},"properties":{"a":[1,true,false,null,{},[],{"b":[0.25,"x"]}],"n":null,"e":1E9}}"#
 
     static func readJSONLines(_ lines: [String]) -> Diagnostic? {
+        readJSONLines(bytes: lines.map { Array($0.utf8) })
+    }
+
+    static func readJSONLines(bytes lines: [[UInt8]]) -> Diagnostic? {
         let folder = TempFolder()
-        let path = folder.write("PT1H.json", lines.joined(separator: "\n") + "\n")
-        return readError(path)
+        return readError(folder.write("PT1H.json", lines.flatMap { $0 + [0x0A] }))
     }
 
     @Test("every JSON Lines line is checked as strictly as a JSON parser checks it")
@@ -72,8 +75,10 @@ struct InputBoundsTests {
     func jsonLinesMutations() throws {
         var rng = SeededGenerator(seed: 0x5EED_0012)
         let bytes = Array(Self.record.utf8)
-        let alphabet = Array(#"{}[],:" tfn0123456789.eE+-xa"#.utf8)
-        for _ in 0..<RandomCases.count(default: 150) {
+        // structure, and what goes inside strings: backslashes and escape letters, UTF-8 lead and
+        // continuation bytes, control bytes
+        let alphabet = Array(#"{}[],:" tfn0123456789.eE+-xa\\\\uqbrU/"#.utf8) + [0xC3, 0xA9, 0x80, 0xFF, 0x01, 0x09, 0x1F, 0x7F]
+        for _ in 0..<RandomCases.count(default: 300) {
             var line = bytes
             for _ in 0..<Int.random(in: 1...2, using: &rng) {
                 let at = Int.random(in: 1..<(line.count - 1), using: &rng)
@@ -85,9 +90,15 @@ struct InputBoundsTests {
                 }
             }
             let text = String(decoding: line, as: UTF8.self)
-            let parses = (try? JSONDocument.parse(line, file: "x")) != nil
-            let err = Self.readJSONLines([Self.record, text])
-            #expect((err == nil) == parses, "\(text)\nreader: \(err.map { "\($0)" } ?? "accepted"), parser: \(parses)")
+            var parserError: Diagnostic? = nil
+            do { _ = try JSONDocument.parse(line, file: "x") } catch let d as Diagnostic { parserError = d } catch {}
+            let err = Self.readJSONLines(bytes: [bytes, line])
+            #expect((err == nil) == (parserError == nil), "\(text)\nreader: \(err.map { "\($0)" } ?? "accepted"), parser: \(parserError.map { "\($0)" } ?? "accepted")")
+            // the file and line of the reader's error (the column may differ where the parser and
+            // the reader meet different errors first)
+            if let err {
+                #expect(err.file.hasSuffix("PT1H.json") && err.line == 2 && err.column != nil, "\(err)")
+            }
         }
     }
 

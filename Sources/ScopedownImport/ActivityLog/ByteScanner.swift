@@ -108,7 +108,8 @@ struct ActivityByteCursor {
     }
 
     /// Reads a string whose opening quote is at `pos`. Returns the raw content range (without
-    /// quotes) and whether it contains escapes. Control characters inside strings are rejected.
+    /// quotes) and whether it contains escapes. Control characters and escapes that RFC 8259 does
+    /// not spell are rejected, the first in the string's order.
     @inline(__always)
     mutating func readStringRange() throws -> (start: Int, end: Int, escaped: Bool) {
         guard pos < end, base[pos] == 0x22 else { throw ActivityScanError(offset: pos, message: "expected a string") }
@@ -122,15 +123,41 @@ struct ActivityByteCursor {
     @inline(__always)
     private mutating func indexedStringRange(_ x: ActivityStringIndex.View) throws -> (start: Int, end: Int, escaped: Bool) {
         let close = x.quote(after: pos)
-        if let c = x.controls, let hit = ActivityStringIndex.View.first(c, origin: x.origin, from: pos + 1, to: min(close, end)) {
-            throw ActivityScanError(offset: hit, message: "control character in string")
+        var escaped = false
+        if x.backslashes != nil || x.controls != nil {
+            // a line with a backslash or a control character somewhere: the string's checks, out of line
+            escaped = try Self.checkString(base, end: end, origin: x.origin, backslashes: x.backslashes, controls: x.controls,
+                                           open: pos, close: close)
         }
         guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
-        var escaped = false
-        if let b = x.backslashes { escaped = ActivityStringIndex.View.first(b, origin: x.origin, from: pos + 1, to: close) != nil }
         let start = pos + 1
         pos = close + 1
         return (start, close, escaped)
+    }
+
+    /// The escapes and control characters of the string whose quotes are at `open` and `close`, by
+    /// the index's masks, the first error in the string's order; true when it has escapes.
+    @inline(never)
+    private static func checkString(_ base: UnsafePointer<UInt8>, end: Int, origin: Int, backslashes: UnsafePointer<UInt64>?,
+                                    controls: UnsafePointer<UInt64>?, open: Int, close: Int) throws -> Bool {
+        typealias View = ActivityStringIndex.View
+        let stop = min(close, end)
+        let control = controls.flatMap { View.first($0, origin: origin, from: open + 1, to: stop) }
+        var escaped = false
+        if let b = backslashes, var at = View.first(b, origin: origin, from: open + 1, to: stop) {
+            escaped = true
+            // the escapes before the first control character (an escaped byte is not one in the
+            // mask); a backslash before `next` is the escaped byte of the previous escape (`\\`)
+            let to = control ?? stop
+            var next = at
+            while at < to {
+                if at >= next { next = try escapeEnd(base, end, at) }
+                guard let following = View.first(b, origin: origin, from: at + 1, to: to) else { break }
+                at = following
+            }
+        }
+        if let control { throw ActivityScanError(offset: control, message: "control character in string") }
+        return escaped
     }
 
     /// readStringRange byte by byte (eight at a time).
@@ -157,13 +184,33 @@ struct ActivityByteCursor {
             }
             if c == 0x5C {
                 escaped = true
-                i += 2
+                i = try Self.escapeEnd(base, end, i)
                 continue
             }
             if c < 0x20 { throw ActivityScanError(offset: i, message: "control character in string") }
             i += 1
         }
         throw ActivityScanError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// The offset after the escape whose backslash is at `i`, checked as RFC 8259 spells escapes
+    /// (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`). A backslash that ends the line is
+    /// left for the caller (an unterminated string).
+    @inline(__always) static func escapeEnd(_ base: UnsafePointer<UInt8>, _ end: Int, _ i: Int) throws -> Int {
+        guard i + 1 < end else { return i + 2 }
+        switch base[i + 1] {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74:
+            return i + 2
+        case 0x75:
+            guard hex4(base, i + 2, end) != nil else {
+                throw ActivityScanError(offset: i, message: "invalid \\u escape: expected 4 hex digits")
+            }
+            return i + 6
+        case let e:
+            // the parser's wording: a byte that is not printable ASCII shows as `?`
+            let shown = e >= 0x20 && e < 0x7F ? String(UnicodeScalar(e)) : "?"
+            throw ActivityScanError(offset: i, message: "invalid escape `\\\(shown)` in string")
+        }
     }
 
     /// Skips one value of any kind starting at `pos` (after whitespace). Brackets must match;
@@ -255,10 +302,10 @@ struct ActivityByteCursor {
         var deep: [Bool] = []
         var depth = 0
         let start = pos
-        // with the index and no control character in the indexed range, a string is skipped by
-        // its closing quote alone (what readStringRange finds, less the checks that cannot fail:
-        // a string with escapes is skipped all the same)
-        let quotes = index.flatMap { $0.controls == nil ? $0 : nil }
+        // with the index and no control character or backslash in the indexed range, a string is
+        // skipped by its closing quote alone (what readStringRange finds, less the checks that
+        // cannot fail); a line with either has its strings read, escapes checked
+        let quotes = index.flatMap { $0.controls == nil && $0.backslashes == nil ? $0 : nil }
         // what may come next: a value (or the closer of an empty array), a key (or the closer of
         // an empty object), `:`, or `,` / the closer
         var want = Want.value
@@ -494,7 +541,9 @@ struct ActivityByteCursor {
         return out
     }
 
-    private func hex4(_ i: Int, _ stop: Int) -> UInt32? {
+    private func hex4(_ i: Int, _ stop: Int) -> UInt32? { Self.hex4(base, i, stop) }
+
+    static func hex4(_ base: UnsafePointer<UInt8>, _ i: Int, _ stop: Int) -> UInt32? {
         guard i + 4 <= stop else { return nil }
         var v: UInt32 = 0
         for k in 0..<4 {
