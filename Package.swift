@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "scopedown", dependencies: ["ScopedownCLI"]),
         .target(
             name: "ScopedownTestSupport",
-            dependencies: ["ScopedownCore"],
+            dependencies: ["ScopedownCore", "ScopedownImport", "ScopedownStore"],
             path: "Tests/ScopedownTestSupport"
         ),
         .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),

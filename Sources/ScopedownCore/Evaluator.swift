@@ -1,8 +1,5 @@
 import Dispatch
 
-// CONTRACT (owned by the evaluator work; the Activity Log work attributes usage through
-// `grantingAssignments`).
-
 /// Control plane (`actions`) or data plane (`dataActions`), REFERENCE.md §2.4.
 public enum Plane: String, Hashable, Sendable, Codable {
     case control, data

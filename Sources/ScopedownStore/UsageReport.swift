@@ -1,4 +1,4 @@
-// `scopedown usage`: per role assignment, what it was used for (issue 4 item 8).
+// `scopedown usage`: per role assignment, what it was used for.
 //
 // Attribution, per distinct (caller, action, scope, evidence) tuple (days summed), not per event:
 //   - a tuple with evidence (identity.authorization.evidence.roleAssignmentId, REFERENCE.md §1.9.4)

@@ -1,4 +1,4 @@
-// The streaming, parallel Activity Log reader (issue 4 items 1-2):
+// The streaming, parallel Activity Log reader:
 //
 //   reader thread ──4 MiB chunks (bounded queue)──▶ N scanner threads ──batches (bounded queue)──▶ caller
 //

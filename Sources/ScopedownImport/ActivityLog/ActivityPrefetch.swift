@@ -10,6 +10,8 @@ import Foundation
 import ScopedownCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A file read, hashed and scanned ahead of its import.
@@ -141,7 +143,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         while count < raw.count {
             let n = raw.withUnsafeMutableBytes { b -> Int in
                 guard let base = b.baseAddress else { return -1 }
-                return Glibc.read(fd, base + count, b.count - count)
+                return systemRead(fd, base + count, b.count - count)
             }
             if n < 0 { if errno == EINTR { continue }; return nil }
             if n == 0 { break }
