@@ -91,7 +91,7 @@ public enum UsageTenant {
             UsageLines.line(time: "2024-05-06T10:00:00Z", action: "Microsoft.Compute/virtualMachines/write", scope: vm1, caller: "mallory@evil.example"),
         ]
         let url = folder.appendingPathComponent("PT1H.json")
-        FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         _ = try store.importActivityLog(InputFile(displayName: "PT1H.json", path: url.path),
                                         format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"),
                                         options: UsageImportOptions())
