@@ -23,16 +23,30 @@ extension Evaluator {
         }
     }
 
-    /// Calls `body` with each assignment (index into `snapshot.roleAssignments`) of each identity
-    /// (the principal and its groups, `GroupClosure`) at a scope of `chain` (the request scope and
-    /// its ancestors, `ancestorIDs(of:)`), or at any scope when `chain` is nil. Eligible
-    /// assignments are included: `assignmentCounts` says which count.
+    /// Whether assignment `ai`'s role grants the operation of `memo` at all (`grantClass` != none,
+    /// without reading the assignment).
     @inline(__always)
-    func forEachApplicable<Identities: Sequence>(_ identities: Identities, key: (Identities.Element) -> String,
-                                                 chain: [Int32]?, _ body: (Int, Identities.Element) -> Void) {
-        for id in identities {
-            guard let list = assignmentsByPrincipal[key(id)] else { continue }
-            for ai in list where chain.map({ $0.contains(assignmentScope[ai]) }) ?? true { body(ai, id) }
+    func roleGrants(_ ai: Int, _ memo: inout RoleMemo) -> Bool {
+        let r = Int(assignmentRole[ai])
+        guard r >= 0 else { return false }
+        let st = memo.state(r, compiledRoles)
+        return st == RoleMemo.granted || st == RoleMemo.grantedConditionally
+    }
+
+    /// Calls `body(assignment, identity)` with each assignment (index into
+    /// `snapshot.roleAssignments`) of each identity `0..<identityCount` (the principal and its
+    /// groups, `GroupClosure`; `key` gives its id) at a scope of `chain` (the request scope and its
+    /// ancestors, `ancestorIDs(of:)`), or at any scope when `chain` is nil. Eligible assignments
+    /// are included: `assignmentCounts` says which count.
+    @inline(__always)
+    func forEachApplicable(identityCount: Int, key: (Int) -> String, chain: [Int32]?, _ body: (Int, Int) -> Void) {
+        for i in 0..<identityCount {
+            guard let list = assignmentsByPrincipal[key(i)] else { continue }
+            if let chain {
+                for ai in list where chain.contains(assignmentScope[ai]) { body(ai, i) }
+            } else {
+                for ai in list { body(ai, i) }
+            }
         }
     }
 
@@ -95,8 +109,8 @@ extension Evaluator {
     public func grantingAssignmentIndices(identities: [String], ancestors: [Int32], query: inout OperationQuery) -> [Int] {
         if ancestors.isEmpty { return [] }
         var out: [Int] = []
-        forEachApplicable(identities, key: { $0 }, chain: ancestors) { ai, _ in
-            if assignmentCounts[ai], grantClass(ai, &query.memo) != .none { out.append(ai) }
+        forEachApplicable(identityCount: identities.count, key: { identities[$0] }, chain: ancestors) { ai, _ in
+            if assignmentCounts[ai], roleGrants(ai, &query.memo) { out.append(ai) }
         }
         return out
     }
@@ -105,10 +119,11 @@ extension Evaluator {
         let chain = ancestorIDs(of: scope)
         if chain.isEmpty { return [] }
         var out: [GrantPath] = []
-        forEachApplicable(identities(of: p), key: \.group, chain: chain) { ai, id in
+        let ids = identities(of: p)
+        forEachApplicable(identityCount: ids.count, key: { ids[$0].group }, chain: chain) { ai, i in
             guard assignmentCounts[ai] else { return }
             let c = grantClass(ai, &memo)
-            if c != .none { out.append(path(snapshot.roleAssignments[ai], via: id.via, conditional: c == .conditional)) }
+            if c != .none { out.append(path(snapshot.roleAssignments[ai], via: ids[i].via, conditional: c == .conditional)) }
         }
         return out.sorted { $0.assignmentID < $1.assignmentID }
     }
@@ -122,8 +137,8 @@ extension Evaluator {
 
     func applicable(identities: [GroupHop], chain: [Int32]) -> [GrantPath] {
         var out: [GrantPath] = []
-        forEachApplicable(identities, key: \.group, chain: chain) { ai, id in
-            if assignmentCounts[ai] { out.append(path(snapshot.roleAssignments[ai], via: id.via)) }
+        forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: chain) { ai, i in
+            if assignmentCounts[ai] { out.append(path(snapshot.roleAssignments[ai], via: identities[i].via)) }
         }
         return out.sorted { $0.assignmentID < $1.assignmentID }
     }

@@ -27,10 +27,10 @@ extension Evaluator {
         let p = AzureID.guidKey(principal)
         let identities = identities(of: p)
         var byScope: [Scope: [GrantPath]] = [:]
-        forEachApplicable(identities, key: \.group, chain: nil) { ai, id in
+        forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
             guard assignmentCounts[ai] else { return }
             let a = snapshot.roleAssignments[ai]
-            byScope[a.scope, default: []].append(path(a, via: id.via))
+            byScope[a.scope, default: []].append(path(a, via: identities[i].via))
         }
         let scopes = byScope.keys.sorted()
         let chainIDs = scopes.map { ancestorIDs(of: $0) }
@@ -40,10 +40,10 @@ extension Evaluator {
             var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
             // The principal's assignments (any scope) whose role grants the operation.
             var grants: [(scope: Int32, conditional: Bool, assignment: Int, via: [String])] = []
-            forEachApplicable(identities, key: \.group, chain: nil) { ai, id in
+            forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
                 guard assignmentCounts[ai] else { return }
                 let c = grantClass(ai, &memo)
-                if c != .none { grants.append((assignmentScope[ai], c == .conditional, ai, id.via)) }
+                if c != .none { grants.append((assignmentScope[ai], c == .conditional, ai, identities[i].via)) }
             }
             if grants.isEmpty { continue }
             for (i, ids) in chainIDs.enumerated() {

@@ -19,7 +19,8 @@ extension Evaluator {
         var c = GrantClassification()
         let plane = memo.plane, key = memo.key
         key.withUnsafeBufferPointer { op in
-            forEachApplicable(identities, key: \.group, chain: chain) { ai, id in
+            forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: chain) { ai, i in
+                let id = identities[i]
                 let a = snapshot.roleAssignments[ai]
                 guard assignmentCounts[ai] else {
                     let g = grantClass(ai, &memo)

@@ -11,7 +11,7 @@ extension Evaluator {
         var holders = Set<String>()
         var assignmentKind: [String: PrincipalKind] = [:]
         for sid in ids {
-            for ai in assignmentsByScope[sid] ?? [] where assignmentCounts[ai] && grantClass(ai, &memo) != .none {
+            for ai in assignmentsByScope[sid] ?? [] where assignmentCounts[ai] && roleGrants(ai, &memo) {
                 let a = snapshot.roleAssignments[ai]
                 holders.insert(a.principalID)
                 if assignmentKind[a.principalID] == nil { assignmentKind[a.principalID] = PrincipalKind.from(a.principalType) }
