@@ -97,3 +97,17 @@ extension ImportCommand: IOCommand {}
 extension InventoryCommand: IOCommand {}
 extension DemoCommand: IOCommand {}
 extension UsageCommand: IOCommand {}
+
+/// The last component of a path, as `NSString.lastPathComponent` gives it: trailing slashes ignored,
+/// `/` for the root, empty for an empty path.
+func lastPathComponent(_ path: String) -> String {
+    if let last = path.split(separator: "/", omittingEmptySubsequences: true).last { return String(last) }
+    return path.hasPrefix("/") ? "/" : ""
+}
+
+/// Whether `path` is a folder (symbolic links followed); nil when nothing is there.
+func isDirectory(_ path: String) -> Bool? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return (st.st_mode & S_IFMT) == S_IFDIR
+}

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ScopedownCore
 
 // Inputs and their detected formats; docs/formats.md describes every shape.
@@ -73,15 +82,14 @@ public enum InputCollector {
             let key = f.path ?? "-"
             if seen.insert(key).inserted { result.append(f) }
         }
-        let fm = FileManager.default
         for argument in arguments {
             if argument == "-" { add(.standardInput); continue }
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: argument, isDirectory: &isDirectory) else {
+            var st = stat()
+            guard stat(argument, &st) == 0 else {
                 throw Diagnostic.error("no such file or folder `\(argument)`", file: argument,
                                        help: "check the path; use `-` to read standard input")
             }
-            if !isDirectory.boolValue { add(InputFile(displayName: argument, path: argument)); continue }
+            if (st.st_mode & S_IFMT) != S_IFDIR { add(InputFile(displayName: argument, path: argument)); continue }
             var files: [String] = []
             var visited = Set<FolderID>()
             try walk(argument, into: &files, visited: &visited)

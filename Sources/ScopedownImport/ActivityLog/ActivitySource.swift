@@ -7,7 +7,11 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 
 /// An owner of a file descriptor and, for `.gz` input, a zlib stream.
@@ -52,7 +56,7 @@ final class ActivitySource {
     // files, and a fresh buffer each (mmapped, see ActivityLogReader.boundMallocGrowth) cost a map,
     // page faults and an unmap per file.
     nonisolated(unsafe) private static var spareRawBuffers: [UnsafeMutableRawBufferPointer] = []
-    private static let spareLock = NSLock()
+    private static let spareLock = Lock()
 
     private static func takeRawBuffer() -> UnsafeMutableRawBufferPointer {
         spareLock.lock()
