@@ -48,7 +48,6 @@ public final class Store {
                 throw Store.nothingImported(self.displayPath)
             }
             try Migrator(migrations: Store.migrations).migrate(connection, applicationID: Store.applicationID)
-            try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
             throw DatabaseFailure(path: self.displayPath, e, action: "cannot open database").diagnostic
         } catch let m as Migrator.Mismatch {
@@ -241,9 +240,6 @@ public final class Store {
     /// The schema migrations embedded in the binary, in order (`schema/v*.sql`).
     public static let migrations: [Migrator.Migration] = [
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
-        Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
-        Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
-        Migrator.Migration(name: "v004_directory_roles", sql: text(PackageResources.v004_directory_roles_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).

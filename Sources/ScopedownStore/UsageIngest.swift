@@ -26,7 +26,7 @@ struct UsageKey: Hashable, Comparable, UsageHashKey {
                  ^ UInt64(UInt32(bitPattern: assignment)) &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
-    /// The primary-key order of the `usage` table (scope first, schema/v003_usage_blocks.sql).
+    /// The primary-key order of the `usage` table (scope first, schema/v001_core.sql).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
         (a.scope, a.principal, a.action, a.day, a.assignment) < (b.scope, b.principal, b.action, b.day, b.assignment)
     }

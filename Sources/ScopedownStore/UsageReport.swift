@@ -181,7 +181,7 @@ final class UsageAncestry {
     }
 }
 
-/// One row of the usage_effective view, before grouping over days (`Store.loadUsageRows`).
+/// One row of the effective usage (`Store.effectiveUsage()`), before grouping over days (`Store.loadUsageRows`).
 struct UsageRow: Sendable {
     struct Tuple: Hashable, Comparable, Sendable {
         var principal: Int, action: Int, scope: Int, assignment: Int
