@@ -69,7 +69,7 @@ final class OSThread: Sendable {
         let rc = pthread_create(&thread, &attr, { OSThread.main($0) }, context)
         if rc != 0 {
             // No thread could be made: run the body here rather than lose it.
-            OSThread.main(context)
+            _ = OSThread.main(context)
         }
     }
 
