@@ -51,10 +51,12 @@ let package = Package(
         .target(name: "ScopedownSynth", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
                 "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
+                "ScopedownRecommend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,8 +76,13 @@ let package = Package(
         .testTarget(name: "ScopedownSynthTests", dependencies: ["ScopedownSynth", "ScopedownCore", "ScopedownImport", "ScopedownTestSupport"],
                     exclude: ["Golden"]),  // golden files read by path
         .testTarget(
+            name: "ScopedownRecommendTests",
+            dependencies: ["ScopedownRecommend", "ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]
+        ),
+        .testTarget(
             name: "ScopedownCLITests",
-            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules"]
+            dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules",
+                           "ScopedownRecommend"]
         ),
     ]
 )

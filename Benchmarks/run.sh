@@ -10,7 +10,7 @@
 # Benchmarks/results/<size>.tsv (gitignored; docs/performance.md holds the committed figures):
 #   synth generation; the I/O floor (cat of the Activity Log); `scopedown import` of each inventory
 #   kind and of the Activity Log; the straightforward Python importer on the same files; effective,
-#   who-can, explain and blast-radius cold (first run) and warm (median of N runs); usage.
+#   who-can, explain and blast-radius cold (first run) and warm (median of N runs); usage; recommend.
 # Commands that are not implemented (or fail) are recorded as "n/a" with the reason.
 #
 # Sizes: small 50 subs / 2,000 assignments / 200k events; medium 500 / 20,000 / 2M;
@@ -207,6 +207,8 @@ PY
   repeat_measure "$size" "blast-radius" "$REPEAT" -- "$BIN" blast-radius --db "$db" --principal "$principal" --format json
   echo "[$size] usage over the whole tenant..." >&2
   measure "$size" "usage (whole tenant)" "db" "$(bytes_of "$db")" - -- "$BIN" usage --db "$db" --format json
+  echo "[$size] recommend over the whole tenant..." >&2
+  measure "$size" "recommend (whole tenant)" "db" "$(bytes_of "$db")" - -- "$BIN" recommend --db "$db" --format json
 
   echo >&2
   column -t -s $'\t' < <(grep -v '^#' "$TSV" | cut -f1-10) >&2 || cat "$TSV" >&2

@@ -117,6 +117,7 @@ struct DemoCommand: ParsableCommand {
             io.outLine("  scopedown effective --db \(SafeText.terminal(q)) --principal \(SafeText.terminal(Self.shellQuoted(p))) --scope \(sub)")
         }
         io.outLine("  scopedown usage --db \(SafeText.terminal(q))")
+        io.outLine("  scopedown recommend --db \(SafeText.terminal(q))")
         io.outLine("  scopedown findings --db \(SafeText.terminal(q)) --config \(SafeText.terminal(Self.shellQuoted(folder + "/findings-config.json")))")
         if !ok { throw ExitCode(1) }
     }

@@ -27,6 +27,7 @@ public struct ScopedownCommand: ParsableCommand {
             ExplainCommand.self,
             BlastRadiusCommand.self,
             UsageCommand.self,
+            RecommendCommand.self,
             SynthCommand.self,
             FindingsCommand.self,
             RulesCommand.self,

@@ -193,26 +193,51 @@ public struct RiskyOperation: Hashable, Sendable {
     public var plane: Plane
     /// Why it matters, for a person.
     public var risk: String
+    /// How much keeping it unused weighs when the recommender judges a role's excess (an ordinary
+    /// observable operation weighs 1).
+    public var weight: Int
 
-    public init(name: String, plane: Plane, risk: String) {
+    public init(name: String, plane: Plane, risk: String, weight: Int = RiskCatalog.highWeight) {
         self.name = name
         self.plane = plane
         self.risk = risk
+        self.weight = weight
     }
 }
 
 public enum RiskCatalog {
+    /// Privilege escalation, secrets and keys, code execution, identity takeover.
+    public static let highWeight = 10
+    /// Other operations an incident responder checks.
+    public static let mediumWeight = 5
+
+    /// The catalog entry for an operation name (case-insensitive), if it is a risky one.
+    public static func risk(of operation: String, plane: Plane) -> RiskyOperation? {
+        byKey[plane == .control ? 0 : 1][AzureID.operationKey(operation)]
+    }
+
+    /// The weight of an operation: its catalog weight, else 1.
+    public static func weight(of operation: String, plane: Plane) -> Int { risk(of: operation, plane: plane)?.weight ?? 1 }
+
+    private static let byKey: [[String: RiskyOperation]] = {
+        var c: [String: RiskyOperation] = [:], d: [String: RiskyOperation] = [:]
+        for r in operations {
+            if r.plane == .control { c[AzureID.operationKey(r.name)] = r } else { d[AzureID.operationKey(r.name)] = r }
+        }
+        return [c, d]
+    }()
+
     /// The operations an incident responder checks first when an account is compromised: ways to
     /// escalate privilege, read secrets or run code. Data, one place.
     public static let operations: [RiskyOperation] = [
         RiskyOperation(name: "Microsoft.Authorization/roleAssignments/write", plane: .control, risk: "grant any role (privilege escalation)"),
         RiskyOperation(name: "Microsoft.Authorization/roleDefinitions/write", plane: .control, risk: "create or widen custom roles (privilege escalation)"),
-        RiskyOperation(name: "Microsoft.Authorization/denyAssignments/write", plane: .control, risk: "write deny assignments"),
-        RiskyOperation(name: "Microsoft.Authorization/policyAssignments/write", plane: .control, risk: "change policy (e.g. deployIfNotExists with a managed identity)"),
+        RiskyOperation(name: "Microsoft.Authorization/denyAssignments/write", plane: .control, risk: "write deny assignments", weight: mediumWeight),
+        RiskyOperation(name: "Microsoft.Authorization/policyAssignments/write", plane: .control, risk: "change policy (e.g. deployIfNotExists with a managed identity)", weight: mediumWeight),
         RiskyOperation(name: "Microsoft.Authorization/elevateAccess/action", plane: .control, risk: "elevate to User Access Administrator at `/`"),
         RiskyOperation(name: "Microsoft.Storage/storageAccounts/listKeys/action", plane: .control, risk: "read storage account keys (full data access)"),
         RiskyOperation(name: "Microsoft.Storage/storageAccounts/listAccountSas/action", plane: .control, risk: "mint account SAS tokens (data access)"),
-        RiskyOperation(name: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", plane: .data, risk: "read blobs"),
+        RiskyOperation(name: "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", plane: .data, risk: "read blobs", weight: mediumWeight),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/secrets/getSecret/action", plane: .data, risk: "read key vault secrets"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/keys/decrypt/action", plane: .data, risk: "use key vault keys (decrypt)"),
         RiskyOperation(name: "Microsoft.KeyVault/vaults/keys/sign/action", plane: .data, risk: "use key vault keys (sign)"),

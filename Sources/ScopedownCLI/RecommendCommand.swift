@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import ScopedownCore
+import ScopedownRecommend
+import ScopedownRender
+import ScopedownStore
+
+/// `scopedown recommend`: a least-privilege proposal for every role assignment, proven by replay.
+struct RecommendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recommend",
+        abstract: "Propose least-privilege access for every role assignment from its Activity Log use, proven by replay.",
+        discussion: """
+        One proposal per assignment: keep, remove, narrow-scope, replace-with-builtin, \
+        replace-with-custom or make-eligible. What must be kept is what was used in the window plus \
+        (--reads keep, the default) the reads and data actions the current role grants: the Activity \
+        Log cannot observe them, so they are reported as unobservable, never as unused. A proposal \
+        never grants an operation or a scope the current assignment does not, and every use \
+        attributed to the assignment is replayed through the evaluator against it (replay.denied \
+        must be 0). PIM-eligible and exempt assignments are reported, not changed; an assignment or \
+        custom role created or changed after the judged usage began is too new to judge.
+
+        --exempt FILE: one rule a line (`assignment <id>`, `principal <id or UPN>`, \
+        `role <name or id>`, `tag <name>[=<value>]` on the assignment's scope or above; `#` comments).
+
+        --emit azcli|bicep|terraform|plan --out DIR writes the changes: az CLI role-definition JSON \
+        (roles/*.json), Bicep (bicep/*.bicep, one file per deployment scope), Terraform \
+        (terraform/main.tf), or a migration plan in safe order (plan.md and plan.sh: create role, \
+        assign new, verify, remove old, each with its rollback).
+
+        Examples:
+          scopedown demo
+          scopedown recommend --db scopedown-demo.db
+          scopedown recommend --db scopedown-demo.db --format json --window 30d
+          scopedown recommend --db scopedown-demo.db --emit plan --out changes/
+
+        Exit codes: 0 success, 1 error, 64 usage error.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, markdown, csv }
+    enum Reads: String, ExpressibleByArgument, CaseIterable { case keep, drop }
+    enum MinScope: String, ExpressibleByArgument, CaseIterable { case resource, resourceGroup, subscription }
+    enum Emit: String, ExpressibleByArgument, CaseIterable { case azcli, bicep, terraform, plan }
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Days of Activity Log to judge by, ending at --as-of (e.g. 90d).", valueName: "days"))
+    var window: String = "90d"
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Last day of the window, YYYY-MM-DD (default: the last day of the imported Activity Log).", valueName: "date"))
+    var asOf: String?
+
+    @Option(help: "Keep or drop the reads and data actions the Activity Log cannot observe: keep or drop.")
+    var reads: Reads = .keep
+
+    @Option(name: .customLong("min-scope"), help: "Never propose a scope below: resource, resourceGroup or subscription.")
+    var minScope: MinScope = .resourceGroup
+
+    @Option(name: .customLong("max-scopes"), help: "At most this many scopes per narrowed proposal.")
+    var maxScopes: Int = 3
+
+    @Option(help: ArgumentHelp("Assignments, principals, roles or tags never to change (see above).", valueName: "file"))
+    var exempt: String?
+
+    @Flag(help: "Generated roles may use a wildcard where the catalog proves it stands for exactly kept operations.")
+    var compact = false
+
+    @Option(help: "Output format: table, json, markdown or csv.")
+    var format: Format = .table
+
+    @Option(help: ArgumentHelp("Write the changes as azcli, bicep, terraform or plan files (repeatable; needs --out).", valueName: "kind"))
+    var emit: [Emit] = []
+
+    @Option(help: ArgumentHelp("Folder for --emit files.", valueName: "dir"))
+    var out: String?
+
+    func validate() throws {
+        if windowDays == nil { throw ValidationError("--window `\(window)` is not a number of days (e.g. 90d)") }
+        if let asOf, Self.day(asOf) == nil { throw ValidationError("--as-of `\(asOf)` is not a date YYYY-MM-DD") }
+        if maxScopes < 1 { throw ValidationError("--max-scopes must be at least 1") }
+        if !emit.isEmpty && out == nil { throw ValidationError("--emit needs --out DIR") }
+    }
+
+    var windowDays: Int? {
+        let t = window.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = t.hasSuffix("d") ? String(t.dropLast()) : t
+        guard let n = Int(digits), n > 0, n <= 36_500 else { return nil }
+        return n
+    }
+
+    static func day(_ text: String) -> Int? {
+        let p = text.split(separator: "-")
+        guard p.count == 3, p[0].count == 4, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        return CivilDate.days(year: y, month: m, day: d)
+    }
+
+    func options() throws -> RecommendOptions {
+        var o = RecommendOptions()
+        o.windowDays = windowDays ?? 90
+        o.asOfDay = asOf.flatMap(Self.day)
+        o.keepReads = reads == .keep
+        o.minScope = minScope == .resource ? .resource : (minScope == .subscription ? .subscription : .resourceGroup)
+        o.maxScopes = maxScopes
+        o.compact = compact
+        if let exempt {
+            guard let data = FileManager.default.contents(atPath: exempt) else {
+                throw EvaluatorCommandSupport.Failure(message: "cannot read the exemption file `\(exempt)`", help: nil)
+            }
+            o.exemptions = try Exemptions.parse(String(decoding: data, as: UTF8.self), file: exempt)
+        }
+        return o
+    }
+
+    func run() throws { try run(io: .standard()) }
+
+    func run(io: CommandIO) throws {
+        do {
+            let options = try options()
+            let result = try Self.recommend(db: db.db, options: options)
+            if let out, !emit.isEmpty {
+                try RecommendEmit.write(result, kinds: emit, to: out)
+            }
+            io.out(RecommendRendering.render(result, format: format))
+        } catch let d as Diagnostic {
+            io.errLine(SafeText.terminal(d.description))
+            throw ExitCode(1)
+        } catch let f as EvaluatorCommandSupport.Failure {
+            var text = "error: " + SafeText.terminal(f.message) + "\n"
+            if let h = f.help { text += "  help: " + SafeText.terminal(h) + "\n" }
+            io.err(text)
+            throw ExitCode(1)
+        } catch let f as EvaluatorCommandSupport.StoreFailure {
+            io.errLine(f.text)
+            throw ExitCode(1)
+        }
+    }
+
+    /// Loads the snapshot and the recorded uses, attributes them, and recommends.
+    static func recommend(db: String, options: RecommendOptions) throws -> RecommendResult {
+        let evaluator: Evaluator
+        let usage: RecordedUsage
+        do {
+            let store = try Store(path: db, create: false)
+            let snapshot = try store.loadSnapshot()
+            evaluator = Evaluator(snapshot: snapshot)
+            usage = try store.recordedUsage(snapshot: snapshot)
+        } catch {
+            throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
+        }
+        let attributed = evaluator.attribute(usage.uses)
+        return Recommender(evaluator: evaluator, options: options)
+            .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
+    }
+}
+extension RecommendCommand: IOCommand {}

@@ -1,0 +1,30 @@
+import Foundation
+import ScopedownCore
+import ScopedownRecommend
+import ScopedownRender
+
+/// Writes the `--emit` files under `--out` (the emitters return the files' text).
+enum RecommendEmit {
+    static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws {
+        let plan = r.changePlan
+        var files: [(String, String)] = []
+        for k in Set(kinds).sorted(by: { $0.rawValue < $1.rawValue }) {
+            switch k {
+            case .azcli: files += ChangeEmitters.azcli(plan)
+            case .bicep: files += ChangeEmitters.bicep(plan)
+            case .terraform: files += ChangeEmitters.terraform(plan)
+            case .plan: files += ChangeEmitters.plan(plan)
+            }
+        }
+        let fm = FileManager.default
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: dir).appendingPathComponent(path)
+            do {
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url)
+            } catch {
+                throw EvaluatorCommandSupport.Failure(message: "cannot write `\(url.path)`: \(error.localizedDescription)", help: nil)
+            }
+        }
+    }
+}

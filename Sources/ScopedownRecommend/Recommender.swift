@@ -1,0 +1,685 @@
+import Dispatch
+import ScopedownCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum Machine {
+    static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
+
+/// A mutual-exclusion lock over pthread (no Foundation in this module).
+final class Lock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}
+
+/// Least-privilege proposals for every role assignment, from the uses attributed to it
+/// (`Evaluator.attribute`), each proven by replaying those uses through the evaluator.
+///
+/// What must be kept = the operations used in the window, plus (unless `keepReads` is off) the
+/// reads and data actions the current role grants: the Activity Log cannot observe them
+/// (REFERENCE.md §3.1), so they are unobservable, never unused. A proposal never grants an
+/// operation or a scope the current assignment does not (`PatternAlgebra.isWithin`).
+/// A memo table owned by one recommender run (single-threaded).
+final class Memo<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
+public struct Recommender: Sendable {
+    let evaluator: Evaluator
+    let options: RecommendOptions
+    let ops: OperationIndex
+    let hierarchy: ScopeHierarchy
+    /// Role sets by role id (first definition of each id), and the roles in id order.
+    let roleSets: [String: RoleSets]
+    let roleOrder: [String]
+    /// Control-plane catalog operations that are reads (unobservable, REFERENCE.md §3.1).
+    let readMask: OperationBitSet
+    let tagsByScope: [String: [String: String]]
+    /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
+    var withinCache = Memo<[String: [String]]>([:])
+    var ancestorMemo = Memo<[String: [Scope]]>([:])
+
+    /// A copy with memo tables of its own, for one thread.
+    func fresh() -> Recommender {
+        var r = self
+        r.withinCache = Memo([:])
+        r.ancestorMemo = Memo([:])
+        return r
+    }
+
+    /// `body` over `count` items cut into consecutive ranges run on every core, results in order
+    /// (each range gets its own memo tables, so the result does not depend on the scheduling).
+    static func inChunks<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Range<Int>) -> [T]) -> [T] {
+        let cores = max(1, min(8, Machine.cores))
+        let k = count < 64 || cores == 1 ? 1 : min(count, cores)
+        if k == 1 { return body(0..<count) }
+        let slots = Memo<[[T]]>(Array(repeating: [], count: k))
+        let lock = Lock()
+        DispatchQueue.concurrentPerform(iterations: k) { c in
+            let part = body((count * c / k)..<(count * (c + 1) / k))
+            lock.locked { slots.value[c] = part }
+        }
+        return slots.value.flatMap { $0 }
+    }
+
+    public init(evaluator: Evaluator, options: RecommendOptions) {
+        self.evaluator = evaluator
+        self.options = options
+        ops = evaluator.operations
+        hierarchy = evaluator.hierarchy
+        var sets: [String: RoleSets] = [:]
+        for r in evaluator.snapshot.roleDefinitions where sets[r.id] == nil { sets[r.id] = RoleSets(r, evaluator.operations) }
+        roleSets = sets
+        roleOrder = sets.keys.sorted()
+        var mask = OperationBitSet(count: ops.control.count)
+        for (i, e) in ops.control.enumerated() where e.key.count >= 5 && Array(e.key.suffix(5)) == Array("/read".utf8) { mask.insert(i) }
+        readMask = mask
+        var tags: [String: [String: String]] = [:]
+        for s in evaluator.snapshot.subscriptions where !s.tags.isEmpty { tags[s.scope.key] = s.tags }
+        for r in evaluator.snapshot.resources where !r.tags.isEmpty { tags[r.scope.key] = r.tags }
+        tagsByScope = tags
+    }
+
+    /// Everything: one recommendation per assignment, the generated roles, the replay, the summary.
+    /// `uses` are attributed by this recommender's evaluator (`Evaluator.attribute`).
+    public func run(uses attributed: [AttributedUse], windowFrom: Int64?, windowTo: Int64?) -> RecommendResult {
+        let asOf = options.asOfDay ?? windowTo.map { Int(floorDiv($0, 86_400)) }
+        let start = asOf.map { $0 - options.windowDays + 1 }
+        var summaryNotes: [String] = []
+        if asOf == nil {
+            summaryNotes.append("no Activity Log is imported: nothing can be judged unused, every assignment is kept")
+        }
+        if let start, let asOf {
+            if let from = windowFrom.map({ Int(floorDiv($0, 86_400)) }) {
+                if from < start {
+                    summaryNotes.append("the window (\(options.windowDays) days, \(Self.date(start)) to \(Self.date(asOf))) is shorter than the usage data held (from \(Self.date(from))): older uses are not considered")
+                } else if from > start {
+                    summaryNotes.append("the usage data covers \(max(0, asOf - from + 1)) of the \(options.windowDays) days of the window (from \(Self.date(from))): an assignment used only before that looks unused")
+                }
+            }
+        }
+        // Judged from the later of the window's start and the first day of data held.
+        let dataStart = windowFrom.map { Int(floorDiv($0, 86_400)) }
+        let judgedFrom = start.map { s in max(s, dataStart ?? s) }
+        var byAssignment: [String: [AttributedUse]] = [:]
+        for u in attributed {
+            if let start, let asOf, u.day < start || u.day > asOf { continue }
+            byAssignment[u.assignment, default: []].append(u)
+        }
+
+        let assignments = evaluator.snapshot.roleAssignments.sorted { ($0.id, $0.state.rawValue) < ($1.id, $1.state.rawValue) }
+        let judged = asOf != nil, grouped = byAssignment
+        var drafts = Self.inChunks(assignments.count) { range -> [Draft] in
+            let r = self.fresh()
+            var cache: [String: Fit] = [:]
+            return range.map { i in
+                let a = assignments[i]
+                return r.draft(a, uses: grouped[a.id] ?? [], judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
+            }
+        }
+        let generated = dedupeCustomRoles(&drafts)
+        var recs = replay(drafts, generated: generated)
+        recs.sort { ($0.assignment.id, $0.assignment.state.rawValue) < ($1.assignment.id, $1.assignment.state.rawValue) }
+        let existingCustom = evaluator.snapshot.roleDefinitions.filter(\.isCustom).count
+        if existingCustom + generated.count > 5_000 {
+            summaryNotes.append("\(existingCustom) custom roles exist and \(generated.count) would be generated: more than Azure's 5,000 per tenant")
+        }
+        return RecommendResult(recommendations: recs, generatedRoles: generated,
+                               summary: summarize(recs, generated: generated.count, notes: summaryNotes))
+    }
+
+    static func date(_ day: Int) -> String {
+        let c = CivilDate.civil(fromDays: day)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(c.year)-\(two(c.month))-\(two(c.day))"
+    }
+
+    func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    // MARK: - One assignment
+
+    /// A recommendation before replay; generated roles are named after deduplication.
+    struct Draft: Sendable {
+        var rec: Recommendation
+        var uses: [AttributedUse]
+        /// The proposed role's sets (nil: remove).
+        var proposed: RoleSets?
+        /// A generated custom role's content, before it gets its id and name.
+        var custom: CustomContent?
+    }
+
+    struct CustomContent: Hashable, Sendable {
+        var actions: [String]
+        var dataActions: [String]
+        var baseRole: String
+        var assignableScopes: [Scope]
+        var mg: String?
+    }
+
+    /// How a role fits what must be kept.
+    struct Fit {
+        var best: (id: String, excess: [String], weighted: Int)?
+        /// Existing custom roles granting exactly what must be kept (their assignable scopes are
+        /// checked per proposal).
+        var exactCustom: [String] = []
+    }
+
+    func draft(_ a: RoleAssignment, uses: [AttributedUse], judged: Bool, windowStart: Int?, windowEnd: Int?,
+               cache: inout [String: Fit]) -> Draft {
+        let kind = evaluator.kind(of: a.principalID, assignmentKind: PrincipalKind.from(a.principalType))
+        let current = roleSets[a.roleDefinitionID]
+        let roleName = current?.role.roleName ?? ""
+        var notes: [String] = []
+        let days = Set(uses.map(\.day))
+        let usedNames = Self.sortedNames(Set(uses.map(\.action)))
+        let evidence = Evidence(usedActions: usedNames, uses: uses.reduce(0) { $0 + $1.count },
+                                lastUsed: uses.compactMap(\.lastSeen).max(), daysUsed: days.count,
+                                windowDays: options.windowDays, windowEnd: windowEnd, classes: PermissionClasses())
+        var rec = Recommendation(
+            assignment: a, principalName: evaluator.principal(a.principalID)?.displayName, principalKind: kind,
+            currentRole: roleName.isEmpty ? a.roleDefinitionID : roleName,
+            proposal: keepProposal(a, current), evidence: evidence,
+            replay: Replay(events: 0, denied: 0, notAllowedNow: 0), notes: [], exempt: false, tooNew: false,
+            riskRemoved: [], ownerEquivalentRemoved: false, operationsRemoved: 0)
+        func kept(_ n: String) -> Draft {
+            rec.notes = notes + [n]
+            if let current {
+                let (c, l) = usedSet(uses, current)
+                rec.evidence.classes = classes(current, proposed: current, usedCatalog: c, usedLiterals: l)
+                fillRemoved(&rec, current, current)
+            }
+            return Draft(rec: rec, uses: uses, proposed: current, custom: nil)
+        }
+        guard a.state == .active else { return kept("eligible (PIM): reported, not changed") }
+        guard let current else { return kept("its role definition `\(a.roleDefinitionID)` is not imported: nothing can be judged") }
+        if let rule = exemption(a, roleName: roleName) {
+            rec.exempt = true
+            return kept("exempt (\(rule)): reported, never changed")
+        }
+        guard judged, let windowStart else { return kept("no Activity Log is imported") }
+        if let why = tooNew(a, current.role, windowStart: windowStart) {
+            rec.tooNew = true
+            return kept("too new to judge: \(why)")
+        }
+
+        let (usedCatalog, usedLiterals) = usedSet(uses, current)
+        // What must be kept: used, plus the unobservable the role grants (reads, data actions).
+        var keepC = usedCatalog
+        var keepD = OperationBitSet(count: ops.data.count)
+        var keepLitC: [String: String] = [:], keepLitD: [String: String] = [:]
+        for (k, v) in usedLiterals { keepLitC[k] = v }
+        if options.keepReads {
+            keepC.formUnion(current.control.intersection(readMask))
+            keepD = current.data
+            for (k, v) in current.literalControl where k.hasSuffix("/read") { keepLitC[k] = v }
+            for (k, v) in current.literalData { keepLitD[k] = v }
+        }
+        let observedCount = usedCatalog.cardinality + usedLiterals.count
+        let observable = current.control.subtracting(readMask)
+        let unusedObservable = observable.subtracting(usedCatalog).cardinality
+            + current.literalControl.keys.filter { !$0.hasSuffix("/read") && usedLiterals[$0] == nil }.count
+        let bound = max(5, unusedObservable / 4)
+
+        // Scope: the narrowest scopes covering every use (used assignments only).
+        var scopes = [a.scope]
+        if observedCount > 0, let narrowed = narrow(a.scope, distinctScopes(uses)) { scopes = narrowed }
+        let scopeNarrowed = scopes != [a.scope]
+
+        let nothingKept = keepC.isEmpty && keepD.isEmpty && keepLitC.isEmpty && keepLitD.isEmpty
+        if nothingKept {
+            rec.proposal = Proposal(kind: .remove, role: "", roleID: "", generatedRole: false, actions: [], dataActions: [],
+                                    notActions: [], notDataActions: [], scopes: [], eligible: false, condition: nil, conditionVersion: nil)
+            notes.append(observedCount == 0
+                ? "no observable use in the window and nothing unobservable to keep\(options.keepReads ? "" : " (--reads drop)")"
+                : "nothing it grants was used")
+            rec.notes = notes
+            rec.evidence.classes = classes(current, proposed: nil, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
+            fillRemoved(&rec, current, nil)
+            return Draft(rec: rec, uses: uses, proposed: nil, custom: nil)
+        }
+        let keepsEverything = current.control.isSubset(of: keepC) && current.data.isSubset(of: keepD)
+            && current.literalControl.keys.allSatisfy { keepLitC[$0] != nil } && current.literalData.keys.allSatisfy { keepLitD[$0] != nil }
+        if observedCount == 0 && keepsEverything {
+            return kept("grants only what the Activity Log cannot observe (reads, data actions): kept as unobservable, not unused")
+        }
+
+        var proposal = keepProposal(a, current)
+        proposal.scopes = scopes
+        var proposedSets = current
+        var custom: CustomContent?
+        var roleChanged = false
+        if !keepsEverything {
+            // A built-in (or an existing custom role) within the risk-weighted excess bound, else a
+            // generated custom role with exactly what must be kept.
+            let key = fitKey(current.role.id, keepC, keepD, keepLitC, keepLitD)
+            let fit: Fit
+            if let hit = cache[key] { fit = hit } else {
+                fit = bestFit(current, keepC, keepD, keepLitC, keepLitD)
+                cache[key] = fit
+            }
+            let existingCustom = fit.exactCustom.first { roleSets[$0].map { assignable($0.role, at: scopes) } ?? false }
+            let customBlocked = customRoleBlocker(current, scopes: scopes, hasData: !keepD.isEmpty || !keepLitD.isEmpty)
+            if let cond = a.condition, !conditionCarries(cond, keepC, keepD, keepLitC, keepLitD) {
+                notes.append("the assignment's condition is carried over unchanged, though some operations it names are no longer granted")
+            }
+            if let existing = existingCustom, let sets = roleSets[existing] {
+                proposal = roleProposal(.replaceWithCustom, sets, scopes: scopes, a)
+                proposedSets = sets
+                roleChanged = true
+                notes.append("an existing custom role grants exactly what must be kept: reused")
+            } else if let best = fit.best, best.weighted <= bound, let sets = roleSets[best.id] {
+                proposal = roleProposal(.replaceWithBuiltin, sets, scopes: scopes, a)
+                proposedSets = sets
+                roleChanged = true
+                if !best.excess.isEmpty {
+                    notes.append("the built-in also grants \(best.excess.count) unused observable operation\(best.excess.count == 1 ? "" : "s"): \(Self.preview(best.excess))")
+                }
+            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), distinctScopes(uses))) {
+                notes.append("no built-in fits and \(blocker): role kept")
+            } else {
+                if customBlocked == Self.dataAtMG {
+                    scopes = subscriptionsBelow(scopes)
+                    notes.append("a custom role with data actions cannot be assigned at a management group: assigned at the \(scopes.count) subscription\(scopes.count == 1 ? "" : "s") below it")
+                }
+                var content = CustomContent(actions: [], dataActions: [], baseRole: current.role.roleName,
+                                            assignableScopes: [], mg: nil)
+                content.actions = Self.sortedNames(Set(keepC.indices.map { ops.control[$0].name } + keepLitC.values))
+                content.dataActions = Self.sortedNames(Set(keepD.indices.map { ops.data[$0].name } + keepLitD.values))
+                var assignable = Set<String>(), display: [String: Scope] = [:]
+                for s in scopes {
+                    let t = s.subscriptionScope ?? s
+                    if t.level == .managementGroup { content.mg = t.key }
+                    if assignable.insert(t.key).inserted { display[t.key] = t }
+                }
+                content.assignableScopes = assignable.sorted().compactMap { display[$0] }
+                custom = content
+                proposedSets = RoleSets(explicit: RoleDefinition(id: "", resourceID: "", roleName: "", isCustom: true, permissions: [
+                    PermissionBlock(actions: content.actions, dataActions: content.dataActions)]),
+                    control: keepC, data: keepD, literalControl: keepLitC, literalData: keepLitD)
+                proposal = Proposal(kind: .replaceWithCustom, role: "", roleID: "", generatedRole: true,
+                                    actions: content.actions, dataActions: content.dataActions, notActions: [], notDataActions: [],
+                                    scopes: scopes, eligible: false, condition: a.condition, conditionVersion: a.conditionVersion)
+                roleChanged = true
+                if let best = fit.best, let name = roleSets[best.id]?.role.roleName {
+                    notes.append("closest built-in: \(name), which would also grant \(best.excess.count) unused observable operation\(best.excess.count == 1 ? "" : "s") (\(Self.preview(best.excess)))")
+                } else {
+                    notes.append("no built-in role grants what must be kept within the current role")
+                }
+            }
+        } else if observedCount > 0 {
+            notes.append("every observable operation it grants was used")
+        }
+        if observedCount == 0 {
+            notes.append("no observable use in the window: reduced to what the Activity Log cannot observe (reads, data actions), unobservable, not unused")
+        }
+        if !roleChanged {
+            proposal.kind = scopeNarrowed ? .narrowScope : .keep
+        }
+        if scopeNarrowed {
+            notes.append("every use lies within \(scopes.map(\.display).joined(separator: ", "))")
+        }
+        // Privileged access used on few days: PIM-eligible, activated when needed.
+        if observedCount > 0, kind == .user || kind == .group, options.windowDays >= 14, days.count <= options.eligibleMaxDays,
+           let risky = highRisk(proposedSets) {
+            proposal.kind = .makeEligible
+            proposal.eligible = true
+            let list = days.sorted().map(Self.date).joined(separator: ", ")
+            notes.append("privileged (\(risky)) and used on \(days.count) day\(days.count == 1 ? "" : "s") of \(options.windowDays) (\(list)): hold it as PIM-eligible and activate it when needed")
+        }
+        rec.proposal = proposal
+        rec.notes = notes
+        rec.evidence.classes = classes(current, proposed: proposedSets, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
+        fillRemoved(&rec, current, proposedSets)
+        return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom)
+    }
+
+    func keepProposal(_ a: RoleAssignment, _ current: RoleSets?) -> Proposal {
+        guard let current else {
+            return Proposal(kind: .keep, role: a.roleDefinitionID, roleID: a.roleDefinitionID, generatedRole: false, actions: [],
+                            dataActions: [], notActions: [], notDataActions: [], scopes: [a.scope], eligible: false,
+                            condition: a.condition, conditionVersion: a.conditionVersion)
+        }
+        var p = roleProposal(.keep, current, scopes: [a.scope], a)
+        p.kind = .keep
+        return p
+    }
+
+    func roleProposal(_ kind: ProposalKind, _ sets: RoleSets, scopes: [Scope], _ a: RoleAssignment) -> Proposal {
+        let r = sets.role
+        func collect(_ f: (PermissionBlock) -> [String]) -> [String] { Self.sortedNames(Set(r.permissions.flatMap(f))) }
+        return Proposal(kind: kind, role: r.roleName, roleID: r.id, generatedRole: false, actions: collect(\.actions),
+                        dataActions: collect(\.dataActions), notActions: collect(\.notActions), notDataActions: collect(\.notDataActions),
+                        scopes: scopes, eligible: false, condition: a.condition, conditionVersion: a.conditionVersion)
+    }
+
+    /// The catalog operations and the names outside the catalog that were used and that the role grants.
+    func usedSet(_ uses: [AttributedUse], _ role: RoleSets) -> (OperationBitSet, [String: String]) {
+        var set = OperationBitSet(count: ops.control.count)
+        var lit: [String: String] = [:]
+        for name in Set(uses.map(\.action)) {
+            if let i = ops.index(of: name, plane: .control) {
+                if role.control.contains(i) { set.insert(i) }
+            } else if role.grants(name, .control) {
+                lit[AzureID.operationKey(name)] = name
+            }
+        }
+        return (set, lit)
+    }
+
+    func classes(_ current: RoleSets, proposed: RoleSets?, usedCatalog: OperationBitSet, usedLiterals: [String: String]) -> PermissionClasses {
+        var c = PermissionClasses()
+        c.observed = usedCatalog.cardinality + usedLiterals.count
+        let observable = current.control.subtracting(readMask).subtracting(usedCatalog)
+        let unobsC = current.control.intersection(readMask).subtracting(usedCatalog)
+        let pc = proposed?.control ?? OperationBitSet(count: ops.control.count)
+        let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
+        c.observableUnusedKept = observable.intersection(pc).cardinality
+        c.observableUnusedRemoved = observable.cardinality - c.observableUnusedKept
+        c.unobservableKept = unobsC.intersection(pc).cardinality + current.data.intersection(pd).cardinality
+        c.unobservableRemoved = unobsC.cardinality + current.data.cardinality - c.unobservableKept
+        return c
+    }
+
+    func fillRemoved(_ rec: inout Recommendation, _ current: RoleSets, _ proposed: RoleSets?) {
+        let pc = proposed?.control ?? OperationBitSet(count: ops.control.count)
+        let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
+        rec.operationsRemoved = current.control.subtracting(pc).cardinality + current.data.subtracting(pd).cardinality
+        var risks: [String] = []
+        for r in RiskCatalog.operations where grantsOp(current, r.name, r.plane) && !(proposed.map { grantsOp($0, r.name, r.plane) } ?? false) {
+            risks.append(r.name)
+        }
+        rec.riskRemoved = risks
+        rec.ownerEquivalentRemoved = current.isOwnerLike && !(proposed?.isOwnerLike ?? false)
+        rec.privilegesBefore = privileges(current)
+        rec.privilegesAfter = proposed.map(privileges) ?? []
+    }
+
+    static let secretOperations: [RiskyOperation] = {
+        let words = ["secret", "listkeys", "/keys/", "listaccountsas", "config/list", "credential"]
+        return RiskCatalog.operations.filter { r in
+            let n: String = r.name.lowercased()
+            return words.contains { (w: String) -> Bool in n.contains(w) }
+        }
+    }()
+
+    /// The privileges the summary counts: role-assignment write, Owner-equivalent, secrets and keys.
+    func privileges(_ s: RoleSets) -> Set<String> {
+        var f = Set<String>()
+        if grantsOp(s, "Microsoft.Authorization/roleAssignments/write", .control) { f.insert("rbac") }
+        if s.isOwnerLike { f.insert("owner") }
+        if Self.secretOperations.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
+        return f
+    }
+
+    func grantsOp(_ s: RoleSets, _ name: String, _ plane: Plane) -> Bool {
+        if let i = ops.index(of: name, plane: plane) { return plane == .control ? s.control.contains(i) : s.data.contains(i) }
+        return s.grants(name, plane)
+    }
+
+    /// A high-weight risky operation the role grants, if any.
+    func highRisk(_ s: RoleSets) -> String? {
+        RiskCatalog.operations.first { $0.weight >= RiskCatalog.highWeight && grantsOp(s, $0.name, $0.plane) }?.name
+    }
+
+    func exemption(_ a: RoleAssignment, roleName: String) -> String? {
+        let e = options.exemptions
+        if e.isEmpty { return nil }
+        if e.assignments.contains(a.id) { return "assignment" }
+        let p = evaluator.principal(a.principalID)
+        if e.principals.contains(a.principalID) || (p?.userPrincipalName.map { e.principals.contains($0.lowercased()) } ?? false) {
+            return "principal"
+        }
+        if e.roles.contains(a.roleDefinitionID) || e.roles.contains(roleName.lowercased()) { return "role \(roleName)" }
+        if !e.tags.isEmpty {
+            for s in hierarchy.ancestors(of: a.scope) {
+                guard let tags = tagsByScope[s.key] else { continue }
+                for t in e.tags {
+                    if let v = tags.first(where: { $0.key.lowercased() == t.name.lowercased() })?.value, t.value == nil || t.value == v {
+                        return "tag \(t.text) on \(s.display)"
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// An assignment or custom role changed inside the window.
+    func tooNew(_ a: RoleAssignment, _ role: RoleDefinition, windowStart: Int) -> String? {
+        func day(_ iso: String?) -> Int? {
+            guard let iso, iso.count >= 10 else { return nil }
+            let parts = iso.prefix(10).split(separator: "-")
+            guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            return CivilDate.days(year: y, month: m, day: d)
+        }
+        let from = Self.date(windowStart)
+        if let c = day(a.createdOn), c > windowStart { return "assignment created \(Self.date(c)), after the usage judged began (\(from))" }
+        if let u = day(a.updatedOn), u > windowStart { return "assignment changed \(Self.date(u)), after the usage judged began (\(from))" }
+        if role.isCustom, let u = day(role.updatedOn ?? role.createdOn), u > windowStart {
+            return "role definition changed \(Self.date(u)), after the usage judged began (\(from))"
+        }
+        return nil
+    }
+
+    // MARK: - Scope narrowing
+
+    /// The narrowest scopes (at most `maxScopes`, never below `minScope`) strictly below `current`
+    /// that cover every use, or nil when the current scope is already that narrow.
+    func narrow(_ current: Scope, _ used: [Scope]) -> [Scope]? {
+        guard !used.isEmpty else { return nil }
+        func cover(_ s: Scope) -> Scope {
+            switch options.minScope {
+            case .resource: return s
+            case .resourceGroup: return s.resourceGroupScope ?? s
+            default: return s.subscriptionScope ?? s
+            }
+        }
+        func up(_ s: Scope) -> Scope? {
+            switch s.level {
+            case .resource: return s.resourceGroupScope ?? s.subscriptionScope
+            case .resourceGroup: return s.subscriptionScope
+            case .subscription:
+                guard let sub = s.subscriptionID, let mg = hierarchy.subscriptionParent[sub] else { return nil }
+                return Scope("/providers/Microsoft.Management/managementGroups/\(hierarchy.mgName[mg] ?? mg)")
+            case .managementGroup:
+                guard let name = s.managementGroupName?.lowercased(), let mg = hierarchy.mgParent[name] else { return nil }
+                return Scope("/providers/Microsoft.Management/managementGroups/\(hierarchy.mgName[mg] ?? mg)")
+            case .root: return nil
+            }
+        }
+        var covers = minimal(Set(used.map(cover)))
+        while covers.count > options.maxScopes {
+            var next = Set<Scope>()
+            for c in covers { guard let u = up(c) else { return nil }; next.insert(u) }
+            covers = minimal(next)
+        }
+        if covers.isEmpty { return nil }
+        for c in covers {
+            if c.key == current.key { return nil }
+            guard ancestors(c).contains(where: { $0.key == current.key }) else { return nil }
+        }
+        return covers.sorted()
+    }
+
+    /// The distinct scopes of the uses (by key, first spelling), sorted.
+    func distinctScopes(_ uses: [AttributedUse]) -> [Scope] {
+        var seen: [String: Scope] = [:]
+        for u in uses where seen[u.scope.key] == nil { seen[u.scope.key] = u.scope }
+        return seen.keys.sorted().compactMap { seen[$0] }
+    }
+
+    /// The scopes none of whose ancestors is in the set.
+    func minimal(_ set: Set<Scope>) -> [Scope] {
+        if set.count == 1 { return Array(set) }
+        // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
+        return set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } }.sorted()
+    }
+
+    /// `hierarchy.ancestors(of:)`, memoized by key for the run.
+    func ancestors(_ s: Scope) -> [Scope] {
+        if let hit = ancestorMemo.value[s.key] { return hit }
+        let chain = hierarchy.ancestors(of: s)
+        ancestorMemo.value[s.key] = chain
+        return chain
+    }
+
+    // MARK: - Role fit
+
+    func fitKey(_ role: String, _ c: OperationBitSet, _ d: OperationBitSet, _ lc: [String: String], _ ld: [String: String]) -> String {
+        role + "|" + c.words.map { String($0, radix: 16) }.joined(separator: ",") + "|" + d.words.map { String($0, radix: 16) }.joined(separator: ",")
+            + "|" + lc.keys.sorted().joined(separator: ",") + "|" + ld.keys.sorted().joined(separator: ",")
+    }
+
+    /// The roles (other than the current one, without role conditions) that grant nothing the
+    /// current role does not: the candidates for every proposal on that role.
+    func candidates(within current: RoleSets) -> [String] {
+        if let hit = withinCache.value[current.role.id] { return hit }
+        let list = roleOrder.filter { id in
+            guard id != current.role.id, let c = roleSets[id], !c.hasCondition else { return false }
+            return PatternAlgebra.isWithin(c, current)
+        }
+        withinCache.value[current.role.id] = list
+        return list
+    }
+
+    func bestFit(_ current: RoleSets, _ kc: OperationBitSet, _ kd: OperationBitSet, _ lc: [String: String], _ ld: [String: String]) -> Fit {
+        var fit = Fit()
+        var bestKey: (Int, Int, Int, String)?
+        for id in candidates(within: current) {
+            guard let c = roleSets[id] else { continue }
+            guard kc.isSubset(of: c.control), kd.isSubset(of: c.data) else { continue }
+            guard lc.values.allSatisfy({ c.grants($0, .control) }), ld.values.allSatisfy({ c.grants($0, .data) }) else { continue }
+            let excessSet = c.control.subtracting(kc).subtracting(readMask)
+            var excess = excessSet.indices.map { ops.control[$0].name }
+            excess += c.literalControl.filter { !$0.key.hasSuffix("/read") && lc[$0.key] == nil }.map(\.value)
+            if c.role.isCustom {
+                // Reused only when it grants exactly what must be kept and can be assigned there.
+                let exact = c.control == kc && c.data == kd && Set(c.literalControl.keys) == Set(lc.keys) && Set(c.literalData.keys) == Set(ld.keys)
+                if exact { fit.exactCustom.append(id) }
+                continue
+            }
+            let weighted = excess.reduce(0) { $0 + RiskCatalog.weight(of: $1, plane: .control) }
+            let key = (weighted, excess.count, c.control.cardinality + c.data.cardinality, c.role.roleName.lowercased())
+            if bestKey.map({ key < $0 }) ?? true {
+                bestKey = key
+                fit.best = (id, Self.sortedNames(Set(excess)), weighted)
+            }
+        }
+        return fit
+    }
+
+    func assignable(_ role: RoleDefinition, at scopes: [Scope]) -> Bool {
+        let allowed = Set(role.assignableScopes.map(\.key))
+        return scopes.allSatisfy { s in hierarchy.ancestors(of: s).contains { allowed.contains($0.key) } }
+    }
+
+    /// Every used scope lies at or below one of `scopes` (and there is at least one scope).
+    func covers(_ scopes: [Scope], _ used: [Scope]) -> Bool {
+        let keys = Set(scopes.map(\.key))
+        return !scopes.isEmpty && used.allSatisfy { u in hierarchy.ancestors(of: u).contains { keys.contains($0.key) } }
+    }
+
+    static let dataAtMG = "a custom role with data actions cannot be assigned at a management group"
+
+    /// The subscriptions (known to the hierarchy) below the given management-group scopes, and the
+    /// other scopes as they are.
+    func subscriptionsBelow(_ scopes: [Scope]) -> [Scope] {
+        var out = Set<Scope>()
+        for s in scopes {
+            guard s.level == .managementGroup else { out.insert(s); continue }
+            for sub in evaluator.snapshot.subscriptions where hierarchy.ancestors(of: sub.scope).contains(where: { $0.key == s.key }) {
+                out.insert(sub.scope)
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Why a custom role cannot hold the proposal (REFERENCE.md §4.2), if it cannot.
+    func customRoleBlocker(_ current: RoleSets, scopes: [Scope], hasData: Bool) -> String? {
+        if current.hasCondition { return "the current role carries a role condition, which a custom role cannot (read-only, REFERENCE.md §4.2)" }
+        if scopes.contains(where: { $0.level == .root }) { return "a custom role cannot be assigned at `/`" }
+        let mgs = Set(scopes.filter { $0.level == .managementGroup }.map(\.key))
+        if mgs.count > 1 { return "a custom role may name only one management group" }
+        if hasData && !mgs.isEmpty { return Self.dataAtMG }
+        return nil
+    }
+
+    /// The assignment's condition still means something on the trimmed role: each operation its
+    /// `ActionMatches{...}` clauses name matches something kept (REFERENCE.md §2.6).
+    func conditionCarries(_ condition: String, _ kc: OperationBitSet, _ kd: OperationBitSet, _ lc: [String: String], _ ld: [String: String]) -> Bool {
+        let patterns = Self.actionMatches(condition)
+        var names: [[UInt8]] = kc.indices.map { ops.control[$0].key }
+        names += kd.indices.map { ops.data[$0].key }
+        names += lc.keys.map { Array($0.utf8) }
+        names += ld.keys.map { Array($0.utf8) }
+        return patterns.allSatisfy { p in
+            let pattern = ActionPattern(p)
+            return names.contains { pattern.matches(lowercasedUTF8: $0) }
+        }
+    }
+
+    static func actionMatches(_ condition: String) -> [String] {
+        var out: [String] = []
+        let bytes = Array(condition.lowercased().utf8), needle = Array("actionmatches{".utf8)
+        var i = 0
+        while i + needle.count <= bytes.count {
+            guard Array(bytes[i..<(i + needle.count)]) == needle else { i += 1; continue }
+            i += needle.count
+            var end = i
+            while end < bytes.count && bytes[end] != UInt8(ascii: "}") { end += 1 }
+            let inner = String(decoding: bytes[i..<end], as: UTF8.self)
+            for (k, part) in inner.split(separator: "'", omittingEmptySubsequences: false).enumerated() where k % 2 == 1 && !part.isEmpty {
+                out.append(String(part))
+            }
+            i = end
+        }
+        return out
+    }
+
+    /// Case-insensitively, then by spelling (each name lower-cased once).
+    static func sortedNames(_ s: Set<String>) -> [String] {
+        s.map { ($0.lowercased(), $0) }.sorted { $0 < $1 }.map(\.1)
+    }
+
+    static func preview(_ names: [String], limit: Int = 3) -> String {
+        let head = names.prefix(limit).joined(separator: ", ")
+        return names.count > limit ? head + ", and \(names.count - limit) more" : head
+    }
+
+    // MARK: - Summary
+
+    func summarize(_ recs: [Recommendation], generated: Int, notes: [String]) -> RecommendSummary {
+        var byKind: [ProposalKind: Int] = [:]
+        for k in ProposalKind.allCases { byKind[k] = 0 }
+        var removed = 0, events = 0, denied = 0
+        // Per principal: whether it held the privilege before and keeps it after (active only).
+        var before: [String: Set<String>] = [:], after: [String: Set<String>] = [:]
+        for r in recs {
+            byKind[r.proposal.kind, default: 0] += 1
+            removed += r.operationsRemoved
+            events += r.replay.events
+            denied += r.replay.denied
+            guard r.assignment.state == .active else { continue }
+            before[r.assignment.principalID, default: []].formUnion(r.privilegesBefore)
+            after[r.assignment.principalID, default: []].formUnion(r.privilegesAfter)
+        }
+        func losing(_ flag: String) -> Int { before.filter { $0.value.contains(flag) && !(after[$0.key]?.contains(flag) ?? false) }.count }
+        return RecommendSummary(
+            reviewed: recs.count, byKind: byKind, operationsRemoved: removed,
+            principalsLosingRoleAssignmentWrite: losing("rbac"), principalsLosingOwnerEquivalent: losing("owner"),
+            principalsLosingSecretAccess: losing("secret"),
+            exempt: recs.filter(\.exempt).count, tooNew: recs.filter(\.tooNew).count,
+            eligibleReported: recs.filter { $0.assignment.state == .eligible }.count,
+            generatedRoles: generated, replayEvents: events, replayDenied: denied, notes: notes)
+    }
+}
