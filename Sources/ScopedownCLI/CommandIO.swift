@@ -111,3 +111,15 @@ func isDirectory(_ path: String) -> Bool? {
     guard stat(path, &st) == 0 else { return nil }
     return (st.st_mode & S_IFMT) == S_IFDIR
 }
+
+/// `s` without leading and trailing tabs and space separators (what Foundation's
+/// `trimmingCharacters(in: .whitespaces)` removes).
+func trimmingWhitespace(_ s: String) -> String {
+    func isSpace(_ c: Character) -> Bool {
+        c.unicodeScalars.count == 1 && c.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+    var t = Substring(s)
+    while let f = t.first, isSpace(f) { t.removeFirst() }
+    while let l = t.last, isSpace(l) { t.removeLast() }
+    return String(t)
+}
