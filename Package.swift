@@ -10,6 +10,7 @@ import PackageDescription
 //   ScopedownStore        the only module that knows table names; schema/ and queries/ embedded
 //   ScopedownSynth        deterministic synthetic tenants in real export shapes
 //   ScopedownRender       table / JSON / CSV rendering (returns String)
+//   ScopedownReview       access reviews: snapshot diff, the HTML report, review packs, review-apply
 //   ScopedownCLI          argument parsing, files, stdout/stderr, exit codes (one type per command)
 //   scopedown             the executable: calls ScopedownCLI
 let package = Package(
@@ -52,11 +53,13 @@ let package = Package(
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
+        .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownImport"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [
                 "ScopedownCore", "ScopedownImport", "ScopedownStore", "ScopedownSynth", "ScopedownRender", "ScopedownRules",
                 "ScopedownRecommend",
+                "ScopedownReview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,7 +85,11 @@ let package = Package(
         .testTarget(
             name: "ScopedownCLITests",
             dependencies: ["ScopedownCLI", "ScopedownStore", "ScopedownImport", "ScopedownCore", "ScopedownTestSupport", "ScopedownRules",
-                           "ScopedownRecommend"]
+                           "ScopedownRecommend", "ScopedownReview"]
+        ),
+        .testTarget(
+            name: "ScopedownReviewTests",
+            dependencies: ["ScopedownReview", "ScopedownCLI", "ScopedownStore", "ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]
         ),
     ]
 )

@@ -97,6 +97,9 @@ extension ImportCommand: IOCommand {}
 extension InventoryCommand: IOCommand {}
 extension DemoCommand: IOCommand {}
 extension UsageCommand: IOCommand {}
+extension DiffCommand: IOCommand {}
+extension ReportCommand: IOCommand {}
+extension ReviewApplyCommand: IOCommand {}
 
 /// The last component of a path, as `NSString.lastPathComponent` gives it: trailing slashes ignored,
 /// `/` for the root, empty for an empty path.

@@ -119,6 +119,7 @@ struct DemoCommand: ParsableCommand {
         io.outLine("  scopedown usage --db \(SafeText.terminal(q))")
         io.outLine("  scopedown recommend --db \(SafeText.terminal(q))")
         io.outLine("  scopedown findings --db \(SafeText.terminal(q)) --config \(SafeText.terminal(Self.shellQuoted(folder + "/findings-config.json")))")
+        io.outLine("  scopedown report --db \(SafeText.terminal(q)) --out review   # then open review/index.html")
         if !ok { throw ExitCode(1) }
     }
 

@@ -31,6 +31,9 @@ public struct ScopedownCommand: ParsableCommand {
             SynthCommand.self,
             FindingsCommand.self,
             RulesCommand.self,
+            DiffCommand.self,
+            ReportCommand.self,
+            ReviewApplyCommand.self,
         ]
     )
 

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Dispatch
+import ScopedownCore
+import ScopedownImport
+import ScopedownRecommend
+import ScopedownRules
+import ScopedownRender
+import ScopedownReview
+import ScopedownSQLite
+import ScopedownStore
+
+/// Loading shared by `diff`, `report` and `review-apply`: one database's snapshot, evaluator,
+/// usage, findings and recommendations, as the review module takes them.
+struct ReviewSnapshot {
+    var evaluator: Evaluator
+    var usage: [String: ReviewUsage]
+    var usageWindow: (from: Int64?, to: Int64?)
+    /// nil when this build computes no findings.
+    var findings: [ReviewFinding]?
+    /// nil when not asked for.
+    var recommendations: [ReviewRecommendation]?
+    /// Custom roles the recommender proposes (not in the tenant yet).
+    var generatedRoles: [RoleDefinition] = []
+
+    /// A rendered, compiler-style error (exit 1).
+    struct Failure: Error { var text: String }
+
+    /// `usage`: attribute the Activity Log (the report needs it; `diff` and `review-apply` do not,
+    /// except for the findings that judge use). `findings`: run the rules with `config`.
+    static func load(_ path: String, usage withUsage: Bool = true, findings config: FindingsConfig? = nil,
+                     recommend: Bool = false) throws -> ReviewSnapshot {
+        do {
+            let store = try Store(path: path, create: false)
+            try store.requireImports()
+            let evaluator = Evaluator(snapshot: try store.loadSnapshot())
+            ProcessLifetime.keepUntilExit(evaluator)
+            var usage: [String: ReviewUsage] = [:]
+            var window: (Int64?, Int64?) = (nil, nil)
+            var report: UsageReport?
+            if withUsage || config != nil {
+                let r = try store.usageReport()
+                for a in r.assignments {
+                    usage[AzureID.guidKey(a.assignment)] = ReviewUsage(uses: a.uses, lastUsed: a.lastUsed, usedActions: a.usedActions,
+                                                                        deniedAttempts: a.deniedAttempts)
+                }
+                window = (r.windowFrom, r.windowTo)
+                report = r
+            }
+            var findings: [ReviewFinding]?
+            if let config, let report {
+                findings = try ReviewSources.findings(store: store, evaluator: evaluator, usage: report, config: config)
+            }
+            var recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
+            if recommend { recommended = try ReviewSources.recommendations(store: store, evaluator: evaluator) }
+            return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window, findings: findings,
+                                  recommendations: recommended?.recommendations, generatedRoles: recommended?.generated ?? [])
+        } catch let f as Failure {
+            throw f
+        } catch {
+            throw Failure(text: CLIErrors.describe(error, file: path))
+        }
+    }
+
+    /// The migrations a database records, read without migrating it (nil: not readable as one).
+    static func schemaVersion(_ path: String) -> [String]? {
+        guard let c = try? Connection(path: path, mode: .readOnly) else { return nil }
+        var names: [String] = []
+        do { try c.query("SELECT name FROM schema_migrations ORDER BY name") { names.append($0.string(0)) } } catch { return nil }
+        return names
+    }
+
+    /// Two snapshots compare only when made by the same schema (opening would migrate the older one).
+    static func requireSameSchema(_ old: String, _ new: String) throws {
+        guard let a = schemaVersion(old), let b = schemaVersion(new), a != b else { return }
+        func last(_ v: [String]) -> String { v.last.map { "`\($0)`" } ?? "none" }
+        throw Failure(text: SafeText.terminal(
+            "\(new): error: `\(old)` and `\(new)` have different schema versions (\(a.count) migrations up to \(last(a)), \(b.count) up to \(last(b)))")
+            + "\n  help: compare snapshots imported by the same scopedown version: re-import the older exports with this one")
+    }
+}
+
+/// Where findings and recommendations come from: the rules engine and the recommender.
+enum ReviewSources {
+    /// The rules' findings (`scopedown findings`), as the review shows them.
+    static func findings(store: Store, evaluator: Evaluator, usage report: UsageReport, config: FindingsConfig) throws -> [ReviewFinding] {
+        var usage: UsageFacts?
+        if let from = report.windowFrom, let to = report.windowTo {
+            usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
+                               window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
+        }
+        let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
+        let context = RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
+                                  managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(), config: config)
+        return Finding.sortedForReport(RuleCatalog.run(context)).map {
+            ReviewFinding(ruleID: $0.kind, severity: $0.severity.rawValue, assignmentID: $0.assignment, principal: $0.principal,
+                          scope: $0.scope, message: $0.message, identity: $0.fingerprint)
+        }
+    }
+
+    /// Findings settings: `--config FILE` or the defaults.
+    static func config(_ path: String?) throws -> FindingsConfig {
+        do { return try path.map(FindingsConfigFile.load) ?? FindingsConfig() } catch {
+            throw ReviewSnapshot.Failure(text: CLIErrors.describe(error, file: path ?? ""))
+        }
+    }
+    /// The recommender's proposal per assignment (`scopedown recommend` with its defaults), as the
+    /// review shows it, and the roles it generates (not in the tenant yet).
+    static func recommendations(store: Store, evaluator: Evaluator) throws -> (recommendations: [ReviewRecommendation], generated: [RoleDefinition]) {
+        let usage = try store.recordedUsage(snapshot: evaluator.snapshot)
+        let attributed = evaluator.attribute(usage.uses)
+        let result = Recommender(evaluator: evaluator, options: RecommendOptions())
+            .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
+        let recs = result.recommendations.map { r -> ReviewRecommendation in
+            let p = r.proposal
+            let decision: ReviewRecommendation.Decision = p.kind == .keep ? .keep : (p.kind == .remove ? .remove : .change)
+            let summary = "\(p.kind.rawValue)" + (r.notes.first.map { ": " + $0 } ?? "")
+            return ReviewRecommendation(assignmentID: r.assignment.id, decision: decision,
+                                        roleID: p.roleID.isEmpty ? nil : p.roleID, roleName: p.role.isEmpty ? nil : p.role,
+                                        scope: decision == .change ? p.scopes.map(\.display).joined(separator: ";") : nil,
+                                        summary: summary)
+        }
+        return (recs, result.generatedRoles)
+    }
+}

@@ -1,0 +1,269 @@
+import ScopedownCore
+
+/// What changed between two snapshots of a tenant (`scopedown diff`): assignments added and
+/// removed, role definitions whose permissions changed (as operations), principals whose effective
+/// privilege grew (ranked by risk), and findings new and resolved.
+public struct SnapshotDiff: Sendable {
+    public struct AssignmentEntry: Hashable, Sendable {
+        public var id: String
+        public var resourceID: String
+        public var principal: String
+        public var principalName: String?
+        public var principalType: String
+        public var role: String
+        public var roleID: String
+        public var scope: String
+        public var state: AssignmentState
+    }
+
+    public struct RoleChange: Hashable, Sendable {
+        public var id: String
+        public var name: String
+        public var custom: Bool
+        /// Catalog operations the role grants now and did not (sorted), per plane.
+        public var addedActions: [String]
+        public var removedActions: [String]
+        public var addedDataActions: [String]
+        public var removedDataActions: [String]
+        /// Patterns as written, added to or removed from any block's four lists ("notActions: X").
+        public var addedPatterns: [String]
+        public var removedPatterns: [String]
+        /// Active assignments of the role in the new snapshot.
+        public var assignments: Int
+    }
+
+    /// Why a principal's privilege grew, most severe first.
+    public enum GrowthKind: Int, Hashable, Sendable, Comparable, CaseIterable {
+        case newOwner = 0, roleAssignmentWrite, secretAccess, escalationPath, newAssignment
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+        public var label: String {
+            switch self {
+            case .newOwner: return "new owner"
+            case .roleAssignmentWrite: return "new role-assignment write"
+            case .secretAccess: return "new secret access"
+            case .escalationPath: return "new escalation path"
+            case .newAssignment: return "new assignment"
+            }
+        }
+        public var key: String {
+            switch self {
+            case .newOwner: return "newOwner"
+            case .roleAssignmentWrite: return "roleAssignmentWrite"
+            case .secretAccess: return "secretAccess"
+            case .escalationPath: return "escalationPath"
+            case .newAssignment: return "newAssignment"
+            }
+        }
+    }
+
+    /// What grew at one scope, of one kind: the roles newly assigned there or the risky operations
+    /// newly granted there.
+    public struct GrowthItem: Hashable, Sendable {
+        public var kind: GrowthKind
+        /// Operations (risky holdings) or role names (new owner / new assignment), sorted.
+        public var what: [String]
+        public var scope: String
+        /// The assignments that grant it in the new snapshot.
+        public var assignments: [String]
+        public var conditional: Bool
+    }
+
+    public struct PrivilegeGrowth: Hashable, Sendable {
+        public var principal: String
+        public var principalName: String?
+        public var kind: PrincipalKind
+        public var items: [GrowthItem]
+        public var worst: GrowthKind { items.map(\.kind).min() ?? .newAssignment }
+    }
+
+    public var addedAssignments: [AssignmentEntry] = []
+    public var removedAssignments: [AssignmentEntry] = []
+    public var changedRoles: [RoleChange] = []
+    public var addedRoles: [AssignmentEntry.RoleRef] = []
+    public var removedRoles: [AssignmentEntry.RoleRef] = []
+    public var privilegeGrowth: [PrivilegeGrowth] = []
+    /// nil when no findings were given (the build has no rules engine).
+    public var newFindings: [ReviewFinding]?
+    public var resolvedFindings: [ReviewFinding]?
+}
+
+extension SnapshotDiff.AssignmentEntry {
+    public struct RoleRef: Hashable, Sendable {
+        public var id: String
+        public var name: String
+        public var custom: Bool
+    }
+}
+
+/// The Owner built-in role (REFERENCE.md §1.1: built-in role GUIDs are the same in every tenant).
+let ownerRoleID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+
+extension SnapshotDiff {
+    /// How a risky operation of `RiskCatalog` ranks as growth.
+    static func growthKind(_ op: String) -> GrowthKind {
+        let k = op.lowercased()
+        if k.hasPrefix("microsoft.authorization/roleassignments/write") || k.hasPrefix("microsoft.authorization/roledefinitions/write")
+            || k.hasPrefix("microsoft.authorization/elevateaccess/") {
+            return .roleAssignmentWrite
+        }
+        if k.contains("listkeys") || k.contains("listaccountsas") || k.contains("/secrets/") || k.contains("/keys/")
+            || k.contains("blobs/read") || k.contains("config/list") || k.contains("credential/action") {
+            return .secretAccess
+        }
+        return .escalationPath
+    }
+
+    /// Compares two snapshots. `old` and `new` are evaluators over them (built once by the caller);
+    /// findings, when both are given, are compared by `ReviewFinding.key`.
+    public static func compute(old: Evaluator, new: Evaluator, oldFindings: [ReviewFinding]? = nil,
+                               newFindings: [ReviewFinding]? = nil) -> SnapshotDiff {
+        var d = SnapshotDiff()
+        let o = old.snapshot, n = new.snapshot
+        let oldRoles = Dictionary(o.roleDefinitions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let newRoles = Dictionary(n.roleDefinitions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Assignments, by id (REFERENCE.md §1.3: an assignment's name is its GUID; it cannot be edited in place).
+        let oldIDs = Set(o.roleAssignments.map(\.id)), newIDs = Set(n.roleAssignments.map(\.id))
+        func entry(_ a: RoleAssignment, _ ev: Evaluator, _ roles: [String: RoleDefinition]) -> AssignmentEntry {
+            AssignmentEntry(id: a.id, resourceID: a.resourceID, principal: a.principalID,
+                            principalName: ev.principal(a.principalID)?.displayName, principalType: a.principalType,
+                            role: roles[a.roleDefinitionID]?.roleName ?? a.roleDefinitionID, roleID: a.roleDefinitionID,
+                            scope: a.scope.display, state: a.state)
+        }
+        let order: (AssignmentEntry, AssignmentEntry) -> Bool = { ($0.scope.lowercased(), $0.id) < ($1.scope.lowercased(), $1.id) }
+        d.addedAssignments = n.roleAssignments.filter { !oldIDs.contains($0.id) }.map { entry($0, new, newRoles) }.sorted(by: order)
+        d.removedAssignments = o.roleAssignments.filter { !newIDs.contains($0.id) }.map { entry($0, old, oldRoles) }.sorted(by: order)
+
+        // Roles: permissions compared as operations of the new catalog, and as patterns.
+        var changedRoleIDs = Set<String>()
+        let assignmentCount = Dictionary(n.roleAssignments.filter { $0.state == .active }.map { ($0.roleDefinitionID, 1) }, uniquingKeysWith: +)
+        for (id, nr) in newRoles.sorted(by: { $0.key < $1.key }) {
+            guard let or = oldRoles[id] else {
+                d.addedRoles.append(.init(id: id, name: nr.roleName, custom: nr.isCustom))
+                continue
+            }
+            if or.permissions == nr.permissions { continue }
+            let before = grantedOperations(or, new.operations), after = grantedOperations(nr, new.operations)
+            let pb = patterns(or), pa = patterns(nr)
+            changedRoleIDs.insert(id)
+            d.changedRoles.append(RoleChange(
+                id: id, name: nr.roleName, custom: nr.isCustom,
+                addedActions: after.control.subtracting(before.control).sorted(), removedActions: before.control.subtracting(after.control).sorted(),
+                addedDataActions: after.data.subtracting(before.data).sorted(), removedDataActions: before.data.subtracting(after.data).sorted(),
+                addedPatterns: pa.subtracting(pb).sorted(), removedPatterns: pb.subtracting(pa).sorted(),
+                assignments: assignmentCount[id] ?? 0))
+        }
+        for (id, or) in oldRoles.sorted(by: { $0.key < $1.key }) where newRoles[id] == nil {
+            d.removedRoles.append(.init(id: id, name: or.roleName, custom: or.isCustom))
+        }
+        d.changedRoles.sort { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+
+        // Privilege growth: only principals something changed for are evaluated (no pass over everyone).
+        d.privilegeGrowth = privilegeGrowth(old: old, new: new, oldIDs: oldIDs, changedRoles: changedRoleIDs)
+
+        if let of = oldFindings, let nf = newFindings {
+            let ok = Set(of.map(\.key)), nk = Set(nf.map(\.key))
+            let sort: (ReviewFinding, ReviewFinding) -> Bool = { ($0.severityRank, $0.ruleID, $0.key) < ($1.severityRank, $1.ruleID, $1.key) }
+            d.newFindings = nf.filter { !ok.contains($0.key) }.sorted(by: sort)
+            d.resolvedFindings = of.filter { !nk.contains($0.key) }.sorted(by: sort)
+        }
+        return d
+    }
+
+    /// Catalog operations a role grants (each block's actions minus its own notActions, REFERENCE.md §2.3).
+    static func grantedOperations(_ r: RoleDefinition, _ index: OperationIndex) -> (control: Set<String>, data: Set<String>) {
+        var c = Set<String>(), dd = Set<String>()
+        for b in r.permissions {
+            for (plane, grants, removes) in [(Plane.control, b.actions, b.notActions), (.data, b.dataActions, b.notDataActions)] {
+                var granted = Set<Int>()
+                for p in grants { granted.formUnion(index.resolve(ActionPattern(p), plane: plane)) }
+                for p in removes { granted.subtract(index.resolve(ActionPattern(p), plane: plane)) }
+                let names = granted.map { index.entries(plane)[$0].name }
+                if plane == .control { c.formUnion(names) } else { dd.formUnion(names) }
+            }
+        }
+        return (c, dd)
+    }
+
+    static func patterns(_ r: RoleDefinition) -> Set<String> {
+        var s = Set<String>()
+        for b in r.permissions {
+            for x in b.actions { s.insert("actions: " + x) }
+            for x in b.notActions { s.insert("notActions: " + x) }
+            for x in b.dataActions { s.insert("dataActions: " + x) }
+            for x in b.notDataActions { s.insert("notDataActions: " + x) }
+        }
+        return s
+    }
+
+    /// Transitive members of each group (group ids included as members), from the membership edges.
+    static func expandMembers(_ ids: Set<String>, _ s: AuthorizationSnapshot) -> Set<String> {
+        var members: [String: [String]] = [:]
+        for m in s.memberships { members[AzureID.guidKey(m.groupID), default: []].append(AzureID.guidKey(m.memberID)) }
+        var out = Set<String>(), stack = Array(ids)
+        while let x = stack.popLast() {
+            guard out.insert(x).inserted else { continue }
+            stack.append(contentsOf: members[x] ?? [])
+        }
+        return out
+    }
+
+    static func privilegeGrowth(old: Evaluator, new: Evaluator, oldIDs: Set<String>, changedRoles: Set<String>) -> [PrivilegeGrowth] {
+        let o = old.snapshot, n = new.snapshot
+        // Who may have grown: holders of new assignments or of changed roles, and new group members.
+        var seeds = Set<String>()
+        for a in n.roleAssignments where !oldIDs.contains(a.id) || changedRoles.contains(a.roleDefinitionID) { seeds.insert(a.principalID) }
+        let oldEdges = Set(o.memberships.map { AzureID.guidKey($0.groupID) + "|" + AzureID.guidKey($0.memberID) })
+        for m in n.memberships where !oldEdges.contains(AzureID.guidKey(m.groupID) + "|" + AzureID.guidKey(m.memberID)) {
+            seeds.insert(AzureID.guidKey(m.memberID))
+        }
+        let candidates = expandMembers(seeds, n).sorted()
+
+        var out: [PrivilegeGrowth] = []
+        for p in candidates {
+            let before = old.blastRadius(principal: p), after = new.blastRadius(principal: p)
+            var heldBefore = Set<String>(), assignmentsBefore = Set<String>()
+            for b in before {
+                for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }
+                for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
+            }
+            // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
+            var groups: [String: GrowthItem] = [:]
+            func add(_ kind: GrowthKind, _ what: String, _ scope: Scope, _ assignments: [String], _ conditional: Bool) {
+                let key = "\(kind.rawValue)|\(scope.key)|\(conditional)"
+                var g = groups[key] ?? GrowthItem(kind: kind, what: [], scope: scope.display, assignments: [], conditional: conditional)
+                g.what.append(what)
+                g.assignments.append(contentsOf: assignments)
+                groups[key] = g
+            }
+            for b in after {
+                for a in b.assignments where !assignmentsBefore.contains(a.assignmentID) {
+                    add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
+                }
+                // Each new holding once, where it is granted (not again at every scope below it).
+                for r in b.risky where !heldBefore.contains(r.operation.name.lowercased() + "|" + b.scope.key)
+                    && r.grants.contains(where: { Scope($0.scope).key == b.scope.key }) {
+                    add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
+                }
+            }
+            if groups.isEmpty { continue }
+            var items = groups.values.map { g -> GrowthItem in
+                var g = g
+                g.what = Array(Set(g.what)).sorted()
+                g.assignments = Array(Set(g.assignments)).sorted()
+                return g
+            }
+            items.sort { ($0.kind, $0.scope.lowercased(), $0.conditional ? 1 : 0) < ($1.kind, $1.scope.lowercased(), $1.conditional ? 1 : 0) }
+            out.append(PrivilegeGrowth(principal: p, principalName: new.principal(p)?.displayName, kind: new.kind(of: p), items: items))
+        }
+        // Most severe first, then the most new holdings, then by id.
+        out.sort { a, b in
+            if a.worst != b.worst { return a.worst < b.worst }
+            let ra = a.items.reduce(0) { $0 + ($1.kind == .newAssignment ? 0 : $1.what.count) }
+            let rb = b.items.reduce(0) { $0 + ($1.kind == .newAssignment ? 0 : $1.what.count) }
+            if ra != rb { return ra > rb }
+            return a.principal < b.principal
+        }
+        return out
+    }
+}
