@@ -44,9 +44,6 @@ let package = Package(
             dependencies: ["ScopedownCore", "ScopedownSQLite", "ScopedownImport"],
             resources: [
                 .embedInCode("../../schema/v001_core.sql"),
-                .embedInCode("../../schema/v002_usage.sql"),
-                .embedInCode("../../schema/v003_usage_blocks.sql"),
-                .embedInCode("../../schema/v004_directory_roles.sql"),
                 .embedInCode("../../queries/assignment_counts_by_scope.sql"),
                 .embedInCode("../../queries/table_counts.sql"),
                 .embedInCode("../../queries/unresolved_references.sql"),
@@ -69,7 +66,7 @@ let package = Package(
         .executableTarget(name: "scopedown", dependencies: ["ScopedownCLI"]),
         .target(
             name: "ScopedownTestSupport",
-            dependencies: ["ScopedownCore"],
+            dependencies: ["ScopedownCore", "ScopedownImport", "ScopedownStore"],
             path: "Tests/ScopedownTestSupport"
         ),
         .testTarget(name: "ScopedownCoreTests", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownTestSupport"]),

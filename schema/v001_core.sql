@@ -1,4 +1,5 @@
--- v001: core inventory tables (owned by ScopedownStore; see docs/architecture.md).
+-- The scopedown database (owned by ScopedownStore; see docs/architecture.md): the inventory,
+-- Activity Log usage and directory roles, in one migration.
 --
 -- Conventions:
 --  * every table is STRICT;
@@ -12,12 +13,12 @@
 --    a warning (roles and deny assignments compare a `content_hash`; flat rows are compared field by
 --    field, and a field a shape does not carry keeps its known value);
 --  * `import_id` names the import that last wrote the row.
--- Append-only: never edit a released migration, add v003_... instead.
+-- Append-only: never edit a released migration, add v002_... instead.
 
 CREATE TABLE imports (
     id          INTEGER PRIMARY KEY,
     file_name   TEXT    NOT NULL,
-    sha256      TEXT    NOT NULL UNIQUE,
+    content_hash TEXT   NOT NULL UNIQUE,
     kind        TEXT    NOT NULL,
     shape       TEXT    NOT NULL,
     byte_count  INTEGER NOT NULL,
@@ -239,3 +240,150 @@ CREATE TABLE operations (
     PRIMARY KEY (name_key, is_data_action)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX operations_by_provider ON operations(provider);
+
+-- Activity Log usage (REFERENCE.md §1.9, §3), written by the usage import
+-- (Sources/ScopedownStore/Store+Usage.swift). Strings are interned into lookup tables (NOTES.md:
+-- much less disk and faster inserts than strings per row); the usage rows hold integers only.
+
+-- Callers as found in the events: the oid claim, the evidence principal, or `caller`.
+-- key: the GUID key for GUIDs, else lower(caller) (a UPN); '' for events without any caller.
+-- resolved_id: the principal's object id (the GUID itself, or the user whose UPN matches).
+CREATE TABLE usage_principals (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT    NOT NULL UNIQUE,
+    caller      TEXT    NOT NULL,
+    resolved_id TEXT
+) STRICT;
+
+-- authorization.action: key = lower(action), display = first spelling seen.
+CREATE TABLE usage_actions (
+    id      INTEGER PRIMARY KEY,
+    key     TEXT    NOT NULL UNIQUE,
+    display TEXT    NOT NULL
+) STRICT;
+
+-- authorization.scope: key = Scope.key (lower-case, canonical), display = first spelling seen.
+CREATE TABLE usage_scopes (
+    id      INTEGER PRIMARY KEY,
+    key     TEXT    NOT NULL UNIQUE,
+    display TEXT    NOT NULL
+) STRICT;
+
+-- identity.authorization.evidence.roleAssignmentId, re-dashed GUID key (REFERENCE.md §1.9.4).
+-- Id 0 means "no evidence" in the tables below.
+CREATE TABLE usage_assignments (
+    id  INTEGER PRIMARY KEY,
+    key TEXT    NOT NULL UNIQUE
+) STRICT;
+
+-- Confirmed uses (Succeeded events) and denied attempts, per (principal, action, scope, day, evidence).
+-- day: days since 1970-01-01 UTC; first_seen / last_seen: seconds since the epoch. Keyed scope
+-- first: an archive is read subscription by subscription (its folders are per subscription, then
+-- per hour), and scope ids are given in order of first appearance, so the upserts of an import
+-- land at the end of the b-tree instead of across every day of it.
+CREATE TABLE usage (
+    principal_id  INTEGER NOT NULL,
+    action_id     INTEGER NOT NULL,
+    scope_id      INTEGER NOT NULL,
+    day           INTEGER NOT NULL,
+    assignment_id INTEGER NOT NULL DEFAULT 0,
+    uses          INTEGER NOT NULL DEFAULT 0,
+    denied        INTEGER NOT NULL DEFAULT 0,
+    first_seen    INTEGER,
+    last_seen     INTEGER,
+    PRIMARY KEY (scope_id, principal_id, action_id, day, assignment_id)
+) STRICT, WITHOUT ROWID;
+
+-- Operations with a Failed event (hash of correlationId + action + scope): their tentative uses
+-- do not count (REFERENCE.md §3.3).
+CREATE TABLE usage_failed_operations (
+    operation_hash INTEGER PRIMARY KEY
+) STRICT;
+
+-- One row per Activity Log / usage CSV import (the file itself is in `imports`).
+CREATE TABLE usage_imports (
+    import_id             INTEGER PRIMARY KEY,
+    window_from           INTEGER,
+    window_to             INTEGER,
+    events                INTEGER NOT NULL,
+    uses                  INTEGER NOT NULL,
+    failed                INTEGER NOT NULL,
+    denied                INTEGER NOT NULL,
+    duplicates            INTEGER NOT NULL,
+    without_authorization INTEGER NOT NULL,
+    unresolved_callers    INTEGER NOT NULL
+) STRICT;
+
+-- `--keep-events`: the raw records, for forensics.
+CREATE TABLE usage_events (
+    event_hash    INTEGER PRIMARY KEY,
+    import_id     INTEGER NOT NULL,
+    time          INTEGER NOT NULL,
+    principal_id  INTEGER NOT NULL,
+    action_id     INTEGER NOT NULL,
+    scope_id      INTEGER NOT NULL,
+    assignment_id INTEGER NOT NULL,
+    status        TEXT    NOT NULL,
+    raw           TEXT    NOT NULL
+) STRICT;
+
+-- Every event imported, as a 64-bit key (the event's eventDataId or record hash combined with its
+-- time, REFERENCE.md §3.2), in sorted blocks per hour of event time: little-endian UInt64s.
+CREATE TABLE usage_seen_blocks (
+    id   INTEGER PRIMARY KEY,
+    hour INTEGER NOT NULL,
+    keys BLOB    NOT NULL
+) STRICT;
+CREATE INDEX usage_seen_blocks_by_hour ON usage_seen_blocks(hour);
+
+-- Tentative uses (Started / Accepted events, REFERENCE.md §3.3), per operation: blocks of 48-byte
+-- little-endian records (operation hash u64, principal_id i32, action_id i32, scope_id i32, day i32,
+-- assignment_id i32, uses u32, first_seen i64, last_seen i64). A use counts unless its operation is
+-- in usage_failed_operations.
+CREATE TABLE usage_tentative_blocks (
+    id      INTEGER PRIMARY KEY,
+    entries BLOB    NOT NULL
+) STRICT;
+
+-- Entra ID (directory) roles from Microsoft Graph `roleManagement/directory/roleDefinitions`
+-- and `roleAssignments` pages. They are not Azure RBAC roles; the findings rules read them because
+-- some reach RBAC (a Global Administrator can elevate to User Access Administrator at `/`).
+-- Same conventions as above: STRICT, normalized keys, `import_id` names the last writer.
+
+CREATE TABLE directory_role_definitions (
+    id           TEXT    PRIMARY KEY NOT NULL,   -- GUID key (for built-in roles, the template id)
+    display_name TEXT    NOT NULL,
+    template_id  TEXT,
+    is_built_in  INTEGER NOT NULL CHECK (is_built_in IN (0, 1)),
+    import_id    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE directory_role_assignments (
+    id                 TEXT    PRIMARY KEY NOT NULL,   -- the Graph id, as exported (not a GUID)
+    principal_id       TEXT    NOT NULL,               -- GUID key
+    role_definition_id TEXT    NOT NULL,               -- GUID key
+    directory_scope_id TEXT    NOT NULL,               -- `/` for the whole directory
+    import_id          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX directory_role_assignments_by_principal ON directory_role_assignments(principal_id);
+
+-- Where each managed identity lives (Graph `servicePrincipal.alternativeNames`): the resource of a
+-- system-assigned identity, or the `userAssignedIdentities` resource of a user-assigned one.
+CREATE TABLE managed_identity_resources (
+    principal_id  TEXT    PRIMARY KEY NOT NULL,   -- GUID key
+    resource_key  TEXT    NOT NULL,               -- normalized scope key
+    resource      TEXT    NOT NULL,               -- as exported
+    user_assigned INTEGER NOT NULL CHECK (user_assigned IN (0, 1)),
+    import_id     INTEGER NOT NULL
+) STRICT;
+
+-- Owners of service principals (`servicePrincipals/<objectId>/owners.json`) and of application
+-- registrations (`applications/<appId>/owners.json`): an owner can add a credential and sign in as
+-- the service principal. A file lists one target's owners completely: a re-import replaces them.
+CREATE TABLE owners (
+    target_id   TEXT    NOT NULL,   -- service principal object id, or the application's appId
+    application INTEGER NOT NULL CHECK (application IN (0, 1)),
+    owner_id    TEXT    NOT NULL,   -- GUID key of the owning user or service principal
+    import_id   INTEGER NOT NULL,
+    PRIMARY KEY (target_id, application, owner_id)
+) STRICT, WITHOUT ROWID;

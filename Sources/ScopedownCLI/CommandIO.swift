@@ -101,3 +101,29 @@ extension DiffCommand: IOCommand {}
 extension ReportCommand: IOCommand {}
 extension ReviewApplyCommand: IOCommand {}
 extension SynthCommand: IOCommand {}
+
+/// The last component of a path, as `NSString.lastPathComponent` gives it: trailing slashes ignored,
+/// `/` for the root, empty for an empty path.
+func lastPathComponent(_ path: String) -> String {
+    if let last = path.split(separator: "/", omittingEmptySubsequences: true).last { return String(last) }
+    return path.hasPrefix("/") ? "/" : ""
+}
+
+/// Whether `path` is a folder (symbolic links followed); nil when nothing is there.
+func isDirectory(_ path: String) -> Bool? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return (st.st_mode & S_IFMT) == S_IFDIR
+}
+
+/// `s` without leading and trailing tabs and space separators (what Foundation's
+/// `trimmingCharacters(in: .whitespaces)` removes).
+func trimmingWhitespace(_ s: String) -> String {
+    func isSpace(_ c: Character) -> Bool {
+        c.unicodeScalars.count == 1 && c.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+    var t = Substring(s)
+    while let f = t.first, isSpace(f) { t.removeFirst() }
+    while let l = t.last, isSpace(l) { t.removeLast() }
+    return String(t)
+}

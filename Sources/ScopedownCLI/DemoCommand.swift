@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 import ScopedownImport
 import ScopedownRender
@@ -39,8 +43,7 @@ struct DemoCommand: ParsableCommand {
             io.errLine("error: cannot find the demo tenant folder `fixtures/demo`\n  help: run from the repository root, or pass --fixtures DIR")
             throw ExitCode(1)
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+        guard isDirectory(folder) == true else {
             io.errLine(SafeText.terminal("\(folder): error: not a folder") + "\n  help: pass the demo tenant folder with --fixtures DIR")
             throw ExitCode(1)
         }
@@ -146,18 +149,16 @@ struct DemoCommand: ParsableCommand {
 
     /// Export files under `folder` (sorted; documentation and generator scripts skipped).
     static func exportFiles(in folder: String) -> [InputFile] {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: folder) else { return [] }
+        guard let paths = try? FileManager.default.subpathsOfDirectory(atPath: folder) else { return [] }
         var files: [String] = []
-        while let rel = walker.nextObject() as? String {
-            let name = (rel as NSString).lastPathComponent
+        for rel in paths {
+            let name = lastPathComponent(rel)
             if name.hasPrefix(".") { continue }
             if name == "findings-config.json" { continue }  // settings for `findings`, not an export
             let lower = name.lowercased()
             guard [".json", ".jsonl", ".ndjson", ".csv", ".gz"].contains(where: { lower.hasSuffix($0) }) else { continue }
-            var isDir: ObjCBool = false
             let full = folder + "/" + rel
-            if fm.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { files.append(full) }
+            if isDirectory(full) == false { files.append(full) }
         }
         return files.sorted().map { InputFile(displayName: $0, path: $0) }
     }
@@ -219,6 +220,6 @@ struct DemoCommand: ParsableCommand {
         let safe = s.unicodeScalars.allSatisfy { c in
             (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "/._-@+:=,".unicodeScalars.contains(c)
         }
-        return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return safe && !s.isEmpty ? s : "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }

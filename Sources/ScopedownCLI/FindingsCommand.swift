@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 import ScopedownImport
 import ScopedownRender
@@ -79,7 +83,7 @@ struct FindingsCommand: ParsableCommand {
                 let stale = accepted.subtracting(all.map(\.fingerprint)).count
                 io.errLine("baseline: suppressed \(all.count - remaining.count) finding(s)" + (stale > 0 ? "; \(stale) baseline entr\(stale == 1 ? "y is" : "ies are") no longer found" : ""))
             }
-            return FindingsRendering.render(remaining, format: format, context: context, artifact: (db.db as NSString).lastPathComponent,
+            return FindingsRendering.render(remaining, format: format, context: context, artifact: lastPathComponent(db.db),
                                             width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()))
         }
         if let f = failOn, let level = Severity(rawValue: f.lowercased()) {

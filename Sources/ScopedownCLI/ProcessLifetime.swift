@@ -1,5 +1,5 @@
 /// Large values the executable keeps until the process exits instead of freeing them one object at a
-/// time just before exiting (freeing the evaluator of a 100,000-assignment tenant costs ~0.1 s: the
+/// time just before exiting (freeing a large evaluator object by object is measurable, and the
 /// kernel reclaims the memory at exit anyway). Only the `scopedown` executable turns this on;
 /// commands run in-process (tests) free their values as usual.
 public enum ProcessLifetime {

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 import ScopedownRecommend
 import ScopedownRender
@@ -89,7 +93,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     var windowDays: Int? {
-        let t = window.trimmingCharacters(in: .whitespaces).lowercased()
+        let t = trimmingWhitespace(window).lowercased()
         let digits = t.hasSuffix("d") ? String(t.dropLast()) : t
         guard let n = Int(digits), n > 0, n <= 36_500 else { return nil }
         return n

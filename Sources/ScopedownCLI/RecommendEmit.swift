@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 import ScopedownRecommend
 import ScopedownRender
@@ -23,7 +27,7 @@ enum RecommendEmit {
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: url)
             } catch {
-                throw EvaluatorCommandSupport.Failure(message: "cannot write `\(url.path)`: \(error.localizedDescription)", help: nil)
+                throw EvaluatorCommandSupport.Failure(message: "cannot write `\(url.path)`: \(error)", help: nil)
             }
         }
     }

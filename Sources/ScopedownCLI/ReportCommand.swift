@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 import ScopedownRecommend
 import ScopedownRender
@@ -79,7 +83,7 @@ struct ReportCommand: ParsableCommand {
         do {
             try Self.write(folder: out, files: pages.map { ($0.path, $0.text) } + packs.map { ($0.path, $0.text) })
         } catch {
-            io.errLine(SafeText.terminal("\(out): error: cannot write the report: \(error.localizedDescription)"))
+            io.errLine(SafeText.terminal("\(out): error: cannot write the report: \(error)"))
             throw ExitCode(1)
         }
         let largest = pages.map(\.text.utf8.count).max() ?? 0
@@ -202,7 +206,7 @@ struct ReviewApplyCommand: ParsableCommand {
             case .plan: files = ChangeEmitters.plan(change)
             }
             do { try ReportCommand.write(folder: out, files: files, replacing: false) } catch {
-                io.errLine(SafeText.terminal("\(out): error: cannot write: \(error.localizedDescription)"))
+                io.errLine(SafeText.terminal("\(out): error: cannot write: \(error)"))
                 throw ExitCode(1)
             }
             for d in skipped {

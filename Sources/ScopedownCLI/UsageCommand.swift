@@ -10,7 +10,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `scopedown usage`: per role assignment, what the Activity Log says it was used for (issue 4 item 8).
+/// `scopedown usage`: per role assignment, what the Activity Log says it was used for.
 struct UsageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage",
@@ -111,7 +111,7 @@ struct UsageFilter {
     }
 }
 
-/// Rendering of the usage report (JSON exactly as issue 4 item 8 specifies).
+/// Rendering of the usage report (the JSON shape is documented in docs/cli.md).
 enum UsageRendering {
     static func time(_ t: Int64?) -> String? { t.map(ActivityTime.isoString) }
 

@@ -9,7 +9,7 @@ import Synchronization
 /// Starts the disk writes of a long import while it runs. SQLite hands the pages it spills to the
 /// kernel as the import goes, but the kernel writes dirty pages back only after 30 s or under
 /// memory pressure: without help, every page reaches the disk in the commit's `fdatasync`, after
-/// the scan, with both cores idle (29 ms of the 2.25 GB file's 1.1 s). Each time the database
+/// the scan, with both cores idle. Each time the database
 /// file has grown by `step` bytes, an `fdatasync` of it runs on a background thread, one at a
 /// time, so the disk works while the scanners do and the commit only waits for the rest.
 ///

@@ -2,8 +2,6 @@ import ScopedownCore
 import ScopedownImport
 import ScopedownSQLite
 
-// CONTRACT (owned by the Activity Log work).
-
 /// Options of an Activity Log / usage-aggregate import.
 public struct UsageImportOptions: Sendable {
     /// Keep raw event rows for forensics (`--keep-events`).
@@ -31,7 +29,7 @@ public struct UsageImportProgress: Sendable {
     }
 }
 
-/// The summary of one usage import (issue 4 item 2), also in `ImportReceipt.counts`.
+/// The summary of one usage import, also in `ImportReceipt.counts`.
 public struct UsageImportSummary: Sendable, Hashable {
     public var events = 0
     public var uses = 0
@@ -64,7 +62,7 @@ extension Store {
     /// Runs `body` (a series of `importActivityLog` calls, e.g. the thousands of hourly PT1H.json
     /// files of an archive folder) in one transaction: each file becomes a savepoint, so a failing
     /// file still leaves no trace while the others are kept, and the whole batch commits once
-    /// (one commit per file costs ~20 ms of fsync and rewrites the same b-tree pages per file).
+    /// (a commit per file would fsync and rewrite the same b-tree pages once per file).
     /// Inventory files written inside the batch (`write`) become savepoints the same way.
     /// The usage imports of the batch share one `UsageRunState`: their aggregates and seen-event
     /// keys are written once, at the end of the batch, instead of once per file.
@@ -87,8 +85,7 @@ extension Store {
             usageRun = run
             run.writeback = DatabaseWriteback(path: path)
             defer { run.writeback?.finish() }
-            // A usage run writes as it goes and is held to ~300 MB whatever its input (issue 4
-            // item 2). A small page cache (8 MiB) hands the pages it writes to the kernel as the
+            // A usage run writes as it goes and keeps its memory bounded whatever its input. A small page cache (8 MiB) hands the pages it writes to the kernel as the
             // run goes, where `DatabaseWriteback` starts their disk writes; with a large one they
             // stay dirty in SQLite until the commit writes and syncs them all, after the scan.
             try db.execute("PRAGMA cache_size = -8192")

@@ -7,8 +7,6 @@ import Glibc
 import Darwin
 #endif
 
-// CONTRACT (owned by the store work; signatures fixed so other work can build against them).
-
 /// The scopedown database. The only type that knows table names.
 ///
 /// One `Store` owns one SQLite connection: use it from one thread at a time.
@@ -50,7 +48,6 @@ public final class Store {
                 throw Store.nothingImported(self.displayPath)
             }
             try Migrator(migrations: Store.migrations).migrate(connection, applicationID: Store.applicationID)
-            try Store.convertLegacyUsageTables(connection)
         } catch let e as SQLiteError {
             throw DatabaseFailure(path: self.displayPath, e, action: "cannot open database").diagnostic
         } catch let m as Migrator.Mismatch {
@@ -243,9 +240,6 @@ public final class Store {
     /// The schema migrations embedded in the binary, in order (`schema/v*.sql`).
     public static let migrations: [Migrator.Migration] = [
         Migrator.Migration(name: "v001_core", sql: text(PackageResources.v001_core_sql)),
-        Migrator.Migration(name: "v002_usage", sql: text(PackageResources.v002_usage_sql)),
-        Migrator.Migration(name: "v003_usage_blocks", sql: text(PackageResources.v003_usage_blocks_sql)),
-        Migrator.Migration(name: "v004_directory_roles", sql: text(PackageResources.v004_directory_roles_sql)),
     ]
 
     /// The named queries embedded in the binary (`queries/*.sql`, by file name without `.sql`).
@@ -261,7 +255,7 @@ public final class Store {
     }
 
     static func query(_ name: String) throws -> String {
-        guard let q = queries[name] else { throw SQLiteError(code: 1, message: "no embedded query named \(name)", sql: "queries/\(name).sql") }
+        guard let q = queries[name] else { throw SQLiteError(code: .error, message: "no embedded query named \(name)", sql: "queries/\(name).sql") }
         return q
     }
 
@@ -314,7 +308,7 @@ public struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
 
     public init(path: String, _ error: Error, action: String = "cannot write to the database") {
         let sqlite = (error as? SQLiteError) ?? (error as? TransactionRolledBack)?.cause
-        code = sqlite.map { $0.code & 0xff }
+        code = sqlite.map { $0.primary.rawValue }
         let (what, help) = DatabaseFailure.explain(sqlite, rolledBack: error is TransactionRolledBack)
         diagnostic = .error("\(action): \(what)", file: path, help: help)
     }
@@ -324,21 +318,21 @@ public struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
     /// The cause in words, and what to do.
     static func explain(_ e: SQLiteError?, rolledBack: Bool) -> (String, String?) {
         guard let e else { return ("its transaction was rolled back", "run the import again") }
-        switch e.code & 0xff {
-        case 13:  // SQLITE_FULL
+        switch e.primary {
+        case .full:
             return ("the disk is full (SQLITE_FULL)", "free some space and run the import again")
-        case 10:  // SQLITE_IOERR
+        case .ioError:
             return ("an I/O error (\(e.message), SQLITE_IOERR)", "check the disk and run the import again")
-        case 8:  // SQLITE_READONLY
+        case .readOnly:
             return ("the database is read-only (\(e.message))", "check the file's and its folder's permissions, or import into another file with --db")
-        case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
+        case .busy, .locked:
             return ("the database is locked by another process (an import still writing or committing it) for longer than the wait",
                     "run the command again when that import has finished")
-        case 11, 26:  // SQLITE_CORRUPT, SQLITE_NOTADB
+        case .corrupt, .notADatabase:
             return ("the file is damaged or not a SQLite database (\(e.message))", nil)
-        case 14:  // SQLITE_CANTOPEN
+        case .cantOpen:
             return ("cannot open the database file (\(e.message))", "check that its folder exists and is writable")
-        case 7:  // SQLITE_NOMEM
+        case .noMemory:
             return ("out of memory", nil)
         default:
             return ("\(e.message) (\(e.codeName))", nil)

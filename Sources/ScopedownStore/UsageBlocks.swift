@@ -1,4 +1,4 @@
-// Block storage of the usage import's per-event structures (schema/v003_usage_blocks.sql): the
+// Block storage of the usage import's per-event structures (schema/v001_core.sql): the
 // de-duplication keys of every imported event, and the tentative uses of started operations. Both are
 // written as sorted binary blocks, one statement per block instead of one per event, and read back
 // whole (the report) or one hour at a time (de-duplication against earlier imports).
@@ -295,42 +295,6 @@ enum UsageTentativeBlocks {
     }
 }
 
-extension Store {
-    /// Converts the per-row de-duplication and tentative-use tables of a database made before v003
-    /// (renamed `legacy_*` by the migration) into blocks, then drops them. Runs once, on open.
-    static func convertLegacyUsageTables(_ db: Connection) throws {
-        let legacy = try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('legacy_usage_seen_events', 'legacy_usage_pending')") ?? 0
-        if legacy == 0 { return }
-        try db.transaction {
-            if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_seen_events'") == 1 {
-                var set = UsageKeySet()
-                try db.query("SELECT time, event_hash FROM legacy_usage_seen_events ORDER BY time, event_hash") { r in
-                    let t = r.int64(0)
-                    _ = set.insert(UsageSeenBlocks.key(time: t, hash: UInt64(bitPattern: r.int64(1))), hour: UsageSeenBlocks.hour(t))
-                }
-                try UsageSeenBlocks.write(db, &set)
-                try db.execute("DROP TABLE legacy_usage_seen_events")
-            }
-            if try db.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'legacy_usage_pending'") == 1 {
-                // legacy rows are already one per (operation, key)
-                var pending = UsageTentativeBuffer()
-                try db.query("SELECT operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen FROM legacy_usage_pending") { r in
-                    let key = UsageKey(principal: Int32(truncatingIfNeeded: r.int64(1)), action: Int32(truncatingIfNeeded: r.int64(2)),
-                                       scope: Int32(truncatingIfNeeded: r.int64(3)), day: Int32(truncatingIfNeeded: r.int64(4)),
-                                       assignment: Int32(truncatingIfNeeded: r.int64(5)))
-                    var v = UsageValue()
-                    v.uses = r.int64(6)
-                    v.see(r.isNull(7) ? nil : r.int64(7))
-                    v.see(r.isNull(8) ? nil : r.int64(8))
-                    pending.append(UsageTentativeEntry(operation: UInt64(bitPattern: r.int64(0)), key: key, value: v))
-                }
-                try UsageTentativeBlocks.write(db, pending)
-                try db.execute("DROP TABLE legacy_usage_pending")
-            }
-        }
-    }
-}
-
 /// One row of the effective usage: confirmed uses and denied attempts plus the tentative uses of
 /// operations that did not fail (REFERENCE.md §3.3), per (principal, action, scope, day, evidence).
 /// Ids are those of the usage lookup tables; `assignment` 0 means "no evidence".
@@ -347,7 +311,7 @@ public struct EffectiveUsageRow: Sendable, Hashable {
 }
 
 extension Store {
-    /// The effective usage (what the `usage_effective` view was before v003), sorted by
+    /// The effective usage (confirmed plus tentative uses of operations that did not fail), sorted by
     /// (principal, action, scope, assignment, day). Read in one pass over each table, no SQL sort.
     public func effectiveUsage() throws -> [EffectiveUsageRow] {
         var rows: [EffectiveUsageRow] = []

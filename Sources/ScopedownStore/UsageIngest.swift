@@ -1,4 +1,4 @@
-// Merges scanned Activity Log batches into the usage tables (issue 4 items 3-6):
+// Merges scanned Activity Log batches into the usage tables:
 // global interning, de-duplication across files and re-imports, the use / denied / tentative
 // logic, aggregation by (principal, action, scope, day, evidence), multi-row upserts of the
 // aggregates and binary blocks of seen-event keys and tentative uses (UsageBlocks.swift), inside the
@@ -26,7 +26,7 @@ struct UsageKey: Hashable, Comparable, UsageHashKey {
                  ^ UInt64(UInt32(bitPattern: assignment)) &* 0xC2B2_AE3D_27D4_EB4F)
     }
 
-    /// The primary-key order of the `usage` table (scope first, schema/v003_usage_blocks.sql).
+    /// The primary-key order of the `usage` table (scope first, schema/v001_core.sql).
     static func < (a: UsageKey, b: UsageKey) -> Bool {
         (a.scope, a.principal, a.action, a.day, a.assignment) < (b.scope, b.principal, b.action, b.day, b.assignment)
     }
@@ -83,8 +83,8 @@ struct UsageValue {
     }
 }
 
-/// The sizes past which the usage import writes what it holds in memory (issue 4 item 2: ~300 MB
-/// whatever the input size). Small values in tests exercise the spill paths.
+/// The sizes past which the usage import writes what it holds in memory, so that memory stays
+/// bounded whatever the input size. Small values in tests exercise the spill paths.
 struct UsageCaps {
     var usage = 250_000
     var pending = 150_000
@@ -274,7 +274,7 @@ final class UsageIngest {
     /// callers this file added that did not resolve
     private var newUnresolved = 0
 
-    // Caps that keep the import under ~300 MB whatever the input size (issue 4 item 2): past them
+    // Caps that bound the import's memory whatever the input size: past them
     // the in-memory structure is written out (upserts) and, for seen events, looked up on disk.
     var caps: UsageCaps { run.caps }
 
@@ -365,7 +365,7 @@ final class UsageIngest {
         return id
     }
 
-    /// Caller resolution (issue 4 item 4, REFERENCE.md §1.9.5): a GUID (oid claim or GUID caller)
+    /// Caller resolution (REFERENCE.md §1.9.5): a GUID (oid claim or GUID caller)
     /// is the principal id; a UPN resolves through the imported users; '' is no caller.
     private func resolve(_ key: String) throws -> String? {
         if key.isEmpty { return nil }
@@ -442,7 +442,7 @@ final class UsageIngest {
                     touchSink |= touched
                 }
                 let e = events[n]
-                // De-duplication (issue 4 item 5): this import, then earlier imports whose window covers the event.
+                // De-duplication: this import, then earlier imports whose window covers the event.
                 let seenKey = UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)
                 let hour = UsageSeenBlocks.hour(e.time)
                 // One probe of this file's set; a key found in the run's set or on disk is taken back
@@ -557,8 +557,8 @@ final class UsageIngest {
     /// Rows per upsert statement: one statement step per 8 rows instead of per row. Not more: a
     /// multi-row upsert keeps a statement journal of the pages it changes (it may abort half-way),
     /// in memory up to 64 KiB (16 pages) and past that in a temporary file. With 32 rows a
-    /// statement changed more than 16 leaf pages and the 2.25 GB file's import wrote 138 MB of
-    /// statement journals (70,000 `pwrite`s); 8 rows change at most 8 leaves and a few inner pages.
+    /// statement changes more than 16 leaf pages and spills its journal to disk; 8 rows change at
+    /// most 8 leaves and a few inner pages.
     static let rowsPerUpsert = 8
 
     static func upsertSQL(rows: Int) -> String {
@@ -736,7 +736,7 @@ final class UsageIngest {
         }
     }
 
-    /// Unresolved callers (issue 4 item 4): kept and reported, never dropped.
+    /// Unresolved callers: kept and reported, never dropped.
     func unresolvedWarnings(examples: Int = 3) throws -> [Diagnostic] {
         if summary.unresolvedCallers == 0 { return [] }
         var callers: [String] = []
@@ -758,12 +758,5 @@ extension Statement {
         var out: Int?
         try forEachRow(values) { if out == nil { out = $0.int(0) } }
         return out
-    }
-
-    /// True when the query returns at least one row.
-    func forEachRowExists(_ values: [SQLiteBindable?]) throws -> Bool {
-        var found = false
-        try forEachRow(values) { _ in found = true }
-        return found
     }
 }

@@ -1,4 +1,4 @@
-// `scopedown usage`: per role assignment, what it was used for (issue 4 item 8).
+// `scopedown usage`: per role assignment, what it was used for.
 //
 // Attribution, per distinct (caller, action, scope, evidence) tuple (days summed), not per event:
 //   - a tuple with evidence (identity.authorization.evidence.roleAssignmentId, REFERENCE.md §1.9.4)
@@ -181,7 +181,7 @@ final class UsageAncestry {
     }
 }
 
-/// One row of the usage_effective view, before grouping over days (`Store.loadUsageRows`).
+/// One row of the effective usage (`Store.effectiveUsage()`), before grouping over days (`Store.loadUsageRows`).
 struct UsageRow: Sendable {
     struct Tuple: Hashable, Comparable, Sendable {
         var principal: Int, action: Int, scope: Int, assignment: Int
@@ -322,9 +322,8 @@ struct UsageAttribution: Sendable {
     let evidenceTarget: [Int]
     /// Assignment index -> the index its id resolves to (the last with that id).
     let canonical: [Int]
-    /// Principal -> its assignments that count (active, or eligible when included); member -> groups.
+    /// Principal -> its assignments that count (active, or eligible when included).
     let assignmentsOf: [String: [Int]]
-    let memberOf: [String: [String]]
     let principalNames: [String: String]
     let roleNames: [String: String]
     /// The ancestor chains of the usage scopes' spellings, computed ahead (while the usage rows
@@ -361,10 +360,6 @@ struct UsageAttribution: Sendable {
         for (i, a) in snapshot.roleAssignments.enumerated() { assignmentIndex[a.id] = i }
         canonical = snapshot.roleAssignments.map { assignmentIndex[$0.id] ?? -1 }
 
-        // group closure for denied-attempt attribution (REFERENCE.md §2.8)
-        var memberOf: [String: [String]] = [:]
-        for m in snapshot.memberships { memberOf[m.memberID, default: []].append(m.groupID) }
-        self.memberOf = memberOf
         var assignmentsOf: [String: [Int]] = [:]
         for (i, a) in snapshot.roleAssignments.enumerated() where a.state == .active || options.includeEligible {
             assignmentsOf[a.principalID, default: []].append(i)
@@ -574,7 +569,7 @@ struct UsageAttribution: Sendable {
                 w.deniedScopes.insert(Int32(sc))
                 let identities: [String]
                 if let hit = w.closureCache[ps] { identities = hit } else {
-                    identities = Self.identities(principal, memberOf)
+                    identities = evaluator.groups.closure(of: principal)
                     w.closureCache[ps] = identities
                 }
                 let list = evaluator.snapshot.roleAssignments
@@ -587,16 +582,6 @@ struct UsageAttribution: Sendable {
                 w.acc[i].denied += denied
             }
         }
-    }
-
-    /// The principal and every group it is in, transitively (REFERENCE.md §2.8), sorted.
-    static func identities(_ p: String, _ memberOf: [String: [String]]) -> [String] {
-        var seen: Set<String> = [p]
-        var queue = [p]
-        while let x = queue.popLast() {
-            for g in memberOf[x] ?? [] where seen.insert(g).inserted { queue.append(g) }
-        }
-        return seen.sorted()
     }
 
     /// The report's rows, in the snapshot's order of assignments (by id, active first). The lowest

@@ -389,7 +389,7 @@ struct ActivityWriter {
                     left -= 1
                     if failed { stats.failedOperations += 1 } else { stats.successes += 1 }
                     // Now and then the same record is delivered again in the next file (overlapping
-                    // exports): importers must count it once (issue 4, de-duplication).
+                    // exports): importers must count it once.
                     if rng.chance(0.003) {
                         if archive { if pendingArchive.count < 16 { pendingArchive.append(line.bytes) } } else if pendingAz.count < 16 {
                             pendingAz.append(line.bytes)

@@ -5,8 +5,8 @@ import Darwin
 #endif
 import ScopedownCore
 
-/// A JSON text built by appending bytes (no JSONEncoder per event: the generator must write tens of
-/// MB/s). Strings are escaped per RFC 8259; keys are written as given.
+/// A JSON text built by appending bytes (no JSONEncoder per event: the generator writes
+/// gigabytes). Strings are escaped per RFC 8259; keys are written as given.
 struct JSONBytes {
     var bytes: [UInt8] = []
 

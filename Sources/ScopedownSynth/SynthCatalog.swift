@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 
 /// The control-plane operations the generator can put in Activity Log events, indexed so that an
@@ -86,7 +90,7 @@ struct SynthCatalog {
     static func loadOperations(file: String, bytes: [UInt8]) throws -> [(name: String, isDataAction: Bool)] {
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            root = try JSONTree.parse(bytes)
         } catch {
             throw Diagnostic.error("not valid JSON", file: file,
                                    help: "give the output of `az provider operation list -o json`")
@@ -137,7 +141,7 @@ struct SynthCatalog {
     static func loadRoles(file: String, bytes: [UInt8]) throws -> [RoleDefinition] {
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            root = try JSONTree.parse(bytes)
         } catch {
             throw Diagnostic.error("not valid JSON", file: file, help: "give the output of `az role definition list -o json`")
         }
@@ -164,7 +168,7 @@ struct SynthCatalog {
                     throw Diagnostic.error("expected a permission block", file: file, path: "$[\(i)].permissions[\(j)]")
                 }
                 func strings(_ k: String) throws -> [String] {
-                    guard let v = bo[k], !(v is NSNull) else { return [] }
+                    guard let v = bo[k], !(v is JSONTree.Null) else { return [] }
                     guard let a = v as? [String] else {
                         throw Diagnostic.error("expected an array of strings", file: file, path: "$[\(i)].permissions[\(j)].\(k)")
                     }
@@ -186,5 +190,48 @@ struct SynthCatalog {
                                    help: "give the output of `az role definition list -o json`")
         }
         return roles
+    }
+}
+
+/// A JSON document as untyped values (`[Any]`, `[String: Any]`, `String`, `Double`, `Bool`,
+/// `JSONTree.Null`), for the two catalog readers above.
+enum JSONTree {
+    struct Null {}
+
+    static func parse(_ bytes: [UInt8]) throws -> Any {
+        try JSONDecoder().decode(Node.self, from: Data(bytes)).value
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    private struct Node: Decodable {
+        let value: Any
+        init(from decoder: Decoder) throws {
+            if let object = try? decoder.container(keyedBy: Key.self) {
+                var out: [String: Any] = [:]
+                for key in object.allKeys { out[key.stringValue] = try object.decode(Node.self, forKey: key).value }
+                value = out
+            } else if var array = try? decoder.unkeyedContainer() {
+                var out: [Any] = []
+                while !array.isAtEnd { out.append(try array.decode(Node.self).value) }
+                value = out
+            } else {
+                let single = try decoder.singleValueContainer()
+                if single.decodeNil() {
+                    value = Null()
+                } else if let b = try? single.decode(Bool.self) {
+                    value = b
+                } else if let n = try? single.decode(Double.self) {
+                    value = n
+                } else {
+                    value = try single.decode(String.self)
+                }
+            }
+        }
     }
 }

@@ -30,19 +30,6 @@ func runCLI(_ arguments: [String], io: CommandIO = .capturing()) -> CLIResult {
     }
 }
 
-/// Compares `actual` with the golden file at `fixtures/<relative>`; `SCOPEDOWN_UPDATE_GOLDEN=1`
-/// rewrites it instead.
-func matchesGolden(_ actual: String, _ relative: String) throws -> Bool {
-    let url = SharedData.fixture(relative)
-    if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try actual.write(to: url, atomically: true, encoding: .utf8)
-        return true
-    }
-    let expected = try String(contentsOf: url, encoding: .utf8)
-    return expected == actual
-}
-
 struct TempDir {
     let url: URL
     init() {

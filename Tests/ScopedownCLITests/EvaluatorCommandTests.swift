@@ -80,13 +80,7 @@ struct EvaluatorCommandTests {
     }()
 
     func golden(_ name: String, _ actual: String) throws {
-        let url = Self.goldenDir.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] != nil {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(actual == expected, "golden file \(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 if intended")
+        #expect(try Golden.matches(actual, at: Self.goldenDir.appendingPathComponent(name)), "golden file \(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 if intended")
     }
 
     @Test("effective: json and table")

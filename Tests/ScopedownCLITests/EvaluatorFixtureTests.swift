@@ -44,6 +44,15 @@ struct EvaluatorFixtureTests {
             if outcome == "allowed", let conditional = c["conditional"] as? Bool {
                 #expect(d.conditional == conditional, "\(label): conditional")
             }
+            // The reasons, not only the outcome: the granting assignments (also per the reference
+            // evaluator) and each matching deny with its status.
+            let granting = try #require(c["granting"] as? [String])
+            #expect(d.grantingAssignmentIDs.sorted() == granting, "\(label): granting assignments")
+            let reference = ReferenceEvaluator(snapshot: snapshot, includeEligible: eligible)
+                .decide(principal: principal, operation: action, plane: d.plane, scope: Scope(scope))
+            #expect(reference.granting == Set(granting), "\(label): granting assignments per the reference")
+            let denies = try #require(c["denies"] as? [[String: String]])
+            #expect(d.denies.map { ["id": $0.denyID, "status": ExplainCommand.statusText($0.status).0] } == denies, "\(label): denies")
         }
     }
 

@@ -30,13 +30,7 @@ struct UsageCommandTests {
 
     /// Compares with fixtures/usage/NAME; `SCOPEDOWN_UPDATE_GOLDEN=1` rewrites it.
     static func golden(_ name: String, _ text: String) throws {
-        let url = SharedData.packageRoot.appendingPathComponent("fixtures/usage").appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "\(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 after checking the change")
+        #expect(try matchesGolden(text, "usage/" + name), "\(name) differs; rerun with SCOPEDOWN_UPDATE_GOLDEN=1 after checking the change")
     }
 
     @Test("JSON output is exactly the documented shape (golden)")

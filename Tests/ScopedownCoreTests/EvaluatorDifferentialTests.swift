@@ -13,6 +13,7 @@ struct EvaluatorDifferentialTests {
         let cases = RandomCases.count(default: 1_000)
         var failures: [String] = []
         var seen: [String: Int] = [:]
+        var whoCanHolders = 0
         for n in 0..<cases {
             if failures.count >= 5 { break }
             let seed = UInt64(0x5C0_9ED0) &+ UInt64(n)
@@ -76,6 +77,23 @@ struct EvaluatorDifferentialTests {
                     try SnapshotJSON.data(tenant.snapshot, query: ["effective": principal, "scope": scope.display]).write(to: url)
                 }
             }
+            // Who can: exactly the principals and groups the reference allows, with the same
+            // conditional flag (every fourth tenant).
+            if n % 4 == 2 {
+                let op = tenant.operations[Int.random(in: 0..<tenant.operations.count, using: &rng)]
+                let plane: Plane = Bool.random(using: &rng) ? .control : .data
+                let scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
+                let holders = evaluator.whoCan(operation: op, scope: scope, plane: plane)
+                whoCanHolders += holders.principals.count + holders.groups.count
+                if let mismatch = Self.whoCanMismatch(evaluator: evaluator, reference: reference, principals: tenant.principals,
+                                                      operation: op, plane: plane, scope: scope) {
+                    failures.append("seed \(seed): \(mismatch)")
+                    let url = SharedData.fixture("differential/\(seed).json")
+                    try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try SnapshotJSON.data(tenant.snapshot, query: ["whoCan": op, "plane": plane.rawValue, "scope": scope.display,
+                                                                   "includeEligible": includeEligible, "principals": tenant.principals]).write(to: url)
+                }
+            }
             // Blast radius: every scope of the principal's assignments, each risky operation
             // held there exactly when the reference allows it (every fourth tenant).
             let principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
@@ -103,7 +121,27 @@ struct EvaluatorDifferentialTests {
         #expect(seen["allowed/true", default: 0] > cases / 100)
         #expect(seen["denied/false", default: 0] > cases / 100)
         #expect(seen["notGranted/false", default: 0] > cases / 20)
+        #expect(whoCanHolders > cases / 20, "who-can found holders in enough tenants")
         if ProcessInfo.processInfo.environment["SCOPEDOWN_DIFF_STATS"] != nil { print(seen.sorted { $0.key < $1.key }) }
+    }
+
+    /// `whoCan` against the reference deciding for every principal and group the tenant names;
+    /// nil when they agree (holders and their conditional flags).
+    static func whoCanMismatch(evaluator: Evaluator, reference: ReferenceEvaluator, principals: [String],
+                               operation: String, plane: Plane, scope: Scope) -> String? {
+        let s = evaluator.snapshot
+        let everyone = Set(principals.map(AzureID.guidKey) + s.principals.map { AzureID.guidKey($0.id) } + s.roleAssignments.map { AzureID.guidKey($0.principalID) }
+            + s.memberships.flatMap { [AzureID.guidKey($0.groupID), AzureID.guidKey($0.memberID)] })
+        var expected: [String: Bool] = [:]
+        for id in everyone {
+            let r = reference.decide(principal: id, operation: operation, plane: plane, scope: scope)
+            if r.outcome == .allowed { expected[id] = r.conditional }
+        }
+        let result = evaluator.whoCan(operation: operation, scope: scope, plane: plane)
+        var actual: [String: Bool] = [:]
+        for h in result.principals + result.groups { actual[AzureID.guidKey(h.id)] = h.decision.conditional }
+        if expected == actual { return nil }
+        return "who-can \(operation) \(plane) at \(scope): reference \(expected.sorted { $0.key < $1.key }), got \(actual.sorted { $0.key < $1.key })"
     }
 
     /// `effective` against the reference deciding every catalog operation (and every literal name
@@ -148,6 +186,15 @@ struct EvaluatorDifferentialTests {
             if let principal = q["effective"] as? String, let scope = q["scope"] as? String {
                 let mismatch = Self.effectiveMismatch(evaluator: Evaluator(snapshot: snapshot), reference: ReferenceEvaluator(snapshot: snapshot),
                                                       principal: principal, scope: Scope(scope))
+                #expect(mismatch == nil, "\(f): \(mismatch ?? "")")
+                continue
+            }
+            if let op = q["whoCan"] as? String, let scope = q["scope"] as? String {
+                let eligible = q["includeEligible"] as? Bool ?? false
+                let mismatch = Self.whoCanMismatch(evaluator: Evaluator(snapshot: snapshot, options: EvaluationOptions(includeEligible: eligible)),
+                                                   reference: ReferenceEvaluator(snapshot: snapshot, includeEligible: eligible),
+                                                   principals: q["principals"] as? [String] ?? [], operation: op,
+                                                   plane: Plane(rawValue: q["plane"] as? String ?? "control") ?? .control, scope: Scope(scope))
                 #expect(mismatch == nil, "\(f): \(mismatch ?? "")")
                 continue
             }

@@ -409,6 +409,23 @@ struct ActivityStringIndexTests {
         #expect(folded == 7_769_618_760_613_312_123)
     }
 
+    /// The de-dup hash is stored (seen-event blocks, `events.dedup_hash`): a re-import recognises
+    /// events by it, so its value for a given record must never change.
+    @Test("the stored de-dup hash keeps its pinned values (eventDataId, case, raw record)")
+    func dedupHashVectors() {
+        let auth = #""identity":{"authorization":{"scope":"/subscriptions/s1","action":"Microsoft.Compute/virtualMachines/write"}}"#
+        let lines = [
+            #"{"time":"2024-05-01T10:00:00Z","eventDataId":"0f0e0d0c-0b0a-4090-8070-605040302010",\#(auth)}"#,
+            #"{"time":"2024-05-01T10:00:00Z","eventDataId":"0F0E0D0C-0B0A-4090-8070-605040302010",\#(auth)}"#,
+            #"{"time":"2024-05-01T10:00:00Z",\#(auth)}"#,
+            #"{"time":"2024-05-01T10:00:00Z", \#(auth)}"#,
+        ]
+        let (indexed, reference) = Self.scanBoth(lines.joined(separator: "\n") + "\n")
+        let hashes = indexed.events.map(\.dedupHash)
+        #expect(hashes == reference.events.map(\.dedupHash))
+        #expect(hashes == [12_405_751_472_108_599_384, 12_405_751_472_108_599_384, 10_630_820_649_804_469_261, 3_733_734_929_997_901_459])
+    }
+
     @Test("the denied check's substring search equals an ASCII-lower-cased search, any bytes, any case")
     func lowercasedContains() {
         var rng = SeededGenerator(seed: 403)

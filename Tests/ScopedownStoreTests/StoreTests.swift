@@ -31,13 +31,13 @@ struct StoreTests {
         let tmp = TempDB(); defer { tmp.cleanup() }
         do {
             let store = try Store(path: tmp.path)
-            try store.connection.execute("UPDATE schema_migrations SET checksum = '0000000000000000' WHERE name = 'v002_usage'")
+            try store.connection.execute("UPDATE schema_migrations SET checksum = '0000000000000000' WHERE name = 'v001_core'")
         }
         do {
             _ = try Store(path: tmp.path, create: false)
             Issue.record("expected the database to be refused")
         } catch let d as Diagnostic {
-            #expect(d.message == "cannot open database: schema `v002_usage` of this database differs from the one this build of scopedown applies")
+            #expect(d.message == "cannot open database: schema `v001_core` of this database differs from the one this build of scopedown applies")
             #expect(d.help?.contains("re-create it") == true)
         }
         // A migrations table from before checksums is refused too.

@@ -4,43 +4,8 @@ import ScopedownSQLite
 import ScopedownTestSupport
 import Testing
 
-@Suite("Usage blocks (schema v003)")
+@Suite("Usage blocks")
 struct UsageBlocksTests {
-    /// A database as a build before v003 left it: per-row seen events and tentative uses.
-    @Test("a database made before v003 is converted on open: the same effective usage and seen events, legacy tables dropped")
-    func legacyConversion() throws {
-        let db = TempDB()
-        defer { db.cleanup() }
-        do {
-            let c = try Connection(path: db.path, mode: .readWriteCreate)
-            _ = try Migrator(migrations: Array(Store.migrations.prefix(2))).migrate(c)
-            try c.execute("""
-                INSERT INTO usage_principals(id, key, caller, resolved_id) VALUES (1, 'p', 'P', 'p');
-                INSERT INTO usage_actions(id, key, display) VALUES (1, 'a/write', 'A/write');
-                INSERT INTO usage_scopes(id, key, display) VALUES (1, '/subscriptions/s', '/subscriptions/s');
-                INSERT INTO usage(principal_id, action_id, scope_id, day, assignment_id, uses, denied, first_seen, last_seen)
-                    VALUES (1, 1, 1, 20000, 0, 2, 1, 1728000000, 1728000100);
-                INSERT INTO usage_pending(operation_hash, principal_id, action_id, scope_id, day, assignment_id, uses, first_seen, last_seen)
-                    VALUES (11, 1, 1, 1, 20000, 0, 1, 1728000200, 1728000200), (-12, 1, 1, 1, 20000, 0, 3, 1727999000, 1728000300),
-                           (13, 1, 1, 1, 20001, 0, 1, 1728086400, 1728086400);
-                INSERT INTO usage_failed_operations(operation_hash) VALUES (13);
-                INSERT INTO usage_seen_events(time, event_hash) VALUES (1728000000, 5), (1728000100, -6), (1728086400, 7);
-                """)
-        }
-        let store = try Store(path: db.path)
-        let rows = try store.effectiveUsage()
-        // Uses are operations: operation -12's three tentative events are one use, at its latest event.
-        #expect(rows == [EffectiveUsageRow(principal: 1, action: 1, scope: 1, day: 20000, assignment: 0, uses: 4, denied: 1,
-                                           firstSeen: 1728000000, lastSeen: 1728000300)])
-        #expect(try store.seenEventKeys() == [UsageSeenBlocks.key(time: 1728000000, hash: 5),
-                                               UsageSeenBlocks.key(time: 1728000100, hash: UInt64(bitPattern: -6)),
-                                               UsageSeenBlocks.key(time: 1728086400, hash: 7)].sorted())
-        #expect(try store.connection.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'legacy_%'") == 0)
-        // opening again changes nothing
-        let again = try Store(path: db.path)
-        #expect(try again.effectiveUsage() == rows)
-    }
-
     @Test("the seen cache finds keys of every earlier block of an hour, never the run's; the run's blocks are searched in place")
     func seenCache() throws {
         let db = TempDB()

@@ -58,3 +58,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+/// Golden files: compared byte for byte; `SCOPEDOWN_UPDATE_GOLDEN=1` rewrites them instead.
+public enum Golden {
+    public static var updating: Bool { ProcessInfo.processInfo.environment["SCOPEDOWN_UPDATE_GOLDEN"] == "1" }
+
+    /// True when the file at `url` holds exactly `actual` (always true after rewriting it).
+    public static func matches(_ actual: String, at url: URL) throws -> Bool {
+        if updating {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: url, options: .atomic)
+            return true
+        }
+        return try String(contentsOf: url, encoding: .utf8) == actual
+    }
+}
+
+/// Compares `actual` with the golden file at `fixtures/<relative>` (see `Golden`).
+public func matchesGolden(_ actual: String, _ relative: String) throws -> Bool {
+    try Golden.matches(actual, at: SharedData.fixture(relative))
+}

@@ -1,4 +1,4 @@
-// CSV inputs (issue 4 item 1): the Log Analytics `AzureActivity` table exported as CSV (REFERENCE.md
+// CSV inputs: the Log Analytics `AzureActivity` table exported as CSV (REFERENCE.md
 // §1.9.3), and the pre-aggregated usage CSV that queries/usage-aggregate.kql produces. RFC 4180:
 // quoted fields, doubled quotes, CRLF, newlines inside quotes. Read in the calling thread.
 import ScopedownCore

@@ -1,5 +1,5 @@
 import ScopedownCore
-// The normalized view of one Activity Log event (issue 4 item 3; REFERENCE.md §1.9, §3.3).
+// The normalized view of one Activity Log event (REFERENCE.md §1.9, §3.3).
 
 /// Event status normalized across shapes (REFERENCE.md §1.9.3 "Normalize": lower-case, then
 /// {success, succeeded} → succeeded, {start, started} → started, {accept, accepted} → accepted,
@@ -35,7 +35,7 @@ public enum ActivityStatus: UInt8, Sendable, Hashable, CaseIterable {
 
 /// True when a failed event's sub-status, result signature, status code or properties name an
 /// authorization failure (HTTP 403, `Forbidden`, `AuthorizationFailed`, `LinkedAuthorizationFailed`):
-/// a **denied attempt** (issue 4 item 3).
+/// a **denied attempt**.
 public func isAuthorizationFailureText(_ lowercased: String) -> Bool {
     lowercased.contains("authorizationfailed") || lowercased.contains("forbidden") || lowercased.contains("403")
 }

@@ -1,4 +1,4 @@
-// The streaming, parallel Activity Log reader (issue 4 items 1-2):
+// The streaming, parallel Activity Log reader:
 //
 //   reader thread ──4 MiB chunks (bounded queue)──▶ N scanner threads ──batches (bounded queue)──▶ caller
 //
@@ -8,7 +8,11 @@
 // at element boundaries by a small splitter. Memory is bounded by the queue sizes (a few chunks),
 // whatever the input size. CSV (Log Analytics AzureActivity, the usage aggregate) is read in the
 // calling thread.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 #if canImport(Glibc)
 import Glibc
@@ -80,7 +84,7 @@ public protocol ActivityRawObserver: AnyObject {
 
 /// A bounded blocking FIFO between threads.
 final class ActivityQueue<T>: @unchecked Sendable {
-    private let cond = NSCondition()
+    private let cond = Condition()
     private var items: [T?] = []
     private var head = 0
     private let capacity: Int
@@ -122,7 +126,7 @@ final class ActivityQueue<T>: @unchecked Sendable {
 /// Chunk buffers handed back by the scanners for the reader to refill: no fresh 4 MiB allocation
 /// (and its page faults) per chunk.
 final class ActivityBufferPool: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var free: [[UInt8]] = []
     private let limit: Int
     init(limit: Int) { self.limit = limit }
@@ -346,7 +350,7 @@ public enum ActivityLogReader {
         let sourceBox = ActivityBox(source)
         let firstBox = ActivityBox(first)
         let name = file.displayName
-        let reader = Thread {
+        let reader = OSThread {
             defer { work.close() }
             do {
                 if jsonLines, let file = sourceBox.value.mappableFile, firstBox.value.contains(0x0A) {
@@ -365,9 +369,9 @@ public enum ActivityLogReader {
         }
         reader.stackSize = 1 << 20
         let remaining = ActivityBox(options.workers)
-        let lock = NSLock()
+        let lock = Lock()
         for w in 0..<options.workers {
-            let t = Thread {
+            let t = OSThread {
                 ActivityLogReader.lowerThreadPriority()
                 var scanner = ActivityRecordScanner(scannerID: w, keepEvents: options.keepEvents)
                 while var chunk = work.take() {

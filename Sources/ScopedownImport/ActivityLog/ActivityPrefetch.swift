@@ -6,10 +6,16 @@
 // most one chunk. Anything else (gzip, CSV, JSON documents, larger files, unreadable files) gets no
 // result and takes the normal path, which also reports its errors. At most `ahead` files are held,
 // so memory stays bounded.
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A file read, hashed and scanned ahead of its import.
@@ -27,7 +33,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
     private let files: [InputFile]
     private let options: ActivityReadOptions
     private let ahead: Int
-    private let cond = NSCondition()
+    private let cond = Condition()
     /// results by index; `done[i]` once file i was handled (with or without a result)
     private var results: [Int: ActivityPrefetched] = [:]
     private var done: [Bool]
@@ -59,7 +65,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         running = threadCount
         cond.unlock()
         for _ in 0..<threadCount {
-            let t = Thread { [self] in
+            let t = OSThread { [self] in
                 ActivityLogReader.lowerThreadPriority()
                 while true {
                     cond.lock()
@@ -141,7 +147,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         while count < raw.count {
             let n = raw.withUnsafeMutableBytes { b -> Int in
                 guard let base = b.baseAddress else { return -1 }
-                return Glibc.read(fd, base + count, b.count - count)
+                return systemRead(fd, base + count, b.count - count)
             }
             if n < 0 { if errno == EINTR { continue }; return nil }
             if n == 0 { break }

@@ -359,8 +359,6 @@ public struct ActivityRecordScanner {
         do { try body(&inner) } catch {}
     }
 
-    func releaseScratch() { scratch.release() }
-
     static func identity(_ m: inout ActivityByteCursor, _ f: inout ActivityRecordFields, _ scratch: ActivityScratch) throws {
         try m.forEachMember { n, k in
             if k.is("authorization") { try Self.authorization(&n, &f, scratch) }
@@ -445,7 +443,7 @@ public struct ActivityRecordScanner {
                 || (f.subStatusDeprecated?.lowercasedContains(needles) ?? false)
                 || (f.properties?.lowercasedContains(["authorizationfailed", "forbidden", "403"]) ?? false)
         }
-        // Caller (issue 4 item 4, REFERENCE.md §1.9.5): oid claim, else the evidence principal when it
+        // Caller (REFERENCE.md §1.9.5): oid claim, else the evidence principal when it
         // is the caller itself (User / ServicePrincipal, not a group), else `caller`.
         var principalSlice = f.oid
         if principalSlice == nil, let p = f.evidencePrincipal, let type = f.evidencePrincipalType {

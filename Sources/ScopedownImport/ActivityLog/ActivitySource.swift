@@ -7,7 +7,11 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 
 /// An owner of a file descriptor and, for `.gz` input, a zlib stream.
@@ -52,7 +56,7 @@ final class ActivitySource {
     // files, and a fresh buffer each (mmapped, see ActivityLogReader.boundMallocGrowth) cost a map,
     // page faults and an unmap per file.
     nonisolated(unsafe) private static var spareRawBuffers: [UnsafeMutableRawBufferPointer] = []
-    private static let spareLock = NSLock()
+    private static let spareLock = Lock()
 
     private static func takeRawBuffer() -> UnsafeMutableRawBufferPointer {
         spareLock.lock()
@@ -97,7 +101,7 @@ final class ActivitySource {
             return
         }
         while !rawEOF {
-            let n = Glibc.read(fd, rawBuffer.baseAddress, rawBuffer.count)
+            let n = systemRead(fd, rawBuffer.baseAddress, rawBuffer.count)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Diagnostic.error("read error: \(String(cString: strerror(errno)))", file: displayName)
@@ -168,7 +172,7 @@ final class ActivitySource {
         out.withUnsafeMutableBytes { b in
             guard let base = b.baseAddress else { return }
             while got < max {
-                let n = Glibc.read(fd, base + old + got, max - got)
+                let n = systemRead(fd, base + old + got, max - got)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = errno
@@ -252,10 +256,13 @@ final class ActivitySource {
         }
         return out.count - start
     }
+}
 
-    /// Reads the rest of the raw input (after an error) so the hash covers the whole file. Not used
-    /// on the success path.
-    func drainRaw() throws {
-        while !rawEOF { try fillRaw() }
-    }
+/// `read(2)` from the C library (Foundation declares other `read`s, hence the module-qualified call).
+@inline(__always) func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.read(fd, buffer, count)
+    #else
+    Darwin.read(fd, buffer, count)
+    #endif
 }

@@ -1,5 +1,5 @@
 // A byte-level JSON scanner that walks one record and extracts only the fields the usage import
-// needs, without building a tree (issue 4, "FAST"). It validates the structure it walks (strings
+// needs, without building a tree. It validates the structure it walks (strings
 // terminate, brackets match, members and elements are well formed, numbers and literals are
 // spelled as RFC 8259 writes them, nesting is bounded) so that truncated or corrupt input is an
 // error, line by line.
@@ -491,11 +491,6 @@ struct ActivityByteCursor {
             if c == 0x5D { return }
             throw ActivityScanError(offset: pos - 1, message: "expected `,` or `]`")
         }
-    }
-
-    /// Case-insensitive comparison of the raw range with an ASCII literal given lower-case.
-    @inline(__always) func equalsLower(_ start: Int, _ stop: Int, _ lit: StaticString) -> Bool {
-        asciiEqualsLower(base, start, stop, lit)
     }
 
     /// The bytes of a string's content with escapes decoded (UTF-8). Invalid escapes are errors.

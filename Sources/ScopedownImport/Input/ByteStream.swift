@@ -1,5 +1,9 @@
 import CZlib
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ScopedownCore
 
 #if canImport(Glibc)
@@ -130,7 +134,7 @@ public final class MemoryByteStream: ByteStream {
 
 /// Standard input, read once and kept, so format detection and decoding both see it.
 public enum StandardInput {
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var cached: [UInt8]? = nil
 
     public static func bytes() throws -> [UInt8] {

@@ -4,9 +4,9 @@
 // - a CSV shape by a 128-bit fingerprint of its raw bytes (`ContentFingerprint`): two XXH64 digests
 //   (seeds 0 and 0x9E3779B97F4A7C15) computed in one pass as the file is read.
 //
-// Why not SHA-256, as for the inventory files: on the benchmark machine SHA-256 runs at ~1.8 GB/s
-// with the CPU's SHA extensions, which alone cost more CPU than the rest of an Activity Log import
-// (issue 4 asks for 10x a Python importer); XXH64 runs at several GB/s in plain Swift. The
+// Why not SHA-256, as for the inventory files: even with the CPU's SHA extensions it costs more CPU
+// than the rest of an Activity Log import, while XXH64 is several times faster in plain Swift
+// (docs/performance.md). The
 // fingerprint only decides "this file was already imported"; an accidental collision among a
 // million files has a probability of about 2^-88. It is not a defence against a crafted file: whoever
 // can write files into your Activity Log export can already hide events in it, and events are
@@ -179,7 +179,7 @@ public struct ContentFingerprint: Sendable {
 /// scanners compute anyway for de-duplication, `ActivityHash.record`), folded by two polynomial
 /// hashes modulo the Mersenne prime 2^61 - 1. Chunks are folded on the scanner threads and joined in
 /// file order (`append`), so the result does not depend on how the file was cut, and no pass over
-/// the bytes of its own is needed (the byte fingerprint above cost ~10% of an import's CPU).
+/// the bytes of its own is needed (the byte fingerprint above is a noticeable share of an import's CPU).
 /// What differs only in whitespace between records (blank lines, CRLF, spaces around a record) or
 /// in compression (a `.gz` and the same file uncompressed) has the same identity: the same events.
 public struct RecordSequenceFingerprint: Sendable, Equatable {

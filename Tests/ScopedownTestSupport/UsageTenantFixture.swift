@@ -1,12 +1,11 @@
-// Shared by the store and CLI test targets (symlinked into Tests/ScopedownCLITests).
 import Foundation
 import ScopedownCore
 import ScopedownImport
 import ScopedownStore
 
 /// Diagnostic-archive lines for usage tests.
-enum UsageLines {
-    static func line(time: String = "2024-05-01T10:00:00Z", action: String = "Microsoft.Compute/virtualMachines/write",
+public enum UsageLines {
+    public static func line(time: String = "2024-05-01T10:00:00Z", action: String = "Microsoft.Compute/virtualMachines/write",
                      scope: String = "/subscriptions/s1/resourceGroups/rg1", status: String = "Success",
                      signature: String = "Succeeded.", corr: String? = nil, oid: String? = nil, caller: String? = nil,
                      evidence: String? = nil, extra: String = "") -> String {
@@ -24,26 +23,26 @@ enum UsageLines {
 
 /// A small tenant with usage, built in code: MG tree, roles with wildcards and NotActions, a group,
 /// direct / group / eligible assignments, and Activity Log lines exercising every attribution rule.
-enum UsageTenant {
-    static let s1 = "51515151-0000-0000-0000-000000000001"
-    static let s2 = "52525252-0000-0000-0000-000000000002"
-    static let alice = "aaaaaaaa-0000-0000-0000-000000000001"
-    static let bob = "aaaaaaaa-0000-0000-0000-000000000002"
-    static let admins = "bbbbbbbb-0000-0000-0000-000000000001"
-    static let owner = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-    static let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
-    static let vmOperator = "cccccccc-0000-0000-0000-000000000001"
-    static func a(_ n: Int) -> String { "10000000-0000-0000-0000-00000000000\(n)" }
-    static let rg1 = "/subscriptions/\(s1)/resourceGroups/rg1"
+public enum UsageTenant {
+    public static let s1 = "51515151-0000-0000-0000-000000000001"
+    public static let s2 = "52525252-0000-0000-0000-000000000002"
+    public static let alice = "aaaaaaaa-0000-0000-0000-000000000001"
+    public static let bob = "aaaaaaaa-0000-0000-0000-000000000002"
+    public static let admins = "bbbbbbbb-0000-0000-0000-000000000001"
+    public static let owner = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+    public static let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+    public static let vmOperator = "cccccccc-0000-0000-0000-000000000001"
+    public static func a(_ n: Int) -> String { "10000000-0000-0000-0000-00000000000\(n)" }
+    public static let rg1 = "/subscriptions/\(s1)/resourceGroups/rg1"
 
-    static func batch(_ kind: InputKind, _ fill: (inout ImportBatch) -> Void) -> DecodedFile {
+    public static func batch(_ kind: InputKind, _ fill: (inout ImportBatch) -> Void) -> DecodedFile {
         var b = ImportBatch(kind: kind, shape: "test")
         fill(&b)
         return DecodedFile(file: InputFile(displayName: "\(kind.rawValue).json", path: nil), sha256: "sha-\(kind.rawValue)",
                            byteCount: 1, format: DetectedFormat(kind: kind, shape: "test"), batch: b)
     }
 
-    static func build(_ store: Store, folder: URL) throws {
+    public static func build(_ store: Store, folder: URL) throws {
         _ = try store.write(batch(.managementGroups) { b in
             b.managementGroups = [ManagementGroup(name: "contoso-root", displayName: "Root", parentName: nil),
                                   ManagementGroup(name: "platform", displayName: "Platform", parentName: "contoso-root")]
@@ -92,7 +91,7 @@ enum UsageTenant {
             UsageLines.line(time: "2024-05-06T10:00:00Z", action: "Microsoft.Compute/virtualMachines/write", scope: vm1, caller: "mallory@evil.example"),
         ]
         let url = folder.appendingPathComponent("PT1H.json")
-        FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         _ = try store.importActivityLog(InputFile(displayName: "PT1H.json", path: url.path),
                                         format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"),
                                         options: UsageImportOptions())

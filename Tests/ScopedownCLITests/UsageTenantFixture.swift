@@ -1,1 +1,0 @@
-../ScopedownStoreTests/UsageTenantFixture.swift
