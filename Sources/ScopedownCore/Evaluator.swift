@@ -516,6 +516,16 @@ public final class Evaluator: Sendable {
         return out
     }
 
+    /// Whether `grantingAssignmentIndices(identities:ancestors:query:)` would return the assignment
+    /// at `index`: the same test on one assignment, for callers that know which ones they ask about.
+    public func assignmentGrants(_ index: Int, identities: [String], ancestors: [Int32], query: inout OperationQuery) -> Bool {
+        let r = Int(assignmentRole[index])
+        guard r >= 0, assignmentCounts[index], ancestors.contains(assignmentScope[index]),
+              identities.contains(snapshot.roleAssignments[index].principalID) else { return false }
+        let st = query.memo.state(r, compiledRoles)
+        return st == RoleMemo.granted || st == RoleMemo.grantedConditionally
+    }
+
     /// `grantingAssignments` for a prepared operation (the role checks are already done).
     public func grantingAssignments(principal: String, scope: Scope, query: OperationQuery) -> [GrantPath] {
         var memo = query.memo
