@@ -526,6 +526,11 @@ public final class Evaluator: Sendable {
         return st == RoleMemo.granted || st == RoleMemo.grantedConditionally
     }
 
+    /// Whether a deny assignment sits at one of `ancestors` (ids from `ancestorIDs(of:)`).
+    public func hasDenyAssignment(atAnyOf ancestors: [Int32]) -> Bool {
+        ancestors.contains { denyByScope[$0] != nil }
+    }
+
     /// `grantingAssignments` for a prepared operation (the role checks are already done).
     public func grantingAssignments(principal: String, scope: Scope, query: OperationQuery) -> [GrantPath] {
         var memo = query.memo

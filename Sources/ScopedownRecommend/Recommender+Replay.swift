@@ -157,7 +157,7 @@ extension Recommender {
         // A use attributed without evidence was attributed because this evaluator found the
         // assignment granting it (`Evaluator.attribute`): without a deny nearby it is allowed now.
         func allowedNow(_ t: Tuple, _ scope: Scope, through id: String, attributedByGrant: Bool) -> Bool {
-            if !denyScopes.isEmpty, ancestors(scope).contains(where: { denyScopes.contains($0.key) }) {
+            if !denyScopes.isEmpty, evaluator.hasDenyAssignment(atAnyOf: current.chain(t.scope, scope)) {
                 let d = now[t] ?? evaluator.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
                 now[t] = d
                 return d.outcome == .allowed && d.grants.contains { $0.path.assignmentID == id }
@@ -206,13 +206,20 @@ final class ReplaySide {
     var ancestors: [String: [Int32]] = [:]
     init(_ e: Evaluator) { evaluator = e }
 
+    /// `evaluator.ancestorIDs(of: scope)`, memoized by key.
+    func chain(_ key: String, _ scope: Scope) -> [Int32] {
+        if let hit = ancestors[key] { return hit }
+        let c = evaluator.ancestorIDs(of: scope)
+        ancestors[key] = c
+        return c
+    }
+
     /// Whether one of the assignments at `among` (indices into the snapshot) grants the use (no denies).
     func grants(_ t: ReplayTuple, _ scope: Scope, among: [Int]) -> Bool {
         if among.isEmpty { return false }
         let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
         identities[t.principal] = ids
-        let chain = ancestors[t.scope] ?? evaluator.ancestorIDs(of: scope)
-        ancestors[t.scope] = chain
+        let chain = chain(t.scope, scope)
         let qi: Int
         if let hit = queryIndex[t.action] { qi = hit } else {
             qi = queries.count

@@ -53,6 +53,8 @@ public struct Recommender: Sendable {
     var ancestorMemo = Memo<[String: [Scope]]>([:])
     /// Scope key -> the scope at `options.minScope` covering it (`narrow`).
     var coverMemo = Memo<[String: Scope]>([:])
+    /// Scope key -> the next wider scope `narrow` climbs to.
+    var upMemo = Memo<[String: Scope?]>([:])
 
     /// A copy with memo tables of its own, for one thread.
     func fresh() -> Recommender {
@@ -60,6 +62,7 @@ public struct Recommender: Sendable {
         r.withinCache = Memo([:])
         r.ancestorMemo = Memo([:])
         r.coverMemo = Memo([:])
+        r.upMemo = Memo([:])
         return r
     }
 
@@ -499,6 +502,12 @@ public struct Recommender: Sendable {
             return c
         }
         func up(_ s: Scope) -> Scope? {
+            if let hit = upMemo.value[s.key] { return hit }
+            let u = parent(s)
+            upMemo.value[s.key] = .some(u)
+            return u
+        }
+        func parent(_ s: Scope) -> Scope? {
             switch s.level {
             case .resource: return s.resourceGroupScope ?? s.subscriptionScope
             case .resourceGroup: return s.subscriptionScope
