@@ -48,6 +48,8 @@ public struct Recommender: Sendable {
     let tagsByScope: [String: [String: String]]
     /// Management-group key -> the subscriptions below it (each subscription's ancestors walked once).
     let subscriptionsUnder: [String: [Scope]]
+    /// Per `RiskCatalog.operations` entry: its index in the catalog's plane (nil: not in the catalog).
+    let riskIndex: [Int?]
     /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
     var withinCache = Memo<[String: [String]]>([:])
     var ancestorMemo = Memo<[String: [Scope]]>([:])
@@ -102,6 +104,7 @@ public struct Recommender: Sendable {
             for s in evaluator.hierarchy.ancestors(of: sub.scope) where s.level == .managementGroup { under[s.key, default: []].append(sub.scope) }
         }
         subscriptionsUnder = under
+        riskIndex = RiskCatalog.operations.map { evaluator.operations.index(of: $0.name, plane: $0.plane) }
     }
 
     /// Everything: one recommendation per assignment, the generated roles, the replay, the summary.
@@ -409,7 +412,7 @@ public struct Recommender: Sendable {
         let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
         rec.operationsRemoved = current.control.subtracting(pc).cardinality + current.data.subtracting(pd).cardinality
         var risks: [String] = []
-        for r in RiskCatalog.operations where grantsOp(current, r.name, r.plane) && !(proposed.map { grantsOp($0, r.name, r.plane) } ?? false) {
+        for (k, r) in RiskCatalog.operations.enumerated() where grantsRisk(current, k) && !(proposed.map { grantsRisk($0, k) } ?? false) {
             risks.append(r.name)
         }
         rec.riskRemoved = risks
@@ -433,6 +436,13 @@ public struct Recommender: Sendable {
         if s.isOwnerLike { f.insert("owner") }
         if Self.secretOperations.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
         return f
+    }
+
+    /// `grantsOp` for the `k`-th risky operation, its catalog index looked up once.
+    func grantsRisk(_ s: RoleSets, _ k: Int) -> Bool {
+        let r = RiskCatalog.operations[k]
+        if let i = riskIndex[k] { return r.plane == .control ? s.control.contains(i) : s.data.contains(i) }
+        return s.grants(r.name, r.plane)
     }
 
     func grantsOp(_ s: RoleSets, _ name: String, _ plane: Plane) -> Bool {
