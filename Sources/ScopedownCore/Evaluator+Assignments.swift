@@ -115,6 +115,14 @@ extension Evaluator {
         return out
     }
 
+    /// Whether `grantingAssignmentIndices(identities:ancestors:query:)` would return the assignment
+    /// at `index`: the same test on one assignment, for callers that know which ones they ask about.
+    public func assignmentGrants(_ index: Int, identities: [String], ancestors: [Int32], query: inout OperationQuery) -> Bool {
+        guard assignmentCounts[index], ancestors.contains(assignmentScope[index]),
+              identities.contains(snapshot.roleAssignments[index].principalID) else { return false }
+        return roleGrants(index, &query.memo)
+    }
+
     func granting(principal p: String, scope: Scope, memo: inout RoleMemo) -> [GrantPath] {
         let chain = ancestorIDs(of: scope)
         if chain.isEmpty { return [] }

@@ -77,4 +77,9 @@ extension Evaluator {
                          matchedPrincipal: named.isEveryone ? AzureID.everyone : named.id,
                          inherited: inherited, status: status)
     }
+
+    /// Whether a deny assignment sits at one of `ancestors` (ids from `ancestorIDs(of:)`).
+    public func hasDenyAssignment(atAnyOf ancestors: [Int32]) -> Bool {
+        ancestors.contains { denyByScope[$0] != nil }
+    }
 }

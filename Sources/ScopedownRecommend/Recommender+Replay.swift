@@ -132,27 +132,37 @@ extension Recommender {
         // Deny assignments (REFERENCE.md §2.5) can only matter where one sits at the scope or above:
         // there the full decision is asked for, elsewhere the granting assignments decide.
         let denyScopes = Set(evaluator.snapshot.denyAssignments.map(\.scope.key))
-        let ids = newIDs
+        // Assignment id -> its indices in each snapshot (one id may be held active and eligible).
+        let nowIndex = Self.indicesByID(evaluator.snapshot.roleAssignments)
+        let afterIndex = Self.indicesByID(proposed.snapshot.roleAssignments)
+        let after = newIDs.map { ids in ids.flatMap { afterIndex[$0] ?? [] } }
         return Self.inChunks(drafts.count) { range -> [Recommendation] in
-            self.fresh().replay(drafts, range, proposed: proposed, newIDs: ids, denyScopes: denyScopes)
+            self.fresh().replay(drafts, range, proposed: proposed, nowIndex: nowIndex, after: after, denyScopes: denyScopes)
         }
     }
 
-    /// The replay of the drafts in `range` (one thread: its own caches).
-    func replay(_ drafts: [Draft], _ range: Range<Int>, proposed: Evaluator, newIDs: [Set<String>], denyScopes: Set<String>) -> [Recommendation] {
+    static func indicesByID(_ list: [RoleAssignment]) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for (i, a) in list.enumerated() { out[a.id, default: []].append(i) }
+        return out
+    }
+
+    /// The replay of the drafts in `range` (one thread: its own caches). `after[i]`: the indices,
+    /// in the proposed snapshot, of the assignments draft `i` becomes.
+    func replay(_ drafts: [Draft], _ range: Range<Int>, proposed: Evaluator, nowIndex: [String: [Int]], after: [[Int]],
+                denyScopes: Set<String>) -> [Recommendation] {
         typealias Tuple = ReplayTuple
         var now: [Tuple: AccessDecision] = [:]
         let current = ReplaySide(evaluator), proposal = ReplaySide(proposed)
-        func grantingAfter(_ t: Tuple, _ scope: Scope) -> Set<String> { proposal.grants(t, scope) }
         // A use attributed without evidence was attributed because this evaluator found the
         // assignment granting it (`Evaluator.attribute`): without a deny nearby it is allowed now.
         func allowedNow(_ t: Tuple, _ scope: Scope, through id: String, attributedByGrant: Bool) -> Bool {
-            if !denyScopes.isEmpty, ancestors(scope).contains(where: { denyScopes.contains($0.key) }) {
+            if !denyScopes.isEmpty, evaluator.hasDenyAssignment(atAnyOf: current.chain(t.scope, scope)) {
                 let d = now[t] ?? evaluator.decide(principal: t.principal, operation: t.action, scope: scope, plane: .control)
                 now[t] = d
                 return d.outcome == .allowed && d.grants.contains { $0.path.assignmentID == id }
             }
-            return attributedByGrant || current.grants(t, scope).contains(id)
+            return attributedByGrant || current.grants(t, scope, among: nowIndex[id] ?? [])
         }
         var out: [Recommendation] = []
         for i in range {
@@ -170,7 +180,7 @@ extension Recommender {
                     continue
                 }
                 replay.events += n
-                if grantingAfter(t, scope).isDisjoint(with: newIDs[i]) { replay.denied += n }
+                if !proposal.grants(t, scope, among: after[i]) { replay.denied += n }
             }
             rec.replay = replay
             if replay.notAllowedNow > 0 {
@@ -186,30 +196,38 @@ struct ReplayTuple: Hashable { var principal: String; var action: String; var sc
 
 /// The proposed snapshot has the same deny assignments and memberships as the current one, so a
 /// use the current decision allows (no blocking deny) is allowed after the proposals exactly when
-/// some assignment grants it there; which ones is asked of the evaluator once per (caller, action,
-/// scope), each role matched once per action. One per thread.
+/// one of the assignments the proposal makes grants it there; asked of the evaluator per
+/// assignment, each role matched once per action. One per thread.
 final class ReplaySide {
     let evaluator: Evaluator
-    var queries: [String: OperationQuery] = [:]
+    var queryIndex: [String: Int] = [:]
+    var queries: [OperationQuery] = []
     var identities: [String: [String]] = [:]
     var ancestors: [String: [Int32]] = [:]
-    var granting: [ReplayTuple: Set<String>] = [:]
     init(_ e: Evaluator) { evaluator = e }
 
-    /// The assignments that grant the use (no denies).
-    func grants(_ t: ReplayTuple, _ scope: Scope) -> Set<String> {
-        if let hit = granting[t] { return hit }
+    /// `evaluator.ancestorIDs(of: scope)`, memoized by key.
+    func chain(_ key: String, _ scope: Scope) -> [Int32] {
+        if let hit = ancestors[key] { return hit }
+        let c = evaluator.ancestorIDs(of: scope)
+        ancestors[key] = c
+        return c
+    }
+
+    /// Whether one of the assignments at `among` (indices into the snapshot) grants the use (no denies).
+    func grants(_ t: ReplayTuple, _ scope: Scope, among: [Int]) -> Bool {
+        if among.isEmpty { return false }
         let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
         identities[t.principal] = ids
-        let chain = ancestors[t.scope] ?? evaluator.ancestorIDs(of: scope)
-        ancestors[t.scope] = chain
-        let key = AzureID.operationKey(t.action)
-        var q = queries[key] ?? evaluator.lazyQuery(operation: key, plane: .control)
-        let found = Set(evaluator.grantingAssignmentIndices(identities: ids, ancestors: chain, query: &q)
-            .map { evaluator.snapshot.roleAssignments[$0].id })
-        queries[key] = q
-        granting[t] = found
-        return found
+        let chain = chain(t.scope, scope)
+        let qi: Int
+        if let hit = queryIndex[t.action] { qi = hit } else {
+            qi = queries.count
+            queries.append(evaluator.lazyQuery(operation: AzureID.operationKey(t.action), plane: .control))
+            queryIndex[t.action] = qi
+        }
+        for ai in among where evaluator.assignmentGrants(ai, identities: ids, ancestors: chain, query: &queries[qi]) { return true }
+        return false
     }
 }
 

@@ -46,15 +46,25 @@ public struct Recommender: Sendable {
     /// Control-plane catalog operations that are reads (unobservable, REFERENCE.md §3.1).
     let readMask: OperationBitSet
     let tagsByScope: [String: [String: String]]
+    /// Management-group key -> the subscriptions below it (each subscription's ancestors walked once).
+    let subscriptionsUnder: [String: [Scope]]
+    /// Per `RiskCatalog.operations` entry: its index in the catalog's plane (nil: not in the catalog).
+    let riskIndex: [Int?]
     /// Role id -> the candidate roles within it (`candidates(within:)`), filled as the run goes.
     var withinCache = Memo<[String: [String]]>([:])
     var ancestorMemo = Memo<[String: [Scope]]>([:])
+    /// Scope key -> the scope at `options.minScope` covering it (`narrow`).
+    var coverMemo = Memo<[String: Scope]>([:])
+    /// Scope key -> the next wider scope `narrow` climbs to.
+    var upMemo = Memo<[String: Scope?]>([:])
 
     /// A copy with memo tables of its own, for one thread.
     func fresh() -> Recommender {
         var r = self
         r.withinCache = Memo([:])
         r.ancestorMemo = Memo([:])
+        r.coverMemo = Memo([:])
+        r.upMemo = Memo([:])
         return r
     }
 
@@ -89,6 +99,12 @@ public struct Recommender: Sendable {
         for s in evaluator.snapshot.subscriptions where !s.tags.isEmpty { tags[s.scope.key] = s.tags }
         for r in evaluator.snapshot.resources where !r.tags.isEmpty { tags[r.scope.key] = r.tags }
         tagsByScope = tags
+        var under: [String: [Scope]] = [:]
+        for sub in evaluator.snapshot.subscriptions {
+            for s in evaluator.hierarchy.ancestors(of: sub.scope) where s.level == .managementGroup { under[s.key, default: []].append(sub.scope) }
+        }
+        subscriptionsUnder = under
+        riskIndex = RiskCatalog.operations.map { evaluator.operations.index(of: $0.name, plane: $0.plane) }
     }
 
     /// Everything: one recommendation per assignment, the generated roles, the replay, the summary.
@@ -396,7 +412,7 @@ public struct Recommender: Sendable {
         let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
         rec.operationsRemoved = current.control.subtracting(pc).cardinality + current.data.subtracting(pd).cardinality
         var risks: [String] = []
-        for r in RiskCatalog.operations where grantsOp(current, r.name, r.plane) && !(proposed.map { grantsOp($0, r.name, r.plane) } ?? false) {
+        for (k, r) in RiskCatalog.operations.enumerated() where grantsRisk(current, k) && !(proposed.map { grantsRisk($0, k) } ?? false) {
             risks.append(r.name)
         }
         rec.riskRemoved = risks
@@ -420,6 +436,13 @@ public struct Recommender: Sendable {
         if s.isOwnerLike { f.insert("owner") }
         if Self.secretOperations.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
         return f
+    }
+
+    /// `grantsOp` for the `k`-th risky operation, its catalog index looked up once.
+    func grantsRisk(_ s: RoleSets, _ k: Int) -> Bool {
+        let r = RiskCatalog.operations[k]
+        if let i = riskIndex[k] { return r.plane == .control ? s.control.contains(i) : s.data.contains(i) }
+        return s.grants(r.name, r.plane)
     }
 
     func grantsOp(_ s: RoleSets, _ name: String, _ plane: Plane) -> Bool {
@@ -478,13 +501,23 @@ public struct Recommender: Sendable {
     func narrow(_ current: Scope, _ used: [Scope]) -> [Scope]? {
         guard !used.isEmpty else { return nil }
         func cover(_ s: Scope) -> Scope {
+            if let hit = coverMemo.value[s.key] { return hit }
+            let c: Scope
             switch options.minScope {
-            case .resource: return s
-            case .resourceGroup: return s.resourceGroupScope ?? s
-            default: return s.subscriptionScope ?? s
+            case .resource: c = s
+            case .resourceGroup: c = s.resourceGroupScope ?? s
+            default: c = s.subscriptionScope ?? s
             }
+            coverMemo.value[s.key] = c
+            return c
         }
         func up(_ s: Scope) -> Scope? {
+            if let hit = upMemo.value[s.key] { return hit }
+            let u = parent(s)
+            upMemo.value[s.key] = .some(u)
+            return u
+        }
+        func parent(_ s: Scope) -> Scope? {
             switch s.level {
             case .resource: return s.resourceGroupScope ?? s.subscriptionScope
             case .resourceGroup: return s.subscriptionScope
@@ -580,13 +613,13 @@ public struct Recommender: Sendable {
 
     func assignable(_ role: RoleDefinition, at scopes: [Scope]) -> Bool {
         let allowed = Set(role.assignableScopes.map(\.key))
-        return scopes.allSatisfy { s in hierarchy.ancestors(of: s).contains { allowed.contains($0.key) } }
+        return scopes.allSatisfy { s in ancestors(s).contains { allowed.contains($0.key) } }
     }
 
     /// Every used scope lies at or below one of `scopes` (and there is at least one scope).
     func covers(_ scopes: [Scope], _ used: [Scope]) -> Bool {
         let keys = Set(scopes.map(\.key))
-        return !scopes.isEmpty && used.allSatisfy { u in hierarchy.ancestors(of: u).contains { keys.contains($0.key) } }
+        return !scopes.isEmpty && used.allSatisfy { u in ancestors(u).contains { keys.contains($0.key) } }
     }
 
     static let dataAtMG = "a custom role with data actions cannot be assigned at a management group"
@@ -597,9 +630,7 @@ public struct Recommender: Sendable {
         var out = Set<Scope>()
         for s in scopes {
             guard s.level == .managementGroup else { out.insert(s); continue }
-            for sub in evaluator.snapshot.subscriptions where hierarchy.ancestors(of: sub.scope).contains(where: { $0.key == s.key }) {
-                out.insert(sub.scope)
-            }
+            for sub in subscriptionsUnder[s.key] ?? [] { out.insert(sub) }
         }
         return out.sorted()
     }
