@@ -76,6 +76,11 @@ enum EvaluatorCommandSupport {
         } catch let f as StoreFailure {
             io.errLine(f.text)
             throw ExitCode(1)
+        } catch let d as Diagnostic {
+            // an input file named by an option (config, baseline, exemptions): compiler-style, once
+            io.errLine(d.description.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { SafeText.terminal(String($0)) }.joined(separator: "\n"))
+            throw ExitCode(1)
         }
     }
 
