@@ -206,12 +206,12 @@ extension ReliabilityTests {
         let tmp = TempDir(); defer { tmp.cleanup() }
         // a file that exists already (so it is not built beside) and a first import that fails
         let db = tmp.path("t.db")
-        FileManager.default.createFile(atPath: db, contents: nil)
+        _ = FileManager.default.createFile(atPath: db, contents: nil)
         let bad = tmp.path("bad.json")
         try "[{".write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(runCLI(["import", "--db", db, bad]).exitCode == 1)
         let empty = tmp.path("empty.db")
-        FileManager.default.createFile(atPath: empty, contents: nil)
+        _ = FileManager.default.createFile(atPath: empty, contents: nil)
         for path in [db, empty] {
             for arguments in [["inventory", "--db", path], ["usage", "--db", path],
                               ["who-can", "--db", path, "--action", "Microsoft.Compute/virtualMachines/write", "--scope", "/"],
@@ -244,8 +244,8 @@ enum Executable {
         p.executableURL = URL(fileURLWithPath: try #require(path))
         p.arguments = arguments
         let out = dir + "/\(tag).out", err = dir + "/\(tag).err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: out)
         p.standardError = FileHandle(forWritingAtPath: err)
         try p.run()
@@ -263,7 +263,7 @@ extension ReliabilityTests {
         for round in 0..<RandomCases.count(default: 6) {
             let db = tmp.path("r\(round).db")
             // odd rounds: an empty file exists already (both processes migrate it)
-            if round % 2 == 1 { FileManager.default.createFile(atPath: db, contents: nil) }
+            if round % 2 == 1 { _ = FileManager.default.createFile(atPath: db, contents: nil) }
             let a = try Executable.start(["import", "--db", db] + Self.demoInventory, dir: tmp.url.path, tag: "a\(round)")
             let b = try Executable.start(["import", "--db", db] + Self.demoInventory, dir: tmp.url.path, tag: "b\(round)")
             a.0.waitUntilExit()

@@ -22,8 +22,8 @@ enum Browser {
     /// Loads `url` (scripts run), returns the DOM after load and the console messages.
     static func dumpDOM(_ url: String, chromium: String, profile: String) throws -> (dom: String, console: [String]) {
         let out = profile + ".out", err = profile + ".err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium)
         p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,

@@ -19,7 +19,7 @@ struct UsageFixture {
 
     func write(_ name: String, _ lines: [String]) -> InputFile {
         let url = folder.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         return InputFile(displayName: name, path: url.path)
     }
 
@@ -207,7 +207,7 @@ struct UsageImportTests {
         let f = try UsageFixture()
         defer { f.db.cleanup() }
         let url = f.folder.appendingPathComponent("usage.csv")
-        FileManager.default.createFile(atPath: url.path, contents: Data("""
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("""
             principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
             \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001/resourceGroups/rg1,2024-05-01,4,1,2024-05-01T01:00:00Z,2024-05-01T02:00:00Z,95a6e1077f8c434d9400106e7d9ba68c
 
@@ -225,7 +225,7 @@ struct UsageImportTests {
         let f = try UsageFixture()
         defer { f.db.cleanup() }
         let url = f.folder.appendingPathComponent("usage.csv")
-        FileManager.default.createFile(atPath: url.path, contents: Data("""
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data("""
             principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId
             \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/write,/subscriptions/51515151-0000-0000-0000-000000000001,2024-05-01,4,1,,,
             \(Self.alice),alice@contoso.com,Microsoft.Compute/virtualMachines/delete,/subscriptions/not-a-guid,2024-05-01,4,1,,,

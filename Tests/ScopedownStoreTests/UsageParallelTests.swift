@@ -74,7 +74,7 @@ struct UsageParallelTests {
             }
         }
         let url = db.dir.appendingPathComponent("PT1H.json")
-        FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: url.path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         _ = try store.importActivityLog(InputFile(displayName: "PT1H.json", path: url.path),
                                         format: DetectedFormat(kind: .activityLog, shape: "diagnostic archive (JSON Lines)"),
                                         options: UsageImportOptions())
