@@ -25,11 +25,8 @@ public enum DocumentFormat: String, ExpressibleByArgument, CaseIterable, Sendabl
     case table, json
 }
 
-/// `--format table|json|csv`, `--wide` and `--width`, shared by every command that prints a list.
-struct ListOutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, json or csv.")
-    var format: OutputFormat = .table
-
+/// `--wide` and `--width`: how tables fit, for every command that prints them.
+struct TableWidthOptions: ParsableArguments {
     @Flag(name: .long, help: "Tables: print full ids, names and scopes, however wide the lines get.")
     var wide = false
 
@@ -44,22 +41,24 @@ struct ListOutputOptions: ParsableArguments {
     var tableWidth: Int? { wide ? nil : (width ?? TerminalWidth.current()) }
 }
 
-/// `--format table|json`, `--wide` and `--width`, for commands with no CSV form.
+/// `--format table|json|csv` and the table width, shared by every command that prints a list.
+struct ListOutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var table: TableWidthOptions
+
+    var tableWidth: Int? { table.tableWidth }
+}
+
+/// `--format table|json` and the table width, for commands with no CSV form.
 struct DocumentOutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table or json.")
     var format: DocumentFormat = .table
 
-    @Flag(name: .long, help: "Tables: print full ids, names and scopes, however wide the lines get.")
-    var wide = false
+    @OptionGroup var table: TableWidthOptions
 
-    @Option(name: .long, help: ArgumentHelp("Tables: fit in this many columns (default: $COLUMNS, else the terminal's width, else 120).", valueName: "columns"))
-    var width: Int?
-
-    func validate() throws {
-        if let w = width, w < 20 { throw ValidationError("--width must be at least 20 columns") }
-    }
-
-    var tableWidth: Int? { wide ? nil : (width ?? TerminalWidth.current()) }
+    var tableWidth: Int? { table.tableWidth }
 
     /// The same choice as a list format (for renderers shared with list commands).
     var listFormat: OutputFormat { format == .json ? .json : .table }

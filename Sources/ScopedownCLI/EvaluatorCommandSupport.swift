@@ -145,45 +145,6 @@ enum EvaluatorCommandSupport {
 
     // MARK: - Shared shapes
 
-    /// `{"assignment", "role", "roleId", "scope", "state", "via", "conditional"}`: `state` is `active`
-    /// or `eligible` (PIM), so an eligible grant never reads as an active one.
-    static func grantJSON(_ g: GrantPath) -> JSON {
-        .object([
-            ("assignment", .string(g.assignmentID)),
-            ("role", g.roleName.isEmpty ? .null : .string(g.roleName)),
-            ("roleId", .string(g.roleID)),
-            ("scope", .string(g.scope)),
-            ("state", .string(g.state.rawValue)),
-            ("via", .strings(g.via)),
-            ("conditional", .bool(g.conditional)),
-        ])
-    }
-
-    /// The assignment column of a table: its id, marked when PIM-eligible.
-    static func assignmentLabel(_ g: GrantPath) -> String {
-        g.assignmentID + (g.state == .eligible ? " (eligible)" : "")
-    }
-
-    /// The distinct assignments of a decision's grant paths: an assignment is conditional only when
-    /// every block through which it grants is.
-    static func grantPaths(_ d: AccessDecision) -> [GrantPath] {
-        var byID: [String: GrantPath] = [:]
-        for g in d.grants {
-            if var existing = byID[g.path.assignmentID] {
-                existing.conditional = existing.conditional && g.path.conditional
-                byID[g.path.assignmentID] = existing
-            } else {
-                byID[g.path.assignmentID] = g.path
-            }
-        }
-        return byID.values.sorted { $0.assignmentID < $1.assignmentID }
-    }
-
-    /// `Role Name` or `(unknown role <id>)`.
-    static func roleLabel(_ g: GrantPath) -> String {
-        g.roleName.isEmpty ? "(unknown role \(g.roleID))" : g.roleName
-    }
-
     /// A principal for people: `Display Name (id)`, or the id alone.
     static func principalLabel(_ id: String, in e: Evaluator) -> String {
         if let p = e.principal(id) {

@@ -107,7 +107,7 @@ struct ExplainCommand: ParsableCommand {
                 ])
             })),
             ("unknownRoleAssignments", .strings(d.unknownRoleAssignments)),
-            ("eligible", .array(d.eligibleGrants.map(EvaluatorCommandSupport.grantJSON))),
+            ("eligible", .array(d.eligibleGrants.map(GrantViews.json))),
         ])
     }
 
