@@ -95,6 +95,19 @@ struct FindingsCommand: ParsableCommand {
         }
     }
 
+    /// The rules' inputs from an open store: the usage facts when an Activity Log was imported, the
+    /// directory roles when they were, the managed identities' resources and the owners.
+    static func ruleContext(store: Store, evaluator: Evaluator, report: UsageReport, config: FindingsConfig) throws -> RuleContext {
+        var usage: UsageFacts?
+        if let from = report.windowFrom, let to = report.windowTo {
+            usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
+                               window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
+        }
+        let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
+        return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
+                           managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(), config: config)
+    }
+
     /// The rules' inputs from the database: the snapshot's evaluator, the usage report when an
     /// Activity Log was imported, the directory roles when they were.
     static func loadContext(db: String, includeEligible: Bool, config: FindingsConfig, io: CommandIO) throws -> RuleContext {
@@ -103,19 +116,10 @@ struct FindingsCommand: ParsableCommand {
             let store = try Store(path: db, create: false)
             let evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: options)
             ProcessLifetime.keepUntilExit(evaluator)
-            let report = try store.usageReport(options: options)
-            var usage: UsageFacts?
-            if let from = report.windowFrom, let to = report.windowTo {
-                usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
-                                   window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
-            } else {
-                io.errLine("note: no Activity Log imported: `unused-assignment` does not run")
-            }
-            let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
-            if directory == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
-            return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
-                               managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(),
-                               config: config)
+            let context = try ruleContext(store: store, evaluator: evaluator, report: try store.usageReport(options: options), config: config)
+            if context.usage == nil { io.errLine("note: no Activity Log imported: `unused-assignment` does not run") }
+            if context.directoryRoles == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
+            return context
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
         }

@@ -83,14 +83,7 @@ struct ReviewSnapshot {
 enum ReviewSources {
     /// The rules' findings (`scopedown findings`), as the review shows them.
     static func findings(store: Store, evaluator: Evaluator, usage report: UsageReport, config: FindingsConfig) throws -> [ReviewFinding] {
-        var usage: UsageFacts?
-        if let from = report.windowFrom, let to = report.windowTo {
-            usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
-                               window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
-        }
-        let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
-        let context = RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
-                                  managedIdentities: try store.managedIdentityResources(), ownerships: try store.ownerships(), config: config)
+        let context = try FindingsCommand.ruleContext(store: store, evaluator: evaluator, report: report, config: config)
         return Finding.sortedForReport(RuleCatalog.run(context)).map {
             ReviewFinding(ruleID: $0.kind, severity: $0.severity.rawValue, assignmentID: $0.assignment, principal: $0.principal,
                           scope: $0.scope, message: $0.message, identity: $0.fingerprint)
