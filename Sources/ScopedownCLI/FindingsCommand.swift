@@ -101,7 +101,7 @@ struct FindingsCommand: ParsableCommand {
         var usage: UsageFacts?
         if let from = report.windowFrom, let to = report.windowTo {
             usage = UsageFacts(report.assignments.map { AssignmentActivity(assignment: $0.assignment, uses: $0.uses, usedActions: $0.usedActions) },
-                               window: (ActivityTime.isoString(from), ActivityTime.isoString(to)))
+                               window: (CivilDate.isoString(from), CivilDate.isoString(to)))
         }
         let directory = try store.directoryRoles().map { DirectoryRoles(definitions: $0.definitions, assignments: $0.assignments) }
         return RuleContext(evaluator: evaluator, usage: usage, directoryRoles: directory,
@@ -116,7 +116,7 @@ struct FindingsCommand: ParsableCommand {
             let store = try Store(path: db, create: false)
             let evaluator = Evaluator(snapshot: try store.loadSnapshot(), options: options)
             ProcessLifetime.keepUntilExit(evaluator)
-            let context = try ruleContext(store: store, evaluator: evaluator, report: try store.usageReport(options: options), config: config)
+            let context = try ruleContext(store: store, evaluator: evaluator, report: try UsageCommand.report(store, options: options), config: config)
             if context.usage == nil { io.errLine("note: no Activity Log imported: `unused-assignment` does not run") }
             if context.directoryRoles == nil { io.errLine("note: no Entra ID directory roles imported: `entra-role-bridge` does not run") }
             return context

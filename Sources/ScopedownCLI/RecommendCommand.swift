@@ -155,18 +155,19 @@ struct RecommendCommand: ParsableCommand {
     /// `recommend`, with the names of the snapshot for the table.
     static func recommendWithNames(db: String, options: RecommendOptions) throws -> (RecommendResult, NameBook) {
         let evaluator: Evaluator
-        let usage: RecordedUsage
+        let attributed: UseAttributionResult
+        let records: UsageRecords
         do {
             let store = try Store(path: db, create: false)
-            let snapshot = try store.loadSnapshot()
-            evaluator = Evaluator(snapshot: snapshot)
-            usage = try store.recordedUsage(snapshot: snapshot)
+            evaluator = Evaluator(snapshot: try store.loadSnapshot())
+            var rows: [UsageRecord]
+            (records, rows) = try store.usageRecords()
+            attributed = UsageAttribution(evaluator: evaluator, records: records).attributedUses(&rows)
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))
         }
-        let attributed = evaluator.attribute(usage.uses)
         let result = Recommender(evaluator: evaluator, options: options)
-            .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
+            .run(uses: attributed.uses, windowFrom: records.windowFrom, windowTo: records.windowTo)
         return (result, NameBook(snapshot: evaluator.snapshot))
     }
 }

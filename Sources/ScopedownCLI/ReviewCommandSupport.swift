@@ -37,21 +37,33 @@ struct ReviewSnapshot {
             var usage: [String: ReviewUsage] = [:]
             var window: (Int64?, Int64?) = (nil, nil)
             var report: UsageReport?
-            if withUsage || config != nil {
-                let r = try store.usageReport()
-                for a in r.assignments {
-                    usage[AzureID.guidKey(a.assignment)] = ReviewUsage(uses: a.uses, lastUsed: a.lastUsed, usedActions: a.usedActions,
-                                                                        deniedAttempts: a.deniedAttempts)
+            var recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
+            if withUsage || config != nil || recommend {
+                // One attribution for the usage, the findings and the recommendations.
+                var (records, rows) = try store.usageRecords()
+                let attribution = UsageAttribution(evaluator: evaluator, records: records)
+                var attributed: UseAttributionResult?
+                if withUsage || config != nil {
+                    let r = attribution.report(&rows, attributedUses: recommend)
+                    for a in r.report.assignments {
+                        usage[AzureID.guidKey(a.assignment)] = ReviewUsage(uses: a.uses, lastUsed: a.lastUsed, usedActions: a.usedActions,
+                                                                            deniedAttempts: a.deniedAttempts)
+                    }
+                    window = (r.report.windowFrom, r.report.windowTo)
+                    report = r.report
+                    attributed = r.uses
+                } else {
+                    attributed = attribution.attributedUses(&rows)
                 }
-                window = (r.windowFrom, r.windowTo)
-                report = r
+                if recommend, let attributed {
+                    recommended = ReviewSources.recommendations(evaluator: evaluator, uses: attributed,
+                                                                windowFrom: records.windowFrom, windowTo: records.windowTo)
+                }
             }
             var findings: [ReviewFinding]?
             if let config, let report {
                 findings = try ReviewSources.findings(store: store, evaluator: evaluator, usage: report, config: config)
             }
-            var recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
-            if recommend { recommended = try ReviewSources.recommendations(store: store, evaluator: evaluator) }
             return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window, findings: findings,
                                   recommendations: recommended?.recommendations, generatedRoles: recommended?.generated ?? [])
         } catch let f as Failure {
@@ -98,11 +110,10 @@ enum ReviewSources {
     }
     /// The recommender's proposal per assignment (`scopedown recommend` with its defaults), as the
     /// review shows it, and the roles it generates (not in the tenant yet).
-    static func recommendations(store: Store, evaluator: Evaluator) throws -> (recommendations: [ReviewRecommendation], generated: [RoleDefinition]) {
-        let usage = try store.recordedUsage(snapshot: evaluator.snapshot)
-        let attributed = evaluator.attribute(usage.uses)
+    static func recommendations(evaluator: Evaluator, uses attributed: UseAttributionResult, windowFrom: Int64?,
+                                windowTo: Int64?) -> (recommendations: [ReviewRecommendation], generated: [RoleDefinition]) {
         let result = Recommender(evaluator: evaluator, options: RecommendOptions())
-            .run(uses: attributed.uses, windowFrom: usage.windowFrom, windowTo: usage.windowTo)
+            .run(uses: attributed.uses, windowFrom: windowFrom, windowTo: windowTo)
         let recs = result.recommendations.map { r -> ReviewRecommendation in
             let p = r.proposal
             let decision: ReviewRecommendation.Decision = p.kind == .keep ? .keep : (p.kind == .remove ? .remove : .change)

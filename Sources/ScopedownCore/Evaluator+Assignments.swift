@@ -115,6 +115,18 @@ extension Evaluator {
         return out
     }
 
+    /// The indices of the assignments that count under the options (active; eligible with
+    /// `includeEligible`) of `identities` at a scope of `ancestors`, whatever their role grants
+    /// (order unspecified, no duplicates): where usage attribution counts a denied attempt.
+    func countingAssignmentIndices(identities: [String], ancestors: [Int32]) -> [Int] {
+        if ancestors.isEmpty { return [] }
+        var out: [Int] = []
+        forEachApplicable(identityCount: identities.count, key: { identities[$0] }, chain: ancestors) { ai, _ in
+            if assignmentCounts[ai] { out.append(ai) }
+        }
+        return out
+    }
+
     /// Whether `grantingAssignmentIndices(identities:ancestors:query:)` would return the assignment
     /// at `index`: the same test on one assignment, for callers that know which ones they ask about.
     public func assignmentGrants(_ index: Int, identities: [String], ancestors: [Int32], query: inout OperationQuery) -> Bool {

@@ -1,6 +1,6 @@
 /// Activity Log uses as values, and their attribution to role assignments: what the recommender
-/// (and its replay proof) reads. The store only reads rows into `RecordedUse`; the rule that
-/// decides which assignment a use belongs to is here, once.
+/// (and its replay proof) reads. The rule that decides which assignment a use belongs to is
+/// `UsageAttribution.useTargets` (UsageAttribution.swift), shared with the usage report.
 
 /// One recorded use as the store holds it: a (caller, action, scope, day, evidence) tuple with its
 /// number of successful uses that day.
@@ -58,6 +58,12 @@ public struct AttributedUse: Hashable, Sendable {
 }
 
 public struct UseAttributionResult: Sendable {
+    public init(uses: [AttributedUse], unknownEvidenceUses: Int, unattributedUses: Int) {
+        self.uses = uses
+        self.unknownEvidenceUses = unknownEvidenceUses
+        self.unattributedUses = unattributedUses
+    }
+
     /// Sorted by assignment and day, then in the order of the recorded uses.
     public var uses: [AttributedUse]
     /// Uses whose evidence names an assignment the snapshot does not hold.
@@ -67,49 +73,48 @@ public struct UseAttributionResult: Sendable {
 }
 
 extension Evaluator {
-    /// Attributes each recorded use (the rule `scopedown usage` applies, REFERENCE.md §1.9.4,
-    /// §2.1, §2.7, §2.8): with evidence, to the assignment it names alone; otherwise to every
-    /// assignment of the caller (direct or through groups) that counts under the options and
-    /// whose role grants the action at the use's scope or an ancestor. Denied attempts are not
-    /// uses and are not given here.
+    /// Attributes each recorded use by the rules of `UsageAttribution.useTargets` (REFERENCE.md
+    /// §1.9.4, §2.1, §2.7, §2.8), as `scopedown usage` does: with evidence, to the assignment it
+    /// names alone; otherwise to every assignment of the caller (direct or through groups) that
+    /// counts under the options and whose role grants the action at the use's scope or an
+    /// ancestor. Denied attempts are not uses and are not given here.
     public func attribute(_ recorded: [RecordedUse]) -> UseAttributionResult {
-        var known = Set<String>()
-        for a in snapshot.roleAssignments { known.insert(a.id) }
-        var identityCache: [String: [String]] = [:]
-        var ancestorCache: [String: [Int32]] = [:]
-        var queries: [String: OperationQuery] = [:]
+        // Interned into the tables the store's rows refer to (the callers already resolved).
+        var records = UsageRecords()
+        var callerSlot: [String: Int32] = [:], actionSlot: [String: Int32] = [:]
+        var scopeSlot: [String: Int32] = [:], evidenceSlot: [String: Int32] = [:]
+        func intern<T>(_ key: String, _ slots: inout [String: Int32], _ list: inout [T], _ value: @autoclosure () -> T) -> Int32 {
+            if let s = slots[key] { return s }
+            let s = Int32(list.count)
+            slots[key] = s
+            list.append(value())
+            return s
+        }
+        var rows: [UsageRecord] = []
+        rows.reserveCapacity(recorded.count)
+        for u in recorded {
+            let caller = u.caller.map { intern($0, &callerSlot, &records.callers, UsageRecords.Caller(key: $0, resolvedID: $0)) }
+            let key = AzureID.operationKey(u.action)
+            rows.append(UsageRecord(
+                caller: caller ?? UsageRecord.missing,
+                action: intern(key, &actionSlot, &records.actions, UsageRecords.Action(key: key, display: u.action)),
+                scope: intern(u.scope.key, &scopeSlot, &records.scopes, u.scope),
+                evidence: u.evidence.map { intern($0, &evidenceSlot, &records.evidence, $0) } ?? UsageRecord.none,
+                day: Int32(clamping: u.day), uses: u.count, denied: 0, last: u.lastSeen))
+        }
+        let attribution = UsageAttribution(evaluator: self, records: records)
+        var cache = UsageAttribution.Cache(attribution)
         var out: [AttributedUse] = []
         var unknownEvidence = 0, unattributed = 0
-        for u in recorded where u.count > 0 {
-            if let e = u.evidence {
-                if known.contains(e) {
-                    out.append(AttributedUse(assignment: e, principal: u.caller ?? "", action: u.action, scope: u.scope,
-                                             day: u.day, count: u.count, lastSeen: u.lastSeen, viaEvidence: true))
-                } else {
-                    unknownEvidence += u.count
+        for (u, r) in zip(recorded, rows) where u.count > 0 {
+            switch attribution.useTargets(caller: r.caller, action: r.action, scope: r.scope, evidence: r.evidence, &cache) {
+            case .unknownEvidence: unknownEvidence += u.count
+            case .unattributed: unattributed += u.count
+            case .attributed:
+                for t in cache.targets.map({ snapshot.roleAssignments[$0].id }).sorted() {
+                    out.append(AttributedUse(assignment: t, principal: u.caller ?? "", action: u.action, scope: u.scope, day: u.day,
+                                             count: u.count, lastSeen: u.lastSeen, viaEvidence: u.evidence != nil))
                 }
-                continue
-            }
-            guard let caller = u.caller else { unattributed += u.count; continue }
-            let ids: [String]
-            if let hit = identityCache[caller] { ids = hit } else {
-                ids = identityKeys(of: caller)
-                identityCache[caller] = ids
-            }
-            let ancestors: [Int32]
-            if let hit = ancestorCache[u.scope.key] { ancestors = hit } else {
-                ancestors = ancestorIDs(of: u.scope)
-                ancestorCache[u.scope.key] = ancestors
-            }
-            let key = AzureID.operationKey(u.action)
-            var q = queries[key] ?? lazyQuery(operation: key, plane: .control)
-            let found = grantingAssignmentIndices(identities: ids, ancestors: ancestors, query: &q)
-            queries[key] = q
-            let targets = Set(found.map { snapshot.roleAssignments[$0].id })
-            if targets.isEmpty { unattributed += u.count; continue }
-            for t in targets.sorted() {
-                out.append(AttributedUse(assignment: t, principal: caller, action: u.action, scope: u.scope,
-                                         day: u.day, count: u.count, lastSeen: u.lastSeen))
             }
         }
         // By assignment then day; within those, in the order of the recorded uses (stable sort).

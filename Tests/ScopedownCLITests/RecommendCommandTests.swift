@@ -153,18 +153,52 @@ struct RecommendCommandTests {
         #expect(parsed.status == 0, "python-hcl2 rejects main.tf: \(parsed.stderr)")
     }
 
-    @Test("usage attribution as values agrees with the usage report on the demo",
+    @Test("usage attribution: the report's uses per day, the report itself and Evaluator.attribute agree on the demo",
           .enabled(if: RecommendDemo.available, "the demo tenant is missing"))
     func attributionAgrees() throws {
         let db = try #require(RecommendDemo.db)
         let store = try Store(path: db, create: false)
-        let snapshot = try store.loadSnapshot()
-        let evaluator = Evaluator(snapshot: snapshot)
-        let recorded = try store.recordedUsage(snapshot: snapshot)
-        let attributed = evaluator.attribute(recorded.uses)
-        let report = try store.usageReport()
+        let evaluator = Evaluator(snapshot: try store.loadSnapshot())
+        var (records, rows) = try store.usageRecords()
+        // The same rows as values (summed per caller, action, scope, evidence and day), for Evaluator.attribute.
+        struct Key: Hashable, Comparable {
+            var caller: Int32, action: Int32, scope: Int32, evidence: Int32, day: Int32
+            static func < (a: Key, b: Key) -> Bool {
+                (a.caller, a.action, a.scope, a.evidence, a.day) < (b.caller, b.action, b.scope, b.evidence, b.day)
+            }
+        }
+        var sums: [Key: (Int, Int64?)] = [:]
+        for r in rows {
+            let k = Key(caller: r.caller, action: r.action, scope: r.scope, evidence: r.evidence, day: r.day)
+            var v = sums[k] ?? (0, nil)
+            v.0 += r.uses
+            if let l = r.last, v.1.map({ l > $0 }) ?? true { v.1 = l }
+            sums[k] = v
+        }
+        var byUPN: [String: String] = [:]
+        for p in evaluator.snapshot.principals {
+            if let upn = p.userPrincipalName?.lowercased(), byUPN[upn] == nil || p.id < byUPN[upn] ?? "" { byUPN[upn] = p.id }
+        }
+        var catalogName: [String: String] = [:]
+        for op in evaluator.snapshot.operations where !op.isDataAction { catalogName[op.key] = catalogName[op.key] ?? op.name }
+        let recorded = sums.keys.sorted().compactMap { k -> RecordedUse? in
+            guard let v = sums[k], v.0 > 0 else { return nil }
+            let c = k.caller >= 0 ? records.callers[Int(k.caller)] : nil
+            let a = records.actions[Int(k.action)]
+            return RecordedUse(caller: c.flatMap { $0.resolvedID ?? byUPN[$0.key] }, action: catalogName[a.key] ?? a.display,
+                               scope: records.scopes[Int(k.scope)], day: Int(k.day),
+                               evidence: k.evidence >= 0 ? records.evidence[Int(k.evidence)] : (k.evidence == UsageRecord.none ? nil : "unknown"),
+                               count: v.0, lastSeen: v.1)
+        }
+        let values = evaluator.attribute(recorded)
+        let (report, attributed) = UsageAttribution(evaluator: evaluator, records: records).report(&rows, attributedUses: true)
+        let uses = try #require(attributed)
+        #expect(uses.uses == values.uses)
+        #expect(uses.unattributedUses == values.unattributedUses)
+        #expect(uses.unknownEvidenceUses == values.unknownEvidenceUses)
+
         var mine: [String: (Set<String>, Int, Int64?)] = [:]
-        for u in attributed.uses {
+        for u in uses.uses {
             var x = mine[u.assignment] ?? ([], 0, nil)
             x.0.insert(u.action)
             x.1 += u.count
@@ -180,8 +214,8 @@ struct RecommendCommandTests {
             if a.uses > 0 { used += 1 }
         }
         #expect(used >= 20)
-        #expect(attributed.unattributedUses == report.unattributedUses)
-        #expect(attributed.unknownEvidenceUses == report.unknownEvidenceUses)
+        #expect(uses.unattributedUses == report.unattributedUses)
+        #expect(uses.unknownEvidenceUses == report.unknownEvidenceUses)
     }
 
     @Test("every fixture tenant with assignments: no replayed use denied")

@@ -1,6 +1,7 @@
 import Foundation
 import ScopedownCore
 import ScopedownImport
+import ScopedownRender
 import ScopedownStore
 @testable import ScopedownCLI
 import ScopedownTestSupport
@@ -18,14 +19,14 @@ struct UsageCommandTests {
     }
 
     /// The report with the names and facts of its snapshot, as the command renders it.
-    static func reportAndContext(width: Int? = 120) throws -> (UsageReport, UsageRendering.Context) {
+    static func reportAndContext(width: Int? = 120) throws -> (UsageReport, UsageViews.Context) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-usage-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store(path: dir.appendingPathComponent("t.db").path)
         try UsageTenant.build(store, folder: dir)
         let e = Evaluator(snapshot: try store.loadSnapshot())
-        return (try store.usageReport(), UsageRendering.Context(evaluator: e, width: width))
+        return (try store.usageReport(), UsageViews.Context(evaluator: e, width: width))
     }
 
     /// Compares with fixtures/usage/NAME; `SCOPEDOWN_UPDATE_GOLDEN=1` rewrites it.

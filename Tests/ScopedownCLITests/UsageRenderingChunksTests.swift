@@ -32,11 +32,11 @@ struct UsageRenderingChunksTests {
         for n in [0, 1, 2, 3, 7, 50] {
             for _ in 0..<RandomCases.count(default: 3) {
                 let r = Self.report(&rng, count: n)
-                let json = UsageRendering.json(r).render(pretty: true) + "\n"
-                let csv = UsageRendering.csv(r)
+                let json = UsageViews.json(r).render(pretty: true) + "\n"
+                let csv = UsageViews.csv(r)
                 for chunks in [1, 2, 3, 4, 16, 100] {
-                    #expect(UsageRendering.jsonText(r, chunks: chunks) == json, "\(n) assignments, \(chunks) chunks")
-                    #expect(UsageRendering.csvText(r, chunks: chunks) == csv, "\(n) assignments, \(chunks) chunks")
+                    #expect(UsageViews.jsonText(r, chunks: chunks) == json, "\(n) assignments, \(chunks) chunks")
+                    #expect(UsageViews.csvText(r, chunks: chunks) == csv, "\(n) assignments, \(chunks) chunks")
                 }
                 #expect(UsageRendering.render(r, format: .json) == json)
                 #expect(UsageRendering.render(r, format: .csv) == csv)

@@ -149,7 +149,6 @@ enum ReferenceUsage {
         let snapshot = try store.loadSnapshot()
         let evaluator = Evaluator(snapshot: snapshot, options: options)
         let hierarchy = ScopeHierarchy(managementGroups: snapshot.managementGroups, subscriptions: snapshot.subscriptions)
-        let ancestry = UsageAncestry(hierarchy)
 
         var principals: [Int: (key: String, resolved: String?)] = [:]
         try db.query("SELECT id, key, resolved_id FROM usage_principals") { principals[$0.int(0)] = ($0.string(1), $0.optionalString(2)) }
@@ -247,7 +246,7 @@ enum ReferenceUsage {
                 if evidenceID != 0, let key = evidence[evidenceID], let i = assignmentIndex[key] {
                     deniedTargets = [i]
                 } else if let principal {
-                    let ancestors = ancestry.keys(scope)
+                    let ancestors = Set(hierarchy.ancestors(of: scope).map(\.key))
                     for id in identities(principal) {
                         for i in assignmentsOf[id] ?? [] where ancestors.contains(snapshot.roleAssignments[i].scope.key) {
                             deniedTargets.append(i)
@@ -266,7 +265,7 @@ enum ReferenceUsage {
                 role: roleNames[a.roleDefinitionID] ?? a.roleDefinitionID, scope: a.scope.display, state: a.state,
                 usedActions: (u?.actions ?? []).map { ($0.lowercased(), $0) }.sorted { $0 < $1 }.map(\.1),
                 uses: u?.uses ?? 0, lastUsed: u?.last,
-                commonScope: u.flatMap { Store.lowestCommonScope(Array($0.scopes), ancestry)?.display },
+                commonScope: u.flatMap { hierarchy.lowestCommonScope(Array($0.scopes))?.display },
                 deniedAttempts: u?.denied ?? 0))
         }
         out.sort { ($0.assignment, $0.state.rawValue) < ($1.assignment, $1.state.rawValue) }

@@ -45,11 +45,11 @@ struct UsageReportTests {
                                subscriptions: [Subscription(id: UsageTenant.s1, displayName: "", managementGroupID: "a"),
                                                Subscription(id: UsageTenant.s2, displayName: "", managementGroupID: "a")])
         let s1 = "/subscriptions/\(UsageTenant.s1)"
-        #expect(Store.lowestCommonScope([Scope(s1 + "/resourceGroups/x/providers/P.N/t/n/c/d"), Scope(s1 + "/resourceGroups/X/providers/P.N/t/n")], h)?.key
+        #expect(h.lowestCommonScope([Scope(s1 + "/resourceGroups/x/providers/P.N/t/n/c/d"), Scope(s1 + "/resourceGroups/X/providers/P.N/t/n")])?.key
                 == Scope(s1 + "/resourceGroups/x/providers/P.N/t/n").key)
-        #expect(Store.lowestCommonScope([Scope(s1 + "/resourceGroups/x"), Scope("/subscriptions/\(UsageTenant.s2)")], h)?.key
+        #expect(h.lowestCommonScope([Scope(s1 + "/resourceGroups/x"), Scope("/subscriptions/\(UsageTenant.s2)")])?.key
                 == "/providers/microsoft.management/managementgroups/a")
-        #expect(Store.lowestCommonScope([Scope(s1)], h)?.key == Scope(s1).key)
-        #expect(Store.lowestCommonScope([], h) == nil)
+        #expect(h.lowestCommonScope([Scope(s1)])?.key == Scope(s1).key)
+        #expect(h.lowestCommonScope([]) == nil)
     }
 }

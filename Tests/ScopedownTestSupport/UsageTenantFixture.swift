@@ -98,3 +98,13 @@ public enum UsageTenant {
     }
 }
 
+
+extension Store {
+    /// The usage report as `scopedown usage` computes it: the rows read while the snapshot loads,
+    /// attributed by `UsageAttribution` on `workers` threads, the callers cut into `buckets` groups.
+    public func usageReport(options: EvaluationOptions = EvaluationOptions(), workers: Int = UsageAttribution.defaultWorkers,
+                            buckets: Int = 0) throws -> UsageReport {
+        var (attribution, rows) = try usageInputs(options: options, parallel: workers > 1) { UsageAttribution(evaluator: $0, records: $1) }
+        return attribution.report(&rows, workers: workers, buckets: buckets).report
+    }
+}

@@ -203,21 +203,11 @@ public enum ActivityTime {
     /// The civil date of a day number (`CivilDate.civil`).
     public static func civil(fromDays z: Int) -> (year: Int, month: Int, day: Int) { CivilDate.civil(fromDays: z) }
 
-    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    /// `YYYY-MM-DD` of a day number (`CivilDate.dayString`).
+    public static func dayString(_ day: Int) -> String { CivilDate.dayString(day) }
 
-    /// `YYYY-MM-DD` of a day number.
-    public static func dayString(_ day: Int) -> String {
-        let c = civil(fromDays: day)
-        let y = String(c.year)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(c.month) + "-" + two(c.day)
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SSZ` of seconds since the epoch.
-    public static func isoString(_ t: Int64) -> String {
-        let day = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
-        let rem = Int(t - Int64(day) * 86_400)
-        return dayString(day) + "T" + two(rem / 3600) + ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + "Z"
-    }
+    /// `YYYY-MM-DDTHH:MM:SSZ` of seconds since the epoch (`CivilDate.isoString`).
+    public static func isoString(_ t: Int64) -> String { CivilDate.isoString(t) }
 
     /// Parses `YYYY-MM-DD` to a day number.
     public static func parseDay(_ s: String) -> Int? {
