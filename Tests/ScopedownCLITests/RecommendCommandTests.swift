@@ -200,6 +200,26 @@ struct RecommendCommandTests {
         #expect(recs.allSatisfy { (($0["proposal"] as? [String: Any])?["kind"] as? String) == "keep" })
     }
 
+    @Test("--emit refuses, writing nothing, when the generated roles would exceed Azure's 5,000 custom roles per tenant")
+    func emitRefusesOverRoleLimit() throws {
+        var r = Recommender(evaluator: Evaluator(snapshot: AuthorizationSnapshot()), options: RecommendOptions())
+            .run(uses: [], windowFrom: nil, windowTo: nil)
+        r.summary.existingCustomRoles = 5_000
+        r.summary.customRoleLimitExceeded = true
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        do {
+            try RecommendEmit.write(r, kinds: [.plan, .terraform], to: tmp.path("out"))
+            Issue.record("expected a refusal")
+        } catch let f as EvaluatorCommandSupport.Failure {
+            #expect(f.message.contains("more than the 5000 Azure allows per tenant; nothing written"))
+            #expect(f.help != nil)
+        }
+        #expect(!FileManager.default.fileExists(atPath: tmp.path("out")))
+        r.summary.customRoleLimitExceeded = false
+        try RecommendEmit.write(r, kinds: [.plan], to: tmp.path("out"))
+        #expect(FileManager.default.fileExists(atPath: tmp.path("out/plan.md")))
+    }
+
     @Test("arguments: usage errors exit 64, a bad exemption file names its line, --help has an example")
     func arguments() throws {
         #expect(runCLI(["recommend", "--db", "x.db", "--window", "ninety"]).exitCode == 64)
