@@ -68,8 +68,8 @@ enum RecommendRendering {
                     ("observableUnusedKept", .int(c.observableUnusedKept)),
                     ("unobservableKept", .int(c.unobservableKept)),
                     ("unobservableRemoved", .int(c.unobservableRemoved)),
-                    ("kept", .array(e.permissions.filter(\.kept).map(json))),
-                    ("removed", .array(e.permissions.filter { !$0.kept }.map(json))),
+                    ("kept", groups(e.permissions.filter(\.kept))),
+                    ("removed", groups(e.permissions.filter { !$0.kept })),
                 ])),
             ])),
             ("replay", .object([("events", .int(x.replay.events)), ("denied", .int(x.replay.denied))])),
@@ -77,13 +77,28 @@ enum RecommendRendering {
         ])
     }
 
-    /// `{"operation", "plane", "class"}`, or for the operations a wildcard of the current role
-    /// grants, `{"pattern", "plane", "class", "count"}`.
-    static func json(_ p: PermissionEntry) -> JSON {
-        p.isPattern
-            ? .object([("pattern", .string(p.name)), ("plane", .string(p.plane.rawValue)), ("class", .string(p.permissionClass.rawValue)),
-                       ("count", .int(p.count))])
-            : .object([("operation", .string(p.name)), ("plane", .string(p.plane.rawValue)), ("class", .string(p.permissionClass.rawValue))])
+    /// Per class and plane (in the entries' order): `{"class", "plane", "operations": [names],
+    /// "patterns": {pattern: count}}`, a pattern standing for the catalog operations of that class
+    /// the current role grants through it. Grouped so that an operation costs one line.
+    static func groups(_ list: [PermissionEntry]) -> JSON {
+        var order: [String] = []
+        var ops: [String: [String]] = [:], patterns: [String: [(String, Int)]] = [:]
+        var heads: [String: (PermissionClass, Plane)] = [:]
+        for e in list {
+            let key = e.permissionClass.rawValue + "|" + e.plane.rawValue
+            if heads[key] == nil { heads[key] = (e.permissionClass, e.plane); order.append(key) }
+            if e.isPattern {
+                // The same pattern written in two blocks: one key, counts added.
+                if let k = patterns[key]?.firstIndex(where: { $0.0 == e.name }) { patterns[key]?[k].1 += e.count } else { patterns[key, default: []].append((e.name, e.count)) }
+            } else {
+                ops[key, default: []].append(e.name)
+            }
+        }
+        return .array(order.compactMap { key in
+            guard let (c, plane) = heads[key] else { return nil }
+            return .object([("class", .string(c.rawValue)), ("plane", .string(plane.rawValue)), ("operations", .strings(ops[key] ?? [])),
+                            ("patterns", .object((patterns[key] ?? []).map { ($0.0, .int($0.1)) }))])
+        })
     }
 
     /// The permissions as the migration plan lists them.

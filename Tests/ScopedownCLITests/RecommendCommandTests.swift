@@ -214,8 +214,17 @@ struct RecommendCommandTests {
             }
             return out
         }
+        // The groups `{"class", "plane", "operations", "patterns"}` flattened to one entry per operation or pattern.
         func entries(_ p: [String: Any]?, _ key: String) -> [[String: String]] {
-            ((p?[key] as? [[String: Any]]) ?? []).map { $0.mapValues { "\($0)" } }
+            var out: [[String: String]] = []
+            for g in (p?[key] as? [[String: Any]]) ?? [] {
+                let c = g["class"] as? String ?? "", plane = g["plane"] as? String ?? ""
+                for op in g["operations"] as? [String] ?? [] { out.append(["operation": op, "plane": plane, "class": c]) }
+                for (pattern, n) in (g["patterns"] as? [String: Int] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    out.append(["pattern": pattern, "plane": plane, "class": c, "count": "\(n)"])
+                }
+            }
+            return out
         }
         let all = try permissions([])
         // sub-legacy-pat-owner: Owner reduced to Reader: the reads Owner's `*` grants kept as unobservable, the rest removed as unused.
