@@ -70,6 +70,9 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Generated roles may use a wildcard where the catalog proves it stands for exactly kept operations.")
     var compact = false
 
+    @Flag(help: "List every kept and removed operation with its class, instead of counting the operations a wildcard grants under that pattern.")
+    var detail = false
+
     @Option(help: "Output format: table, json, markdown or csv.")
     var format: Format = .table
 
@@ -114,6 +117,7 @@ struct RecommendCommand: ParsableCommand {
         o.minScope = minScope == .resource ? .resource : (minScope == .subscription ? .subscription : .resourceGroup)
         o.maxScopes = maxScopes
         o.compact = compact
+        o.permissionDetail = detail
         if let exempt {
             guard let data = FileManager.default.contents(atPath: exempt) else {
                 throw EvaluatorCommandSupport.Failure(message: "cannot read the exemption file `\(exempt)`", help: nil)
@@ -131,6 +135,9 @@ struct RecommendCommand: ParsableCommand {
             let (result, names) = try Self.recommendWithNames(db: db.db, options: options)
             if let out, !emit.isEmpty {
                 try RecommendEmit.write(result, kinds: emit, to: out)
+            }
+            if result.summary.customRoleLimitExceeded && (format == .json || format == .csv) {
+                io.errLine("warning: \(result.generatedRoles.count) generated custom roles and \(result.summary.existingCustomRoles) existing ones exceed the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant")
             }
             io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
         } catch let d as Diagnostic {

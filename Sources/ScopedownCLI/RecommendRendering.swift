@@ -68,11 +68,53 @@ enum RecommendRendering {
                     ("observableUnusedKept", .int(c.observableUnusedKept)),
                     ("unobservableKept", .int(c.unobservableKept)),
                     ("unobservableRemoved", .int(c.unobservableRemoved)),
+                    ("kept", groups(e.permissions.filter(\.kept))),
+                    ("removed", groups(e.permissions.filter { !$0.kept })),
                 ])),
             ])),
             ("replay", .object([("events", .int(x.replay.events)), ("denied", .int(x.replay.denied))])),
             ("notes", .strings(x.notes)),
         ])
+    }
+
+    /// Per class and plane (in the entries' order): `{"class", "plane", "operations": [names],
+    /// "patterns": {pattern: count}}`, a pattern standing for the catalog operations of that class
+    /// the current role grants through it. Grouped so that an operation costs one line.
+    static func groups(_ list: [PermissionEntry]) -> JSON {
+        var order: [String] = []
+        var ops: [String: [String]] = [:], patterns: [String: [(String, Int)]] = [:]
+        var heads: [String: (PermissionClass, Plane)] = [:]
+        for e in list {
+            let key = e.permissionClass.rawValue + "|" + e.plane.rawValue
+            if heads[key] == nil { heads[key] = (e.permissionClass, e.plane); order.append(key) }
+            if e.isPattern {
+                // The same pattern written in two blocks: one key, counts added.
+                if let k = patterns[key]?.firstIndex(where: { $0.0 == e.name }) { patterns[key]?[k].1 += e.count } else { patterns[key, default: []].append((e.name, e.count)) }
+            } else {
+                ops[key, default: []].append(e.name)
+            }
+        }
+        return .array(order.compactMap { key in
+            guard let (c, plane) = heads[key] else { return nil }
+            return .object([("class", .string(c.rawValue)), ("plane", .string(plane.rawValue)), ("operations", .strings(ops[key] ?? [])),
+                            ("patterns", .object((patterns[key] ?? []).map { ($0.0, .int($0.1)) }))])
+        })
+    }
+
+    /// The permissions as the migration plan lists them.
+    static func emitterPermissions(_ list: [PermissionEntry]) -> [ChangeEmitters.Permission] {
+        list.map { ChangeEmitters.Permission(name: $0.name, isPattern: $0.isPattern, count: $0.count, classWords: $0.permissionClass.words,
+                                             kept: $0.kept, dataPlane: $0.plane == .data) }
+    }
+
+    /// Counts per class in words: `kept 3 observed, 812 unobservable; removed 15000 observable but unused`.
+    static func classCounts(_ c: PermissionClasses) -> String {
+        func part(_ items: [(Int, PermissionClass)]) -> String {
+            items.filter { $0.0 > 0 }.map { "\($0.0) \($0.1.words)" }.joined(separator: ", ")
+        }
+        let kept = part([(c.observed, .observed), (c.observableUnusedKept, .observableUnused), (c.unobservableKept, .unobservable)])
+        let removed = part([(c.observableUnusedRemoved, .observableUnused), (c.unobservableRemoved, .unobservable)])
+        return "kept " + (kept.isEmpty ? "nothing" : kept) + "; removed " + (removed.isEmpty ? "nothing" : removed)
     }
 
     static func json(_ s: RecommendSummary) -> JSON {
@@ -90,6 +132,14 @@ enum RecommendRendering {
             ("eligibleReported", .int(s.eligibleReported)),
             ("generatedRoles", .int(s.generatedRoles)),
             ("replay", .object([("events", .int(s.replayEvents)), ("denied", .int(s.replayDenied))])),
+            ("permissions", .object([
+                ("kept", .object([("observed", .int(s.permissions.observed)), ("observableUnused", .int(s.permissions.observableUnusedKept)),
+                                  ("unobservable", .int(s.permissions.unobservableKept))])),
+                ("removed", .object([("observableUnused", .int(s.permissions.observableUnusedRemoved)),
+                                     ("unobservable", .int(s.permissions.unobservableRemoved))])),
+            ])),
+            ("customRoles", .object([("existing", .int(s.existingCustomRoles)), ("generated", .int(s.generatedRoles)),
+                                     ("limit", .int(CustomRoleLimits.rolesPerTenant)), ("exceeded", .bool(s.customRoleLimitExceeded))])),
             ("notes", .strings(s.notes)),
         ])
     }
@@ -105,6 +155,7 @@ enum RecommendRendering {
         lines.append("\(n(s.principalsLosingRoleAssignmentWrite, "principal")) lose role-assignment write, "
             + "\(s.principalsLosingOwnerEquivalent) lose Owner-equivalent access, \(s.principalsLosingSecretAccess) lose secret or key access.")
         lines.append("Replay: \(n(s.replayEvents, "recorded use")) replayed against the proposals, \(s.replayDenied) denied.")
+        lines.append("Permissions over all assignments: " + classCounts(s.permissions) + ".")
         var kept: [String] = []
         if s.exempt > 0 { kept.append("\(s.exempt) exempt") }
         if s.tooNew > 0 { kept.append("\(s.tooNew) too new to judge") }
@@ -117,6 +168,11 @@ enum RecommendRendering {
     }
 
     // MARK: Table
+
+    /// The notes, then the permission counts per class.
+    static func why(_ x: Recommendation) -> String {
+        (x.notes + (x.evidence.permissions.isEmpty ? [] : ["permissions: " + classCounts(x.evidence.classes)])).joined(separator: "; ")
+    }
 
     static func who(_ x: Recommendation) -> String {
         x.principalName.map { "\($0) (\(x.assignment.principalID))" } ?? x.assignment.principalID
@@ -146,7 +202,7 @@ enum RecommendRendering {
         if !changed.isEmpty {
             out += "\nWhy:\n"
             for x in changed where !x.notes.isEmpty {
-                out += SafeText.terminal("  \(x.assignment.id) (\(x.proposal.kind.rawValue)): " + x.notes.joined(separator: "; ")) + "\n"
+                out += SafeText.terminal("  \(x.assignment.id) (\(x.proposal.kind.rawValue)): " + why(x)) + "\n"
             }
         }
         return out
@@ -184,7 +240,7 @@ enum RecommendRendering {
             out += "\nWhy:\n"
             for x in changed where !x.notes.isEmpty {
                 let who = names.principal(x.assignment.principalID).displayName ?? x.assignment.principalID
-                let line = SafeText.terminal("  \(who), \(x.currentRole) @ \(names.scope(x.assignment.scope.display)) (\(x.proposal.kind.rawValue)): " + x.notes.joined(separator: "; "))
+                let line = SafeText.terminal("  \(who), \(x.currentRole) @ \(names.scope(x.assignment.scope.display)) (\(x.proposal.kind.rawValue)): " + why(x))
                 out += TextWrap.wrap(line, width: width).joined(separator: "\n") + "\n"
             }
         }
@@ -211,18 +267,31 @@ enum RecommendRendering {
     static func markdown(_ r: RecommendResult) -> String {
         var out = "# Least-privilege recommendations\n\n## Summary\n\n"
         for line in summaryLines(r.summary) { out += "- " + md(line) + "\n" }
-        out += "\n## Proposals\n\n| assignment | principal | current | proposal | role | scopes | uses | days | replay |\n"
-        out += "|---|---|---|---|---|---|---:|---:|---|\n"
+        out += "\n## Proposals\n\n| assignment | principal | current | proposal | role | scopes | uses | days | replay | permissions |\n"
+        out += "|---|---|---|---|---|---|---:|---:|---|---|\n"
         for x in r.recommendations {
             out += "| " + [md(x.assignment.id), md(who(x)), md("\(x.currentRole) @ \(x.assignment.scope.display)"),
                            md(x.proposal.kind.rawValue), md(proposalText(x)),
                            md(x.proposal.scopes.map(\.display).joined(separator: ", ")), String(x.evidence.uses),
-                           String(x.evidence.daysUsed), "\(x.replay.events) replayed, \(x.replay.denied) denied"].joined(separator: " | ") + " |\n"
+                           String(x.evidence.daysUsed), "\(x.replay.events) replayed, \(x.replay.denied) denied",
+                           x.evidence.permissions.isEmpty ? "" : md(classCounts(x.evidence.classes))].joined(separator: " | ") + " |\n"
         }
         let noted = r.recommendations.filter { !$0.notes.isEmpty }
         if !noted.isEmpty {
             out += "\n## Why\n\n"
             for x in noted { out += "- " + md(x.assignment.id) + " (" + md(x.proposal.kind.rawValue) + "): " + md(x.notes.joined(separator: "; ")) + "\n" }
+        }
+        // What each change keeps and removes, per class (the assignments left as they are keep everything).
+        let changing = r.recommendations.filter { x in x.evidence.permissions.contains { !$0.kept } }
+        if !changing.isEmpty {
+            out += "\n## Permissions\n\nFor each assignment whose proposal removes something: what its current role grants, kept or removed, "
+                + "by class (observed: used in the window; observable but unused: a write, delete or action not used; "
+                + "unobservable: reads and data actions the Activity Log cannot see). A wildcard stands for the catalog operations "
+                + "of that class it grants (`--detail` lists each).\n"
+            for x in changing {
+                out += "\n### " + md(x.assignment.id) + ": " + md("\(x.currentRole) @ \(x.assignment.scope.display)") + " (" + md(x.proposal.kind.rawValue) + ")\n\n"
+                out += ChangeEmitters.permissionsMarkdown(emitterPermissions(x.evidence.permissions)).joined(separator: "\n") + "\n"
+            }
         }
         return out
     }
@@ -231,14 +300,24 @@ enum RecommendRendering {
 
     static func csv(_ r: RecommendResult) -> String {
         var c = CSV(header: ["assignment", "principal", "currentRole", "currentScope", "kind", "role", "scopes", "uses", "daysUsed",
-                             "lastUsed", "usedActions", "unobservableKept", "replayEvents", "replayDenied", "notes"])
+                             "lastUsed", "usedActions", "unobservableKept", "replayEvents", "replayDenied", "notes",
+                             "keptObserved", "keptObservableUnused", "keptUnobservable", "removedObservableUnused", "removedUnobservable",
+                             "kept", "removed"])
+        /// `class:operation` or `class:pattern (count)`, `;`-separated.
+        func cell(_ list: [PermissionEntry]) -> String {
+            list.map { "\($0.permissionClass.rawValue):\($0.name)" + ($0.isPattern ? " (\($0.count))" : "") + ($0.plane == .data ? " (data)" : "") }
+                .joined(separator: ";")
+        }
         for x in r.recommendations {
+            let k = x.evidence.classes
+            let base: [String] = [x.assignment.id, x.assignment.principalID, x.currentRole, x.assignment.scope.display, x.proposal.kind.rawValue,
+                                  x.proposal.role, x.proposal.scopes.map(\.display).joined(separator: ";"), String(x.evidence.uses),
+                                  String(x.evidence.daysUsed), date(x.evidence.lastUsed) ?? "", x.evidence.usedActions.joined(separator: ";"),
+                                  String(k.unobservableKept), String(x.replay.events), String(x.replay.denied), x.notes.joined(separator: "; ")]
+            let counts: [String] = [k.observed, k.observableUnusedKept, k.unobservableKept, k.observableUnusedRemoved, k.unobservableRemoved].map { String($0) }
+            let lists: [String] = [cell(x.evidence.permissions.filter(\.kept)), cell(x.evidence.permissions.filter { !$0.kept })]
             // Cells also terminal-safe: CSV goes to stdout as often as to a file.
-            c.append([x.assignment.id, x.assignment.principalID, x.currentRole, x.assignment.scope.display, x.proposal.kind.rawValue,
-                      x.proposal.role, x.proposal.scopes.map(\.display).joined(separator: ";"), String(x.evidence.uses),
-                      String(x.evidence.daysUsed), date(x.evidence.lastUsed) ?? "", x.evidence.usedActions.joined(separator: ";"),
-                      String(x.evidence.classes.unobservableKept), String(x.replay.events), String(x.replay.denied),
-                      x.notes.joined(separator: "; ")].map(SafeText.terminal))
+            c.append((base + counts + lists).map(SafeText.terminal))
         }
         return c.render()
     }

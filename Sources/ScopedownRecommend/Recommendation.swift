@@ -31,8 +31,55 @@ public struct RecommendOptions: Sendable {
     /// Generated roles may use a wildcard where the catalog proves it expands to exactly kept
     /// operations (and the current role covers it); otherwise every operation is listed.
     public var compact: Bool = false
+    /// List every kept and removed operation on its own (`--detail`); otherwise the operations a
+    /// wildcard of the current role grants are counted under that pattern, per class.
+    public var permissionDetail: Bool = false
 
     public init() {}
+}
+
+/// What the Activity Log says about one permission (REFERENCE.md §3.1): used in the window,
+/// observable (a write, delete or action) but not used, or unobservable (a read or a data action).
+public enum PermissionClass: String, Sendable, Hashable, CaseIterable, Comparable {
+    case observed
+    case observableUnused
+    case unobservable
+
+    public static func < (a: PermissionClass, b: PermissionClass) -> Bool {
+        allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
+    }
+
+    /// In words, for tables and Markdown.
+    public var words: String {
+        switch self {
+        case .observed: return "observed"
+        case .observableUnused: return "observable but unused"
+        case .unobservable: return "unobservable"
+        }
+    }
+}
+
+/// One kept or removed permission of the current role: an operation, or (without `--detail`) the
+/// `count` catalog operations of one class that a wildcard pattern of the current role grants.
+public struct PermissionEntry: Sendable, Hashable {
+    /// The operation (catalog spelling), or the current role's pattern when `isPattern`.
+    public var name: String
+    public var isPattern: Bool
+    public var plane: Plane
+    public var permissionClass: PermissionClass
+    /// The proposal still grants it.
+    public var kept: Bool
+    /// Operations it stands for: 1 for an operation.
+    public var count: Int
+
+    public init(name: String, isPattern: Bool, plane: Plane, permissionClass: PermissionClass, kept: Bool, count: Int) {
+        self.name = name
+        self.isPattern = isPattern
+        self.plane = plane
+        self.permissionClass = permissionClass
+        self.kept = kept
+        self.count = count
+    }
 }
 
 /// Which of the operations a role grants were used, and what the proposal does with them.
@@ -78,6 +125,9 @@ public struct Evidence: Sendable, Hashable {
     public var windowDays: Int
     public var windowEnd: Int?
     public var classes: PermissionClasses
+    /// Every permission the current role grants, kept or removed, with its class; sorted by kept
+    /// first, then class, plane and name (`Recommender.permissionEntries`).
+    public var permissions: [PermissionEntry] = []
 }
 
 public struct Replay: Sendable, Hashable {
@@ -127,7 +177,13 @@ public struct RecommendSummary: Sendable, Hashable {
     public var generatedRoles: Int
     public var replayEvents: Int
     public var replayDenied: Int
+    /// The permission classes summed over every recommendation.
+    public var permissions: PermissionClasses = PermissionClasses()
     public var notes: [String]
+    /// Custom roles in the tenant (by id), and whether they and the generated ones exceed
+    /// `CustomRoleLimits.rolesPerTenant`.
+    public var existingCustomRoles: Int = 0
+    public var customRoleLimitExceeded: Bool = false
 }
 
 public struct RecommendResult: Sendable {
@@ -136,4 +192,13 @@ public struct RecommendResult: Sendable {
     /// The custom roles to create, deduplicated (`RoleDefinition.isCustom`, one block).
     public var generatedRoles: [RoleDefinition]
     public var summary: RecommendSummary
+}
+
+/// Azure's limits on custom roles (REFERENCE.md §4.1) that generated roles must stay within.
+public enum CustomRoleLimits {
+    /// Custom roles per tenant (2,000 in Azure operated by 21Vianet).
+    public static let rolesPerTenant = 5_000
+    public static let assignableScopes = 2_000
+    public static let nameLength = 512
+    public static let descriptionLength = 2_048
 }

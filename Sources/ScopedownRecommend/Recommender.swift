@@ -129,9 +129,16 @@ public struct Recommender: Sendable {
         let dataStart = windowFrom.map { Int(floorDiv($0, 86_400)) }
         let judgedFrom = start.map { s in max(s, dataStart ?? s) }
         var byAssignment: [String: [AttributedUse]] = [:]
+        var patternUses = 0
         for u in attributed {
             if let start, let asOf, u.day < start || u.day > asOf { continue }
+            // An operation name holding `*` is a pattern, not an operation: kept in a custom role it
+            // would grant more than was used (REFERENCE.md §2.2, §4.2).
+            if u.action.utf8.contains(UInt8(ascii: "*")) { patternUses += u.count; continue }
             byAssignment[u.assignment, default: []].append(u)
+        }
+        if patternUses > 0 {
+            summaryNotes.append("\(patternUses) recorded use\(patternUses == 1 ? "" : "s") name a wildcard pattern instead of an operation: ignored")
         }
 
         let assignments = evaluator.snapshot.roleAssignments.sorted { ($0.id, $0.state.rawValue) < ($1.id, $1.state.rawValue) }
@@ -147,12 +154,16 @@ public struct Recommender: Sendable {
         let generated = dedupeCustomRoles(&drafts)
         var recs = replay(drafts, generated: generated)
         recs.sort { ($0.assignment.id, $0.assignment.state.rawValue) < ($1.assignment.id, $1.assignment.state.rawValue) }
-        let existingCustom = evaluator.snapshot.roleDefinitions.filter(\.isCustom).count
-        if existingCustom + generated.count > 5_000 {
-            summaryNotes.append("\(existingCustom) custom roles exist and \(generated.count) would be generated: more than Azure's 5,000 per tenant")
+        // Custom roles by id (a role may be listed once per assignable scope it was exported from).
+        let existingCustom = Set(evaluator.snapshot.roleDefinitions.filter(\.isCustom).map { $0.id.lowercased() }).count
+        let overLimit = existingCustom + generated.count > CustomRoleLimits.rolesPerTenant
+        if overLimit {
+            summaryNotes.append("\(existingCustom) custom roles exist and \(generated.count) would be generated: more than the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant (2,000 in Azure operated by 21Vianet); --emit refuses to write them")
         }
-        return RecommendResult(recommendations: recs, generatedRoles: generated,
-                               summary: summarize(recs, generated: generated.count, notes: summaryNotes))
+        var summary = summarize(recs, generated: generated.count, notes: summaryNotes)
+        summary.existingCustomRoles = existingCustom
+        summary.customRoleLimitExceeded = overLimit
+        return RecommendResult(recommendations: recs, generatedRoles: generated, summary: summary)
     }
 
     static func date(_ day: Int) -> String {
@@ -212,7 +223,7 @@ public struct Recommender: Sendable {
             rec.notes = notes + [n]
             if let current {
                 let (c, l) = usedSet(uses, current)
-                rec.evidence.classes = classes(current, proposed: current, usedCatalog: c, usedLiterals: l)
+                (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: current, usedCatalog: c, usedLiterals: l)
                 fillRemoved(&rec, current, current)
             }
             return Draft(rec: rec, uses: uses, proposed: current, custom: nil)
@@ -260,7 +271,7 @@ public struct Recommender: Sendable {
                 ? "no observable use in the window and nothing unobservable to keep\(options.keepReads ? "" : " (--reads drop)")"
                 : "nothing it grants was used")
             rec.notes = notes
-            rec.evidence.classes = classes(current, proposed: nil, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
+            (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: nil, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
             fillRemoved(&rec, current, nil)
             return Draft(rec: rec, uses: uses, proposed: nil, custom: nil)
         }
@@ -303,6 +314,9 @@ public struct Recommender: Sendable {
                 }
             } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), distinctScopes(uses))) {
                 notes.append("no built-in fits and \(blocker): role kept")
+            } else if case let n = assignableScopeCount(customBlocked == Self.dataAtMG ? subscriptionsBelow(scopes) : scopes),
+                      n > CustomRoleLimits.assignableScopes {
+                notes.append("no built-in fits and a custom role for it would need \(n) assignable scopes, more than the \(CustomRoleLimits.assignableScopes) Azure allows (REFERENCE.md §4.1): role kept")
             } else {
                 if customBlocked == Self.dataAtMG {
                     scopes = subscriptionsBelow(scopes)
@@ -355,7 +369,7 @@ public struct Recommender: Sendable {
         }
         rec.proposal = proposal
         rec.notes = notes
-        rec.evidence.classes = classes(current, proposed: proposedSets, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
+        (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: proposedSets, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
         fillRemoved(&rec, current, proposedSets)
         return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom)
     }
@@ -393,18 +407,89 @@ public struct Recommender: Sendable {
         return (set, lit)
     }
 
-    func classes(_ current: RoleSets, proposed: RoleSets?, usedCatalog: OperationBitSet, usedLiterals: [String: String]) -> PermissionClasses {
-        var c = PermissionClasses()
-        c.observed = usedCatalog.cardinality + usedLiterals.count
-        let observable = current.control.subtracting(readMask).subtracting(usedCatalog)
-        let unobsC = current.control.intersection(readMask).subtracting(usedCatalog)
+    /// Every permission the current role grants, kept by `proposed` or removed, with its class
+    /// (REFERENCE.md §3.1: reads and data actions are unobservable), and the counts per class.
+    /// Observed operations are always listed on their own; without `permissionDetail` the other
+    /// operations a wildcard grants are counted per class under that pattern (an Owner's removed
+    /// set is ~24,000 catalog operations: one entry, not 24,000).
+    func permissions(_ current: RoleSets, proposed: RoleSets?, usedCatalog: OperationBitSet,
+                     usedLiterals: [String: String]) -> ([PermissionEntry], PermissionClasses) {
         let pc = proposed?.control ?? OperationBitSet(count: ops.control.count)
         let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
-        c.observableUnusedKept = observable.intersection(pc).cardinality
-        c.observableUnusedRemoved = observable.cardinality - c.observableUnusedKept
-        c.unobservableKept = unobsC.intersection(pc).cardinality + current.data.intersection(pd).cardinality
-        c.unobservableRemoved = unobsC.cardinality + current.data.cardinality - c.unobservableKept
-        return c
+        var out: [PermissionEntry] = []
+        func single(_ i: Int, _ plane: Plane) {
+            let c: PermissionClass = plane == .data ? .unobservable
+                : usedCatalog.contains(i) ? .observed : readMask.contains(i) ? .unobservable : .observableUnused
+            out.append(PermissionEntry(name: ops.entries(plane)[i].name, isPattern: false, plane: plane, permissionClass: c,
+                                       kept: plane == .control ? pc.contains(i) : pd.contains(i), count: 1))
+        }
+        func group(_ pattern: String, _ plane: Plane, _ c: PermissionClass, kept: Bool, _ n: Int) {
+            if n > 0 { out.append(PermissionEntry(name: pattern, isPattern: true, plane: plane, permissionClass: c, kept: kept, count: n)) }
+        }
+        let observed = usedCatalog.intersection(current.control)
+        for i in observed.indices { single(i, .control) }
+        if options.permissionDetail {
+            for i in current.control.subtracting(observed).indices { single(i, .control) }
+            for i in current.data.indices { single(i, .data) }
+        } else {
+            for g in current.grantGroups {
+                if let i = g.index {
+                    if g.plane == .data || !observed.contains(i) { single(i, g.plane) }
+                    continue
+                }
+                guard var set = g.set else { continue }
+                if g.plane == .control { set.subtract(observed) }
+                let kept = set.intersection(g.plane == .control ? pc : pd)
+                for (part, k) in [(kept, true), (set.subtracting(kept), false)] {
+                    if g.plane == .data {
+                        group(g.pattern, .data, .unobservable, kept: k, part.cardinality)
+                    } else {
+                        let unobservable = part.intersection(readMask).cardinality
+                        group(g.pattern, .control, .unobservable, kept: k, unobservable)
+                        group(g.pattern, .control, .observableUnused, kept: k, part.cardinality - unobservable)
+                    }
+                }
+            }
+        }
+        // Names outside the catalog: used ones (granted through a wildcard or literally), and the
+        // literal names the role lists.
+        for (_, name) in usedLiterals {
+            out.append(PermissionEntry(name: name, isPattern: false, plane: .control, permissionClass: .observed,
+                                       kept: proposed?.grants(name, .control) ?? false, count: 1))
+        }
+        for (key, name) in current.literalControl where usedLiterals[key] == nil {
+            out.append(PermissionEntry(name: name, isPattern: false, plane: .control,
+                                       permissionClass: key.hasSuffix("/read") ? .unobservable : .observableUnused,
+                                       kept: proposed?.grants(name, .control) ?? false, count: 1))
+        }
+        for (_, name) in current.literalData {
+            out.append(PermissionEntry(name: name, isPattern: false, plane: .data, permissionClass: .unobservable,
+                                       kept: proposed?.grants(name, .data) ?? false, count: 1))
+        }
+        var c = PermissionClasses()
+        for e in out {
+            switch (e.permissionClass, e.kept) {
+            case (.observed, _): c.observed += e.count
+            case (.observableUnused, true): c.observableUnusedKept += e.count
+            case (.observableUnused, false): c.observableUnusedRemoved += e.count
+            case (.unobservable, true): c.unobservableKept += e.count
+            case (.unobservable, false): c.unobservableRemoved += e.count
+            }
+        }
+        return (Self.sortedEntries(out), c)
+    }
+
+    /// Kept first, then by class, plane (control first) and name, case-insensitively.
+    static func sortedEntries(_ list: [PermissionEntry]) -> [PermissionEntry] {
+        list.map { ($0, $0.name.lowercased()) }.sorted { a, b in
+            let x = a.0, y = b.0
+            if x.kept != y.kept { return x.kept }
+            if x.permissionClass != y.permissionClass { return x.permissionClass < y.permissionClass }
+            if x.plane != y.plane { return x.plane == .control }
+            if a.1 != b.1 { return a.1 < b.1 }
+            if x.name != y.name { return x.name < y.name }
+            return x.isPattern && !y.isPattern
+        }.map(\.0)
     }
 
     func fillRemoved(_ rec: inout Recommendation, _ current: RoleSets, _ proposed: RoleSets?) {
@@ -477,7 +562,7 @@ public struct Recommender: Sendable {
         return nil
     }
 
-    /// An assignment or custom role changed inside the window.
+    /// An assignment or its role definition (custom or built-in) created or changed inside the judged window.
     func tooNew(_ a: RoleAssignment, _ role: RoleDefinition, windowStart: Int) -> String? {
         func day(_ iso: String?) -> Int? {
             guard let iso, iso.count >= 10 else { return nil }
@@ -488,8 +573,9 @@ public struct Recommender: Sendable {
         let from = Self.date(windowStart)
         if let c = day(a.createdOn), c > windowStart { return "assignment created \(Self.date(c)), after the usage judged began (\(from))" }
         if let u = day(a.updatedOn), u > windowStart { return "assignment changed \(Self.date(u)), after the usage judged began (\(from))" }
-        if role.isCustom, let u = day(role.updatedOn ?? role.createdOn), u > windowStart {
-            return "role definition changed \(Self.date(u)), after the usage judged began (\(from))"
+        // A built-in role changes too (Microsoft adds operations): what it gained could not be used before.
+        if let u = day(role.updatedOn ?? role.createdOn), u > windowStart {
+            return "\(role.isCustom ? "custom" : "built-in") role definition \(role.roleName) changed \(Self.date(u)), after the usage judged began (\(from))"
         }
         return nil
     }
@@ -622,6 +708,12 @@ public struct Recommender: Sendable {
         return !scopes.isEmpty && used.allSatisfy { u in ancestors(u).contains { keys.contains($0.key) } }
     }
 
+    /// The assignable scopes a generated role holding these scopes lists: their subscriptions
+    /// (or the management group itself).
+    func assignableScopeCount(_ scopes: [Scope]) -> Int {
+        Set(scopes.map { ($0.subscriptionScope ?? $0).key }).count
+    }
+
     static let dataAtMG = "a custom role with data actions cannot be assigned at a management group"
 
     /// The subscriptions (known to the hierarchy) below the given management-group scopes, and the
@@ -693,11 +785,18 @@ public struct Recommender: Sendable {
         var byKind: [ProposalKind: Int] = [:]
         for k in ProposalKind.allCases { byKind[k] = 0 }
         var removed = 0, events = 0, denied = 0
+        var permissions = PermissionClasses()
         // Per principal: whether it held the privilege before and keeps it after (active only).
         var before: [String: Set<String>] = [:], after: [String: Set<String>] = [:]
         for r in recs {
             byKind[r.proposal.kind, default: 0] += 1
             removed += r.operationsRemoved
+            let c = r.evidence.classes
+            permissions.observed += c.observed
+            permissions.observableUnusedKept += c.observableUnusedKept
+            permissions.observableUnusedRemoved += c.observableUnusedRemoved
+            permissions.unobservableKept += c.unobservableKept
+            permissions.unobservableRemoved += c.unobservableRemoved
             events += r.replay.events
             denied += r.replay.denied
             guard r.assignment.state == .active else { continue }
@@ -711,6 +810,6 @@ public struct Recommender: Sendable {
             principalsLosingSecretAccess: losing("secret"),
             exempt: recs.filter(\.exempt).count, tooNew: recs.filter(\.tooNew).count,
             eligibleReported: recs.filter { $0.assignment.state == .eligible }.count,
-            generatedRoles: generated, replayEvents: events, replayDenied: denied, notes: notes)
+            generatedRoles: generated, replayEvents: events, replayDenied: denied, permissions: permissions, notes: notes)
     }
 }

@@ -18,20 +18,54 @@ struct RoleSets: Sendable {
     /// The role lists every operation by name (`init(explicit:...)`): a name outside the catalog is
     /// granted when it is one of its literals.
     var explicitNames = false
+    /// The catalog operations granted, partitioned by the pattern (block order, then pattern
+    /// order) that grants each first: what kept and removed permissions are counted under.
+    var grantGroups: [GrantGroup] = []
+
+    /// Catalog operations one pattern of the role grants first: a wildcard's set, or one operation.
+    struct GrantGroup: Sendable {
+        let pattern: String
+        let plane: Plane
+        let index: Int?
+        let set: OperationBitSet?
+        init(pattern: String, plane: Plane, index: Int) { self.pattern = pattern; self.plane = plane; self.index = index; set = nil }
+        init(pattern: String, plane: Plane, indices: OperationBitSet) { self.pattern = pattern; self.plane = plane; index = nil; set = indices }
+    }
 
     init(_ role: RoleDefinition, _ ops: OperationIndex) {
         self.role = role
         var c = OperationBitSet(count: ops.control.count), d = OperationBitSet(count: ops.data.count)
         var lc: [String: String] = [:], ld: [String: String] = [:]
         var owner = false
+        var groups: [GrantGroup] = []
+        var claimedC = OperationBitSet(count: ops.control.count), claimedD = OperationBitSet(count: ops.data.count)
         for b in role.permissions {
             for plane in [Plane.control, .data] {
                 let grants = (plane == .control ? b.actions : b.dataActions).map(ActionPattern.init)
                 let removes = (plane == .control ? b.notActions : b.notDataActions).map(ActionPattern.init)
                 var set = OperationBitSet(count: plane == .control ? ops.control.count : ops.data.count)
-                for p in grants { for i in ops.resolve(p, plane: plane) { set.insert(i) } }
                 var removed = OperationBitSet(count: set.count)
                 for p in removes { for i in ops.resolve(p, plane: plane) { removed.insert(i) } }
+                // Each operation is counted under the first pattern granting it.
+                for p in grants {
+                    let resolved = ops.resolve(p, plane: plane)
+                    guard p.hasWildcard else {
+                        for i in resolved {
+                            set.insert(i)
+                            guard !removed.contains(i), !(plane == .control ? claimedC : claimedD).contains(i) else { continue }
+                            if plane == .control { claimedC.insert(i) } else { claimedD.insert(i) }
+                            groups.append(GrantGroup(pattern: p.text.trimmingSpaces(), plane: plane, index: i))
+                        }
+                        continue
+                    }
+                    var g = OperationBitSet(count: set.count, indices: resolved)
+                    set.formUnion(g)
+                    g.subtract(removed)
+                    g.subtract(plane == .control ? claimedC : claimedD)
+                    guard !g.isEmpty else { continue }
+                    if plane == .control { claimedC.formUnion(g) } else { claimedD.formUnion(g) }
+                    groups.append(GrantGroup(pattern: p.text.trimmingSpaces(), plane: plane, indices: g))
+                }
                 set.subtract(removed)
                 if plane == .control { c.formUnion(set) } else { d.formUnion(set) }
                 for p in grants where !p.hasWildcard && !ops.contains(p.text, plane: plane) {
@@ -44,6 +78,7 @@ struct RoleSets: Sendable {
         }
         control = c
         data = d
+        grantGroups = groups
         literalControl = lc
         literalData = ld
         compiled = role.permissions.map { b in

@@ -234,6 +234,86 @@ struct RecommendCommandTests {
         #expect(recs.allSatisfy { (($0["proposal"] as? [String: Any])?["kind"] as? String) == "keep" })
     }
 
+    @Test("demo: each kept or removed permission carries its class; --detail lists every operation",
+          .enabled(if: RecommendDemo.available, "the demo tenant is missing"))
+    func demoPermissionClasses() throws {
+        let db = try #require(RecommendDemo.db)
+        func permissions(_ extra: [String]) throws -> [String: [String: Any]] {
+            let r = runCLI(["recommend", "--db", db, "--format", "json"] + extra)
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            var out: [String: [String: Any]] = [:]
+            for x in try #require(json["recommendations"] as? [[String: Any]]) {
+                if let id = x["assignment"] as? String, let e = x["evidence"] as? [String: Any] { out[id] = e["permissions"] as? [String: Any] }
+            }
+            return out
+        }
+        // The groups `{"class", "plane", "operations", "patterns"}` flattened to one entry per operation or pattern.
+        func entries(_ p: [String: Any]?, _ key: String) -> [[String: String]] {
+            var out: [[String: String]] = []
+            for g in (p?[key] as? [[String: Any]]) ?? [] {
+                let c = g["class"] as? String ?? "", plane = g["plane"] as? String ?? ""
+                for op in g["operations"] as? [String] ?? [] { out.append(["operation": op, "plane": plane, "class": c]) }
+                for (pattern, n) in (g["patterns"] as? [String: Int] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    out.append(["pattern": pattern, "plane": plane, "class": c, "count": "\(n)"])
+                }
+            }
+            return out
+        }
+        let all = try permissions([])
+        // sub-legacy-pat-owner: Owner reduced to Reader: the reads Owner's `*` grants kept as unobservable, the rest removed as unused.
+        let pat = all["50528e0b-1756-474a-a0d7-759ffdec292f"]
+        #expect(entries(pat, "kept") == [["pattern": "*", "plane": "control", "class": "unobservable", "count": "207"]])
+        #expect(entries(pat, "removed") == [["pattern": "*", "plane": "control", "class": "observableUnused", "count": "487"]])
+        // rec-legacy-backup-vmpower: nothing used, each operation of the custom role removed as observable but unused.
+        #expect(entries(all["f8159870-ca21-42af-9382-a62598a1953f"], "removed").map { [$0["operation"] ?? "", $0["class"] ?? ""] } == [
+            ["Microsoft.Compute/virtualMachines/deallocate/action", "observableUnused"],
+            ["Microsoft.Compute/virtualMachines/start/action", "observableUnused"]])
+        // rec-online-automation-vmpower: both operations observed and kept.
+        #expect(entries(all["64ef808b-269f-464a-abad-5ae463af746a"], "kept").map { $0["class"] } == ["observed", "observed"])
+        // sub-online-grace-owner: the restart observed; rec-management-heidi-uaa: the built-in's excess kept as observable but unused.
+        #expect(entries(all["e782b9e8-0fb0-4507-a14e-c5a8e99f8f51"], "kept").contains(
+            ["operation": "Microsoft.Compute/virtualMachines/restart/action", "plane": "control", "class": "observed"]))
+        #expect(entries(all["4b0445f9-c7a4-41bf-8689-d64b82e10696"], "kept").contains(
+            ["pattern": "Microsoft.Authorization/*", "plane": "control", "class": "observableUnused", "count": "1"]))
+        // A key listing removed as unused, a listed read kept as unobservable.
+        let vm = all["0757cde4-45e7-4d33-a993-8ccd4b84c155"]
+        #expect(entries(vm, "removed").contains(["operation": "Microsoft.Storage/storageAccounts/listkeys/action", "plane": "control", "class": "observableUnused"]))
+        #expect(entries(vm, "kept").contains(["operation": "Microsoft.Compute/disks/read", "plane": "control", "class": "unobservable"]))
+
+        let detail = try permissions(["--detail"])
+        let patDetail = detail["50528e0b-1756-474a-a0d7-759ffdec292f"]
+        #expect(entries(patDetail, "removed").count == 487 && entries(patDetail, "kept").count == 207)
+        #expect(entries(patDetail, "removed").allSatisfy { $0["operation"] != nil && $0["class"] == "observableUnused" && $0["count"] == nil })
+        #expect(entries(patDetail, "removed").contains(["operation": "Microsoft.Authorization/roleAssignments/write", "plane": "control", "class": "observableUnused"]))
+        // The same counts either way.
+        for (id, p) in all {
+            for key in ["observed", "observableUnusedRemoved", "observableUnusedKept", "unobservableKept", "unobservableRemoved"] {
+                #expect(p[key] as? Int == detail[id]?[key] as? Int, "\(id) \(key)")
+            }
+        }
+    }
+
+    @Test("--emit refuses, writing nothing, when the generated roles would exceed Azure's 5,000 custom roles per tenant")
+    func emitRefusesOverRoleLimit() throws {
+        var r = Recommender(evaluator: Evaluator(snapshot: AuthorizationSnapshot()), options: RecommendOptions())
+            .run(uses: [], windowFrom: nil, windowTo: nil)
+        r.summary.existingCustomRoles = 5_000
+        r.summary.customRoleLimitExceeded = true
+        let tmp = TempDir(); defer { tmp.cleanup() }
+        do {
+            try RecommendEmit.write(r, kinds: [.plan, .terraform], to: tmp.path("out"))
+            Issue.record("expected a refusal")
+        } catch let f as EvaluatorCommandSupport.Failure {
+            #expect(f.message.contains("more than the 5000 Azure allows per tenant; nothing written"))
+            #expect(f.help != nil)
+        }
+        #expect(!FileManager.default.fileExists(atPath: tmp.path("out")))
+        r.summary.customRoleLimitExceeded = false
+        try RecommendEmit.write(r, kinds: [.plan], to: tmp.path("out"))
+        #expect(FileManager.default.fileExists(atPath: tmp.path("out/plan.md")))
+    }
+
     @Test("arguments: usage errors exit 64, a bad exemption file names its line, --help has an example")
     func arguments() throws {
         #expect(runCLI(["recommend", "--db", "x.db", "--window", "ninety"]).exitCode == 64)
