@@ -60,7 +60,15 @@ public struct ScopeHierarchy: Sendable {
             chain.append(parent)
             current = parent
         }
-        var mg = parentGroup(ofTopmost: current)
+        var mg: String?
+        switch current.level {
+        case .subscription:
+            if let sub = current.subscriptionID { mg = subscriptionParent[sub] }
+        case .managementGroup:
+            if let name = current.managementGroupName { mg = mgParent[name.lowercased()] }
+        default:
+            mg = nil
+        }
         var seen = Set<String>()
         while let m = mg, seen.insert(m).inserted {
             chain.append(Scope("/providers/Microsoft.Management/managementGroups/\(mgName[m] ?? m)"))
@@ -68,18 +76,5 @@ public struct ScopeHierarchy: Sendable {
         }
         if current.level != .root { chain.append(.root) }
         return chain
-    }
-
-    /// The key of the management group above a scope that has no lexical parent: a
-    /// subscription's group, or a management group's parent (nil for `/` and when unknown).
-    public func parentGroup(ofTopmost scope: Scope) -> String? {
-        switch scope.level {
-        case .subscription:
-            return scope.subscriptionID.flatMap { subscriptionParent[$0] }
-        case .managementGroup:
-            return scope.managementGroupName.flatMap { mgParent[$0.lowercased()] }
-        default:
-            return nil
-        }
     }
 }

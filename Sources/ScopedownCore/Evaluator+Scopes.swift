@@ -3,21 +3,58 @@
 extension Evaluator {
     /// The ids of the scope and its ancestors that hold role or deny assignments, nearest first,
     /// without duplicates: the chain of `ScopeHierarchy.ancestors(of:)` (REFERENCE.md §2.7:
-    /// resource → parent resources → resource group → subscription → MG chain → `/`), the
-    /// management-group part read from the ids computed once per snapshot (`mgAncestorIDs`).
+    /// resource → parent resources → resource group → subscription → MG chain → `/`), computed on
+    /// the key's segments without building a `Scope` per level (hot path of attribution).
     public func ancestorIDs(of scope: Scope) -> [Int32] {
+        let key = scope.key
+        let segs = key.split(separator: "/", omittingEmptySubsequences: true)
         var out: [Int32] = []
-        func add(_ id: Int32?) { if let id, !out.contains(id) { out.append(id) } }
-        var top = scope
-        add(scopeIDs[top.key])
-        while let parent = top.lexicalParent {
-            add(scopeIDs[parent.key])
-            top = parent
+        func add(_ n: Int) {
+            let k = n == 0 ? "/" : String(key[key.startIndex..<segs[n - 1].endIndex])
+            if let id = scopeIDs[k], !out.contains(id) { out.append(id) }
         }
-        if let mg = hierarchy.parentGroup(ofTopmost: top) {
-            for id in mgAncestorIDs[mg] ?? [] { add(id) }
+        // Mirrors `Scope.level` on the first n segments.
+        func level(_ n: Int) -> Scope.Level {
+            if n == 0 { return .root }
+            if (n == 3 || n == 4), segs[0] == "providers", segs[1] == "microsoft.management", segs[2] == "managementgroups" {
+                return .managementGroup
+            }
+            if segs[0] == "subscriptions" {
+                if n <= 2 { return .subscription }
+                if n <= 4, segs[2] == "resourcegroups" { return .resourceGroup }
+            }
+            return .resource
         }
-        if top.level != .root { add(rootID) }
+        var n = segs.count
+        add(n)
+        // Lexical parents (mirrors `Scope.lexicalParent`).
+        climb: while true {
+            switch level(n) {
+            case .root, .managementGroup, .subscription:
+                break climb
+            case .resourceGroup:
+                n = 2
+            case .resource:
+                if let p = segs[0..<n].lastIndex(of: "providers") {
+                    let tail = n - (p + 2)
+                    n = max(0, (tail > 2 && tail % 2 == 0) ? n - 2 : p)
+                } else {
+                    n = n > 2 ? n - 2 : 0
+                }
+            }
+            add(n)
+        }
+        // Management-group chain and `/`.
+        var mg: String?
+        switch level(n) {
+        case .subscription: if n >= 2 { mg = hierarchy.subscriptionParent[String(segs[1])] }
+        case .managementGroup: if n == 4 { mg = hierarchy.mgParent[String(segs[3])] }
+        default: break
+        }
+        if let m = mg {
+            for id in mgAncestorIDs[m] ?? [] where !out.contains(id) { out.append(id) }
+        }
+        if n != 0, let r = rootID, !out.contains(r) { out.append(r) }
         return out
     }
 
