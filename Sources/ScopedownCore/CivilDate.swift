@@ -24,4 +24,20 @@ public enum CivilDate {
         let m = mp + (mp < 10 ? 3 : -9)
         return (m <= 2 ? y + 1 : y, m, d)
     }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `YYYY-MM-DD` of a day number.
+    public static func dayString(_ day: Int) -> String {
+        let c = civil(fromDays: day)
+        let y = String(c.year)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + two(c.month) + "-" + two(c.day)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` of seconds since the epoch.
+    public static func isoString(_ t: Int64) -> String {
+        let day = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
+        let rem = Int(t - Int64(day) * 86_400)
+        return dayString(day) + "T" + two(rem / 3600) + ":" + two(rem / 60 % 60) + ":" + two(rem % 60) + "Z"
+    }
 }
