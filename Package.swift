@@ -3,11 +3,13 @@ import PackageDescription
 
 // Module map (see docs/architecture.md):
 //   CSQLite, CZlib        system libraries; only ScopedownSQLite / ScopedownImport import them
-//   ScopedownCore         pure domain model and evaluator: no SQLite, no files, no printing
+//   ScopedownCore         pure domain model and evaluator: no SQLite, no files, no printing; the values
+//                         importers hand the store (ImportBatch, the usage seam) and the use rule
 //   ScopedownSQLite       thin owner of the SQLite C API (connections, statements, errors)
 //   ScopedownImport       bytes -> Core values + diagnostics (one decoder per shape, format detection,
-//                         streaming Activity Log reader)
-//   ScopedownStore        the only module that knows table names; schema/ and queries/ embedded
+//                         streaming Activity Log reader into a Core `UsageSink`)
+//   ScopedownStore        the only module that knows table names; schema/ and queries/ embedded;
+//                         the usage sink (Store.importUsage); never reads files itself
 //   ScopedownSynth        deterministic synthetic tenants in real export shapes
 //   ScopedownRender       table / JSON / CSV rendering (returns String)
 //   ScopedownReview       access reviews: snapshot diff, the HTML report, review packs, review-apply
@@ -41,7 +43,7 @@ let package = Package(
         .target(name: "ScopedownImport", dependencies: ["ScopedownCore", "CZlib"]),
         .target(
             name: "ScopedownStore",
-            dependencies: ["ScopedownCore", "ScopedownSQLite", "ScopedownImport"],
+            dependencies: ["ScopedownCore", "ScopedownSQLite"],
             resources: [
                 .embedInCode("../../schema/v001_core.sql"),
                 .embedInCode("../../queries/assignment_counts_by_scope.sql"),
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "ScopedownRender", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRules", dependencies: ["ScopedownCore"]),
         .target(name: "ScopedownRecommend", dependencies: ["ScopedownCore"]),
-        .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender", "ScopedownImport"]),
+        .target(name: "ScopedownReview", dependencies: ["ScopedownCore", "ScopedownRender"]),
         .target(
             name: "ScopedownCLI",
             dependencies: [

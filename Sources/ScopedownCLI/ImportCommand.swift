@@ -109,7 +109,9 @@ extension String {
 }
 
 /// The import pipeline shared by `import` and `demo`: detect → decode → write, per file, with
-/// per-file result lines, a summary, and the unresolved references of the whole run.
+/// per-file result lines, a summary, and the unresolved references of the whole run. An Activity Log
+/// file is read by `ActivityLogImport` into the store's usage sink (`Store.importUsage`); the run's
+/// small Activity Log files are scanned ahead by its prefetcher.
 struct ImportRun {
     let store: Store
     let io: CommandIO
@@ -155,8 +157,10 @@ struct ImportRun {
     /// A failure of the database itself (a full disk, an I/O error, a lock) stops the run and rolls
     /// the whole of it back: no file of it is imported, and none is reported as imported.
     mutating func importAll(_ inputs: [InputFile]) {
+        let prefetcher = ActivityLogImport.prefetcher(for: inputs, keepEvents: keepEvents)
+        defer { prefetcher?.cancel() }
         do {
-            try store.withUsageBatch(prefetching: inputs, keepEvents: keepEvents) { for input in inputs { try importOne(input) } }
+            try store.withUsageBatch { for input in inputs { try importOne(input, prefetcher: prefetcher) } }
             for line in fileLines { io.outLine(line) }
         } catch {
             var text = CLIErrors.describe(error, file: databaseName ?? store.path)
@@ -176,7 +180,7 @@ struct ImportRun {
         fileLines = []
     }
 
-    mutating func importOne(_ input: InputFile) throws {
+    mutating func importOne(_ input: InputFile, prefetcher: ActivityPrefetcher? = nil) throws {
         let name = SafeText.terminal(input.displayName)
         do {
             let format = try FormatDetector.detect(input, override: kindOverride)
@@ -184,7 +188,9 @@ struct ImportRun {
             if format.kind == .activityLog || format.kind == .usageAggregate {
                 var options = UsageImportOptions(keepEvents: keepEvents)
                 if io.stderrIsTerminal { options.progress = Self.progressPrinter(io: io, name: name) }
-                let detailed = try store.importActivityLogDetailed(input, format: format, options: options)
+                let detailed = try store.importUsage(input.displayName, format: format, keepEvents: keepEvents) { sink in
+                    try ActivityLogImport.read(input, options: options, prefetcher: prefetcher, into: sink)
+                }
                 receipt = detailed.receipt
                 if let f = detailed.summary.windowFrom, windowFrom.map({ f < $0 }) ?? true { windowFrom = f }
                 if let t = detailed.summary.windowTo, windowTo.map({ t > $0 }) ?? true { windowTo = t }

@@ -24,9 +24,7 @@ public enum CivilDate {
         let m = mp + (mp < 10 ? 3 : -9)
         return (m <= 2 ? y + 1 : y, m, d)
     }
-}
 
-extension CivilDate {
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// `YYYY-MM-DD` of a day number.

@@ -1,5 +1,4 @@
 import ScopedownCore
-import ScopedownImport
 import ScopedownRender
 
 /// The offline HTML review (`scopedown report`): an overview with SVG charts and a page per point of
@@ -157,7 +156,7 @@ public enum ReviewHTML {
         var s = "Database <code>\(SafeText.html(o.databaseName))</code>"
         if let p = o.previousName { s += ", compared with <code>\(SafeText.html(p))</code>" }
         if let f = m.usageWindow.from, let t = m.usageWindow.to {
-            s += "; Activity Log \(SafeText.html(ActivityTime.isoString(f))) to \(SafeText.html(ActivityTime.isoString(t)))"
+            s += "; Activity Log \(SafeText.html(CivilDate.isoString(f))) to \(SafeText.html(CivilDate.isoString(t)))"
         } else {
             s += "; no Activity Log imported"
         }
@@ -194,7 +193,7 @@ public enum ReviewHTML {
             let findingText = f.isEmpty ? "" : "\(f.count): " + f.map { "[\($0.severity)] \($0.message)" }.joined(separator: "; ")
             return [.string(clip(r.principalName ?? r.principal)), .string(r.principalKind), .string(clip(r.role)), .string(clip(r.scope.display)),
                     .string(r.state.rawValue), .int(r.usage?.uses ?? 0),
-                    .string(r.usage?.lastUsed.map(ActivityTime.isoString) ?? ""), .string(r.usageClass.rawValue),
+                    .string(r.usage?.lastUsed.map(CivilDate.isoString) ?? ""), .string(r.usageClass.rawValue),
                     .string(f.first.map { "\($0.severityRank + 1) \($0.severity)" } ?? ""), .string(clip(findingText)),
                     .string(clip(r.recommendation.map { $0.decision.rawValue + ": " + $0.summary } ?? "")), .string(r.id)]
         }

@@ -1,5 +1,4 @@
 import ScopedownCore
-import ScopedownImport
 import ScopedownRender
 
 /// Review packs: one CSV per point of contact with a decision column (`scopedown report` writes
@@ -27,7 +26,7 @@ public enum ReviewPack {
             csv.append([
                 "", "", "", "",
                 r.id, r.principal, r.principalName ?? "", r.principalType, r.role, r.roleID, r.scope.display, r.state.rawValue,
-                r.subscriptionName ?? "", String(r.usage?.uses ?? 0), r.usage?.lastUsed.map(ActivityTime.isoString) ?? "",
+                r.subscriptionName ?? "", String(r.usage?.uses ?? 0), r.usage?.lastUsed.map(CivilDate.isoString) ?? "",
                 r.usageClass.rawValue, (r.usage?.usedActions ?? []).joined(separator: ";"), findings,
                 rec?.decision.rawValue ?? "", rec?.roleName ?? rec?.roleID.flatMap { m.roles[$0] } ?? "", rec?.scope ?? "", rec?.summary ?? "",
                 check(ident.map(cellText)),

@@ -1,5 +1,4 @@
 import ScopedownCore
-import ScopedownImport
 import ScopedownSQLite
 #if canImport(Glibc)
 import Glibc

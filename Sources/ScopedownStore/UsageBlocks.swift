@@ -2,14 +2,14 @@
 // de-duplication keys of every imported event, and the tentative uses of started operations. Both are
 // written as sorted binary blocks, one statement per block instead of one per event, and read back
 // whole (the report) or one hour at a time (de-duplication against earlier imports).
-import ScopedownImport
+import ScopedownCore
 import ScopedownSQLite
 
 enum UsageSeenBlocks {
-    /// The de-duplication key of an event (REFERENCE.md §3.2): its eventDataId or record hash,
-    /// combined with its time (a duplicate has the same time).
+    /// The de-duplication key of an event (REFERENCE.md §3.2, `ScannedEvent.duplicateKey`): its
+    /// eventDataId or record hash, combined with its time (a duplicate has the same time).
     @inline(__always) static func key(time: Int64, hash: UInt64) -> UInt64 {
-        ActivityHash.combine(hash, UInt64(bitPattern: time))
+        ScannedEvent.duplicateKey(hash: hash, time: time)
     }
 
     /// The hour of an event time (seconds since the epoch, floor division).
@@ -140,7 +140,6 @@ final class UsageSeenCache {
     }
 }
 
-/// One tentative use aggregate: the uses of one started operation under one usage key.
 /// An operation hash as a `UsageMap` key.
 struct UsageOperationID: Hashable, UsageHashKey {
     var hash: UInt64
@@ -148,44 +147,19 @@ struct UsageOperationID: Hashable, UsageHashKey {
     var fastHash: UInt64 { usageMix(hash) }
 }
 
-extension UsageTentativeEntry {
-    /// The order that picks an operation's counted event: the latest, then a confirmed one, then
-    /// one naming its assignment (the archive's evidence, which other shapes lack), then the
-    /// smallest key (so the choice does not depend on the order of files or blocks).
-    static func isLater(_ a: UsageTentativeEntry, than b: UsageTentativeEntry) -> Bool {
-        let ta = a.value.last ?? Int64.min, tb = b.value.last ?? Int64.min
-        if ta != tb { return ta > tb }
-        if a.confirmed != b.confirmed { return a.confirmed }
-        if (a.key.assignment != 0) != (b.key.assignment != 0) { return a.key.assignment != 0 }
-        return a.key < b.key
-    }
+/// An operation's event as the use rule compares them (`ActivityUseRule.isLater`): the smallest key
+/// breaks ties, so the choice depends on neither the order of files nor of blocks.
+extension UsageTentativeEntry: OperationEvent {
+    var time: Int64? { value.last }
+    var isConfirmed: Bool { confirmed }
+    var hasEvidence: Bool { key.assignment != 0 }
+    var tieBreak: UsageKey { key }
 }
 
-/// What a file keeps of one operation's events before writing them: the latest Succeeded event and
-/// a later Started / Accepted one, if any. The others can never be the counted event (the report
-/// takes the latest confirmed event, or the latest of all when the operation did not fail), so a
-/// Started / Succeeded pair is written as one entry.
-struct UsageOperationEvents {
-    private(set) var confirmed: UsageTentativeEntry?
-    private(set) var tentative: UsageTentativeEntry?
-
-    mutating func add(_ e: UsageTentativeEntry) {
-        if e.confirmed {
-            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
-            confirmed = e
-            if let t = tentative, !UsageTentativeEntry.isLater(t, than: e) { tentative = nil }
-        } else {
-            if let c = confirmed, !UsageTentativeEntry.isLater(e, than: c) { return }
-            if let t = tentative, !UsageTentativeEntry.isLater(e, than: t) { return }
-            tentative = e
-        }
-    }
-
-    func forEach(_ body: (UsageTentativeEntry) -> Void) {
-        if let confirmed { body(confirmed) }
-        if let tentative { body(tentative) }
-    }
-}
+/// What a file keeps of one operation's events before writing them (the use rule's candidates):
+/// the latest Succeeded event and a later Started / Accepted one, if any, so a Started / Succeeded
+/// pair is written as one entry.
+typealias UsageOperationEvents = OperationCandidates<UsageTentativeEntry>
 
 struct UsageTentativeEntry {
     var operation: UInt64
@@ -366,10 +340,10 @@ extension Store {
                                        firstSeen: e.value.last, lastSeen: e.value.last))
         }
         try UsageTentativeBlocks.forEach(db) { e in
-            guard e.confirmed || !failed.contains(e.operation) else { return }
+            guard ActivityUseRule.counts(confirmed: e.confirmed, operationFailed: failed.contains(e.operation)) else { return }
             guard repeated.contains(e.operation) else { return try emit(e) }
             best.update(UsageOperationID(e.operation), initial: e) { current in
-                if UsageTentativeEntry.isLater(e, than: current) { current = e }
+                if ActivityUseRule.isLater(e, than: current) { current = e }
             }
         }
         for e in best.values { try emit(e) }

@@ -1,11 +1,11 @@
-// Merges scanned Activity Log batches into the usage tables:
-// global interning, de-duplication across files and re-imports, the use / denied / tentative
-// logic, aggregation by (principal, action, scope, day, evidence), multi-row upserts of the
-// aggregates and binary blocks of seen-event keys and tentative uses (UsageBlocks.swift), inside the
-// caller's transaction, written progressively while the scanner threads work. Memory is bounded:
-// past fixed caps (`UsageCaps`) what is held is written out and, for seen events, looked up on disk.
+// The store's usage sink (`UsageSink`, fed by `Store.importUsage`): merges scanned Activity Log
+// batches into the usage tables: global interning, de-duplication across files and re-imports, the
+// counts the use rule (Core's `ActivityUseRule`) gives each event, aggregation by (principal, action,
+// scope, day, evidence), multi-row upserts of the aggregates and binary blocks of seen-event keys and
+// tentative uses (UsageBlocks.swift), inside the caller's transaction, written progressively while
+// the scanner threads work. Memory is bounded: past fixed caps (`UsageCaps`) what is held is written
+// out and, for seen events, looked up on disk.
 import ScopedownCore
-import ScopedownImport
 import ScopedownSQLite
 
 struct UsageKey: Hashable, Comparable, UsageHashKey {
@@ -132,8 +132,6 @@ final class UsageRunState {
     var spilled: UsageBloomFilter?
     /// the blocks of the imports made before the run (ids below this one), by hour, as looked up
     let seenCache: UsageSeenCache
-    /// reads, hashes and scans the run's next small files on another thread (`withUsageBatch(prefetching:)`)
-    var prefetcher: ActivityPrefetcher?
     /// Unresolved callers as counted by the last file of the run, and the `imports` id that file
     /// recorded: while no other import came after it (no new users), the next file only adds its own
     /// new callers instead of re-resolving and counting the whole caller table.
@@ -241,7 +239,7 @@ final class UsageRunState {
     }
 }
 
-final class UsageIngest {
+final class UsageIngest: UsageSink {
     let db: Connection
     let keepEvents: Bool
     let file: String
@@ -383,7 +381,8 @@ final class UsageIngest {
     /// Keeps the read-ahead loads from being optimized away.
     private var touchSink: UInt64 = 0
 
-    func consume(_ batch: ScannedBatch) throws {
+    /// One scanner's batch of events (`UsageSink`).
+    func add(_ batch: UsageEventBatch) throws {
         // taken out of the dictionary while it grows (no copy of the arrays per batch)
         var tr = translations.removeValue(forKey: batch.scanner) ?? Array(repeating: [], count: 4)
         for table in StringTable.allCases {
@@ -435,15 +434,15 @@ final class UsageIngest {
                 if n & (Self.touchGroup - 1) == 0 {
                     var touched: UInt64 = 0
                     let group = events[n..<min(n + Self.touchGroup, events.count)]
-                    for e in group { touched |= seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)) }
+                    for e in group { touched |= seen.firstSlot(e.duplicateKey) }
                     if !run.seen.isEmpty {
-                        for e in group { touched |= run.seen.firstSlot(UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)) }
+                        for e in group { touched |= run.seen.firstSlot(e.duplicateKey) }
                     }
                     touchSink |= touched
                 }
                 let e = events[n]
                 // De-duplication: this import, then earlier imports whose window covers the event.
-                let seenKey = UsageSeenBlocks.key(time: e.time, hash: e.dedupHash)
+                let seenKey = e.duplicateKey
                 let hour = UsageSeenBlocks.hour(e.time)
                 // One probe of this file's set; a key found in the run's set or on disk is taken back
                 // off the keys to write (each key is written once).
@@ -477,34 +476,28 @@ final class UsageIngest {
                     try keepStatement.execute([Int64(bitPattern: e.dedupHash), eventsImportID, e.time, key.principal, key.action, key.scope,
                                                key.assignment, e.status.name, raw])
                 }
-                // REFERENCE.md §3.3: Succeeded is a use; Started/Accepted is a use unless the same
-                // operation (correlationId + action) failed; a failure with an authorization sub-status
-                // is a denied attempt.
-                // Uses are operations: an event with an operation identity is kept per operation
-                // (the report counts each operation once, at its latest authorized event); one
-                // without is a use of its own.
-                switch e.status {
-                case .succeeded, .started, .accepted:
-                    if e.operationHash == 0 {
-                        usage.update(key, initial: UsageValue()) { $0.use(e.time) }
-                        summary.uses += 1
-                    } else {
-                        let confirmed = e.status == .succeeded
-                        var value = UsageValue()
-                        value.use(e.time)
-                        let entry = UsageTentativeEntry(operation: e.operationHash, key: key, value: value, confirmed: confirmed)
-                        pending.update(UsageOperationID(e.operationHash), initial: UsageOperationEvents()) { $0.add(entry) }
-                        if confirmed { _ = confirmedOperations.add(e.operationHash) } else { _ = tentativeOperations.add(e.operationHash) }
-                        tentative += 1
-                    }
-                case .failed:
+                // What the event counts for is the use rule's (REFERENCE.md §3.3, `ActivityUseRule`);
+                // an operation's events are kept per operation, and the report counts each operation
+                // once, at the event the rule picks.
+                switch ActivityUseRule.verdict(e) {
+                case .use:
+                    usage.update(key, initial: UsageValue()) { $0.use(e.time) }
+                    summary.uses += 1
+                case .operationEvent(let confirmed):
+                    var value = UsageValue()
+                    value.use(e.time)
+                    let entry = UsageTentativeEntry(operation: e.operationHash, key: key, value: value, confirmed: confirmed)
+                    pending.update(UsageOperationID(e.operationHash), initial: UsageOperationEvents()) { $0.add(entry) }
+                    if confirmed { _ = confirmedOperations.add(e.operationHash) } else { _ = tentativeOperations.add(e.operationHash) }
+                    tentative += 1
+                case .failedAttempt(let denied):
                     summary.failed += 1
                     if e.operationHash != 0 && failedOperations.add(e.operationHash) { failedToWrite.append(e.operationHash) }
-                    if e.denied {
+                    if denied {
                         summary.denied += 1
                         usage.update(key, initial: UsageValue()) { $0.deny(e.time) }
                     }
-                case .other, .missing:
+                case .ignored:
                     break
                 }
             }
@@ -667,10 +660,11 @@ final class UsageIngest {
         // failure in another file cancels in the report (`effectiveUsage`), which reads every
         // failed operation, whatever the order or batching of the imports.
         // Uses are operations: each operation of the file once, a Started / Accepted one unless the
-        // file's own failures cancel it.
+        // file's own failures cancel it (`ActivityUseRule.counts`).
         var uses = confirmedOperations.count
         tentativeOperations.forEachMember { op in
-            if !confirmedOperations.contains(op) && !failedOperations.contains(op) { uses += 1 }
+            if !confirmedOperations.contains(op)
+                && ActivityUseRule.counts(confirmed: false, operationFailed: failedOperations.contains(op)) { uses += 1 }
         }
         summary.uses += uses
         if let through = run.unresolvedCheckedThrough, try db.scalarInt("SELECT MAX(id) FROM imports").map(Int64.init) == through {

@@ -1,4 +1,5 @@
 import Foundation
+import ScopedownCore
 @testable import ScopedownImport
 import ScopedownTestSupport
 import Testing

@@ -76,9 +76,9 @@ struct UsageRunTests {
         var options = UsageImportOptions()
         options.chunkBytes = chunkBytes
         options.workers = 2
-        func one(_ input: InputFile) {
+        func one(_ input: InputFile, prefetcher: ActivityPrefetcher? = nil) {
             do {
-                summaries.append(try f.store.importActivityLogDetailed(input, format: format, options: options).summary)
+                summaries.append(try f.store.importActivityLogDetailed(input, format: format, options: options, prefetcher: prefetcher).summary)
             } catch {
                 summaries.append(UsageImportSummary()) // the bad file: its message is part of the outcome
                 errors.append("\(error)")
@@ -87,7 +87,9 @@ struct UsageRunTests {
         func all(_ list: [(String, [String])]) throws {
             let inputs = list.map { f.write($0.0, $0.1) }
             if batched {
-                try f.store.withUsageBatch(prefetching: prefetch ? inputs : []) { for input in inputs { one(input) } }
+                let prefetcher = prefetch ? ActivityLogImport.prefetcher(for: inputs, keepEvents: false) : nil
+                defer { prefetcher?.cancel() }
+                try f.store.withUsageBatch { for input in inputs { one(input, prefetcher: prefetcher) } }
             } else {
                 for input in inputs { one(input) }
             }

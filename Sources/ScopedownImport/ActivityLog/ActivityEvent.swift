@@ -1,96 +1,16 @@
 import ScopedownCore
-// The normalized view of one Activity Log event (REFERENCE.md §1.9, §3.3).
-
-/// Event status normalized across shapes (REFERENCE.md §1.9.3 "Normalize": lower-case, then
-/// {success, succeeded} → succeeded, {start, started} → started, {accept, accepted} → accepted,
-/// {failure, failed} → failed). Anything else (In Progress, Active, Resolved, Updated) is `other`.
-public enum ActivityStatus: UInt8, Sendable, Hashable, CaseIterable {
-    case succeeded = 1, started, accepted, failed, other, missing
-
-    public static func normalize(_ raw: String) -> ActivityStatus {
-        switch raw.trimmingSpaces().lowercased() {
-        case "success", "succeeded": return .succeeded
-        case "start", "started": return .started
-        case "accept", "accepted": return .accepted
-        case "failure", "failed": return .failed
-        case "": return .missing
-        default: return .other
-        }
-    }
-
-    public var name: String {
-        switch self {
-        case .succeeded: return "succeeded"
-        case .started: return "started"
-        case .accepted: return "accepted"
-        case .failed: return "failed"
-        case .other: return "other"
-        case .missing: return "missing"
-        }
-    }
-
-    /// Started / Accepted events are uses only when their operation did not fail (REFERENCE.md §3.3).
-    public var isTentativeUse: Bool { self == .started || self == .accepted }
-}
+// What a scanner produces (the event values themselves are Core's: ActivityEvents.swift), and
+// Activity Log timestamps.
 
 /// True when a failed event's sub-status, result signature, status code or properties name an
 /// authorization failure (HTTP 403, `Forbidden`, `AuthorizationFailed`, `LinkedAuthorizationFailed`):
 /// a **denied attempt**.
-public func isAuthorizationFailureText(_ lowercased: String) -> Bool {
+package func isAuthorizationFailureText(_ lowercased: String) -> Bool {
     lowercased.contains("authorizationfailed") || lowercased.contains("forbidden") || lowercased.contains("403")
 }
 
-/// One event after scanning, with its strings interned into ids local to the scanner that saw it
-/// (`ScannedBatch.newStrings` carries the strings). Compact: the aggregation never sees the JSON.
-public struct ScannedEvent: Sendable, Hashable {
-    /// De-duplication key: a hash of `eventDataId` when present, else of the whole record's bytes
-    /// (REFERENCE.md §3.2: "de-duplicate by eventDataId, or ... by hashing all fields").
-    public var dedupHash: UInt64
-    /// Local string ids (see `StringTable`); -1 when absent.
-    public var principal: Int32
-    public var action: Int32
-    public var scope: Int32
-    public var assignment: Int32
-    /// Seconds since 1970-01-01T00:00:00Z.
-    public var time: Int64
-    public var status: ActivityStatus
-    /// A failed event whose sub-status says the caller lacked the permission.
-    public var denied: Bool
-    /// The operation's identity: a hash of (correlationId, authorization action, scope), compared
-    /// case-insensitively; the same in every export shape. 0 when the event has no correlation id.
-    public var operationHash: UInt64
-
-    public init(dedupHash: UInt64, principal: Int32, action: Int32, scope: Int32, assignment: Int32, time: Int64,
-                status: ActivityStatus, denied: Bool, operationHash: UInt64) {
-        self.dedupHash = dedupHash
-        self.principal = principal
-        self.action = action
-        self.scope = scope
-        self.assignment = assignment
-        self.time = time
-        self.status = status
-        self.denied = denied
-        self.operationHash = operationHash
-    }
-
-    /// Days since 1970-01-01 (UTC).
-    public var day: Int32 { Int32(truncatingIfNeeded: time >= 0 ? time / 86_400 : (time - 86_399) / 86_400) }
-}
-
-/// The interned string tables a scanner fills.
-public enum StringTable: Int, Sendable, CaseIterable {
-    /// The caller as found: the oid claim, the evidence principal id, or `caller` (GUID or UPN).
-    case principal = 0
-    /// `authorization.action` as spelled in the event.
-    case action
-    /// `authorization.scope` as spelled (or `resourceId` when the event has no authorization scope).
-    case scope
-    /// `evidence.roleAssignmentId` as spelled (often 32 hex characters without dashes).
-    case assignment
-}
-
 /// What a scanner produced for one chunk of input.
-public struct ScannedBatch: Sendable {
+package struct ScannedBatch: Sendable {
     /// Which scanner produced it (local ids are per scanner).
     public var scanner: Int
     public var chunkIndex: Int
@@ -118,7 +38,7 @@ public struct ScannedBatch: Sendable {
 }
 
 /// A scan error inside a chunk: the 0-based line within the chunk and the 1-based column.
-public struct ActivityChunkError: Sendable {
+package struct ActivityChunkError: Sendable {
     public var line: Int
     public var column: Int
     public var message: String

@@ -18,7 +18,7 @@ import ScopedownCore
 import Glibc
 #endif
 
-public struct ActivityReadOptions: Sendable {
+package struct ActivityReadOptions: Sendable {
     public var keepEvents: Bool
     /// Scanner threads (the machine's cores by default, at least 1).
     public var workers: Int
@@ -39,14 +39,14 @@ public struct ActivityReadOptions: Sendable {
 }
 
 /// The layout found in the input.
-public enum ActivityLayout: String, Sendable {
+package enum ActivityLayout: String, Sendable {
     case jsonLines = "JSON Lines"
     case jsonDocument = "JSON document"
     case azureActivityCSV = "Log Analytics AzureActivity (CSV)"
     case usageCSV = "usage aggregate (CSV)"
 }
 
-public struct ActivityReadResult: Sendable {
+package struct ActivityReadResult: Sendable {
     public var layout: ActivityLayout
     public var rawBytes: Int
     public var decodedBytes: Int
@@ -59,26 +59,8 @@ public struct ActivityReadResult: Sendable {
     public var records: RecordSequenceFingerprint? = nil
 }
 
-/// One row of the pre-aggregated usage CSV (queries/usage-aggregate.kql):
-/// `principalId,caller,action,scope,day,uses,deniedAttempts,firstSeen,lastSeen,roleAssignmentId`.
-public struct UsageAggregateRow: Sendable, Hashable {
-    public var principalID: String
-    public var caller: String
-    public var action: String
-    public var scope: String
-    public var day: Int
-    public var uses: Int
-    public var deniedAttempts: Int
-    public var firstSeen: Int64?
-    public var lastSeen: Int64?
-    public var roleAssignmentID: String
-
-    public static let header = ["principalId", "caller", "action", "scope", "day", "uses", "deniedAttempts",
-                                "firstSeen", "lastSeen", "roleAssignmentId"]
-}
-
 /// Receives the raw bytes as read from disk (before gunzip), on the reader thread, in order.
-public protocol ActivityRawObserver: AnyObject {
+package protocol ActivityRawObserver: AnyObject {
     func observe(_ bytes: UnsafeRawBufferPointer)
 }
 
@@ -222,12 +204,12 @@ final class ActivityBox<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-public enum ActivityLogReader {
+package enum ActivityLogReader {
     /// Reads one Activity Log input. `consumer` gets the scanned batches on the calling thread (in
     /// no particular order across scanners; in order per scanner). `usageRows` gets the rows of a
     /// usage-aggregate CSV. Throws a `Diagnostic` (file:line:column) on bad input; by then the
     /// consumer may have seen batches, so callers write inside a transaction they roll back.
-    public static func read(_ file: InputFile, options: ActivityReadOptions = ActivityReadOptions(),
+    package static func read(_ file: InputFile, options: ActivityReadOptions = ActivityReadOptions(),
                             rawObserver: ActivityRawObserver? = nil,
                             progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
                             consumer: (ScannedBatch) throws -> Void,

@@ -19,7 +19,7 @@ import Darwin
 #endif
 
 /// A file read, hashed and scanned ahead of its import.
-public struct ActivityPrefetched: Sendable {
+package struct ActivityPrefetched: Sendable {
     public var rawBytes: Int
     /// scanned with the raw records kept (`--keep-events`)
     public var keepsEvents: Bool
@@ -29,6 +29,7 @@ public struct ActivityPrefetched: Sendable {
     public var identity: String { batch.fingerprint.text() }
 }
 
+/// Made and started by `ActivityLogImport.prefetcher(for:keepEvents:)`.
 public final class ActivityPrefetcher: @unchecked Sendable {
     private let files: [InputFile]
     private let options: ActivityReadOptions
@@ -51,7 +52,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
 
     /// `threads` background threads (default: one per core, at most 2) each claim the next file;
     /// at most `ahead` files past the importer's position are held.
-    public init(files: [InputFile], options: ActivityReadOptions = ActivityReadOptions(), ahead: Int = 4,
+    package init(files: [InputFile], options: ActivityReadOptions = ActivityReadOptions(), ahead: Int = 4,
                 threads: Int = min(2, max(1, ProcessInfo.processInfo.activeProcessorCount))) {
         self.files = files
         self.options = options
@@ -60,7 +61,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         done = Array(repeating: false, count: files.count)
     }
 
-    public func start() {
+    package func start() {
         cond.lock()
         running = threadCount
         cond.unlock()
@@ -108,7 +109,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
 
     /// The prefetched scan of `file` (waiting for it if the background thread is on it), or nil
     /// when it was not prefetched. Results of the files before it are dropped.
-    public func take(_ file: InputFile) -> ActivityPrefetched? {
+    package func take(_ file: InputFile) -> ActivityPrefetched? {
         guard let path = file.path else { return nil }
         cond.lock(); defer { cond.unlock() }
         guard let i = files[position...].firstIndex(where: { $0.path == path && $0.displayName == file.displayName }) else { return nil }
@@ -173,7 +174,7 @@ public final class ActivityPrefetcher: @unchecked Sendable {
 
 extension ActivityLogReader {
     /// Imports a prefetched file exactly as `read` would have scanned it inline.
-    public static func read(_ file: InputFile, prefetched p: ActivityPrefetched,
+    package static func read(_ file: InputFile, prefetched p: ActivityPrefetched,
                             progress: ((_ rawBytes: Int, _ totalBytes: Int?, _ events: Int) -> Void)? = nil,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         if let e = p.batch.error {

@@ -10,6 +10,8 @@
 // `properties` is never taken. A top-level `records` or `value` array (Event Hubs message, REST
 // page) is an envelope whose elements are records.
 
+import ScopedownCore
+
 /// A string value located in some buffer (the input, or a decoded string that held JSON).
 struct ActivitySlice {
     var base: UnsafePointer<UInt8>
@@ -147,7 +149,7 @@ struct ActivityInterner {
 }
 
 /// Scans records and interns their strings. One per worker thread.
-public struct ActivityRecordScanner {
+package struct ActivityRecordScanner {
     public let scannerID: Int
     public let keepEvents: Bool
     var interners = Array(repeating: ActivityInterner(), count: StringTable.allCases.count)

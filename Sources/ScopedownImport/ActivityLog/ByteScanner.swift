@@ -9,7 +9,7 @@ import _Builtin_intrinsics.intel
 #endif
 
 /// An error met while scanning: a byte offset in the scanned buffer and a lower-case message.
-public struct ActivityScanError: Error, Sendable, Equatable {
+package struct ActivityScanError: Error, Sendable, Equatable {
     public var offset: Int
     public var message: String
     public init(offset: Int, message: String) {
@@ -571,7 +571,7 @@ struct ActivityByteCursor {
 
 /// A 64-bit hash of bytes (FNV-1a over 8-byte words, then a final avalanche). Used for
 /// de-duplication keys and interning; not cryptographic.
-public enum ActivityHash {
+package enum ActivityHash {
     @inline(__always) static func mix(_ h: UInt64) -> UInt64 {
         var z = h
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

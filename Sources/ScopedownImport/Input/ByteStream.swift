@@ -19,7 +19,7 @@ private let systemRead = Darwin.read
 
 /// A source of bytes read in chunks: a file, buffered standard input, or a gunzipping wrapper.
 /// Owners of file descriptors / zlib streams, hence classes; use one stream from one thread.
-public protocol ByteStream: AnyObject {
+package protocol ByteStream: AnyObject {
     /// Reads up to `max` bytes; an empty result means end of stream. Throws a `Diagnostic`.
     func read(max: Int) throws -> [UInt8]
     /// The name used in diagnostics.
@@ -76,7 +76,7 @@ extension ByteStream {
 }
 
 /// A file read with POSIX `read(2)`.
-public final class FileByteStream: ByteStream {
+package final class FileByteStream: ByteStream {
     public let displayName: String
     private var fd: Int32
 
@@ -115,7 +115,7 @@ public final class FileByteStream: ByteStream {
 }
 
 /// Bytes already in memory (buffered standard input, tests).
-public final class MemoryByteStream: ByteStream {
+package final class MemoryByteStream: ByteStream {
     public let displayName: String
     private let bytes: [UInt8]
     private var position = 0
@@ -133,7 +133,7 @@ public final class MemoryByteStream: ByteStream {
 }
 
 /// Standard input, read once and kept, so format detection and decoding both see it.
-public enum StandardInput {
+package enum StandardInput {
     private static let lock = Lock()
     nonisolated(unsafe) private static var cached: [UInt8]? = nil
 
@@ -167,7 +167,7 @@ public enum StandardInput {
 /// Streaming gunzip through zlib (`inflateInit2` with windowBits 15+32: gzip or zlib header
 /// auto-detected). Memory is bounded by the chunk sizes; a stream that ends before the gzip trailer
 /// is an error (`truncated gzip stream`), as is corrupt data. Concatenated gzip members are read on.
-public final class GzipByteStream: ByteStream {
+package final class GzipByteStream: ByteStream {
     public let displayName: String
     private let source: ByteStream
     private var stream = z_stream()
@@ -250,7 +250,7 @@ public final class GzipByteStream: ByteStream {
 }
 
 /// Passes bytes through while hashing them (SHA-256 of the bytes as stored) and counting them.
-public final class HashingByteStream: ByteStream {
+package final class HashingByteStream: ByteStream {
     private let source: ByteStream
     private let hasher = SHA256Digest()
     public private(set) var byteCount = 0
@@ -273,7 +273,7 @@ public final class HashingByteStream: ByteStream {
     }
 }
 
-public enum InputReader {
+package enum InputReader {
     /// Opens an input as a stream of its content: standard input (buffered once), a file, gunzipped
     /// when its first bytes are the gzip magic `1f 8b` (whatever its name).
     public static func open(_ file: InputFile) throws -> ByteStream {
@@ -300,7 +300,7 @@ public enum InputReader {
 }
 
 /// gzip compression of bytes in memory (tests, fixtures, the synthetic generator).
-public enum GzipWriter {
+package enum GzipWriter {
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 16: write a gzip header and trailer.

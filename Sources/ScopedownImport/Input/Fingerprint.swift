@@ -14,7 +14,7 @@
 // or `records:...` in `imports.content_hash`, so it never equals the SHA-256 of an inventory file.
 
 /// Streaming XXH64 (xxHash specification, 64-bit variant).
-public struct XXH64: Sendable {
+package struct XXH64: Sendable {
     static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
     static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     static let p3: UInt64 = 0x1656_67B1_9E37_79F9
@@ -120,7 +120,7 @@ public struct XXH64: Sendable {
 }
 
 /// The 128-bit content fingerprint of an Activity Log file (see the top of this file).
-public struct ContentFingerprint: Sendable {
+package struct ContentFingerprint: Sendable {
     private var a = XXH64(seed: 0)
     private var b = XXH64(seed: 0x9E37_79B9_7F4A_7C15)
 
@@ -182,7 +182,7 @@ public struct ContentFingerprint: Sendable {
 /// the bytes of its own is needed (the byte fingerprint above is a noticeable share of an import's CPU).
 /// What differs only in whitespace between records (blank lines, CRLF, spaces around a record) or
 /// in compression (a `.gz` and the same file uncompressed) has the same identity: the same events.
-public struct RecordSequenceFingerprint: Sendable, Equatable {
+package struct RecordSequenceFingerprint: Sendable, Equatable {
     static let p: UInt64 = (1 << 61) - 1
     static let r1: UInt64 = 0x0D1C_E0F3_8A43_B5E7 & p
     static let r2: UInt64 = 0x1B87_3593_CC9E_2D51 & p

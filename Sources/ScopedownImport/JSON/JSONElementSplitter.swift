@@ -2,7 +2,7 @@ import ScopedownCore
 
 /// One element handed out by `JSONElementSplitter`: the raw bytes of one top-level array element or
 /// one JSON-Lines value, with where it starts in the input.
-public struct JSONElement: Sendable {
+package struct JSONElement: Sendable {
     public var bytes: [UInt8]
     /// 0-based position among the elements.
     public var index: Int
@@ -30,7 +30,7 @@ public struct JSONElement: Sendable {
 /// when it is parsed (`JSONElement.parse`). Structural errors between elements (a missing comma,
 /// text after the closing `]`, an element cut off by the end of the input) are reported with
 /// line:column.
-public struct JSONElementSplitter {
+package struct JSONElementSplitter {
     public enum Mode: Sendable, Equatable {
         /// Decide from the first byte: `[` = array, anything else = JSON Lines.
         case automatic
