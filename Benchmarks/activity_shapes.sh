@@ -16,7 +16,8 @@
 # 4. prints MB/s, ns per byte (wall and CPU) and the ratio of each shape's per-byte time to the
 #    archive folder's.
 # Environment: SCOPEDOWN_BENCH_OUT (default ./bench-out), SCOPEDOWN_BENCH_KEEP=1 keeps the data,
-# SCOPEDOWN_BENCH_REPEAT (default 3), SCOPEDOWN_BIN (a scopedown binary; no build).
+# SCOPEDOWN_BENCH_REPEAT (default 3), SCOPEDOWN_BIN (a scopedown binary; no build),
+# SCOPEDOWN_BENCH_SHAPES (the shapes to run, by name; the first is the reference).
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -61,6 +62,14 @@ CASES=(
   "azureactivity-csv $SHAPES/azureactivity.csv"
   "usage-aggregate-csv $SHAPES/usage.csv"
 )
+# SCOPEDOWN_BENCH_SHAPES="archive-folder az-folder ...": only these (the first is the reference)
+if [ -n "${SCOPEDOWN_BENCH_SHAPES:-}" ]; then
+  KEEP=()
+  for want in $SCOPEDOWN_BENCH_SHAPES; do
+    for c in "${CASES[@]}"; do [ "${c%% *}" = "$want" ] && KEEP+=("$c"); done
+  done
+  CASES=("${KEEP[@]}")
+fi
 REPEAT=${SCOPEDOWN_BENCH_REPEAT:-3}
 RUNS=$OUT/runs.tsv
 : > "$RUNS"
