@@ -137,6 +137,40 @@ struct ActivityStringIndexTests {
         #expect(indexed.events.count == 20)
     }
 
+    @Test("pretty-printed elements: indentation of every length, CR and tabs outside strings, control characters and escapes inside them at every block offset; errors where the parser puts them")
+    func prettyPrintedElements() throws {
+        let pieces = ["plain", "tab\there", "esc\\\"q", "ctl\u{01}raw", "nl\\nok", "bad\\q"]
+        var rejected = 0
+        for indent in 0..<20 {
+            for pad in stride(from: 0, to: 70, by: 7) {
+                for piece in pieces {
+                    let sp = String(repeating: " ", count: indent)
+                    let value = String(repeating: "v", count: pad) + piece
+                    let element = "{\n\(sp)  \"time\" :\t\"2024-01-02T03:04:05Z\",\r\n\(sp)  \"authorization\": {\n\(sp)    \"action\": \"\(value)\",\n"
+                        + "\(sp)    \"scope\": \"/s\"\n\(sp)  },\n\(sp)  \"x\": [ 1 ,\n\(sp)  {\"y\" : \"\(value)\"} ],\n\(sp)  \"status\": {\"value\": \"Succeeded\"}\n\(sp)}"
+                    var text = "[\n" + sp
+                    let start = text.utf8.count
+                    text += element
+                    let range = start..<text.utf8.count
+                    text += "\n]\n"
+                    let (indexed, reference) = Self.scanBoth(text, elements: [range])
+                    let what = "indent \(indent) pad \(pad) \(piece)"
+                    #expect(Self.summary(indexed) == Self.summary(reference), "\(what)")
+                    var parserError: Diagnostic? = nil
+                    do { _ = try JSONDocument.parse(Array(text.utf8), file: "x") } catch let d as Diagnostic { parserError = d }
+                    #expect((indexed.error == nil) == (parserError == nil), "\(what): \(String(describing: indexed.error)) \(String(describing: parserError))")
+                    if let e = indexed.error, let d = parserError {
+                        rejected += 1
+                        #expect(e.line == d.line && e.column == d.column, "\(what): scanner \(e), parser \(d)")
+                    } else if indexed.error == nil {
+                        #expect(indexed.events.count == 1, "\(what)")
+                    }
+                }
+            }
+        }
+        #expect(rejected > 100)
+    }
+
     @Test("errors: the same message at the same line and column", arguments: [
         // a control character in a string, far into the line (beyond the first block)
         (String(repeating: " ", count: 70) + "{\"time\":\"2024-01-02T00:00:00Z\",\"a\":\"x\u{01}y\"}", 1, 108, "control character in string"),

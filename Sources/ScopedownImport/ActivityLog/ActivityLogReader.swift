@@ -245,10 +245,9 @@ package enum ActivityLogReader {
             return try ActivityCSVReader.read(file, source: source, first: first, options: options,
                                               progress: progress, consumer: consumer, usageRows: usageRows)
         }
-        let jsonLines = firstByte == 0x7B && isJSONLines(first)
         // a JSON shape is identified by its records, not by a pass over its bytes
         source.onRaw = nil
-        return try runPipeline(file, source: source, first: consume first, jsonLines: jsonLines, options: options,
+        return try runPipeline(file, source: source, first: consume first, maybeJSONLines: firstByte == 0x7B, options: options,
                                progress: progress, consumer: consumer)
     }
 
@@ -284,44 +283,56 @@ package enum ActivityLogReader {
         #endif
     }()
 
-    /// True when the first value is an object that ends on its own line (JSON Lines).
-    static func isJSONLines(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { b -> Bool in
+    /// True when the first value is an object that ends on its own line (JSON Lines), in the first
+    /// `count` bytes (all by default).
+    static func isJSONLines(_ bytes: [UInt8], count: Int? = nil) -> Bool {
+        bytes.withUnsafeBufferPointer { whole -> Bool in
+            let b = UnsafeBufferPointer(rebasing: whole[0..<min(count ?? whole.count, whole.count)])
             guard let base = b.baseAddress else { return false }
             var c = ActivityByteCursor(base, start: 0, end: b.count)
             c.skipWhitespace()
             let start = c.pos
-            guard (try? c.skipContainer()) != nil else { return false }
-            for i in start..<c.pos where base[i] == 0x0A { return false }
-            while c.pos < b.count {
-                let x = base[c.pos]
-                if x == 0x0A { return true }
-                if x != 0x20 && x != 0x0D && x != 0x09 { return false }
-                c.pos += 1
-            }
+            // The value must end before the first newline: it is walked up to there only (a
+            // pretty-printed document fails at once), with the string index (a REST page on one line
+            // is walked whole). A value the newline cuts short fails here, as it fails or holds a
+            // newline when walked to the end of the bytes; a value that ends before it is walked
+            // the same either way (the newline is not a byte a value can end with).
+            let line = memchr(base + start, 0x0A, b.count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? b.count
+            let index = ActivityStringIndex()
+            var v = ActivityByteCursor(base, start: start, end: line, index: index.build(base, start: start, end: line))
+            guard (try? v.skipContainer()) != nil else { return false }
+            for i in v.pos..<line where base[i] != 0x20 && base[i] != 0x0D && base[i] != 0x09 { return false }
             return true
         }
     }
 
-    static func runPipeline(_ file: InputFile, source: ActivitySource, first: consuming [UInt8], jsonLines: Bool,
+    /// `maybeJSONLines`: the first value is an object (JSON Lines when it ends on its own line).
+    static func runPipeline(_ file: InputFile, source: ActivitySource, first: consuming [UInt8], maybeJSONLines: Bool,
                             options: ActivityReadOptions,
                             progress: ((Int, Int?, Int) -> Void)?,
                             consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        let sniffed = first.count
         // `first` is owned here (consumed by the caller), so it can go back to `firstBuffers` intact
-        if jsonLines {
-            // An archive holds thousands of hourly PT1H.json files of well under one chunk each: when
-            // the whole input fits in one chunk, scan it here instead of starting a reader thread,
-            // workers and a buffer pool per file (that set-up cost more than the scanning).
-            var eof = false
-            while !eof && first.count <= options.chunkBytes {
-                if try source.read(into: &first, max: options.chunkBytes + 1 - first.count) == 0 { eof = true }
-            }
-            if eof {
-                let result = try scanInline(file, source: source, bytes: first, options: options, progress: progress, consumer: consumer)
-                firstBuffers.give(&first)
-                return result
-            }
+        // An archive holds thousands of hourly PT1H.json files of well under one chunk each, an az or
+        // REST export one file per day or page: when the whole input fits in one chunk, scan it here
+        // instead of starting a reader thread, workers and a buffer pool per file (that set-up cost
+        // more than the scanning).
+        var eof = false
+        while !eof && first.count <= options.chunkBytes {
+            if try source.read(into: &first, max: options.chunkBytes + 1 - first.count) == 0 { eof = true }
         }
+        if eof {
+            let result: ActivityReadResult
+            if maybeJSONLines, let lines = try scanLinesInline(file, source: source, bytes: first, options: options,
+                                                               progress: progress, consumer: consumer) {
+                result = lines
+            } else {
+                result = try scanDocumentInline(file, source: source, bytes: first, options: options, progress: progress, consumer: consumer)
+            }
+            firstBuffers.give(&first)
+            return result
+        }
+        let jsonLines = maybeJSONLines && isJSONLines(first, count: sniffed)
         let work = ActivityQueue<ActivityChunk>(capacity: options.workers + 2)
         let pool = ActivityBufferPool(limit: options.workers * 2 + 3)
         // room for the batches scanned while the importing thread writes a progressive block (a few
@@ -412,15 +423,37 @@ package enum ActivityLogReader {
                                   withoutTime: withoutTime, usageRows: 0, records: records)
     }
 
+    /// The scan of a whole input that fits in one chunk as JSON Lines, when it is JSON Lines (see
+    /// `linesScan`); nil when it is not.
+    static func scanLinesInline(_ file: InputFile, source: ActivitySource, bytes: [UInt8], options: ActivityReadOptions,
+                                progress: ((Int, Int?, Int) -> Void)?,
+                                consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult? {
+        guard let batch = linesScan(bytes, options: options) else { return nil }
+        return try scanInline(file, source: source, bytes: bytes, batch: batch, options: options, progress: progress, consumer: consumer)
+    }
+
+    /// `bytes` (whose first value is an object) scanned as JSON Lines when they are JSON Lines
+    /// (`isJSONLines`), else nil. The scan comes first: a scan without an error has walked the
+    /// first line as one value followed by whitespace only, which is what `isJSONLines` checks (a
+    /// REST page written on one line is then walked once, not twice); only a scan that failed asks
+    /// `isJSONLines` (a document fails on its first line, where its first value does not end).
+    static func linesScan(_ bytes: [UInt8], options: ActivityReadOptions) -> ScannedBatch? {
+        var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
+        let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
+        if batch.error != nil && !isJSONLines(bytes) { return nil }
+        return batch
+    }
+
     /// A whole JSON Lines input that fits in one chunk, scanned on the calling thread.
-    static func scanInline(_ file: InputFile, source: ActivitySource, bytes: [UInt8], options: ActivityReadOptions,
+    static func scanInline(_ file: InputFile, source: ActivitySource, bytes: [UInt8], batch scanned: ScannedBatch? = nil,
+                           options: ActivityReadOptions,
                            progress: ((Int, Int?, Int) -> Void)?,
                            consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
         var events = 0, withoutAuthorization = 0, withoutTime = 0
         var records = RecordSequenceFingerprint()
         if !bytes.isEmpty {
             var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
-            let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
+            let batch = scanned ?? scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
             if let e = batch.error {
                 throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
             }
@@ -434,6 +467,44 @@ package enum ActivityLogReader {
         return ActivityReadResult(layout: .jsonLines, rawBytes: source.rawBytesRead, decodedBytes: bytes.count,
                                   events: events, withoutAuthorization: withoutAuthorization,
                                   withoutTime: withoutTime, usageRows: 0, records: records)
+    }
+
+    /// A whole JSON document that fits in one chunk (an az array, a REST page), split and scanned on
+    /// the calling thread, as the pipeline would have: the splitter's errors first, then the scan's.
+    static func scanDocumentInline(_ file: InputFile, source: ActivitySource, bytes: [UInt8], options: ActivityReadOptions,
+                                   progress: ((Int, Int?, Int) -> Void)?,
+                                   consumer: (ScannedBatch) throws -> Void) throws -> ActivityReadResult {
+        var events = 0, withoutAuthorization = 0, withoutTime = 0
+        var records = RecordSequenceFingerprint()
+        let elements = try splitDocument(bytes, name: file.displayName)
+        if !elements.isEmpty {
+            var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
+            let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: elements))
+            if let e = batch.error {
+                throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
+            }
+            events = batch.events.count
+            withoutAuthorization = batch.withoutAuthorization
+            withoutTime = batch.withoutTime
+            records.append(batch.fingerprint)
+            try consumer(batch)
+            progress?(source.rawBytesRead, source.totalRawBytes, events)
+        }
+        return ActivityReadResult(layout: .jsonDocument, rawBytes: source.rawBytesRead, decodedBytes: bytes.count,
+                                  events: events, withoutAuthorization: withoutAuthorization,
+                                  withoutTime: withoutTime, usageRows: 0, records: records)
+    }
+
+    /// The record elements of a whole JSON document (what `produceElements` finds in it).
+    static func splitDocument(_ bytes: [UInt8], name: String) throws -> [Range<Int>] {
+        var splitter = ActivityElementSplitter()
+        var elements: [Range<Int>] = []
+        try bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            try splitter.feed(base, from: 0, to: b.count, elements: &elements, name: name)
+        }
+        try splitter.finish(name: name)
+        return elements
     }
 
     /// JSON Lines in a plain file: the complete lines of `first` (already read), then the rest of
@@ -586,11 +657,11 @@ package enum ActivityLogReader {
             rest.reserveCapacity(options.chunkBytes)
             rest.append(contentsOf: buffer[cut...])
             buffer.removeSubrange(cut...)
-            let linesInChunk = buffer.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             decoded.value += buffer.count
             if !work.put(ActivityChunk(index: index, bytes: buffer, startLine: chunkLine, elements: elements)) { return }
             index += 1
-            chunkLine += linesInChunk
+            // the line of byte `cut`: the last element's closing bracket is on it
+            chunkLine = splitter.lineAfterLastElement
             splitter.rebase(by: cut)
             elements.removeAll(keepingCapacity: true)
             buffer = rest
@@ -618,6 +689,10 @@ struct ActivityElementSplitter {
     private var lastStringEnd = -1
     private var offsetShift = 0
     private(set) var line = 1
+    /// The line of the last element's closing bracket (the line the bytes after it start on).
+    private(set) var lineAfterLastElement = 1
+    /// False: every byte through the byte loop (the reference the tests compare the block path with).
+    var useBlocks = true
 
     mutating func rebase(by cut: Int) {
         if let s = elementStart { elementStart = s - cut }
@@ -632,7 +707,14 @@ struct ActivityElementSplitter {
 
     mutating func feed(_ p: UnsafePointer<UInt8>, from: Int, to: Int, elements: inout [Range<Int>], name: String) throws {
         var i = from
+        // the byte loop handles the bytes before this (a block the block path left)
+        var bytesUntil = from
         while i < to {
+            if i >= bytesUntil && useBlocks && to - i >= 64 && !escape && (mode == .topArray || mode == .envelopeArray) {
+                i = try feedBlocks(p, from: i, to: to, elements: &elements, name: name)
+                bytesUntil = i + 64
+                continue
+            }
             let b = p[i]
             if b == 0x0A { line += 1 }
             if inString {
@@ -676,6 +758,7 @@ struct ActivityElementSplitter {
                 if (mode == .topArray || mode == .envelopeArray) && depth == base, let s = elementStart {
                     elements.append(s..<(i + 1))
                     elementStart = nil
+                    lineAfterLastElement = line
                 } else if mode == .envelopeArray && depth == 1 {
                     mode = .afterArray
                 }
@@ -698,6 +781,89 @@ struct ActivityElementSplitter {
 
     private var envelopeStart = -1
     private var closers: [UInt8] = []
+
+    /// `feed` inside the array of elements, 64 bytes at a time: the quotes' prefix parity gives the
+    /// bytes inside strings, and only the brackets outside them are visited, with the byte loop's
+    /// transitions. Stops (returning where) at a block with a backslash (escapes are the byte loop's),
+    /// after a bracket that leaves the array, and before the last partial block.
+    private mutating func feedBlocks(_ p: UnsafePointer<UInt8>, from: Int, to: Int, elements: inout [Range<Int>],
+                                     name: String) throws -> Int {
+        typealias Index = ActivityStringIndex
+        let raw = UnsafeRawPointer(p)
+        let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
+        let newline = SIMD32<UInt8>(repeating: 0x0A)
+        let brace = SIMD32<UInt8>(repeating: 0x7B), bracket = SIMD32<UInt8>(repeating: 0x5B)
+        let closeBrace = SIMD32<UInt8>(repeating: 0x7D), closeBracket = SIMD32<UInt8>(repeating: 0x5D)
+        // all ones while inside a string at the end of the previous block
+        var carry: UInt64 = inString ? ~0 : 0
+        var i = from
+        while i + 64 <= to {
+            let lo = raw.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
+            let hi = raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD32<UInt8>.self)
+            if Index.any((lo .== backslash) .| (hi .== backslash)) { break }
+            let q = Index.pack(lo .== quote) | Index.pack(hi .== quote) << 32
+            let nl = Index.pack(lo .== newline) | Index.pack(hi .== newline) << 32
+            // (masks only: an operation on the bytes themselves is not vectorized)
+            let brackets = Index.pack((lo .== brace) .| (lo .== bracket) .| (lo .== closeBrace) .| (lo .== closeBracket))
+                | Index.pack((hi .== brace) .| (hi .== bracket) .| (hi .== closeBrace) .| (hi .== closeBracket)) << 32
+            // bit k: inside a string after byte k (the parity of the quotes up to k)
+            var inside = q
+            inside ^= inside << 1
+            inside ^= inside << 2
+            inside ^= inside << 4
+            inside ^= inside << 8
+            inside ^= inside << 16
+            inside ^= inside << 32
+            inside ^= carry
+            var structural = brackets & ~inside
+            let blockLine = line
+            while structural != 0 {
+                let k = structural.trailingZeroBitCount
+                structural &= structural &- 1
+                let at = i + k
+                let b = p[at]
+                if b == 0x7B || b == 0x5B {
+                    if depth == base { elementStart = at }
+                    depth += 1
+                    if depth > 512 {
+                        line = blockLine + (nl & ((1 << UInt64(k)) &- 1)).nonzeroBitCount
+                        throw Diagnostic.error("nesting deeper than 512 levels", file: name, line: line)
+                    }
+                    closers.append(b == 0x7B ? 0x7D : 0x5D)
+                    continue
+                }
+                depth -= 1
+                guard depth >= 0, closers.popLast() == b else {
+                    line = blockLine + (nl & ((1 << UInt64(k)) &- 1)).nonzeroBitCount
+                    throw Diagnostic.error("mismatched `\(b == 0x7D ? "}" : "]")`", file: name, line: line)
+                }
+                if depth == base, let s = elementStart {
+                    elements.append(s..<(at + 1))
+                    elementStart = nil
+                    lineAfterLastElement = blockLine + (nl & ((1 << UInt64(k)) &- 1)).nonzeroBitCount
+                } else if mode == .envelopeArray && depth == 1 {
+                    mode = .afterArray
+                }
+                if depth == 0 {
+                    mode = .undecided
+                    envelopeStart = -1
+                    lastKey = []
+                    keyStart = -1
+                }
+                if mode != .topArray && mode != .envelopeArray {
+                    // out of the array: the byte loop goes on after the bracket (outside any string)
+                    line = blockLine + (nl & ((1 << UInt64(k)) &- 1)).nonzeroBitCount
+                    inString = false
+                    return at + 1
+                }
+            }
+            line = blockLine + nl.nonzeroBitCount
+            carry = 0 &- (inside >> 63)
+            i += 64
+        }
+        inString = carry != 0
+        return i
+    }
 
     func finish(name: String) throws {
         if inString { throw Diagnostic.error("unexpected end of input inside a string", file: name, line: line) }

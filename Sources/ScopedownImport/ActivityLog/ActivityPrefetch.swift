@@ -2,10 +2,10 @@
 // threads (one per core) claim the next files in turn and read and scan them (which also gives
 // their identity, RecordSequenceFingerprint) while the importer writes the current one, so a folder
 // uses both cores the way one large file does (its chunks go to scanner threads). Only what
-// `ActivityLogReader.read` would scan inline is prefetched: an uncompressed JSON Lines file of at
-// most one chunk. Anything else (gzip, CSV, JSON documents, larger files, unreadable files) gets no
-// result and takes the normal path, which also reports its errors. At most `ahead` files are held,
-// so memory stays bounded.
+// `ActivityLogReader.read` would scan inline is prefetched: an uncompressed JSON Lines file or JSON
+// document (an az array, a REST page) of at most one chunk. Anything else (gzip, CSV, larger files,
+// unreadable files, documents whose structure is broken) gets no result and takes the normal path,
+// which also reports its errors. At most `ahead` files are held, so memory stays bounded.
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,6 +25,7 @@ package struct ActivityPrefetched: Sendable {
     public var keepsEvents: Bool
     var decodedBytes: Int
     var batch: ScannedBatch
+    var layout = ActivityLayout.jsonLines
     /// The file's identity (`RecordSequenceFingerprint.text()` of its scan), as a read of it reports.
     public var identity: String { batch.fingerprint.text() }
 }
@@ -162,13 +163,21 @@ public final class ActivityPrefetcher: @unchecked Sendable {
         // the same decisions as `ActivityLogReader.read`: byte order mark, first byte, JSON Lines
         var bomSkip = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { bomSkip = 3 }
-        guard let firstByte = bytes[bomSkip...].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
-              firstByte == 0x7B else { return nil }
+        guard let first = bytes[bomSkip...].firstIndex(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+              bytes[first] == 0x7B || bytes[first] == 0x5B else { return nil }
         if bomSkip > 0 { bytes.removeFirst(bomSkip) }
-        guard ActivityLogReader.isJSONLines(bytes) else { return nil }
         var scanner = ActivityRecordScanner(scannerID: 0, keepEvents: options.keepEvents)
-        let batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: nil))
-        return ActivityPrefetched(rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        if bytes[first - bomSkip] == 0x7B, let batch = ActivityLogReader.linesScan(bytes, options: options) {
+            return ActivityPrefetched(rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch)
+        }
+        // a document: the splitter's errors are the normal path's to report
+        guard let elements = try? ActivityLogReader.splitDocument(bytes, name: file.displayName) else { return nil }
+        var batch = ScannedBatch(scanner: 0, chunkIndex: 0)
+        if !elements.isEmpty {
+            batch = scanner.scan(ActivityChunk(index: 0, bytes: bytes, startLine: 1, elements: elements))
+        }
+        return ActivityPrefetched(rawBytes: raw.count, keepsEvents: options.keepEvents, decodedBytes: bytes.count, batch: batch,
+                                  layout: .jsonDocument)
     }
 }
 
@@ -180,9 +189,12 @@ extension ActivityLogReader {
         if let e = p.batch.error {
             throw Diagnostic.error(e.message, file: file.displayName, line: e.line, column: e.column)
         }
-        try consumer(p.batch)
-        progress?(p.rawBytes, p.rawBytes, p.batch.events.count)
-        return ActivityReadResult(layout: .jsonLines, rawBytes: p.rawBytes, decodedBytes: p.decodedBytes,
+        // a document without elements is not handed to the consumer (as `read` does not)
+        if p.layout == .jsonLines || p.batch.fingerprint.records > 0 {
+            try consumer(p.batch)
+            progress?(p.rawBytes, p.rawBytes, p.batch.events.count)
+        }
+        return ActivityReadResult(layout: p.layout, rawBytes: p.rawBytes, decodedBytes: p.decodedBytes,
                                   events: p.batch.events.count, withoutAuthorization: p.batch.withoutAuthorization,
                                   withoutTime: p.batch.withoutTime, usageRows: 0, records: p.batch.fingerprint)
     }

@@ -87,10 +87,35 @@ struct ActivityByteCursor {
     @inline(__always) func byte(_ i: Int) -> UInt8 { base[i] }
 
     @inline(__always) mutating func skipWhitespace() {
+        // (every whitespace byte is at most 0x20: one test when there is none, the common case)
+        if pos < end && base[pos] <= 0x20 { skipWhitespaceRun() }
+    }
+
+    private mutating func skipWhitespaceRun() {
         while pos < end {
             let b = base[pos]
-            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { pos += 1 } else { return }
+            if b == 0x20 || b == 0x0D || b == 0x09 {
+                pos += 1
+            } else if b == 0x0A {
+                // a pretty-printed document's indentation, eight spaces at a time
+                pos = spaces(from: pos + 1)
+            } else {
+                return
+            }
         }
+    }
+
+    /// The first offset at or after `i` that is not a space (`end` at most), eight bytes at a time.
+    @inline(__always) func spaces(from i: Int) -> Int {
+        var i = i
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= end {
+            let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x2020_2020_2020_2020
+            if x != 0 { return i + x.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < end && base[i] == 0x20 { i += 1 }
+        return i
     }
 
     @inline(__always) func peek() -> UInt8? { pos < end ? base[pos] : nil }
@@ -302,10 +327,6 @@ struct ActivityByteCursor {
         var deep: [Bool] = []
         var depth = 0
         let start = pos
-        // with the index and no control character or backslash in the indexed range, a string is
-        // skipped by its closing quote alone (what readStringRange finds, less the checks that
-        // cannot fail); a line with either has its strings read, escapes checked
-        let quotes = index.flatMap { $0.controls == nil && $0.backslashes == nil ? $0 : nil }
         // what may come next: a value (or the closer of an empty array), a key (or the closer of
         // an empty object), `:`, or `,` / the closer
         var want = Want.value
@@ -316,7 +337,10 @@ struct ActivityByteCursor {
         while pos < end {
             let b = base[pos]
             switch b {
-            case 0x20, 0x0A, 0x0D, 0x09:
+            case 0x0A:
+                pos = spaces(from: pos + 1)
+                continue
+            case 0x20, 0x0D, 0x09:
                 break
             case 0x22:
                 switch want {
@@ -324,11 +348,16 @@ struct ActivityByteCursor {
                 case .key, .keyOrClose: want = .colon
                 default: throw unexpected(b)
                 }
-                if let x = quotes {
+                if let x = index {
+                    // a string without a control character or backslash in it (by the masks) is
+                    // skipped by its closing quote alone (what readStringRange finds, less the checks
+                    // that cannot fail); one with either is read, escapes checked
                     let close = x.quote(after: pos)
-                    guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
-                    pos = close + 1
-                    continue
+                    if x.plain(from: pos + 1, to: close) {
+                        guard close < end else { throw ActivityScanError(offset: pos, message: "unterminated string") }
+                        pos = close + 1
+                        continue
+                    }
                 }
                 _ = try readStringRange()
                 continue
@@ -713,7 +742,7 @@ package enum ActivityHash {
 /// Where the strings of a record are, found 64 bytes at a time before the record is walked (the
 /// first stage of simdjson, reduced to what the cursor needs): per 64-byte block, a bit mask of the
 /// quotes that are not escaped (not preceded by an odd run of backslashes), of the backslashes, and
-/// of the control characters that are not escaped. The cursor then finds the end of a string, and
+/// of the control characters inside strings that are not escaped. The cursor then finds the end of a string, and
 /// whether it has escapes or a control character, with a few bit operations instead of a byte loop.
 ///
 /// Pure Swift SIMD on the default target: two `SIMD32<UInt8>` per block compared with `.==`, the
@@ -726,7 +755,7 @@ final class ActivityStringIndex {
         let origin: Int
         let blocks: Int
         let quotes: UnsafePointer<UInt64>
-        /// nil when the range has no backslash / no control character (the common case)
+        /// nil when the range has no backslash / no control character inside a string (the common case)
         let backslashes: UnsafePointer<UInt64>?
         let controls: UnsafePointer<UInt64>?
         /// `ActivityHash.record` (seed `recordSeed`) of the bytes from `origin`, after the blocks
@@ -752,6 +781,13 @@ final class ActivityStringIndex {
                 m = quotes[n]
             }
             return origin &+ n &<< 6 &+ m.trailingZeroBitCount
+        }
+
+        /// True when `from..<to` holds no backslash and no control character (by the masks).
+        @inline(__always) func plain(from: Int, to: Int) -> Bool {
+            if let b = backslashes, Self.first(b, origin: origin, from: from, to: to) != nil { return false }
+            if let c = controls, Self.first(c, origin: origin, from: from, to: to) != nil { return false }
+            return true
         }
 
         /// The first set bit of `masks` in `from..<to` (absolute positions), or nil.
@@ -814,6 +850,38 @@ final class ActivityStringIndex {
         #endif
     }
 
+    /// The bytes below 0x20 (control characters) of a 64-byte block as bits. On x86_64 through
+    /// SSE2 (`max(x, 0x1F) == 0x1F`: SSE2 has no unsigned byte compare, and `.<` is emulated
+    /// with unpacks, several times slower); elsewhere `.<`.
+    @inline(__always) static func controls(_ lo: SIMD32<UInt8>, _ hi: SIMD32<UInt8>) -> UInt64 {
+        #if arch(x86_64)
+        let a = unsafeBitCast(lo, to: (__m128i, __m128i).self), b = unsafeBitCast(hi, to: (__m128i, __m128i).self)
+        let k = _mm_set1_epi8(0x1F)
+        @inline(__always) func bits(_ x: __m128i) -> UInt64 {
+            UInt64(UInt32(bitPattern: _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, k), k))))
+        }
+        return bits(a.0) | bits(a.1) << 16 | bits(b.0) << 32 | bits(b.1) << 48
+        #else
+        let space = SIMD32<UInt8>(repeating: 0x20)
+        return pack(lo .< space) | pack(hi .< space) << 32
+        #endif
+    }
+
+    /// True when a 64-byte block holds a backslash or a control character (rare).
+    @inline(__always) static func hasBackslashOrControl(_ lo: SIMD32<UInt8>, _ hi: SIMD32<UInt8>) -> Bool {
+        #if arch(x86_64)
+        let a = unsafeBitCast(lo, to: (__m128i, __m128i).self), b = unsafeBitCast(hi, to: (__m128i, __m128i).self)
+        let k = _mm_set1_epi8(0x1F), backslash = _mm_set1_epi8(0x5C)
+        @inline(__always) func rare(_ x: __m128i) -> __m128i {
+            _mm_or_si128(_mm_cmpeq_epi8(x, backslash), _mm_cmpeq_epi8(_mm_max_epu8(x, k), k))
+        }
+        return _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(rare(a.0), rare(a.1)), _mm_or_si128(rare(b.0), rare(b.1)))) != 0
+        #else
+        let backslash = SIMD32<UInt8>(repeating: 0x5C), space = SIMD32<UInt8>(repeating: 0x20)
+        return any((lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space))
+        #endif
+    }
+
     @inline(__always) static func any(_ m: SIMDMask<SIMD32<Int8>>) -> Bool {
         let w = unsafeBitCast(m, to: (UInt64, UInt64, UInt64, UInt64).self)
         return (w.0 | w.1 | w.2 | w.3) != 0
@@ -855,6 +923,9 @@ final class ActivityStringIndex {
         var rareFrom = -1
         // 1 when the first byte of the next block is escaped (an odd backslash run ends this block)
         var carry: UInt64 = 0
+        // the quote masks of the blocks so far, xor-ed: the parity of its bits is whether the
+        // next block starts inside a string (one xor per block; the parity is taken in rare blocks)
+        var quoteXor: UInt64 = 0
         let raw = UnsafeRawPointer(base)
         let quote = SIMD32<UInt8>(repeating: 0x22), backslash = SIMD32<UInt8>(repeating: 0x5C)
         let space = SIMD32<UInt8>(repeating: 0x20), newline = SIMD32<UInt8>(repeating: 0x0A)
@@ -890,15 +961,15 @@ final class ActivityStringIndex {
             var q = Self.pack(lo .== quote) | Self.pack(hi .== quote) << 32
             var wholeBlock = i + 64 <= limit // and (below) before the newline
             // a newline is a control character: it takes the rare path too
-            let rare = (lo .== backslash) .| (lo .< space) .| (hi .== backslash) .| (hi .< space)
-            if Self.any(rare) || carry != 0 {
+            if Self.hasBackslashOrControl(lo, hi) || carry != 0 {
+                let backslashBits = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
+                let controlBytes = Self.controls(lo, hi)
                 if rareFrom < 0 {
                     rareFrom = n
                     backslashes.initialize(repeating: 0, count: n)
                     controls.initialize(repeating: 0, count: n)
                 }
-                var b = Self.pack(lo .== backslash) | Self.pack(hi .== backslash) << 32
-                let controlBytes = Self.pack(lo .< space) | Self.pack(hi .< space) << 32
+                var b = backslashBits
                 var escaped = carry
                 carry = 0
                 if b != 0 {
@@ -912,7 +983,18 @@ final class ActivityStringIndex {
                     escaped = (evenBits ^ (sum << 1)) & followsEscape
                 }
                 q &= ~escaped
-                var c = controlBytes & ~escaped
+                // bit k: inside a string after byte k (the quotes' prefix parity); control characters
+                // outside strings (a pretty-printed record's newlines and indentation) are whitespace
+                // or the walk's error, not the string checks'
+                var inside = q
+                inside ^= inside << 1
+                inside ^= inside << 2
+                inside ^= inside << 4
+                inside ^= inside << 8
+                inside ^= inside << 16
+                inside ^= inside << 32
+                inside ^= 0 &- UInt64(quoteXor.nonzeroBitCount & 1)
+                var c = controlBytes & ~escaped & inside
                 if stopAtNewline && controlBytes != 0 {
                     // any newline byte ends the line, escaped or not (lines are cut before parsing)
                     let nl = Self.pack(lo .== newline) | Self.pack(hi .== newline) << 32
@@ -938,6 +1020,7 @@ final class ActivityStringIndex {
                     controls[n] = 0
                 }
             }
+            quoteXor ^= q
             if wholeBlock && hashing {
                 // the words loaded again from memory (an L1 hit): taken out of the vector
                 // registers, they cost more shuffles than the loads
