@@ -49,7 +49,7 @@ struct DiffCommand: ParsableCommand {
         do {
             try ReviewSnapshot.requireSameSchema(old, new)
             let cfg = try ReviewSources.config(config)
-            let a = try ReviewSnapshot.load(old, usage: false, findings: cfg), b = try ReviewSnapshot.load(new, usage: false, findings: cfg)
+            let (a, b) = try ReviewSnapshot.loadPair(old, new, usage: false, findings: cfg)
             diff = SnapshotDiff.compute(old: a.evaluator, new: b.evaluator, oldFindings: a.findings, newFindings: b.findings)
         } catch let f as ReviewSnapshot.Failure {
             io.errLine(f.text)

@@ -27,17 +27,19 @@ struct ReviewSnapshot {
 
     /// `usage`: attribute the Activity Log (the report needs it; `diff` and `review-apply` do not,
     /// except for the findings that judge use). `findings`: run the rules with `config`.
+    /// `keep`: hand the evaluator to `ProcessLifetime` (not thread-safe: `loadPair` does it after
+    /// its threads are done).
     static func load(_ path: String, usage withUsage: Bool = true, findings config: FindingsConfig? = nil,
-                     recommend: Bool = false) throws -> ReviewSnapshot {
+                     recommend: Bool = false, keep: Bool = true) throws -> ReviewSnapshot {
         do {
             let store = try Store(path: path, create: false)
             try store.requireImports()
             let evaluator = Evaluator(snapshot: try store.loadSnapshot())
-            ProcessLifetime.keepUntilExit(evaluator)
+            if keep { ProcessLifetime.keepUntilExit(evaluator) }
             var usage: [String: ReviewUsage] = [:]
             var window: (Int64?, Int64?) = (nil, nil)
             var report: UsageReport?
-            var recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
+            var recommendFrom: (uses: UseAttributionResult, from: Int64?, to: Int64?)?
             if withUsage || config != nil || recommend {
                 // One attribution for the usage, the findings and the recommendations.
                 var (records, rows) = try store.usageRecords()
@@ -56,13 +58,27 @@ struct ReviewSnapshot {
                     attributed = attribution.attributedUses(&rows)
                 }
                 if recommend, let attributed {
-                    recommended = ReviewSources.recommendations(evaluator: evaluator, uses: attributed,
-                                                                windowFrom: records.windowFrom, windowTo: records.windowTo)
+                    recommendFrom = (attributed, records.windowFrom, records.windowTo)
                 }
             }
+            // The rules and the recommender read the same evaluator and nothing else in common: with
+            // both asked for, they run at once (the rules' inputs are read from the store first, as
+            // the store's connection stays on this thread).
+            let context = try config.flatMap { cfg in
+                try report.map { try FindingsCommand.ruleContext(store: store, evaluator: evaluator, report: $0, config: cfg) }
+            }
+            func recommendations() -> (recommendations: [ReviewRecommendation], generated: [RoleDefinition])? {
+                recommendFrom.map { ReviewSources.recommendations(evaluator: evaluator, uses: $0.uses, windowFrom: $0.from, windowTo: $0.to) }
+            }
             var findings: [ReviewFinding]?
-            if let config, let report {
-                findings = try ReviewSources.findings(store: store, evaluator: evaluator, usage: report, config: config)
+            let recommended: (recommendations: [ReviewRecommendation], generated: [RoleDefinition])?
+            if let context, recommendFrom != nil {
+                let rules = Concurrent { ReviewSources.findings(context) }
+                recommended = recommendations()
+                findings = rules.value()
+            } else {
+                findings = context.map(ReviewSources.findings)
+                recommended = recommendations()
             }
             return ReviewSnapshot(evaluator: evaluator, usage: usage, usageWindow: window, findings: findings,
                                   recommendations: recommended?.recommendations, generatedRoles: recommended?.generated ?? [])
@@ -71,6 +87,19 @@ struct ReviewSnapshot {
         } catch {
             throw Failure(text: CLIErrors.describe(error, file: path))
         }
+    }
+
+    /// `load` of two databases at once, one thread each (each runs its rules on its own core); a
+    /// failure is reported for `first` before `second`, as loading them in turn would.
+    static func loadPair(_ first: String, _ second: String, usage: Bool, findings config: FindingsConfig?) throws
+        -> (first: ReviewSnapshot, second: ReviewSnapshot) {
+        let other = Concurrent { Result { try load(second, usage: usage, findings: config, keep: false) } }
+        let a = Result { try load(first, usage: usage, findings: config, keep: false) }
+        let b = other.value()
+        let pair = (first: try a.get(), second: try b.get())
+        ProcessLifetime.keepUntilExit(pair.first.evaluator)
+        ProcessLifetime.keepUntilExit(pair.second.evaluator)
+        return pair
     }
 
     /// The migrations a database records, read without migrating it (nil: not readable as one).
@@ -94,9 +123,8 @@ struct ReviewSnapshot {
 /// Where findings and recommendations come from: the rules engine and the recommender.
 enum ReviewSources {
     /// The rules' findings (`scopedown findings`), as the review shows them.
-    static func findings(store: Store, evaluator: Evaluator, usage report: UsageReport, config: FindingsConfig) throws -> [ReviewFinding] {
-        let context = try FindingsCommand.ruleContext(store: store, evaluator: evaluator, report: report, config: config)
-        return Finding.sortedForReport(RuleCatalog.run(context)).map {
+    static func findings(_ context: RuleContext) -> [ReviewFinding] {
+        Finding.sortedForReport(RuleCatalog.run(context)).map {
             ReviewFinding(ruleID: $0.kind, severity: $0.severity.rawValue, assignmentID: $0.assignment, principal: $0.principal,
                           scope: $0.scope, message: $0.message, identity: $0.fingerprint)
         }
@@ -124,5 +152,26 @@ enum ReviewSources {
                                         summary: summary)
         }
         return (recs, result.generatedRoles)
+    }
+}
+
+/// A value computed on another thread while the caller works; `value()` waits for it.
+final class Concurrent<T>: @unchecked Sendable {
+    // Written once by the worker before `done` is signalled, read after the wait.
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> T) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            result = body()
+            done.signal()
+        }
+    }
+
+    func value() -> T {
+        done.wait()
+        done.signal()
+        guard let result else { preconditionFailure("the worker signals only after storing its result") }
+        return result
     }
 }

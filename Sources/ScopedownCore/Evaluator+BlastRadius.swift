@@ -23,7 +23,10 @@ extension Evaluator {
 
     /// Every scope where `principal` holds an assignment (its own or a group's), with the
     /// high-risk operations it effectively holds there (`RiskCatalog`). Sorted by scope.
-    public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations) -> [BlastScope] {
+    /// `subscriptionsBelow` false leaves `BlastScope.subscriptions` empty: callers that only read the
+    /// risky holdings (the diff, the rules) skip listing every subscription under each group.
+    public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
+                            subscriptionsBelow: Bool = true) -> [BlastScope] {
         let p = AzureID.guidKey(principal)
         let identities = identities(of: p)
         var byScope: [Scope: [GrantPath]] = [:]
@@ -68,7 +71,7 @@ extension Evaluator {
         }
         return scopes.enumerated().map { i, s in
             BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i],
-                       subscriptions: subscriptions(below: s))
+                       subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
         }
     }
 }

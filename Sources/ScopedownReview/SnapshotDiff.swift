@@ -1,3 +1,4 @@
+import Dispatch
 import ScopedownCore
 
 /// What changed between two snapshots of a tenant (`scopedown diff`): assignments added and
@@ -219,43 +220,19 @@ extension SnapshotDiff {
         }
         let candidates = expandMembers(seeds, n).sorted()
 
-        var out: [PrivilegeGrowth] = []
-        for p in candidates {
-            let before = old.blastRadius(principal: p), after = new.blastRadius(principal: p)
-            var heldBefore = Set<String>(), assignmentsBefore = Set<String>()
-            for b in before {
-                for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }
-                for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
-            }
-            // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
-            var groups: [String: GrowthItem] = [:]
-            func add(_ kind: GrowthKind, _ what: String, _ scope: Scope, _ assignments: [String], _ conditional: Bool) {
-                let key = "\(kind.rawValue)|\(scope.key)|\(conditional)"
-                var g = groups[key] ?? GrowthItem(kind: kind, what: [], scope: scope.display, assignments: [], conditional: conditional)
-                g.what.append(what)
-                g.assignments.append(contentsOf: assignments)
-                groups[key] = g
-            }
-            for b in after {
-                for a in b.assignments where !assignmentsBefore.contains(a.assignmentID) {
-                    add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
-                }
-                // Each new holding once, where it is granted (not again at every scope below it).
-                for r in b.risky where !heldBefore.contains(r.operation.name.lowercased() + "|" + b.scope.key)
-                    && r.grants.contains(where: { Scope($0.scope).key == b.scope.key }) {
-                    add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
-                }
-            }
-            if groups.isEmpty { continue }
-            var items = groups.values.map { g -> GrowthItem in
-                var g = g
-                g.what = Array(Set(g.what)).sorted()
-                g.assignments = Array(Set(g.assignments)).sorted()
-                return g
-            }
-            items.sort { ($0.kind, $0.scope.lowercased(), $0.conditional ? 1 : 0) < ($1.kind, $1.scope.lowercased(), $1.conditional ? 1 : 0) }
-            out.append(PrivilegeGrowth(principal: p, principalName: new.principal(p)?.displayName, kind: new.kind(of: p), items: items))
+        // Each candidate is judged on its own: the list is cut in two, one half per thread, and the
+        // sort below fixes the order (it is total: the principal id breaks every tie).
+        final class Halves: @unchecked Sendable {
+            // Each written by one iteration only; read after `concurrentPerform` returns.
+            var first: [PrivilegeGrowth] = [], second: [PrivilegeGrowth] = []
         }
+        let halves = Halves(), cut = (candidates.count + 1) / 2
+        DispatchQueue.concurrentPerform(iterations: candidates.count > 1 ? 2 : 1) { part in
+            let mine = part == 0 ? candidates[..<cut] : candidates[cut...]
+            let found = mine.compactMap { growth(of: $0, old: old, new: new) }
+            if part == 0 { halves.first = found } else { halves.second = found }
+        }
+        var out = halves.first + halves.second
         // Most severe first, then the most new holdings, then by id.
         out.sort { a, b in
             if a.worst != b.worst { return a.worst < b.worst }
@@ -265,5 +242,43 @@ extension SnapshotDiff {
             return a.principal < b.principal
         }
         return out
+    }
+
+    /// What `p` holds in `new` and did not in `old`: new assignments and newly held risky operations.
+    static func growth(of p: String, old: Evaluator, new: Evaluator) -> PrivilegeGrowth? {
+        let before = old.blastRadius(principal: p, subscriptionsBelow: false), after = new.blastRadius(principal: p, subscriptionsBelow: false)
+        var heldBefore = Set<String>(), assignmentsBefore = Set<String>()
+        for b in before {
+            for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }
+            for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
+        }
+        // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
+        var groups: [String: GrowthItem] = [:]
+        func add(_ kind: GrowthKind, _ what: String, _ scope: Scope, _ assignments: [String], _ conditional: Bool) {
+            let key = "\(kind.rawValue)|\(scope.key)|\(conditional)"
+            var g = groups[key] ?? GrowthItem(kind: kind, what: [], scope: scope.display, assignments: [], conditional: conditional)
+            g.what.append(what)
+            g.assignments.append(contentsOf: assignments)
+            groups[key] = g
+        }
+        for b in after {
+            for a in b.assignments where !assignmentsBefore.contains(a.assignmentID) {
+                add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
+            }
+            // Each new holding once, where it is granted (not again at every scope below it).
+            for r in b.risky where !heldBefore.contains(r.operation.name.lowercased() + "|" + b.scope.key)
+                && r.grants.contains(where: { Scope($0.scope).key == b.scope.key }) {
+                add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
+            }
+        }
+        if groups.isEmpty { return nil }
+        var items = groups.values.map { g -> GrowthItem in
+            var g = g
+            g.what = Array(Set(g.what)).sorted()
+            g.assignments = Array(Set(g.assignments)).sorted()
+            return g
+        }
+        items.sort { ($0.kind, $0.scope.lowercased(), $0.conditional ? 1 : 0) < ($1.kind, $1.scope.lowercased(), $1.conditional ? 1 : 0) }
+        return PrivilegeGrowth(principal: p, principalName: new.principal(p)?.displayName, kind: new.kind(of: p), items: items)
     }
 }

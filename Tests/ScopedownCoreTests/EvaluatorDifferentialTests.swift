@@ -101,7 +101,13 @@ struct EvaluatorDifferentialTests {
             let risks = tenant.operations.prefix(12).enumerated().map {
                 RiskyOperation(name: $1, plane: $0 % 3 == 0 ? .data : .control, risk: "test")
             }
-            for b in evaluator.blastRadius(principal: principal, risks: risks) {
+            let blast = evaluator.blastRadius(principal: principal, risks: risks)
+            // Without the subscriptions below each group, the same answer otherwise.
+            let bare = blast.map { b -> Evaluator.BlastScope in var b = b; b.subscriptions = []; return b }
+            if evaluator.blastRadius(principal: principal, risks: risks, subscriptionsBelow: false) != bare {
+                failures.append("seed \(seed): blast radius of \(principal) differs without the subscriptions below")
+            }
+            for b in blast {
                 for r in risks {
                     let ref = reference.decide(principal: principal, operation: r.name, plane: r.plane, scope: b.scope)
                     let held = b.risky.first { $0.operation == r }

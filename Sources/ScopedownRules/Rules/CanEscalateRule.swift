@@ -185,7 +185,7 @@ struct CanEscalateRule: Rule {
     }
 
     static func powers(_ c: RuleContext, of principal: String) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
-        c.evaluator.blastRadius(principal: principal).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
+        c.evaluator.blastRadius(principal: principal, subscriptionsBelow: false).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
     }
 
     /// Owners of a service principal (or of its application) can add a credential and sign in as it.
