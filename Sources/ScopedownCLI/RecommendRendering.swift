@@ -14,20 +14,6 @@ enum RecommendRendering {
         }
     }
 
-    static func date(_ t: Int64?) -> String? {
-        guard let t else { return nil }
-        let day = Int(t >= 0 ? t / 86_400 : (t - 86_399) / 86_400)
-        let s = Int(t - Int64(day) * 86_400)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return dayText(day) + "T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))Z"
-    }
-
-    static func dayText(_ day: Int) -> String {
-        let c = CivilDate.civil(fromDays: day)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year)-\(two(c.month))-\(two(c.day))"
-    }
-
     // MARK: JSON
 
     static func json(_ r: RecommendResult) -> JSON {
@@ -41,8 +27,8 @@ enum RecommendRendering {
         let p = x.proposal, e = x.evidence, c = e.classes
         var window: [(String, JSON)] = [("days", .int(e.windowDays))]
         if let end = e.windowEnd {
-            window.append(("from", .string(dayText(end - e.windowDays + 1))))
-            window.append(("to", .string(dayText(end))))
+            window.append(("from", .string(CivilDate.dayString(end - e.windowDays + 1))))
+            window.append(("to", .string(CivilDate.dayString(end))))
         }
         return .object([
             ("assignment", .string(x.assignment.id)),
@@ -58,7 +44,7 @@ enum RecommendRendering {
             ("evidence", .object([
                 ("usedActions", .strings(e.usedActions)),
                 ("uses", .int(e.uses)),
-                ("lastUsed", .optional(date(e.lastUsed))),
+                ("lastUsed", .optional(e.lastUsed.map(CivilDate.isoString))),
                 ("daysUsed", .int(e.daysUsed)),
                 ("unobservableKept", .int(c.unobservableKept)),
                 ("window", .object(window)),
@@ -312,7 +298,7 @@ enum RecommendRendering {
             let k = x.evidence.classes
             let base: [String] = [x.assignment.id, x.assignment.principalID, x.currentRole, x.assignment.scope.display, x.proposal.kind.rawValue,
                                   x.proposal.role, x.proposal.scopes.map(\.display).joined(separator: ";"), String(x.evidence.uses),
-                                  String(x.evidence.daysUsed), date(x.evidence.lastUsed) ?? "", x.evidence.usedActions.joined(separator: ";"),
+                                  String(x.evidence.daysUsed), x.evidence.lastUsed.map(CivilDate.isoString) ?? "", x.evidence.usedActions.joined(separator: ";"),
                                   String(k.unobservableKept), String(x.replay.events), String(x.replay.denied), x.notes.joined(separator: "; ")]
             let counts: [String] = [k.observed, k.observableUnusedKept, k.unobservableKept, k.observableUnusedRemoved, k.unobservableRemoved].map { String($0) }
             let lists: [String] = [cell(x.evidence.permissions.filter(\.kept)), cell(x.evidence.permissions.filter { !$0.kept })]

@@ -119,9 +119,9 @@ public struct Recommender: Sendable {
         if let start, let asOf {
             if let from = windowFrom.map({ Int(floorDiv($0, 86_400)) }) {
                 if from < start {
-                    summaryNotes.append("the window (\(options.windowDays) days, \(Self.date(start)) to \(Self.date(asOf))) is shorter than the usage data held (from \(Self.date(from))): older uses are not considered")
+                    summaryNotes.append("the window (\(options.windowDays) days, \(CivilDate.dayString(start)) to \(CivilDate.dayString(asOf))) is shorter than the usage data held (from \(CivilDate.dayString(from))): older uses are not considered")
                 } else if from > start {
-                    summaryNotes.append("the usage data covers \(max(0, asOf - from + 1)) of the \(options.windowDays) days of the window (from \(Self.date(from))): an assignment used only before that looks unused")
+                    summaryNotes.append("the usage data covers \(max(0, asOf - from + 1)) of the \(options.windowDays) days of the window (from \(CivilDate.dayString(from))): an assignment used only before that looks unused")
                 }
             }
         }
@@ -164,12 +164,6 @@ public struct Recommender: Sendable {
         summary.existingCustomRoles = existingCustom
         summary.customRoleLimitExceeded = overLimit
         return RecommendResult(recommendations: recs, generatedRoles: generated, summary: summary)
-    }
-
-    static func date(_ day: Int) -> String {
-        let c = CivilDate.civil(fromDays: day)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year)-\(two(c.month))-\(two(c.day))"
     }
 
     func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
@@ -364,7 +358,7 @@ public struct Recommender: Sendable {
            let risky = highRisk(proposedSets) {
             proposal.kind = .makeEligible
             proposal.eligible = true
-            let list = days.sorted().map(Self.date).joined(separator: ", ")
+            let list = days.sorted().map(CivilDate.dayString).joined(separator: ", ")
             notes.append("privileged (\(risky)) and used on \(days.count) day\(days.count == 1 ? "" : "s") of \(options.windowDays) (\(list)): hold it as PIM-eligible and activate it when needed")
         }
         rec.proposal = proposal
@@ -570,12 +564,12 @@ public struct Recommender: Sendable {
             guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
             return CivilDate.days(year: y, month: m, day: d)
         }
-        let from = Self.date(windowStart)
-        if let c = day(a.createdOn), c > windowStart { return "assignment created \(Self.date(c)), after the usage judged began (\(from))" }
-        if let u = day(a.updatedOn), u > windowStart { return "assignment changed \(Self.date(u)), after the usage judged began (\(from))" }
+        let from = CivilDate.dayString(windowStart)
+        if let c = day(a.createdOn), c > windowStart { return "assignment created \(CivilDate.dayString(c)), after the usage judged began (\(from))" }
+        if let u = day(a.updatedOn), u > windowStart { return "assignment changed \(CivilDate.dayString(u)), after the usage judged began (\(from))" }
         // A built-in role changes too (Microsoft adds operations): what it gained could not be used before.
         if let u = day(role.updatedOn ?? role.createdOn), u > windowStart {
-            return "\(role.isCustom ? "custom" : "built-in") role definition \(role.roleName) changed \(Self.date(u)), after the usage judged began (\(from))"
+            return "\(role.isCustom ? "custom" : "built-in") role definition \(role.roleName) changed \(CivilDate.dayString(u)), after the usage judged began (\(from))"
         }
         return nil
     }
