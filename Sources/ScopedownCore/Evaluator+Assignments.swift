@@ -53,6 +53,13 @@ extension Evaluator {
     /// The principal (GUID key) and each group it belongs to, with the path to it.
     func identities(of principal: String) -> [GroupHop] { groups.hops(of: principal) }
 
+    func identities(of principal: String, cache: inout MembershipCache) -> [GroupHop] {
+        if let hit = cache.hops[principal] { return hit }
+        let h = groups.hops(of: principal)
+        cache.hops[principal] = h
+        return h
+    }
+
     /// The operation's display spelling, whether it is catalogued, and its plane when not given.
     public func resolveOperation(_ name: String, plane: Plane?) -> (name: String, plane: Plane, catalogued: Bool) {
         let trimmed = name.trimmingSpaces()

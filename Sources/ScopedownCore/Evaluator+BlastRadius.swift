@@ -27,8 +27,16 @@ extension Evaluator {
     /// risky holdings (the diff, the rules) skip listing every subscription under each group.
     public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
                             subscriptionsBelow: Bool = true) -> [BlastScope] {
+        var cache = BlastRadiusCache()
+        return blastRadius(principal: principal, risks: risks, subscriptionsBelow: subscriptionsBelow, cache: &cache)
+    }
+
+    /// `blastRadius` for callers that ask about many principals of one snapshot: `cache` keeps each
+    /// risky operation's role checks, scopes' ancestors and principals' groups across calls.
+    public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
+                            subscriptionsBelow: Bool = true, cache: inout BlastRadiusCache) -> [BlastScope] {
         let p = AzureID.guidKey(principal)
-        let identities = identities(of: p)
+        let identities = identities(of: p, cache: &cache.groups)
         var byScope: [Scope: [GrantPath]] = [:]
         forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
             guard assignmentCounts[ai] else { return }
@@ -36,24 +44,48 @@ extension Evaluator {
             byScope[a.scope, default: []].append(path(a, via: identities[i].via))
         }
         let scopes = byScope.keys.sorted()
-        let chainIDs = scopes.map { ancestorIDs(of: $0) }
+        let chainIDs = scopes.map { s in
+            if let hit = cache.ancestors[s.key] { return hit }
+            let ids = ancestorIDs(of: s)
+            cache.ancestors[s.key] = ids
+            return ids
+        }
+        // Which of the principal's scopes lie at or below each scope id: a grant reaches those.
+        var scopesUnder: [Int32: [Int]] = [:]
+        for (i, ids) in chainIDs.enumerated() { for id in ids { scopesUnder[id, default: []].append(i) } }
+        // The deny assignments applicable at each scope, found once for every operation.
+        var deniesAt: [[ApplicableDeny]?] = Array(repeating: nil, count: scopes.count)
         var risky: [[RiskHolding]] = Array(repeating: [], count: scopes.count)
         for r in risks {
-            let (opName, opPlane, catalogued) = resolveOperation(r.name, plane: r.plane)
-            var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
+            let q = cache.query(self, r)
+            let opPlane = cache.queries[q].plane, catalogued = cache.queries[q].catalogued ?? false
             // The principal's assignments (any scope) whose role grants the operation.
             var grants: [(scope: Int32, conditional: Bool, assignment: Int, via: [String])] = []
             forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
                 guard assignmentCounts[ai] else { return }
-                let c = grantClass(ai, &memo)
+                let c = grantClass(ai, &cache.queries[q].memo)
                 if c != .none { grants.append((assignmentScope[ai], c == .conditional, ai, identities[i].via)) }
             }
             if grants.isEmpty { continue }
-            for (i, ids) in chainIDs.enumerated() {
-                let here = grants.filter { ids.contains($0.scope) }
-                if here.isEmpty { continue }
-                let denies = memo.key.withUnsafeBufferPointer { op in
-                    denyMatches(applicableDenies(chain: ids, scope: scopes[i]), identities: identities, op: op, plane: opPlane)
+            let key = cache.queries[q].memo.key
+            // The grants held at each scope id, so that each scope gathers those of its chain
+            // (in their order in `grants`, which decides the group path kept below).
+            var grantsAt: [Int32: [Int]] = [:]
+            for (gi, g) in grants.enumerated() { grantsAt[g.scope, default: []].append(gi) }
+            // Only the scopes some grant reaches (each appends once per operation, so the order in
+            // which they are visited does not matter).
+            var reached = Set<Int>()
+            for id in grantsAt.keys { for i in scopesUnder[id] ?? [] { reached.insert(i) } }
+            for i in reached {
+                let ids = chainIDs[i]
+                var indices: [Int] = []
+                for id in ids { if let l = grantsAt[id] { indices.append(contentsOf: l) } }
+                indices.sort()
+                let here = indices.map { grants[$0] }
+                let applicable = deniesAt[i] ?? applicableDenies(chain: ids, scope: scopes[i])
+                deniesAt[i] = applicable
+                let denies = key.withUnsafeBufferPointer { op in
+                    denyMatches(applicable, identities: identities, op: op, plane: opPlane)
                 }
                 let (outcome, conditional) = Evaluator.combine(granted: true, grantedUnconditionally: here.contains { !$0.conditional },
                                                                denies: denies)
@@ -73,5 +105,25 @@ extension Evaluator {
             BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i],
                        subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
         }
+    }
+}
+
+/// What `Evaluator.blastRadius` computes once per snapshot rather than per principal: each risky
+/// operation resolved and its role checks memoized, scopes' ancestors, principals' groups. Grows
+/// with the principals and scopes asked about; use one per evaluator (and per thread).
+public struct BlastRadiusCache: Sendable {
+    var queries: [OperationQuery] = []
+    var queryIndex: [String: Int] = [:]
+    var ancestors: [String: [Int32]] = [:]
+    var groups = MembershipCache()
+
+    public init() {}
+
+    mutating func query(_ e: Evaluator, _ r: RiskyOperation) -> Int {
+        let k = r.name + "|" + r.plane.rawValue
+        if let i = queryIndex[k] { return i }
+        queries.append(e.decisionQuery(operation: r.name, plane: r.plane))
+        queryIndex[k] = queries.count - 1
+        return queries.count - 1
     }
 }

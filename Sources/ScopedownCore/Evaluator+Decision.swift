@@ -68,11 +68,30 @@ extension Evaluator {
                       ids: ancestorIDs(of: scope))
     }
 
+    /// An operation resolved as `decide` resolves it (spelling, plane, catalogued), for many
+    /// `decide(principal:scope:ancestors:query:)` calls: each role is matched once across them.
+    public func decisionQuery(operation: String, plane: Plane? = nil) -> OperationQuery {
+        let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
+        return OperationQuery(memo: RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count),
+                              catalogued: catalogued)
+    }
+
+    /// `decide(principal:operation:scope:plane:)` for a query from `decisionQuery` and
+    /// `ancestors = ancestorIDs(of: scope)`, both computed once for many requests: the same decision.
+    /// `cache` keeps the principals' groups across calls.
+    public func decide(principal: String, scope: Scope, ancestors: [Int32], query: inout OperationQuery,
+                       cache: inout MembershipCache) -> AccessDecision {
+        let catalogued = query.catalogued ?? (operations.spelling(of: query.operation, plane: query.plane) != nil)
+        let p = AzureID.guidKey(principal)
+        return decide(principal: p, memo: &query.memo, catalogued: catalogued, scope: scope, ids: ancestors,
+                      identities: identities(of: p, cache: &cache))
+    }
+
     /// `decide` with the operation's role memo and the scope's ancestors computed once (who-can
     /// calls it for many principals).
     func decide(principal p: String, memo: inout RoleMemo, catalogued: Bool, scope: Scope,
-                ids chain: [Int32]) -> AccessDecision {
-        let identities = identities(of: p)
+                ids chain: [Int32], identities known: [GroupHop]? = nil) -> AccessDecision {
+        let identities = known ?? identities(of: p)
         var c = classify(identities: identities, chain: chain, scope: scope, memo: &memo)
         var denies = memo.key.withUnsafeBufferPointer { op in
             denyMatches(applicableDenies(chain: chain, scope: scope), identities: identities, op: op, plane: memo.plane)

@@ -7,7 +7,10 @@ extension Evaluator {
     /// the key's segments without building a `Scope` per level (hot path of attribution).
     public func ancestorIDs(of scope: Scope) -> [Int32] {
         let key = scope.key
-        let segs = key.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on the UTF-8 bytes: `/` never occurs inside a multi-byte character, and byte
+        // comparison avoids Character segmentation on this hot path.
+        let segs = key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        func seg(_ i: Int, is word: String) -> Bool { segs[i].elementsEqual(word.utf8) }
         var out: [Int32] = []
         func add(_ n: Int) {
             let k = n == 0 ? "/" : String(key[key.startIndex..<segs[n - 1].endIndex])
@@ -16,12 +19,12 @@ extension Evaluator {
         // Mirrors `Scope.level` on the first n segments.
         func level(_ n: Int) -> Scope.Level {
             if n == 0 { return .root }
-            if (n == 3 || n == 4), segs[0] == "providers", segs[1] == "microsoft.management", segs[2] == "managementgroups" {
+            if (n == 3 || n == 4), seg(0, is: "providers"), seg(1, is: "microsoft.management"), seg(2, is: "managementgroups") {
                 return .managementGroup
             }
-            if segs[0] == "subscriptions" {
+            if seg(0, is: "subscriptions") {
                 if n <= 2 { return .subscription }
-                if n <= 4, segs[2] == "resourcegroups" { return .resourceGroup }
+                if n <= 4, seg(2, is: "resourcegroups") { return .resourceGroup }
             }
             return .resource
         }
@@ -35,7 +38,7 @@ extension Evaluator {
             case .resourceGroup:
                 n = 2
             case .resource:
-                if let p = segs[0..<n].lastIndex(of: "providers") {
+                if let p = (0..<n).last(where: { seg($0, is: "providers") }) {
                     let tail = n - (p + 2)
                     n = max(0, (tail > 2 && tail % 2 == 0) ? n - 2 : p)
                 } else {
@@ -47,8 +50,8 @@ extension Evaluator {
         // Management-group chain and `/`.
         var mg: String?
         switch level(n) {
-        case .subscription: if n >= 2 { mg = hierarchy.subscriptionParent[String(segs[1])] }
-        case .managementGroup: if n == 4 { mg = hierarchy.mgParent[String(segs[3])] }
+        case .subscription: if n >= 2 { mg = hierarchy.subscriptionParent[String(Substring(segs[1]))] }
+        case .managementGroup: if n == 4 { mg = hierarchy.mgParent[String(Substring(segs[3]))] }
         default: break
         }
         if let m = mg {

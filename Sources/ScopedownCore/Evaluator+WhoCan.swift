@@ -3,6 +3,12 @@ extension Evaluator {
 
     /// The principals and groups that effectively hold `operation` at `scope` (the `who-can` command).
     public func whoCan(operation: String, scope: Scope, plane: Plane? = nil) -> WhoCanResult {
+        var cache = MembershipCache()
+        return whoCan(operation: operation, scope: scope, plane: plane, cache: &cache)
+    }
+
+    /// `whoCan` for callers that ask at many scopes: `cache` keeps the candidates' groups.
+    public func whoCan(operation: String, scope: Scope, plane: Plane? = nil, cache: inout MembershipCache) -> WhoCanResult {
         let (opName, opPlane, catalogued) = resolveOperation(operation, plane: plane)
         var memo = RoleMemo(operation: opName, plane: opPlane, roleCount: compiledRoles.count)
         let ids = ancestorIDs(of: scope)
@@ -21,7 +27,8 @@ extension Evaluator {
         let candidates = groups.withMembers(of: holders)
         var principals: [WhoCanResult.Holder] = [], groups: [WhoCanResult.Holder] = []
         for id in candidates.sorted() {
-            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, ids: ids)
+            let d = decide(principal: id, memo: &memo, catalogued: catalogued, scope: scope, ids: ids,
+                           identities: identities(of: id, cache: &cache))
             guard d.outcome == .allowed else { continue }
             let kind = kind(of: id, assignmentKind: assignmentKind[id])
             let holder = WhoCanResult.Holder(id: id, kind: kind, displayName: principalsByID[id]?.displayName, decision: d)

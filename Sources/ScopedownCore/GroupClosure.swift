@@ -66,3 +66,10 @@ public struct GroupClosure: Sendable {
     /// Whether the id has members in the graph.
     func isGroup(_ id: String) -> Bool { members[id] != nil }
 }
+
+/// The groups of the principals already decided, kept by a caller that decides for the same
+/// principals again and again (a rule over every subscription). Grows with the principals asked.
+public struct MembershipCache: Sendable {
+    var hops: [String: [GroupHop]] = [:]
+    public init() {}
+}

@@ -164,6 +164,8 @@ struct RoleMemo: Sendable {
 /// calls (Activity Log attribution): every role has already been matched against it.
 public struct OperationQuery: Sendable {
     var memo: RoleMemo
+    /// Whether the catalog knows the operation, when the query was made by `decisionQuery`.
+    var catalogued: Bool?
     public var operation: String { memo.operation }
     public var plane: Plane { memo.plane }
 }
