@@ -229,7 +229,8 @@ extension SnapshotDiff {
         let halves = Halves(), cut = (candidates.count + 1) / 2
         DispatchQueue.concurrentPerform(iterations: candidates.count > 1 ? 2 : 1) { part in
             let mine = part == 0 ? candidates[..<cut] : candidates[cut...]
-            let found = mine.compactMap { growth(of: $0, old: old, new: new) }
+            var oldCache = BlastRadiusCache(), newCache = BlastRadiusCache()
+            let found = mine.compactMap { growth(of: $0, old: old, new: new, oldCache: &oldCache, newCache: &newCache) }
             if part == 0 { halves.first = found } else { halves.second = found }
         }
         var out = halves.first + halves.second
@@ -245,8 +246,10 @@ extension SnapshotDiff {
     }
 
     /// What `p` holds in `new` and did not in `old`: new assignments and newly held risky operations.
-    static func growth(of p: String, old: Evaluator, new: Evaluator) -> PrivilegeGrowth? {
-        let before = old.blastRadius(principal: p, subscriptionsBelow: false), after = new.blastRadius(principal: p, subscriptionsBelow: false)
+    static func growth(of p: String, old: Evaluator, new: Evaluator,
+                       oldCache: inout BlastRadiusCache, newCache: inout BlastRadiusCache) -> PrivilegeGrowth? {
+        let before = old.blastRadius(principal: p, subscriptionsBelow: false, cache: &oldCache)
+        let after = new.blastRadius(principal: p, subscriptionsBelow: false, cache: &newCache)
         var heldBefore = Set<String>(), assignmentsBefore = Set<String>()
         for b in before {
             for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }

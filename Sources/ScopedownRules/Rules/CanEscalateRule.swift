@@ -153,22 +153,19 @@ struct CanEscalateRule: Rule {
     /// What acting as `identity` adds for `caller`: the identity's high-risk operations (RiskCatalog,
     /// through `blastRadius`) the caller neither holds there nor could grant itself (role-assignment
     /// write there, unconditionally).
-    static func gain(_ c: RuleContext, caller: String, powers: [(scope: Scope, risk: Evaluator.RiskHolding)],
-                     memo: inout DecisionMemo) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
-        let e = c.evaluator
+    static func gain(_ c: RuleContext, caller: String, powers: [Power], memo: inout DecisionMemo) -> [Power] {
+        let who = memo.principal(caller)
+        // Whether the caller could grant itself anything there, first: it settles every power at
+        // that scope with one decision.
+        var grantsAt: [Int32: Bool] = [:]
         return powers.filter { p in
-            let op = p.risk.operation
-            let k = caller + "|" + op.name + "|" + p.scope.key
-            let has = memo.allowed[k] ?? (e.decide(principal: caller, operation: op.name, scope: p.scope, plane: op.plane).outcome == .allowed)
-            memo.allowed[k] = has
-            if has { return false }
-            let g = caller + "|" + p.scope.key
-            let grant = memo.canGrant[g] ?? {
-                let d = e.decide(principal: caller, operation: RuleContext.roleAssignmentsWrite, scope: p.scope, plane: .control)
-                return d.outcome == .allowed && !d.conditional
+            let grant = grantsAt[p.scopeIndex] ?? {
+                let d = memo.allowed(c.evaluator, who, caller, DecisionMemo.canGrant, p.scopeIndex)
+                return d.allowed && !d.conditional
             }()
-            memo.canGrant[g] = grant
-            return !grant
+            grantsAt[p.scopeIndex] = grant
+            if grant { return false }
+            return !memo.allowed(c.evaluator, who, caller, p.operationIndex, p.scopeIndex).allowed
         }
     }
 
@@ -177,15 +174,88 @@ struct CanEscalateRule: Rule {
         risks.count <= 4 ? risks.joined(separator: ", ") : risks.prefix(4).joined(separator: ", ") + " and \(risks.count - 4) more"
     }
 
-    /// Decisions already made for (caller, operation, scope): the same callers meet the same
-    /// identities' powers again and again.
-    struct DecisionMemo {
-        var allowed: [String: Bool] = [:]
-        var canGrant: [String: Bool] = [:]
+    /// One high-risk operation a principal holds at a scope, with the memo's indices of both.
+    struct Power {
+        let scope: Scope
+        let risk: Evaluator.RiskHolding
+        let scopeIndex: Int32
+        let operationIndex: Int32
     }
 
-    static func powers(_ c: RuleContext, of principal: String) -> [(scope: Scope, risk: Evaluator.RiskHolding)] {
-        c.evaluator.blastRadius(principal: principal, subscriptionsBelow: false).flatMap { s in s.risky.map { (scope: s.scope, risk: $0) } }
+    /// Decisions already made for (caller, operation, scope): the same callers meet the same
+    /// identities' powers again and again. Principals, operations and scopes are numbered once, so
+    /// that a lookup hashes three integers; each operation is prepared and each scope's ancestors
+    /// computed once.
+    struct DecisionMemo {
+        struct Key: Hashable {
+            var principal: Int32
+            var operation: Int32
+            var scope: Int32
+        }
+        /// The operation index of role-assignment write: whether the caller could grant itself roles.
+        static let canGrant: Int32 = 0
+        private var decided: [Key: (allowed: Bool, conditional: Bool)] = [:]
+        private var principals: [String: Int32] = [:]
+        private var scopeIndex: [String: Int32] = [:]
+        private var scopes: [(scope: Scope, ancestors: [Int32])] = []
+        private var operationIndex: [String: Int32] = [:]
+        private var queries: [OperationQuery] = []
+        private var groups = MembershipCache()
+        var blast = BlastRadiusCache()
+
+        init(_ e: Evaluator) {
+            _ = operation(e, RuleContext.roleAssignmentsWrite, .control)
+        }
+
+        mutating func principal(_ id: String) -> Int32 {
+            if let i = principals[id] { return i }
+            let i = Int32(principals.count)
+            principals[id] = i
+            return i
+        }
+
+        mutating func scope(_ e: Evaluator, _ s: Scope) -> Int32 {
+            if let i = scopeIndex[s.key] { return i }
+            let i = Int32(scopes.count)
+            scopeIndex[s.key] = i
+            scopes.append((s, e.ancestorIDs(of: s)))
+            return i
+        }
+
+        mutating func operation(_ e: Evaluator, _ name: String, _ plane: Plane) -> Int32 {
+            let k = name + "|" + plane.rawValue
+            if let i = operationIndex[k] { return i }
+            let i = Int32(queries.count)
+            operationIndex[k] = i
+            queries.append(e.decisionQuery(operation: name, plane: plane))
+            return i
+        }
+
+        /// `Evaluator.decide(principal:operation:scope:plane:)` for interned operation and scope.
+        mutating func decide(_ e: Evaluator, _ principal: String, _ operation: Int32, _ scope: Int32) -> AccessDecision {
+            let s = scopes[Int(scope)]
+            return e.decide(principal: principal, scope: s.scope, ancestors: s.ancestors, query: &queries[Int(operation)], cache: &groups)
+        }
+
+        /// Whether the decision allows, and only conditionally, memoized.
+        mutating func allowed(_ e: Evaluator, _ who: Int32, _ principal: String, _ operation: Int32, _ scope: Int32) -> (allowed: Bool, conditional: Bool) {
+            let k = Key(principal: who, operation: operation, scope: scope)
+            if let hit = decided[k] { return hit }
+            let d = decide(e, principal, operation, scope)
+            let v = (d.outcome == .allowed, d.conditional)
+            decided[k] = v
+            return v
+        }
+    }
+
+    /// The high-risk operations `principal` holds, per scope (`blastRadius`), numbered in `memo`.
+    static func powers(_ c: RuleContext, of principal: String, memo: inout DecisionMemo) -> [Power] {
+        c.evaluator.blastRadius(principal: principal, subscriptionsBelow: false, cache: &memo.blast).flatMap { s in
+            let si = memo.scope(c.evaluator, s.scope)
+            return s.risky.map { r in
+                Power(scope: s.scope, risk: r, scopeIndex: si, operationIndex: memo.operation(c.evaluator, r.operation.name, r.operation.plane))
+            }
+        }
     }
 
     /// Owners of a service principal (or of its application) can add a credential and sign in as it.
@@ -194,11 +264,11 @@ struct CanEscalateRule: Rule {
         for p in c.snapshot.principals { if let app = p.appID { byAppID[AzureID.guidKey(app)] = p.id } }
         var out: [Finding] = []
         var seen = Set<String>()
-        var memo = DecisionMemo()
+        var memo = DecisionMemo(c.evaluator)
         for o in c.ownerships {
             guard let sp = o.application ? byAppID[o.targetID] : o.targetID, sp != o.ownerID,
                   seen.insert(o.ownerID + "|" + sp).inserted else { continue }
-            let gained = Self.gain(c, caller: o.ownerID, powers: Self.powers(c, of: sp), memo: &memo).sorted { $0.scope < $1.scope }
+            let gained = Self.gain(c, caller: o.ownerID, powers: Self.powers(c, of: sp, memo: &memo), memo: &memo).sorted { $0.scope < $1.scope }
             guard let first = gained.first else { continue }
             let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
             let risks = Array(Set(gained.map(\.risk.operation.risk))).sorted()
@@ -222,26 +292,35 @@ struct CanEscalateRule: Rule {
         var byScope: [String: [Int]] = [:]
         for i in c.countingAssignments { byScope[c.snapshot.roleAssignments[i].scope.key, default: []].append(i) }
         var queries: [String: OperationQuery] = [:]
-        var memo = DecisionMemo()
+        var memo = DecisionMemo(e)
         var out: [Finding] = []
         for m in c.managedIdentities.sorted(by: { $0.principalID < $1.principalID }) {
             let ops = Self.takeoverOperations(m)
             if ops.isEmpty { continue }
-            let powers = Self.powers(c, of: m.principalID)
+            let powers = Self.powers(c, of: m.principalID, memo: &memo)
             if powers.isEmpty { continue }
+            let resource = memo.scope(e, m.resource)
             // Assignments at the identity's resource or above whose role grants a takeover
             // operation, confirmed by the evaluator there (denies applied).
             var via: [(index: Int, grant: GrantDetail, op: RiskyOperation)] = []
+            // What acting as the identity adds, per caller: a caller that gains nothing needs no
+            // decision about the takeover itself.
+            var gainedBy: [String: [Power]] = [:]
+            for op in ops where queries[op.name] == nil { queries[op.name] = e.prepare(operation: op.name, plane: op.plane) }
             for scope in e.hierarchy.ancestors(of: m.resource) {
                 for i in byScope[scope.key] ?? [] {
                     let a = c.snapshot.roleAssignments[i]
                     guard a.principalID != m.principalID else { continue }
-                    for op in ops {
-                        var q = queries[op.name] ?? e.lazyQuery(operation: op.name, plane: op.plane)
-                        let granted = e.roleGrant(assignmentIndex: i, query: &q) != .no
-                        queries[op.name] = q
-                        guard granted else { continue }
-                        let d = e.decide(principal: a.principalID, operation: op.name, scope: m.resource, plane: op.plane)
+                    let granting = ops.filter { op in
+                        guard var q = queries[op.name] else { return false }
+                        return e.roleGrant(assignmentIndex: i, query: &q) != .no
+                    }
+                    if granting.isEmpty { continue }
+                    let gained = gainedBy[a.principalID] ?? Self.gain(c, caller: a.principalID, powers: powers, memo: &memo)
+                    gainedBy[a.principalID] = gained
+                    if gained.isEmpty { continue }
+                    for op in granting {
+                        let d = memo.decide(e, a.principalID, memo.operation(e, op.name, op.plane), resource)
                         guard d.outcome == .allowed, let g = d.grants.first(where: { $0.path.assignmentID == a.id }) else { continue }
                         via.append((i, g, op))
                         break
@@ -250,8 +329,7 @@ struct CanEscalateRule: Rule {
             }
             for (i, grant, op) in via.sorted(by: { c.snapshot.roleAssignments[$0.index].id < c.snapshot.roleAssignments[$1.index].id }) {
                 let a = c.snapshot.roleAssignments[i]
-                let gained = Self.gain(c, caller: a.principalID, powers: powers, memo: &memo)
-                if gained.isEmpty { continue }
+                guard let gained = gainedBy[a.principalID], !gained.isEmpty else { continue }
                 let rbac = gained.contains { [RuleContext.roleAssignmentsWrite, RuleContext.roleDefinitionsWrite].contains($0.risk.operation.name) }
                 let conditional = !grant.conditionSources.isEmpty
                 let role = c.roleName(a.roleDefinitionID)

@@ -54,11 +54,18 @@ struct OwnerCountRule: Rule {
         // Without imported role assignments there is nothing to count.
         guard !c.snapshot.roleAssignments.isEmpty else { return [] }
         var out: [Finding] = []
+        let e = c.evaluator
+        var groups = MembershipCache()
+        var full = e.decisionQuery(operation: RuleContext.fullControlProbe, plane: .control)
         for s in c.snapshot.subscriptions.sorted(by: { $0.id < $1.id }) {
-            let full = c.evaluator.whoCan(operation: RuleContext.fullControlProbe, scope: s.scope, plane: .control)
-            let rbac = c.evaluator.whoCan(operation: RuleContext.roleAssignmentsWrite, scope: s.scope, plane: .control)
-            let rbacHolders = Set(rbac.principals.filter { !$0.decision.conditional }.map(\.id))
-            let owners = full.principals.filter { !$0.decision.conditional && rbacHolders.contains($0.id) }
+            // Owners hold both unconditionally: the holders of role-assignment write (who-can),
+            // then full control decided for each of them (the same decision who-can would make).
+            let rbac = e.whoCan(operation: RuleContext.roleAssignmentsWrite, scope: s.scope, plane: .control, cache: &groups)
+            let chain = e.ancestorIDs(of: s.scope)
+            let owners = rbac.principals.filter { !$0.decision.conditional }.compactMap { h -> (id: String, decision: AccessDecision)? in
+                let d = e.decide(principal: h.id, scope: s.scope, ancestors: chain, query: &full, cache: &groups)
+                return d.outcome == .allowed && !d.conditional ? (h.id, d) : nil
+            }
             guard owners.count > c.config.maxOwners || owners.count < c.config.minOwners else { continue }
             let tooMany = owners.count > c.config.maxOwners
             let evidence = owners.map { h -> String in

@@ -54,12 +54,15 @@ struct RedundantAssignmentRule: Rule {
         var byPrincipal: [String: [Int]] = [:]
         for i in c.countingAssignments { byPrincipal[c.snapshot.roleAssignments[i].principalID, default: []].append(i) }
         var coverMemo: [String: Bool] = [:]
+        // Scopes recur across principals: their ancestors and depth are computed once.
+        var ancestorKeys: [String: Set<String>] = [:], depths: [String: Int] = [:]
         var out: [Finding] = []
         for (_, list) in byPrincipal where list.count > 1 {
             for i in list {
                 let a = c.snapshot.roleAssignments[i]
                 guard let ra = roles[a.roleDefinitionID] else { continue }
-                let ancestors = Set(c.evaluator.hierarchy.ancestors(of: a.scope).map(\.key))
+                let ancestors = ancestorKeys[a.scope.key] ?? Set(c.evaluator.hierarchy.ancestors(of: a.scope).map(\.key))
+                ancestorKeys[a.scope.key] = ancestors
                 // The broadest covering assignment (then lowest id), so the report is stable.
                 var best: (Int, Int)?
                 for j in list where j != i {
@@ -72,7 +75,8 @@ struct RedundantAssignmentRule: Rule {
                     let covered = coverMemo[k] ?? Self.covers(rb, ra)
                     coverMemo[k] = covered
                     guard covered else { continue }
-                    let depth = c.evaluator.hierarchy.ancestors(of: b.scope).count
+                    let depth = depths[b.scope.key] ?? c.evaluator.hierarchy.ancestors(of: b.scope).count
+                    depths[b.scope.key] = depth
                     if best == nil || depth < best!.1 || (depth == best!.1 && b.id < c.snapshot.roleAssignments[best!.0].id) { best = (j, depth) }
                 }
                 guard let (j, _) = best else { continue }
