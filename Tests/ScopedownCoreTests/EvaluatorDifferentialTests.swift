@@ -22,6 +22,10 @@ struct EvaluatorDifferentialTests {
             let includeEligible = Bool.random(using: &rng)
             let evaluator = Evaluator(snapshot: tenant.snapshot, options: EvaluationOptions(includeEligible: includeEligible))
             let reference = ReferenceEvaluator(snapshot: tenant.snapshot, includeEligible: includeEligible)
+            // Prepared decisions share their queries and the principals' groups across the tenant's
+            // requests, as the rules do.
+            var queries: [String: OperationQuery] = [:]
+            var groups = MembershipCache()
             for _ in 0..<8 {
                 var principal = tenant.principals[Int.random(in: 0..<tenant.principals.count, using: &rng)]
                 var scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
@@ -44,6 +48,13 @@ struct EvaluatorDifferentialTests {
 
                 let expected = reference.decide(principal: principal, operation: op, plane: plane, scope: scope)
                 let decision = evaluator.decide(principal: principal, operation: op, scope: scope, plane: plane)
+                var query = queries[op + "|" + plane.rawValue] ?? evaluator.decisionQuery(operation: op, plane: plane)
+                let viaQuery = evaluator.decide(principal: principal, scope: scope, ancestors: evaluator.ancestorIDs(of: scope),
+                                                query: &query, cache: &groups)
+                queries[op + "|" + plane.rawValue] = query
+                if viaQuery != decision {
+                    failures.append("seed \(seed): the prepared decision differs for \(principal) \(op) \(plane) \(scope)")
+                }
                 let actual = ReferenceEvaluator.Result(outcome: decision.outcome, conditional: decision.conditional,
                                                        granting: Set(decision.grantingAssignmentIDs))
                 let fast = Set(evaluator.grantingAssignments(principal: principal, operation: op, scope: scope, plane: plane)
@@ -84,6 +95,9 @@ struct EvaluatorDifferentialTests {
                 let plane: Plane = Bool.random(using: &rng) ? .control : .data
                 let scope = tenant.scopes[Int.random(in: 0..<tenant.scopes.count, using: &rng)]
                 let holders = evaluator.whoCan(operation: op, scope: scope, plane: plane)
+                if evaluator.whoCan(operation: op, scope: scope, plane: plane, cache: &groups) != holders {
+                    failures.append("seed \(seed): who-can with a membership cache differs for \(op) at \(scope)")
+                }
                 whoCanHolders += holders.principals.count + holders.groups.count
                 if let mismatch = Self.whoCanMismatch(evaluator: evaluator, reference: reference, principals: tenant.principals,
                                                       operation: op, plane: plane, scope: scope) {
@@ -106,6 +120,14 @@ struct EvaluatorDifferentialTests {
             let bare = blast.map { b -> Evaluator.BlastScope in var b = b; b.subscriptions = []; return b }
             if evaluator.blastRadius(principal: principal, risks: risks, subscriptionsBelow: false) != bare {
                 failures.append("seed \(seed): blast radius of \(principal) differs without the subscriptions below")
+            }
+            // One cache for every principal of the tenant gives each the answer it gets alone.
+            var blastCache = BlastRadiusCache()
+            for p in tenant.principals + [principal] {
+                let alone = evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false)
+                if evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false, cache: &blastCache) != alone {
+                    failures.append("seed \(seed): blast radius of \(p) differs with a shared cache")
+                }
             }
             for b in blast {
                 for r in risks {
