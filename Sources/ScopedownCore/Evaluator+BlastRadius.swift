@@ -74,6 +74,7 @@ extension Evaluator {
             for (gi, g) in grants.enumerated() { grantsAt[g.scope, default: []].append(gi) }
             // Only the scopes some grant reaches (each appends once per operation, so the order in
             // which they are visited does not matter).
+            var paths: [GrantPath?] = Array(repeating: nil, count: grants.count)
             var reached = Set<Int>()
             for id in grantsAt.keys { for i in scopesUnder[id] ?? [] { reached.insert(i) } }
             for i in reached {
@@ -90,11 +91,16 @@ extension Evaluator {
                 let (outcome, conditional) = Evaluator.combine(granted: true, grantedUnconditionally: here.contains { !$0.conditional },
                                                                denies: denies)
                 if outcome != .allowed { continue }
-                // Each granting assignment once (the shortest group path first found).
+                // Each granting assignment once (the shortest group path first found); a grant's
+                // path is built once for every scope it reaches.
                 var granting: [String: GrantPath] = [:]
-                for g in here where granting[snapshot.roleAssignments[g.assignment].id] == nil {
-                    let a = snapshot.roleAssignments[g.assignment]
-                    granting[a.id] = path(a, via: g.via, conditional: g.conditional)
+                for gi in indices {
+                    let id = snapshot.roleAssignments[grants[gi].assignment].id
+                    if granting[id] != nil { continue }
+                    let built = paths[gi] ?? path(snapshot.roleAssignments[grants[gi].assignment], via: grants[gi].via,
+                                                  conditional: grants[gi].conditional)
+                    paths[gi] = built
+                    granting[id] = built
                 }
                 risky[i].append(RiskHolding(operation: r, conditional: conditional,
                                             catalogued: catalogued,
