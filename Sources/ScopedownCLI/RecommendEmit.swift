@@ -10,13 +10,6 @@ import ScopedownRender
 /// Writes the `--emit` files under `--out` (the emitters return the files' text).
 enum RecommendEmit {
     static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws {
-        // Azure refuses custom roles beyond its per-tenant limit (REFERENCE.md §4.1): a plan that
-        // stops halfway is worse than none.
-        if r.summary.customRoleLimitExceeded {
-            throw EvaluatorCommandSupport.Failure(
-                message: "the changes would create \(r.generatedRoles.count) custom roles where \(r.summary.existingCustomRoles) exist: more than the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant; nothing written",
-                help: "review the proposals first (--format json); exempt the assignments whose roles should wait (--exempt FILE), or remove unused custom roles, and emit again")
-        }
         let plan = r.changePlan
         var permissions: [String: [ChangeEmitters.Permission]] = [:]
         for x in r.recommendations where x.assignment.state == .active && x.proposal.kind != .keep {

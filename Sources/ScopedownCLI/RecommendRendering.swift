@@ -124,10 +124,20 @@ enum RecommendRendering {
                 ("removed", .object([("observableUnused", .int(s.permissions.observableUnusedRemoved)),
                                      ("unobservable", .int(s.permissions.unobservableRemoved))])),
             ])),
-            ("customRoles", .object([("existing", .int(s.existingCustomRoles)), ("generated", .int(s.generatedRoles)),
-                                     ("limit", .int(CustomRoleLimits.rolesPerTenant)), ("exceeded", .bool(s.customRoleLimitExceeded))])),
+            ("customRoles", .object(customRoles(s))),
             ("notes", .strings(s.notes)),
         ])
+    }
+
+    /// `exceeded`: the roles wanted passed the limit; then also the budget (limit minus existing),
+    /// the roles wanted and the assignments that fell back.
+    static func customRoles(_ s: RecommendSummary) -> [(String, JSON)] {
+        var out: [(String, JSON)] = [("existing", .int(s.existingCustomRoles)), ("generated", .int(s.generatedRoles)),
+                                     ("limit", .int(s.customRoleLimit)), ("exceeded", .bool(s.customRoleLimitExceeded))]
+        if s.customRoleLimitExceeded {
+            out += [("budget", .int(s.customRoleBudget)), ("wanted", .int(s.customRolesWanted)), ("fellBack", .int(s.customRoleFallbacks))]
+        }
+        return out
     }
 
     // MARK: Summary in words

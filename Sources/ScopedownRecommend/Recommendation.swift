@@ -34,6 +34,9 @@ public struct RecommendOptions: Sendable {
     /// List every kept and removed operation on its own (`--detail`); otherwise the operations a
     /// wildcard of the current role grants are counted under that pattern, per class.
     public var permissionDetail: Bool = false
+    /// Custom roles Azure allows per tenant (REFERENCE.md §4.1: 5,000; 2,000 in Azure operated by
+    /// 21Vianet): the generated roles stay within it minus the custom roles that exist.
+    public var customRoleLimit: Int = CustomRoleLimits.rolesPerTenant
 
     public init() {}
 }
@@ -180,10 +183,18 @@ public struct RecommendSummary: Sendable, Hashable {
     /// The permission classes summed over every recommendation.
     public var permissions: PermissionClasses = PermissionClasses()
     public var notes: [String]
-    /// Custom roles in the tenant (by id), and whether they and the generated ones exceed
-    /// `CustomRoleLimits.rolesPerTenant`.
+    /// Custom roles in the tenant (by id).
     public var existingCustomRoles: Int = 0
+    /// The per-tenant limit the run kept to (`RecommendOptions.customRoleLimit`).
+    public var customRoleLimit: Int = CustomRoleLimits.rolesPerTenant
+    /// The roles the proposals wanted, with the existing ones, exceeded the limit: only the
+    /// `customRoleBudget` (limit minus existing) most valuable were generated, and
+    /// `customRoleFallbacks` assignments fell back to a proposal needing no new role.
     public var customRoleLimitExceeded: Bool = false
+    public var customRoleBudget: Int = 0
+    /// Distinct generated roles the proposals wanted before the cut.
+    public var customRolesWanted: Int = 0
+    public var customRoleFallbacks: Int = 0
 }
 
 public struct RecommendResult: Sendable {
