@@ -26,47 +26,39 @@ struct CustomRoleBudget: Sendable {
 
 extension Recommender {
     /// Keeps the generated roles within `budget`: the roles whose assignments would lose the most
-    /// privilege without them (risk-weighted, summed over the role's assignments; ties by role id)
-    /// are kept, and every assignment of a cut role takes its fallback (`redraft` without new
-    /// roles: an existing role that fits, else the current role, narrowed where that applied), its
-    /// first note saying why. Returns how many assignments fell back, per fallback kind.
+    /// privilege without them (`Draft.budgetValue` summed over the role's assignments; ties by
+    /// role id) are kept, and every assignment of a cut role takes its fallback (`redraft` without
+    /// new roles: an existing role that fits, else the current role, narrowed where that applied),
+    /// its first note saying why. Returns how many assignments fell back, per fallback kind.
     func applyCustomRoleBudget(_ drafts: inout [Draft], _ generated: inout [RoleDefinition], _ budget: CustomRoleBudget,
                                redraft: @escaping @Sendable (Recommender, RoleAssignment, [AttributedUse], inout [String: Fit]) -> Draft)
         -> (Int, [String: Int]) {
-        let members = drafts.indices.filter { drafts[$0].custom != nil }
-        let before = drafts
-        // Each member's fallback, and the privilege its generated role removes beyond it.
-        let fallbacks = Self.inChunks(members.count) { range -> [(Draft, Int)] in
-            let r = self.fresh()
-            var cache: [String: Fit] = [:]
-            return range.map { k in
-                let d = before[members[k]]
-                let fb = redraft(r, d.rec.assignment, d.uses, &cache)
-                guard let wider = fb.proposed, let kept = d.proposed else { return (fb, 0) }
-                return (fb, r.budgetExcess(wider, kept.control, kept.literalControl).weighted)
-            }
-        }
         var value: [String: Int] = [:]
-        for (k, i) in members.enumerated() { value[drafts[i].rec.proposal.roleID, default: 0] += fallbacks[k].1 }
+        for d in drafts where d.custom != nil { value[d.rec.proposal.roleID, default: 0] += d.budgetValue }
         let ranked = generated.map(\.id).sorted { x, y in
             let a = value[x] ?? 0, b = value[y] ?? 0
             return a != b ? a > b : x < y
         }
         let kept = Set(ranked.prefix(budget.budget))
         generated = generated.filter { kept.contains($0.id) }
-        var fellBack = 0
+        let cut = drafts.indices.filter { drafts[$0].custom != nil && !kept.contains(drafts[$0].rec.proposal.roleID) }
+        let before = drafts
+        let fallbacks = Self.inChunks(cut.count) { range -> [Draft] in
+            let r = self.fresh()
+            var cache: [String: Fit] = [:]
+            return range.map { k in redraft(r, before[cut[k]].rec.assignment, before[cut[k]].uses, &cache) }
+        }
         var byKind: [String: Int] = [:]
-        for (k, i) in members.enumerated() where !kept.contains(drafts[i].rec.proposal.roleID) {
-            var fb = fallbacks[k].0
+        for (k, i) in cut.enumerated() {
+            var fb = fallbacks[k]
             let kind = fallbackKind(fb.rec)
             if let wider = fb.proposed, let custom = drafts[i].proposed {
                 fb.rec.notes.insert(budgetNote(budget, wider, custom, fallback: kind.words), at: 0)
             }
             drafts[i] = fb
-            fellBack += 1
             byKind[kind.label, default: 0] += 1
         }
-        return (fellBack, byKind)
+        return (cut.count, byKind)
     }
 
     /// What a fallen-back proposal holds: a built-in, an existing custom role, or the current role
@@ -122,7 +114,8 @@ extension Recommender {
                             _ lc: [String: String], _ ld: [String: String], scopes: [Scope]) -> RoleSets? {
         var best: (key: (Int, Int, Int, String, String), sets: RoleSets)?
         func consider(_ c: RoleSets) {
-            guard !PatternAlgebra.isWithin(current, c) else { return }
+            let smaller = c.control.cardinality < current.control.cardinality || c.data.cardinality < current.data.cardinality
+            guard smaller || !PatternAlgebra.isWithin(current, c) else { return }
             let e = budgetExcess(c, kc, lc)
             let key = (e.weighted, e.count, c.control.cardinality + c.data.cardinality, c.role.roleName.lowercased(), c.role.id)
             if best.map({ key < $0.key }) ?? true { best = (key, c) }

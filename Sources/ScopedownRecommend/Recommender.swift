@@ -187,6 +187,9 @@ public struct Recommender: Sendable {
         var proposed: RoleSets?
         /// A generated custom role's content, before it gets its id and name.
         var custom: CustomContent?
+        /// With `custom`: the risk-weighted privilege it removes beyond the fallback that needs no
+        /// new role (`budgetExcess`), what the custom-role budget ranks roles by.
+        var budgetValue = 0
     }
 
     struct CustomContent: Hashable, Sendable {
@@ -290,6 +293,7 @@ public struct Recommender: Sendable {
         proposal.scopes = scopes
         var proposedSets = current
         var custom: CustomContent?
+        var budgetValue = 0
         var roleChanged = false
         if !keepsEverything {
             // A built-in (or an existing custom role) within the risk-weighted excess bound, else a
@@ -329,6 +333,8 @@ public struct Recommender: Sendable {
                     roleChanged = true
                 }
             } else {
+                let fallback = budgetFallbackRole(current, fit, keepC, keepD, keepLitC, keepLitD, scopes: scopes) ?? current
+                budgetValue = budgetExcess(fallback, keepC, keepLitC).weighted
                 if customBlocked == Self.dataAtMG {
                     scopes = subscriptionsBelow(scopes)
                     notes.append("a custom role with data actions cannot be assigned at a management group: assigned at the \(scopes.count) subscription\(scopes.count == 1 ? "" : "s") below it")
@@ -384,7 +390,7 @@ public struct Recommender: Sendable {
         rec.notes = notes
         (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: proposedSets, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
         fillRemoved(&rec, current, proposedSets)
-        return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom)
+        return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom, budgetValue: budgetValue)
     }
 
     func keepProposal(_ a: RoleAssignment, _ current: RoleSets?) -> Proposal {
