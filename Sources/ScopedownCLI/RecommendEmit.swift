@@ -11,9 +11,9 @@ import ScopedownRender
 enum RecommendEmit {
     static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws {
         let plan = r.changePlan
-        var permissions: [String: [ChangeEmitters.Permission]] = [:]
+        var permissions: [String: [PermissionEntry]] = [:]
         for x in r.recommendations where x.assignment.state == .active && x.proposal.kind != .keep {
-            permissions[x.assignment.id] = RecommendRendering.emitterPermissions(x.evidence.permissions)
+            permissions[x.assignment.id] = x.evidence.permissions
         }
         var files: [(String, String)] = []
         for k in Set(kinds).sorted(by: { $0.rawValue < $1.rawValue }) {

@@ -87,12 +87,6 @@ enum RecommendRendering {
         })
     }
 
-    /// The permissions as the migration plan lists them.
-    static func emitterPermissions(_ list: [PermissionEntry]) -> [ChangeEmitters.Permission] {
-        list.map { ChangeEmitters.Permission(name: $0.name, isPattern: $0.isPattern, count: $0.count, classWords: $0.permissionClass.words,
-                                             kept: $0.kept, dataPlane: $0.plane == .data) }
-    }
-
     /// Counts per class in words: `kept 3 observed, 812 unobservable; removed 15000 observable but unused`.
     static func classCounts(_ c: PermissionClasses) -> String {
         func part(_ items: [(Int, PermissionClass)]) -> String {
@@ -286,7 +280,7 @@ enum RecommendRendering {
                 + "of that class it grants (`--detail` lists each).\n"
             for x in changing {
                 out += "\n### " + md(x.assignment.id) + ": " + md("\(x.currentRole) @ \(x.assignment.scope.display)") + " (" + md(x.proposal.kind.rawValue) + ")\n\n"
-                out += ChangeEmitters.permissionsMarkdown(emitterPermissions(x.evidence.permissions)).joined(separator: "\n") + "\n"
+                out += ChangeEmitters.permissionsMarkdown(x.evidence.permissions).joined(separator: "\n") + "\n"
             }
         }
         return out
