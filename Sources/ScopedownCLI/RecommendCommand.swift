@@ -27,6 +27,11 @@ struct RecommendCommand: ParsableCommand {
         --exempt FILE: one rule a line (`assignment <id>`, `principal <id or UPN>`, \
         `role <name or id>`, `tag <name>[=<value>]` on the assignment's scope or above; `#` comments).
 
+        --custom-role-limit N (default 5000; 2000 in Azure operated by 21Vianet): the generated roles \
+        stay within N minus the custom roles that exist. Over it, the roles that remove the most \
+        privilege (risk-weighted) are generated, and the other assignments fall back to an existing \
+        role that fits, else their current role (narrowed where the uses allow), saying why.
+
         --emit azcli|bicep|terraform|plan --out DIR writes the changes: az CLI role-definition JSON \
         (roles/*.json), Bicep (bicep/*.bicep, one file per deployment scope), Terraform \
         (terraform/main.tf), or a migration plan in safe order (plan.md and plan.sh: create role, \
@@ -67,6 +72,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Assignments, principals, roles or tags never to change (see above).", valueName: "file"))
     var exempt: String?
 
+    @Option(name: .customLong("custom-role-limit"), help: ArgumentHelp("Custom roles Azure allows per tenant: 5000, or 2000 in Azure operated by 21Vianet. Generated roles stay within it minus the existing custom roles.", valueName: "n"))
+    var customRoleLimit: Int = CustomRoleLimits.rolesPerTenant
+
     @Flag(help: "Generated roles may use a wildcard where the catalog proves it stands for exactly kept operations.")
     var compact = false
 
@@ -92,6 +100,9 @@ struct RecommendCommand: ParsableCommand {
         if windowDays == nil { throw ValidationError("--window `\(window)` is not a number of days (e.g. 90d)") }
         if let asOf, Self.day(asOf) == nil { throw ValidationError("--as-of `\(asOf)` is not a date YYYY-MM-DD") }
         if maxScopes < 1 { throw ValidationError("--max-scopes must be at least 1") }
+        if !(0...CustomRoleLimits.rolesPerTenant).contains(customRoleLimit) {
+            throw ValidationError("--custom-role-limit must be between 0 and \(CustomRoleLimits.rolesPerTenant) (Azure allows \(CustomRoleLimits.rolesPerTenant) custom roles per tenant, 2000 in Azure operated by 21Vianet)")
+        }
         if !emit.isEmpty && out == nil { throw ValidationError("--emit needs --out DIR") }
     }
 
@@ -118,6 +129,7 @@ struct RecommendCommand: ParsableCommand {
         o.maxScopes = maxScopes
         o.compact = compact
         o.permissionDetail = detail
+        o.customRoleLimit = customRoleLimit
         if let exempt {
             guard let data = FileManager.default.contents(atPath: exempt) else {
                 throw EvaluatorCommandSupport.Failure(message: "cannot read the exemption file `\(exempt)`", help: nil)
@@ -136,8 +148,9 @@ struct RecommendCommand: ParsableCommand {
             if let out, !emit.isEmpty {
                 try RecommendEmit.write(result, kinds: emit, to: out)
             }
-            if result.summary.customRoleLimitExceeded && (format == .json || format == .csv) {
-                io.errLine("warning: \(result.generatedRoles.count) generated custom roles and \(result.summary.existingCustomRoles) existing ones exceed the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant")
+            let s = result.summary
+            if s.customRoleLimitExceeded && (format == .json || format == .csv) {
+                io.errLine("warning: the proposals want \(s.customRolesWanted) new custom roles, but \(s.existingCustomRoles) exist and the limit is \(s.customRoleLimit) per tenant: \(result.generatedRoles.count) generated, \(s.customRoleFallbacks) assignments fell back to a proposal needing no new role")
             }
             io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
         } catch let d as Diagnostic {

@@ -10,17 +10,10 @@ import ScopedownRender
 /// Writes the `--emit` files under `--out` (the emitters return the files' text).
 enum RecommendEmit {
     static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws {
-        // Azure refuses custom roles beyond its per-tenant limit (REFERENCE.md §4.1): a plan that
-        // stops halfway is worse than none.
-        if r.summary.customRoleLimitExceeded {
-            throw EvaluatorCommandSupport.Failure(
-                message: "the changes would create \(r.generatedRoles.count) custom roles where \(r.summary.existingCustomRoles) exist: more than the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant; nothing written",
-                help: "review the proposals first (--format json); exempt the assignments whose roles should wait (--exempt FILE), or remove unused custom roles, and emit again")
-        }
         let plan = r.changePlan
-        var permissions: [String: [ChangeEmitters.Permission]] = [:]
+        var permissions: [String: [PermissionEntry]] = [:]
         for x in r.recommendations where x.assignment.state == .active && x.proposal.kind != .keep {
-            permissions[x.assignment.id] = RecommendRendering.emitterPermissions(x.evidence.permissions)
+            permissions[x.assignment.id] = x.evidence.permissions
         }
         var files: [(String, String)] = []
         for k in Set(kinds).sorted(by: { $0.rawValue < $1.rawValue }) {

@@ -87,12 +87,6 @@ enum RecommendRendering {
         })
     }
 
-    /// The permissions as the migration plan lists them.
-    static func emitterPermissions(_ list: [PermissionEntry]) -> [ChangeEmitters.Permission] {
-        list.map { ChangeEmitters.Permission(name: $0.name, isPattern: $0.isPattern, count: $0.count, classWords: $0.permissionClass.words,
-                                             kept: $0.kept, dataPlane: $0.plane == .data) }
-    }
-
     /// Counts per class in words: `kept 3 observed, 812 unobservable; removed 15000 observable but unused`.
     static func classCounts(_ c: PermissionClasses) -> String {
         func part(_ items: [(Int, PermissionClass)]) -> String {
@@ -124,10 +118,20 @@ enum RecommendRendering {
                 ("removed", .object([("observableUnused", .int(s.permissions.observableUnusedRemoved)),
                                      ("unobservable", .int(s.permissions.unobservableRemoved))])),
             ])),
-            ("customRoles", .object([("existing", .int(s.existingCustomRoles)), ("generated", .int(s.generatedRoles)),
-                                     ("limit", .int(CustomRoleLimits.rolesPerTenant)), ("exceeded", .bool(s.customRoleLimitExceeded))])),
+            ("customRoles", .object(customRoles(s))),
             ("notes", .strings(s.notes)),
         ])
+    }
+
+    /// `exceeded`: the roles wanted passed the limit; then also the budget (limit minus existing),
+    /// the roles wanted and the assignments that fell back.
+    static func customRoles(_ s: RecommendSummary) -> [(String, JSON)] {
+        var out: [(String, JSON)] = [("existing", .int(s.existingCustomRoles)), ("generated", .int(s.generatedRoles)),
+                                     ("limit", .int(s.customRoleLimit)), ("exceeded", .bool(s.customRoleLimitExceeded))]
+        if s.customRoleLimitExceeded {
+            out += [("budget", .int(s.customRoleBudget)), ("wanted", .int(s.customRolesWanted)), ("fellBack", .int(s.customRoleFallbacks))]
+        }
+        return out
     }
 
     // MARK: Summary in words
@@ -276,7 +280,7 @@ enum RecommendRendering {
                 + "of that class it grants (`--detail` lists each).\n"
             for x in changing {
                 out += "\n### " + md(x.assignment.id) + ": " + md("\(x.currentRole) @ \(x.assignment.scope.display)") + " (" + md(x.proposal.kind.rawValue) + ")\n\n"
-                out += ChangeEmitters.permissionsMarkdown(emitterPermissions(x.evidence.permissions)).joined(separator: "\n") + "\n"
+                out += ChangeEmitters.permissionsMarkdown(x.evidence.permissions).joined(separator: "\n") + "\n"
             }
         }
         return out

@@ -34,52 +34,11 @@ public struct RecommendOptions: Sendable {
     /// List every kept and removed operation on its own (`--detail`); otherwise the operations a
     /// wildcard of the current role grants are counted under that pattern, per class.
     public var permissionDetail: Bool = false
+    /// Custom roles Azure allows per tenant (REFERENCE.md §4.1: 5,000; 2,000 in Azure operated by
+    /// 21Vianet): the generated roles stay within it minus the custom roles that exist.
+    public var customRoleLimit: Int = CustomRoleLimits.rolesPerTenant
 
     public init() {}
-}
-
-/// What the Activity Log says about one permission (REFERENCE.md §3.1): used in the window,
-/// observable (a write, delete or action) but not used, or unobservable (a read or a data action).
-public enum PermissionClass: String, Sendable, Hashable, CaseIterable, Comparable {
-    case observed
-    case observableUnused
-    case unobservable
-
-    public static func < (a: PermissionClass, b: PermissionClass) -> Bool {
-        allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
-    }
-
-    /// In words, for tables and Markdown.
-    public var words: String {
-        switch self {
-        case .observed: return "observed"
-        case .observableUnused: return "observable but unused"
-        case .unobservable: return "unobservable"
-        }
-    }
-}
-
-/// One kept or removed permission of the current role: an operation, or (without `--detail`) the
-/// `count` catalog operations of one class that a wildcard pattern of the current role grants.
-public struct PermissionEntry: Sendable, Hashable {
-    /// The operation (catalog spelling), or the current role's pattern when `isPattern`.
-    public var name: String
-    public var isPattern: Bool
-    public var plane: Plane
-    public var permissionClass: PermissionClass
-    /// The proposal still grants it.
-    public var kept: Bool
-    /// Operations it stands for: 1 for an operation.
-    public var count: Int
-
-    public init(name: String, isPattern: Bool, plane: Plane, permissionClass: PermissionClass, kept: Bool, count: Int) {
-        self.name = name
-        self.isPattern = isPattern
-        self.plane = plane
-        self.permissionClass = permissionClass
-        self.kept = kept
-        self.count = count
-    }
 }
 
 /// Which of the operations a role grants were used, and what the proposal does with them.
@@ -180,10 +139,18 @@ public struct RecommendSummary: Sendable, Hashable {
     /// The permission classes summed over every recommendation.
     public var permissions: PermissionClasses = PermissionClasses()
     public var notes: [String]
-    /// Custom roles in the tenant (by id), and whether they and the generated ones exceed
-    /// `CustomRoleLimits.rolesPerTenant`.
+    /// Custom roles in the tenant (by id).
     public var existingCustomRoles: Int = 0
+    /// The per-tenant limit the run kept to (`RecommendOptions.customRoleLimit`).
+    public var customRoleLimit: Int = CustomRoleLimits.rolesPerTenant
+    /// The roles the proposals wanted, with the existing ones, exceeded the limit: only the
+    /// `customRoleBudget` (limit minus existing) most valuable were generated, and
+    /// `customRoleFallbacks` assignments fell back to a proposal needing no new role.
     public var customRoleLimitExceeded: Bool = false
+    public var customRoleBudget: Int = 0
+    /// Distinct generated roles the proposals wanted before the cut.
+    public var customRolesWanted: Int = 0
+    public var customRoleFallbacks: Int = 0
 }
 
 public struct RecommendResult: Sendable {

@@ -151,18 +151,27 @@ public struct Recommender: Sendable {
                 return r.draft(a, uses: grouped[a.id] ?? [], judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
             }
         }
-        let generated = dedupeCustomRoles(&drafts)
-        var recs = replay(drafts, generated: generated)
-        recs.sort { ($0.assignment.id, $0.assignment.state.rawValue) < ($1.assignment.id, $1.assignment.state.rawValue) }
+        var generated = dedupeCustomRoles(&drafts)
         // Custom roles by id (a role may be listed once per assignable scope it was exported from).
         let existingCustom = Set(evaluator.snapshot.roleDefinitions.filter(\.isCustom).map { $0.id.lowercased() }).count
-        let overLimit = existingCustom + generated.count > CustomRoleLimits.rolesPerTenant
-        if overLimit {
-            summaryNotes.append("\(existingCustom) custom roles exist and \(generated.count) would be generated: more than the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant (2,000 in Azure operated by 21Vianet); --emit refuses to write them")
+        let budget = CustomRoleBudget(limit: options.customRoleLimit, existing: existingCustom, wanted: generated.count)
+        var fellBack = 0
+        if budget.exceeded {
+            let byKind: [String: Int]
+            (fellBack, byKind) = applyCustomRoleBudget(&drafts, &generated, budget) { r, a, uses, cache in
+                r.draft(a, uses: uses, judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache, newRoles: false)
+            }
+            summaryNotes.append(budget.summaryNote(fellBack: fellBack, byKind: byKind))
         }
+        var recs = replay(drafts, generated: generated)
+        recs.sort { ($0.assignment.id, $0.assignment.state.rawValue) < ($1.assignment.id, $1.assignment.state.rawValue) }
         var summary = summarize(recs, generated: generated.count, notes: summaryNotes)
         summary.existingCustomRoles = existingCustom
-        summary.customRoleLimitExceeded = overLimit
+        summary.customRoleLimit = options.customRoleLimit
+        summary.customRoleLimitExceeded = budget.exceeded
+        summary.customRoleBudget = budget.budget
+        summary.customRolesWanted = budget.wanted
+        summary.customRoleFallbacks = fellBack
         return RecommendResult(recommendations: recs, generatedRoles: generated, summary: summary)
     }
 
@@ -178,6 +187,9 @@ public struct Recommender: Sendable {
         var proposed: RoleSets?
         /// A generated custom role's content, before it gets its id and name.
         var custom: CustomContent?
+        /// With `custom`: the risk-weighted privilege it removes beyond the fallback that needs no
+        /// new role (`budgetExcess`), what the custom-role budget ranks roles by.
+        var budgetValue = 0
     }
 
     struct CustomContent: Hashable, Sendable {
@@ -196,8 +208,10 @@ public struct Recommender: Sendable {
         var exactCustom: [String] = []
     }
 
+    /// `newRoles` false: no custom role may be generated (over the custom-role budget,
+    /// `applyCustomRoleBudget`): an existing role that fits, else the current one.
     func draft(_ a: RoleAssignment, uses: [AttributedUse], judged: Bool, windowStart: Int?, windowEnd: Int?,
-               cache: inout [String: Fit]) -> Draft {
+               cache: inout [String: Fit], newRoles: Bool = true) -> Draft {
         let kind = evaluator.kind(of: a.principalID, assignmentKind: PrincipalKind.from(a.principalType))
         let current = roleSets[a.roleDefinitionID]
         let roleName = current?.role.roleName ?? ""
@@ -279,6 +293,7 @@ public struct Recommender: Sendable {
         proposal.scopes = scopes
         var proposedSets = current
         var custom: CustomContent?
+        var budgetValue = 0
         var roleChanged = false
         if !keepsEverything {
             // A built-in (or an existing custom role) within the risk-weighted excess bound, else a
@@ -311,7 +326,15 @@ public struct Recommender: Sendable {
             } else if case let n = assignableScopeCount(customBlocked == Self.dataAtMG ? subscriptionsBelow(scopes) : scopes),
                       n > CustomRoleLimits.assignableScopes {
                 notes.append("no built-in fits and a custom role for it would need \(n) assignable scopes, more than the \(CustomRoleLimits.assignableScopes) Azure allows (REFERENCE.md §4.1): role kept")
+            } else if !newRoles {
+                if let sets = budgetFallbackRole(current, fit, keepC, keepD, keepLitC, keepLitD, scopes: scopes) {
+                    proposal = roleProposal(sets.role.isCustom ? .replaceWithCustom : .replaceWithBuiltin, sets, scopes: scopes, a)
+                    proposedSets = sets
+                    roleChanged = true
+                }
             } else {
+                let fallback = budgetFallbackRole(current, fit, keepC, keepD, keepLitC, keepLitD, scopes: scopes) ?? current
+                budgetValue = budgetExcess(fallback, keepC, keepLitC).weighted
                 if customBlocked == Self.dataAtMG {
                     scopes = subscriptionsBelow(scopes)
                     notes.append("a custom role with data actions cannot be assigned at a management group: assigned at the \(scopes.count) subscription\(scopes.count == 1 ? "" : "s") below it")
@@ -344,7 +367,9 @@ public struct Recommender: Sendable {
         } else if observedCount > 0 {
             notes.append("every observable operation it grants was used")
         }
-        if observedCount == 0 {
+        if observedCount == 0 && !newRoles && !roleChanged {
+            notes.append("no observable use in the window: it needs only what the Activity Log cannot observe (reads, data actions), unobservable, not unused")
+        } else if observedCount == 0 {
             notes.append("no observable use in the window: reduced to what the Activity Log cannot observe (reads, data actions), unobservable, not unused")
         }
         if !roleChanged {
@@ -365,7 +390,7 @@ public struct Recommender: Sendable {
         rec.notes = notes
         (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: proposedSets, usedCatalog: usedCatalog, usedLiterals: usedLiterals)
         fillRemoved(&rec, current, proposedSets)
-        return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom)
+        return Draft(rec: rec, uses: uses, proposed: proposedSets, custom: custom, budgetValue: budgetValue)
     }
 
     func keepProposal(_ a: RoleAssignment, _ current: RoleSets?) -> Proposal {

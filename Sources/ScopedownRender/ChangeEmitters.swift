@@ -323,44 +323,22 @@ public enum ChangeEmitters {
         return out + "'"
     }
 
-    /// One kept or removed permission of an assignment's current role, with its class (what the
-    /// Activity Log says about it): an operation, or a wildcard pattern standing for `count`
-    /// catalog operations of that class.
-    public struct Permission: Sendable, Hashable {
-        public var name: String
-        public var isPattern: Bool
-        public var count: Int
-        /// `observed`, `observable but unused` or `unobservable`.
-        public var classWords: String
-        public var kept: Bool
-        public var dataPlane: Bool
-
-        public init(name: String, isPattern: Bool, count: Int, classWords: String, kept: Bool, dataPlane: Bool) {
-            self.name = name
-            self.isPattern = isPattern
-            self.count = count
-            self.classWords = classWords
-            self.kept = kept
-            self.dataPlane = dataPlane
-        }
-    }
-
     /// Markdown lines: what is kept and what is removed, per class, in the order given
     /// (`- Kept, observed: `a`, `b``; a pattern with its count of operations).
-    public static func permissionsMarkdown(_ list: [Permission]) -> [String] {
+    public static func permissionsMarkdown(_ list: [PermissionEntry]) -> [String] {
         var lines: [String] = []
         for kept in [true, false] {
-            var classes: [String] = []
-            var items: [String: [String]] = [:]
+            var classes: [PermissionClass] = []
+            var items: [PermissionClass: [String]] = [:]
             for p in list where p.kept == kept {
-                if items[p.classWords] == nil { classes.append(p.classWords) }
+                if items[p.permissionClass] == nil { classes.append(p.permissionClass) }
                 var text = code(p.name)
                 if p.isPattern { text += " (\(p.count) operation\(p.count == 1 ? "" : "s"))" }
-                if p.dataPlane { text += " (data)" }
-                items[p.classWords, default: []].append(text)
+                if p.plane == .data { text += " (data)" }
+                items[p.permissionClass, default: []].append(text)
             }
             for c in classes {
-                lines.append("- \(kept ? "Kept" : "Removed"), \(mdText(c)): " + (items[c] ?? []).joined(separator: ", "))
+                lines.append("- \(kept ? "Kept" : "Removed"), \(mdText(c.words)): " + (items[c] ?? []).joined(separator: ", "))
             }
         }
         return lines
@@ -375,7 +353,7 @@ public enum ChangeEmitters {
     /// `plan.md` (steps in safe order, each with its rollback) and `plan.sh` (the same commands),
     /// plus the role files the commands read (`roles/*.json`). `permissions`, by old assignment id:
     /// the kept and removed permissions the reviewer approves with each change.
-    public static func plan(_ plan: ChangePlan, permissions: [String: [Permission]] = [:]) -> [(String, String)] {
+    public static func plan(_ plan: ChangePlan, permissions: [String: [PermissionEntry]] = [:]) -> [(String, String)] {
         var md = "# Migration plan\n\n\(header)\n\nOrder: create the roles, then for each assignment assign the new access, verify it, and only then remove the old one. Each step has its rollback.\n\n"
         var script = "#!/usr/bin/env bash\n# \(header)\n# Order: create roles; per assignment: assign new, verify, remove old.\nset -euo pipefail\n\n"
         var step = 0

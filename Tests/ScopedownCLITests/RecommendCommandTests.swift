@@ -294,24 +294,34 @@ struct RecommendCommandTests {
         }
     }
 
-    @Test("--emit refuses, writing nothing, when the generated roles would exceed Azure's 5,000 custom roles per tenant")
-    func emitRefusesOverRoleLimit() throws {
-        var r = Recommender(evaluator: Evaluator(snapshot: AuthorizationSnapshot()), options: RecommendOptions())
-            .run(uses: [], windowFrom: nil, windowTo: nil)
-        r.summary.existingCustomRoles = 5_000
-        r.summary.customRoleLimitExceeded = true
+    @Test("--custom-role-limit: over the budget --emit writes the proposals, which create no more roles than the budget; bad values are usage errors")
+    func customRoleLimit() throws {
+        guard let db = RecommendDemo.db else { Issue.record("the demo database could not be built"); return }
         let tmp = TempDir(); defer { tmp.cleanup() }
-        do {
-            try RecommendEmit.write(r, kinds: [.plan, .terraform], to: tmp.path("out"))
-            Issue.record("expected a refusal")
-        } catch let f as EvaluatorCommandSupport.Failure {
-            #expect(f.message.contains("more than the 5000 Azure allows per tenant; nothing written"))
-            #expect(f.help != nil)
+        let full = runCLI(["recommend", "--db", db, "--format", "json"])
+        let cut = runCLI(["recommend", "--db", db, "--format", "json", "--custom-role-limit", "0", "--emit", "plan", "--emit", "azcli", "--out", tmp.path("out")])
+        #expect(full.exitCode == 0 && cut.exitCode == 0)
+        func summary(_ text: String) throws -> [String: Any] {
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let s = try #require(root["summary"] as? [String: Any])
+            // Every proposal, fallbacks included, is replayed: nothing denied.
+            #expect((s["replay"] as? [String: Any])?["denied"] as? Int == 0)
+            return try #require(s["customRoles"] as? [String: Any])
         }
-        #expect(!FileManager.default.fileExists(atPath: tmp.path("out")))
-        r.summary.customRoleLimitExceeded = false
-        try RecommendEmit.write(r, kinds: [.plan], to: tmp.path("out"))
-        #expect(FileManager.default.fileExists(atPath: tmp.path("out/plan.md")))
+        let before = try summary(full.stdout), after = try summary(cut.stdout)
+        let wanted = try #require(before["generated"] as? Int)
+        #expect(wanted > 0 && before["exceeded"] as? Bool == false && before["budget"] == nil)
+        #expect(after["exceeded"] as? Bool == true && after["generated"] as? Int == 0 && after["limit"] as? Int == 0)
+        #expect(after["budget"] as? Int == 0 && after["wanted"] as? Int == wanted && (after["fellBack"] as? Int ?? 0) >= wanted)
+        #expect(cut.stderr.contains("warning: the proposals want \(wanted) new custom roles"))
+        let plan = try String(contentsOfFile: tmp.path("out/plan.md"), encoding: .utf8)
+        #expect(!plan.contains("Create the custom role") && plan.contains("custom-role budget of 0 reached"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.path("out/roles")))
+        for bad in ["-1", "5001", "many"] {
+            let r = runCLI(["recommend", "--db", db, "--custom-role-limit=\(bad)"])
+            #expect(r.exitCode == 64, "--custom-role-limit \(bad)")
+            if bad != "many" { #expect(r.stderr.contains("--custom-role-limit must be between 0 and 5000")) }
+        }
     }
 
     @Test("arguments: usage errors exit 64, a bad exemption file names its line, --help has an example")
