@@ -139,7 +139,11 @@ struct RecommendCommand: ParsableCommand {
             if result.summary.customRoleLimitExceeded && (format == .json || format == .csv) {
                 io.errLine("warning: \(result.generatedRoles.count) generated custom roles and \(result.summary.existingCustomRoles) existing ones exceed the \(CustomRoleLimits.rolesPerTenant) Azure allows per tenant")
             }
-            io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
+            if format == .json {
+                RecommendRendering.writeJSON(result) { io.out($0) }
+            } else {
+                io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
+            }
         } catch let d as Diagnostic {
             io.errLine(SafeText.terminal(d.description))
             throw ExitCode(1)

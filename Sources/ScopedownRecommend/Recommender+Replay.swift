@@ -251,8 +251,11 @@ final class ReplaySide {
     /// Whether one of the assignments at `among` (indices into the snapshot) grants the use (no denies).
     func grants(_ t: ReplayTuple, _ scope: Scope, among: [Int]) -> Bool {
         if among.isEmpty { return false }
-        let ids = identities[t.principal] ?? evaluator.identityKeys(of: t.principal)
-        identities[t.principal] = ids
+        let ids: [String]
+        if let hit = identities[t.principal] { ids = hit } else {
+            ids = evaluator.identityKeys(of: t.principal)
+            identities[t.principal] = ids
+        }
         let chain = chain(t.scope, scope)
         let qi: Int
         if let hit = queryIndex[t.action] { qi = hit } else {

@@ -46,25 +46,32 @@ public indirect enum JSON: Sendable, Equatable {
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if pretty { JSON.newline(into: &out, indent: indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            if pretty { JSON.newline(into: &out, indent: indent) }
             out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (k, v)) in members.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if pretty { JSON.newline(into: &out, indent: indent + 1) }
                 JSON.escape(k, into: &out)
                 out += pretty ? ": " : ":"
                 v.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            if pretty { JSON.newline(into: &out, indent: indent) }
             out += "}"
         }
     }
+
+    /// A newline and `indent` levels of two-space indentation (the common depths prepared once).
+    static func newline(into out: inout String, indent: Int) {
+        if indent < newlines.count { out += newlines[indent] } else { out += "\n" + String(repeating: "  ", count: indent) }
+    }
+
+    private static let newlines: [String] = (0..<16).map { "\n" + String(repeating: "  ", count: $0) }
 
     static func escape(_ s: String, into out: inout String) {
         out += "\""
