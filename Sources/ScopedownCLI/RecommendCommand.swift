@@ -170,9 +170,16 @@ struct RecommendCommand: ParsableCommand {
         let records: UsageRecords
         do {
             let store = try Store(path: db, create: false)
-            evaluator = Evaluator(snapshot: try store.loadSnapshot())
             var rows: [UsageRecord]
-            (records, rows) = try store.usageRecords()
+            // The read lock is taken before the second connection starts, so both read one state
+            // (as `Store.usageInputs` does): the usage rows are read there while this thread loads
+            // the snapshot and builds the evaluator.
+            (evaluator, records, rows) = try store.reading {
+                let usage = Concurrent { Result { try Store(path: db, create: false).usageRecords() } }
+                let evaluator = Evaluator(snapshot: try store.loadSnapshot())
+                let (records, rows) = try (try? usage.value().get()) ?? store.usageRecords()
+                return (evaluator, records, rows)
+            }
             attributed = UsageAttribution(evaluator: evaluator, records: records).attributedUses(&rows)
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))

@@ -56,11 +56,8 @@ extension Recommender {
     /// needs more than the limit alone (`draft` keeps the role then).
     static func partsWithinScopeLimit(_ members: [(RoleAssignment, [Scope])],
                                       limit: Int = CustomRoleLimits.assignableScopes) -> [(members: [Int], scopes: [Scope])] {
-        let order = members.indices.sorted { a, b in
-            let x = (members[a].1.first?.key ?? "", members[a].0.id, members[a].0.state.rawValue)
-            let y = (members[b].1.first?.key ?? "", members[b].0.id, members[b].0.state.rawValue)
-            return x < y
-        }
+        let keys = members.map { ($0.1.first?.key ?? "", $0.0.id, $0.0.state.rawValue) }
+        let order = members.indices.sorted { keys[$0] < keys[$1] }
         var parts: [(members: [Int], scopes: [String: Scope])] = []
         for m in order {
             let keys = Set(members[m].1.map(\.key))
@@ -202,6 +199,7 @@ extension Recommender {
         for i in range {
             var rec = drafts[i].rec
             var counts: [Tuple: (Int, Scope, Bool)] = [:]
+            counts.reserveCapacity(drafts[i].uses.count)
             for u in drafts[i].uses {
                 let t = Tuple(principal: u.principal, action: u.action, scope: u.scope.key)
                 let c = counts[t]

@@ -607,7 +607,17 @@ public struct Recommender: Sendable {
     /// An assignment or its role definition (custom or built-in) created or changed inside the judged window.
     func tooNew(_ a: RoleAssignment, _ role: RoleDefinition, windowStart: Int) -> String? {
         func day(_ iso: String?) -> Int? {
-            guard let iso, iso.count >= 10 else { return nil }
+            guard let iso else { return nil }
+            // `YYYY-MM-DD…` read on the bytes (followed by ASCII, so no character spans the tenth
+            // byte); any other shape as below.
+            let b = iso.utf8.prefix(11)
+            if b.count >= 10, b.allSatisfy({ $0 < 0x80 }), Array(b.prefix(10)).enumerated().allSatisfy({ k, c in
+                k == 4 || k == 7 ? c == UInt8(ascii: "-") : (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+            }) {
+                let n = Array(b.prefix(10)).map { Int($0) - 48 }
+                return CivilDate.days(year: n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3], month: n[5] * 10 + n[6], day: n[8] * 10 + n[9])
+            }
+            guard iso.count >= 10 else { return nil }
             let parts = iso.prefix(10).split(separator: "-")
             guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
             return CivilDate.days(year: y, month: m, day: d)
@@ -674,18 +684,21 @@ public struct Recommender: Sendable {
 
     /// The distinct scopes of the uses (by key, first spelling), sorted.
     func distinctScopes(_ uses: [AttributedUse]) -> [Scope] {
-        var seen: [String: Scope] = [:]
-        for u in uses where seen[u.scope.key] == nil { seen[u.scope.key] = u.scope }
-        return seen.keys.sorted().compactMap { seen[$0] }
+        var seen = Set<String>(), list: [Scope] = []
+        for u in uses where seen.insert(u.scope.key).inserted { list.append(u.scope) }
+        return list.sorted()
     }
 
     /// The scopes none of whose ancestors is in the set.
     func minimal(_ set: Set<Scope>) -> [Scope] {
         if set.count == 1 { return Array(set) }
-        // The ancestors of a resource group or a subscription (`ScopeHierarchy.ancestors`) hold no
-        // other scope of its level: a set of resource groups alone, or of subscriptions alone, is minimal.
-        if let level = set.first?.level, level == .resourceGroup || level == .subscription, set.allSatisfy({ $0.level == level }) {
-            return set.sorted()
+        // The ancestors of a resource group (`ScopeHierarchy.ancestors`) are its subscription, then
+        // management groups and `/`; a subscription's, management groups and `/`. So in a set of
+        // resource groups and subscriptions only, a resource group goes when its subscription is in.
+        if set.allSatisfy({ $0.level == .resourceGroup || $0.level == .subscription }) {
+            return set.filter { s in
+                s.level == .subscription || !set.contains(ancestors(s).dropFirst().first ?? s)
+            }.sorted()
         }
         // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
         return set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } }.sorted()
