@@ -28,17 +28,16 @@ enum RecommendRendering {
         var start = 0
         while start < recs.count {
             let end = min(recs.count, start + batch), first = start
-            var text = ""
             for part in ParallelText.chunks(end - start, chunks, { range in
                 var s = ""
+                s.reserveCapacity(range.count * 4_096)
                 for i in range {
                     // Each element as the array nests it: two levels deep.
                     s += first + i > 0 ? ",\n    " : "\n    "
-                    s += json(recs[first + i]).render(pretty: true, indent: 2)
+                    json(recs[first + i]).render(into: &s, pretty: true, indent: 2)
                 }
                 return s
-            }) { text += part }
-            write(text)
+            }) { write(part) }
             start = end
         }
         if !recs.isEmpty { write("\n  ]") }

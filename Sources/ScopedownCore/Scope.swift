@@ -85,7 +85,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         if let fast = Scope.withASCIISegments(display, { b, s, n -> Scope? in
             guard n >= 4, Scope.equal(b, s[0], Scope.subscriptionsWord, folding: true),
                   Scope.equal(b, s[2], Scope.resourceGroupsWord, folding: true) else { return nil }
-            return Scope(Scope.joined(b, s[0..<4]))
+            return Scope(Scope.joined(b, s, 4))
         }) { return fast }
         let d = displaySegments
         guard d.count >= 4, d[0].lowercased() == "subscriptions", d[2].lowercased() == "resourcegroups" else { return nil }
@@ -96,7 +96,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var subscriptionScope: Scope? {
         if let fast = Scope.withASCIISegments(display, { b, s, n -> Scope? in
             guard n >= 2, Scope.equal(b, s[0], Scope.subscriptionsWord, folding: true) else { return nil }
-            return Scope(Scope.joined(b, s[0..<2]))
+            return Scope(Scope.joined(b, s, 2))
         }) { return fast }
         let d = displaySegments
         guard d.count >= 2, d[0].lowercased() == "subscriptions" else { return nil }
@@ -182,17 +182,16 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `body` over the byte ranges of the first four non-empty `/`-separated segments of `text`
     /// and the number of segments; nil (body not called) when `text` is not ASCII.
-    static func withASCIISegments<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, [Range<Int>], Int) -> R) -> R? {
+    static func withASCIISegments<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, FirstSegments, Int) -> R) -> R? {
         text.utf8.withContiguousStorageIfAvailable { b -> R? in
-            var first: [Range<Int>] = []
-            first.reserveCapacity(4)
+            var first = FirstSegments()
             var count = 0, start = -1
             for i in 0..<b.count {
                 let c = b[i]
                 if c >= 0x80 { return nil }
                 if c == UInt8(ascii: "/") {
                     if start >= 0 {
-                        if count < 4 { first.append(start..<i) }
+                        if count < 4 { first[count] = start..<i }
                         count += 1
                         start = -1
                     }
@@ -201,7 +200,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
                 }
             }
             if start >= 0 {
-                if count < 4 { first.append(start..<b.count) }
+                if count < 4 { first[count] = start..<b.count }
                 count += 1
             }
             return body(b, first, count)
@@ -222,10 +221,20 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         return true
     }
 
-    /// `"/" + segments.joined(separator: "/")`.
-    static func joined(_ b: UnsafeBufferPointer<UInt8>, _ segments: ArraySlice<Range<Int>>) -> String {
+    /// The byte ranges of the first four segments, held inline (no allocation).
+    struct FirstSegments {
+        private var r0 = 0..<0, r1 = 0..<0, r2 = 0..<0, r3 = 0..<0
+        subscript(_ k: Int) -> Range<Int> {
+            get { k == 0 ? r0 : k == 1 ? r1 : k == 2 ? r2 : r3 }
+            set { if k == 0 { r0 = newValue } else if k == 1 { r1 = newValue } else if k == 2 { r2 = newValue } else { r3 = newValue } }
+        }
+    }
+
+    /// `"/" + segments[0..<n].joined(separator: "/")`.
+    static func joined(_ b: UnsafeBufferPointer<UInt8>, _ segments: FirstSegments, _ n: Int) -> String {
         var bytes: [UInt8] = []
-        for r in segments {
+        for k in 0..<n {
+            let r = segments[k]
             bytes.append(UInt8(ascii: "/"))
             bytes.append(contentsOf: b[r])
         }

@@ -689,19 +689,19 @@ public struct Recommender: Sendable {
         return list.sorted()
     }
 
-    /// The scopes none of whose ancestors is in the set.
+    /// The scopes none of whose ancestors is in the set (in no particular order).
     func minimal(_ set: Set<Scope>) -> [Scope] {
         if set.count == 1 { return Array(set) }
         // The ancestors of a resource group (`ScopeHierarchy.ancestors`) are its subscription, then
         // management groups and `/`; a subscription's, management groups and `/`. So in a set of
         // resource groups and subscriptions only, a resource group goes when its subscription is in.
         if set.allSatisfy({ $0.level == .resourceGroup || $0.level == .subscription }) {
-            return set.filter { s in
+            return Array(set.filter { s in
                 s.level == .subscription || !set.contains(ancestors(s).dropFirst().first ?? s)
-            }.sorted()
+            })
         }
         // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
-        return set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } }.sorted()
+        return Array(set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } })
     }
 
     /// `hierarchy.ancestors(of:)`, memoized by key for the run.

@@ -31,6 +31,11 @@ public indirect enum JSON: Sendable, Equatable {
         return out
     }
 
+    /// `render(pretty:indent:)` appended to `out` (no intermediate string per value).
+    public func render(into out: inout String, pretty: Bool, indent: Int) {
+        write(into: &out, pretty: pretty, indent: indent)
+    }
+
     private func write(into out: inout String, pretty: Bool, indent: Int) {
         switch self {
         case .null: out += "null"
@@ -77,7 +82,12 @@ public indirect enum JSON: Sendable, Equatable {
         out += "\""
         // Fast path: printable ASCII without `"` or `\` is copied as is (what the loop below
         // would produce, scalar by scalar).
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+        func plain(_ c: UInt8) -> Bool { c >= 0x20 && c < 0x7F && c != 0x22 && c != 0x5C }
+        let fast = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            for c in b where !plain(c) { return false }
+            return true
+        } ?? s.utf8.allSatisfy(plain)
+        if fast {
             out += s
             out += "\""
             return
