@@ -131,23 +131,24 @@ public struct Recommender: Sendable {
         // Judged from the later of the window's start and the first day of data held.
         let dataStart = windowFrom.map { Int(floorDiv($0, 86_400)) }
         let judgedFrom = start.map { s in max(s, dataStart ?? s) }
-        var byAssignment: [String: [AttributedUse]] = [:]
+        // Per assignment, the ranges of `attributed` it keeps (in order): attribution lists the uses
+        // by assignment, so mostly one range each; the uses are copied out on the drafting threads.
+        var byAssignment: [String: [Range<Int>]] = [:]
         var patternUses = 0
-        // Consecutive uses of one assignment (attribution lists them by assignment) gathered first,
-        // so the table is looked up once per run of them.
-        var pending: [AttributedUse] = []
+        var from = 0, taken = 0
         func flush() {
-            guard let id = pending.first?.assignment else { return }
-            byAssignment[id, default: []].append(contentsOf: pending)
-            pending.removeAll(keepingCapacity: true)
+            if taken > 0 { byAssignment[attributed[from].assignment, default: []].append(from..<(from + taken)) }
+            taken = 0
         }
-        for u in attributed {
-            if let start, let asOf, u.day < start || u.day > asOf { continue }
+        for i in attributed.indices {
+            let day = attributed[i].day
+            if let start, let asOf, day < start || day > asOf { flush(); continue }
             // An operation name holding `*` is a pattern, not an operation: kept in a custom role it
             // would grant more than was used (REFERENCE.md §2.2, §4.2).
-            if u.action.utf8.contains(UInt8(ascii: "*")) { patternUses += u.count; continue }
-            if let first = pending.first, first.assignment != u.assignment { flush() }
-            pending.append(u)
+            if attributed[i].action.utf8.contains(UInt8(ascii: "*")) { patternUses += attributed[i].count; flush(); continue }
+            if taken > 0 && attributed[from].assignment != attributed[i].assignment { flush() }
+            if taken == 0 { from = i }
+            taken += 1
         }
         flush()
         if patternUses > 0 {
@@ -161,7 +162,8 @@ public struct Recommender: Sendable {
             var cache: [String: Fit] = [:]
             return range.map { i in
                 let a = assignments[i]
-                return r.draft(a, uses: grouped[a.id] ?? [], judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
+                let uses = (grouped[a.id] ?? []).flatMap { attributed[$0] }
+                return r.draft(a, uses: uses, judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
             }
         }
         let generated = dedupeCustomRoles(&drafts)
@@ -695,7 +697,13 @@ public struct Recommender: Sendable {
         // The ancestors of a resource group (`ScopeHierarchy.ancestors`) are its subscription, then
         // management groups and `/`; a subscription's, management groups and `/`. So in a set of
         // resource groups and subscriptions only, a resource group goes when its subscription is in.
-        if set.allSatisfy({ $0.level == .resourceGroup || $0.level == .subscription }) {
+        var subscriptions = false
+        if set.allSatisfy({ s in
+            let l = s.level
+            if l == .subscription { subscriptions = true }
+            return l == .resourceGroup || l == .subscription
+        }) {
+            if !subscriptions { return Array(set) }
             return Array(set.filter { s in
                 s.level == .subscription || !set.contains(ancestors(s).dropFirst().first ?? s)
             })
