@@ -112,7 +112,8 @@ extension Recommender {
             var providers = Set<String>()
             for i in kept.indices { if let p = ops.entries(plane)[i].name.split(separator: "/").first { providers.insert(String(p)) } }
             var candidates = plane == .control ? ["*/read"] : []
-            for p in providers.sorted(by: { $0.lowercased() < $1.lowercased() }) {
+            // Spelling breaks ties (the catalog may spell a provider two ways; a set has no order).
+            for p in providers.sorted(by: { ($0.lowercased(), $0) < ($1.lowercased(), $1) }) {
                 candidates += plane == .control ? ["\(p)/*", "\(p)/*/read"] : ["\(p)/*"]
             }
             var patterns: [String] = []
