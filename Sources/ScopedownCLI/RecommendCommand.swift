@@ -152,7 +152,11 @@ struct RecommendCommand: ParsableCommand {
             if s.customRoleLimitExceeded && (format == .json || format == .csv) {
                 io.errLine("warning: the proposals want \(s.customRolesWanted) new custom roles, but \(s.existingCustomRoles) exist and the limit is \(s.customRoleLimit) per tenant: \(result.generatedRoles.count) generated, \(s.customRoleFallbacks) assignments fell back to a proposal needing no new role")
             }
-            io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
+            if format == .json {
+                RecommendRendering.writeJSON(result) { io.out($0) }
+            } else {
+                io.out(RecommendRendering.render(result, format: format, width: wide ? nil : (width.map { max(20, $0) } ?? TerminalWidth.current()), names: names))
+            }
         } catch let d as Diagnostic {
             io.errLine(SafeText.terminal(d.description))
             throw ExitCode(1)
@@ -179,9 +183,16 @@ struct RecommendCommand: ParsableCommand {
         let records: UsageRecords
         do {
             let store = try Store(path: db, create: false)
-            evaluator = Evaluator(snapshot: try store.loadSnapshot())
             var rows: [UsageRecord]
-            (records, rows) = try store.usageRecords()
+            // The read lock is taken before the second connection starts, so both read one state
+            // (as `Store.usageInputs` does): the usage rows are read there while this thread loads
+            // the snapshot and builds the evaluator.
+            (evaluator, records, rows) = try store.reading {
+                let usage = Concurrent { Result { try Store(path: db, create: false).usageRecords() } }
+                let evaluator = Evaluator(snapshot: try store.loadSnapshot())
+                let (records, rows) = try (try? usage.value().get()) ?? store.usageRecords()
+                return (evaluator, records, rows)
+            }
             attributed = UsageAttribution(evaluator: evaluator, records: records).attributedUses(&rows)
         } catch {
             throw EvaluatorCommandSupport.StoreFailure(text: CLIErrors.describe(error, file: db))

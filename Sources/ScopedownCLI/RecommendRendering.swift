@@ -7,7 +7,10 @@ enum RecommendRendering {
     /// `width` and `names` shape the table only: nil width prints it in full, with ids (the golden files).
     static func render(_ r: RecommendResult, format: RecommendCommand.Format, width: Int? = nil, names: NameBook? = nil) -> String {
         switch format {
-        case .json: return json(r).render() + "\n"
+        case .json:
+            var out = ""
+            writeJSON(r) { out += $0 }
+            return out
         case .table: return width == nil ? table(r) : narrowTable(r, width: width ?? 120, names: names ?? NameBook(snapshot: AuthorizationSnapshot()))
         case .markdown: return markdown(r)
         case .csv: return csv(r)
@@ -15,6 +18,31 @@ enum RecommendRendering {
     }
 
     // MARK: JSON
+
+    /// `json(r).render() + "\n"`, byte for byte, handed to `write` in pieces: the recommendations
+    /// rendered a batch at a time on every core, so the whole text (hundreds of MB for a large
+    /// tenant) is never held at once.
+    static func writeJSON(_ r: RecommendResult, batch: Int = 4_096, chunks: Int = ParallelText.defaultChunks, to write: (String) -> Void) {
+        let recs = r.recommendations
+        write("{\n  \"recommendations\": " + (recs.isEmpty ? "[]" : "["))
+        var start = 0
+        while start < recs.count {
+            let end = min(recs.count, start + batch), first = start
+            for part in ParallelText.chunks(end - start, chunks, { range in
+                var s = ""
+                s.reserveCapacity(range.count * 4_096)
+                for i in range {
+                    // Each element as the array nests it: two levels deep.
+                    s += first + i > 0 ? ",\n    " : "\n    "
+                    json(recs[first + i]).render(into: &s, pretty: true, indent: 2)
+                }
+                return s
+            }) { write(part) }
+            start = end
+        }
+        if !recs.isEmpty { write("\n  ]") }
+        write(",\n  \"summary\": " + json(r.summary).render(pretty: true, indent: 1) + "\n}\n")
+    }
 
     static func json(_ r: RecommendResult) -> JSON {
         .object([

@@ -39,6 +39,17 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     private var displaySegments: [Substring] { display.split(separator: "/", omittingEmptySubsequences: true) }
 
     public var level: Level {
+        if let l = Scope.withASCIISegments(key, { b, s, n -> Level in
+            func at(_ k: Int, _ w: [UInt8]) -> Bool { Scope.equal(b, s[k], w, folding: false) }
+            if n == 0 { return .root }
+            if n == 3 || n == 4, at(0, Scope.providersWord), at(1, Scope.managementWord), at(2, Scope.groupsWord) { return .managementGroup }
+            if at(0, Scope.subscriptionsWord) {
+                if n <= 2 { return .subscription }
+                if n <= 4, at(2, Scope.resourceGroupsWord) { return .resourceGroup }
+                return .resource
+            }
+            return .resource
+        }) { return l }
         let s = segments
         if s.isEmpty { return .root }
         if s.count == 3, s[0] == "providers", s[1] == "microsoft.management", s[2] == "managementgroups" { return .managementGroup }
@@ -60,6 +71,10 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The subscription id (lower-cased key form) of a subscription, resource-group or resource scope.
     public var subscriptionID: String? {
+        if let fast = Scope.withASCIISegments(key, { b, s, n -> String? in
+            guard n >= 2, Scope.equal(b, s[0], Scope.subscriptionsWord, folding: false) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[s[1]]), as: UTF8.self)
+        }) { return fast }
         let s = segments
         guard s.count >= 2, s[0] == "subscriptions" else { return nil }
         return String(s[1])
@@ -67,6 +82,11 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The resource-group scope containing this scope, if any.
     public var resourceGroupScope: Scope? {
+        if let fast = Scope.withASCIISegments(display, { b, s, n -> Scope? in
+            guard n >= 4, Scope.equal(b, s[0], Scope.subscriptionsWord, folding: true),
+                  Scope.equal(b, s[2], Scope.resourceGroupsWord, folding: true) else { return nil }
+            return Scope(Scope.joined(b, s, 4))
+        }) { return fast }
         let d = displaySegments
         guard d.count >= 4, d[0].lowercased() == "subscriptions", d[2].lowercased() == "resourcegroups" else { return nil }
         return Scope("/" + d[0..<4].joined(separator: "/"))
@@ -74,6 +94,10 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The subscription scope containing this scope, if any.
     public var subscriptionScope: Scope? {
+        if let fast = Scope.withASCIISegments(display, { b, s, n -> Scope? in
+            guard n >= 2, Scope.equal(b, s[0], Scope.subscriptionsWord, folding: true) else { return nil }
+            return Scope(Scope.joined(b, s, 2))
+        }) { return fast }
         let d = displaySegments
         guard d.count >= 2, d[0].lowercased() == "subscriptions" else { return nil }
         return Scope("/" + d[0..<2].joined(separator: "/"))
@@ -144,6 +168,77 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
             }
             return true
         } ?? false
+    }
+
+    // MARK: ASCII fast paths
+    // For ASCII text, splitting on the byte `/` gives the same segments as splitting on the
+    // Character `/` (no grapheme cluster spans an ASCII `/`), without grapheme breaking.
+
+    static let providersWord = Array("providers".utf8)
+    static let managementWord = Array("microsoft.management".utf8)
+    static let groupsWord = Array("managementgroups".utf8)
+    static let subscriptionsWord = Array("subscriptions".utf8)
+    static let resourceGroupsWord = Array("resourcegroups".utf8)
+
+    /// `body` over the byte ranges of the first four non-empty `/`-separated segments of `text`
+    /// and the number of segments; nil (body not called) when `text` is not ASCII.
+    static func withASCIISegments<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, FirstSegments, Int) -> R) -> R? {
+        text.utf8.withContiguousStorageIfAvailable { b -> R? in
+            var first = FirstSegments()
+            var count = 0, start = -1
+            for i in 0..<b.count {
+                let c = b[i]
+                if c >= 0x80 { return nil }
+                if c == UInt8(ascii: "/") {
+                    if start >= 0 {
+                        if count < 4 { first[count] = start..<i }
+                        count += 1
+                        start = -1
+                    }
+                } else if start < 0 {
+                    start = i
+                }
+            }
+            if start >= 0 {
+                if count < 4 { first[count] = start..<b.count }
+                count += 1
+            }
+            return body(b, first, count)
+        } ?? nil
+    }
+
+    /// The segment equals `word` (lower-case ASCII), byte for byte or with A-Z folded (what
+    /// `lowercased()` does to ASCII).
+    static func equal(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ word: [UInt8], folding: Bool) -> Bool {
+        guard r.count == word.count else { return false }
+        var k = 0
+        for i in r {
+            var c = b[i]
+            if folding && c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { c += 32 }
+            if c != word[k] { return false }
+            k += 1
+        }
+        return true
+    }
+
+    /// The byte ranges of the first four segments, held inline (no allocation).
+    struct FirstSegments {
+        private var r0 = 0..<0, r1 = 0..<0, r2 = 0..<0, r3 = 0..<0
+        subscript(_ k: Int) -> Range<Int> {
+            get { k == 0 ? r0 : k == 1 ? r1 : k == 2 ? r2 : r3 }
+            set { if k == 0 { r0 = newValue } else if k == 1 { r1 = newValue } else if k == 2 { r2 = newValue } else { r3 = newValue } }
+        }
+    }
+
+    /// `"/" + segments[0..<n].joined(separator: "/")`.
+    static func joined(_ b: UnsafeBufferPointer<UInt8>, _ segments: FirstSegments, _ n: Int) -> String {
+        var bytes: [UInt8] = []
+        for k in 0..<n {
+            let r = segments[k]
+            bytes.append(UInt8(ascii: "/"))
+            bytes.append(contentsOf: b[r])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static let pimSubscriptionPrefix = Array("/providers/microsoft.subscription/".utf8)

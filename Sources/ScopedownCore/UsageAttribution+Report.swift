@@ -172,10 +172,11 @@ extension UsageAttribution {
     private func sortedUses(_ emitted: [EmittedUse]) -> [AttributedUse] {
         let list = evaluator.snapshot.roleAssignments
         let targets = Set(emitted.map(\.target)).sorted { list[Int($0)].id < list[Int($1)].id }
-        var rank: [Int32: Int32] = [:]
-        for (r, t) in targets.enumerated() { rank[t] = Int32(r) }
+        // Rank by assignment position (an array: looked up twice per comparison of the sort).
+        var rank = [Int32](repeating: 0, count: list.count)
+        for (r, t) in targets.enumerated() { rank[Int(t)] = Int32(r) }
         func key(_ e: EmittedUse) -> (Int32, Int32, Int32, Int32, Int32, Int32) {
-            (rank[e.target] ?? 0, e.day, e.caller, e.action, e.scope, e.evidence)
+            (rank[Int(e.target)], e.day, e.caller, e.action, e.scope, e.evidence)
         }
         return emitted.sorted { key($0) < key($1) }.map { e in
             let principal = e.caller >= 0 && Int(e.caller) < callerID.count ? callerID[Int(e.caller)] : nil

@@ -57,6 +57,8 @@ public struct Recommender: Sendable {
     var coverMemo = Memo<[String: Scope]>([:])
     /// Scope key -> the next wider scope `narrow` climbs to.
     var upMemo = Memo<[String: Scope?]>([:])
+    /// Role id -> what `RoleFacts` derives from a snapshot role (not from generated roles).
+    var factsMemo = Memo<[String: RoleFacts]>([:])
 
     /// A copy with memo tables of its own, for one thread.
     func fresh() -> Recommender {
@@ -65,6 +67,7 @@ public struct Recommender: Sendable {
         r.ancestorMemo = Memo([:])
         r.coverMemo = Memo([:])
         r.upMemo = Memo([:])
+        r.factsMemo = Memo([:])
         return r
     }
 
@@ -128,15 +131,26 @@ public struct Recommender: Sendable {
         // Judged from the later of the window's start and the first day of data held.
         let dataStart = windowFrom.map { Int(floorDiv($0, 86_400)) }
         let judgedFrom = start.map { s in max(s, dataStart ?? s) }
-        var byAssignment: [String: [AttributedUse]] = [:]
+        // Per assignment, the ranges of `attributed` it keeps (in order): attribution lists the uses
+        // by assignment, so mostly one range each; the uses are copied out on the drafting threads.
+        var byAssignment: [String: [Range<Int>]] = [:]
         var patternUses = 0
-        for u in attributed {
-            if let start, let asOf, u.day < start || u.day > asOf { continue }
+        var from = 0, taken = 0
+        func flush() {
+            if taken > 0 { byAssignment[attributed[from].assignment, default: []].append(from..<(from + taken)) }
+            taken = 0
+        }
+        for i in attributed.indices {
+            let day = attributed[i].day
+            if let start, let asOf, day < start || day > asOf { flush(); continue }
             // An operation name holding `*` is a pattern, not an operation: kept in a custom role it
             // would grant more than was used (REFERENCE.md §2.2, §4.2).
-            if u.action.utf8.contains(UInt8(ascii: "*")) { patternUses += u.count; continue }
-            byAssignment[u.assignment, default: []].append(u)
+            if attributed[i].action.utf8.contains(UInt8(ascii: "*")) { patternUses += attributed[i].count; flush(); continue }
+            if taken > 0 && attributed[from].assignment != attributed[i].assignment { flush() }
+            if taken == 0 { from = i }
+            taken += 1
         }
+        flush()
         if patternUses > 0 {
             summaryNotes.append("\(patternUses) recorded use\(patternUses == 1 ? "" : "s") name a wildcard pattern instead of an operation: ignored")
         }
@@ -148,7 +162,8 @@ public struct Recommender: Sendable {
             var cache: [String: Fit] = [:]
             return range.map { i in
                 let a = assignments[i]
-                return r.draft(a, uses: grouped[a.id] ?? [], judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
+                let uses = (grouped[a.id] ?? []).flatMap { attributed[$0] }
+                return r.draft(a, uses: uses, judged: judged, windowStart: judgedFrom, windowEnd: asOf, cache: &cache)
             }
         }
         var generated = dedupeCustomRoles(&drafts)
@@ -217,7 +232,8 @@ public struct Recommender: Sendable {
         let roleName = current?.role.roleName ?? ""
         var notes: [String] = []
         let days = Set(uses.map(\.day))
-        let usedNames = Self.sortedNames(Set(uses.map(\.action)))
+        let usedActions = Set(uses.map(\.action))
+        let usedNames = Self.sortedNames(usedActions)
         let evidence = Evidence(usedActions: usedNames, uses: uses.reduce(0) { $0 + $1.count },
                                 lastUsed: uses.compactMap(\.lastSeen).max(), daysUsed: days.count,
                                 windowDays: options.windowDays, windowEnd: windowEnd, classes: PermissionClasses())
@@ -230,7 +246,7 @@ public struct Recommender: Sendable {
         func kept(_ n: String) -> Draft {
             rec.notes = notes + [n]
             if let current {
-                let (c, l) = usedSet(uses, current)
+                let (c, l) = usedSet(usedActions, current)
                 (rec.evidence.permissions, rec.evidence.classes) = permissions(current, proposed: current, usedCatalog: c, usedLiterals: l)
                 fillRemoved(&rec, current, current)
             }
@@ -248,7 +264,7 @@ public struct Recommender: Sendable {
             return kept("too new to judge: \(why)")
         }
 
-        let (usedCatalog, usedLiterals) = usedSet(uses, current)
+        let (usedCatalog, usedLiterals) = usedSet(usedActions, current)
         // What must be kept: used, plus the unobservable the role grants (reads, data actions).
         var keepC = usedCatalog
         var keepD = OperationBitSet(count: ops.data.count)
@@ -268,7 +284,8 @@ public struct Recommender: Sendable {
 
         // Scope: the narrowest scopes covering every use (used assignments only).
         var scopes = [a.scope]
-        if observedCount > 0, let narrowed = narrow(a.scope, distinctScopes(uses)) { scopes = narrowed }
+        let usedScopes = distinctScopes(uses)
+        if observedCount > 0, let narrowed = narrow(a.scope, usedScopes) { scopes = narrowed }
         let scopeNarrowed = scopes != [a.scope]
 
         let nothingKept = keepC.isEmpty && keepD.isEmpty && keepLitC.isEmpty && keepLitD.isEmpty
@@ -321,7 +338,7 @@ public struct Recommender: Sendable {
                 if !best.excess.isEmpty {
                     notes.append("the built-in also grants \(best.excess.count) unused observable operation\(best.excess.count == 1 ? "" : "s"): \(Self.preview(best.excess))")
                 }
-            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), distinctScopes(uses))) {
+            } else if let blocker = customBlocked, !(blocker == Self.dataAtMG && covers(subscriptionsBelow(scopes), usedScopes)) {
                 notes.append("no built-in fits and \(blocker): role kept")
             } else if case let n = assignableScopeCount(customBlocked == Self.dataAtMG ? subscriptionsBelow(scopes) : scopes),
                       n > CustomRoleLimits.assignableScopes {
@@ -405,18 +422,46 @@ public struct Recommender: Sendable {
     }
 
     func roleProposal(_ kind: ProposalKind, _ sets: RoleSets, scopes: [Scope], _ a: RoleAssignment) -> Proposal {
-        let r = sets.role
-        func collect(_ f: (PermissionBlock) -> [String]) -> [String] { Self.sortedNames(Set(r.permissions.flatMap(f))) }
-        return Proposal(kind: kind, role: r.roleName, roleID: r.id, generatedRole: false, actions: collect(\.actions),
-                        dataActions: collect(\.dataActions), notActions: collect(\.notActions), notDataActions: collect(\.notDataActions),
+        let r = sets.role, f = sets.explicitNames ? Self.lists(r, risks: [], privileges: []) : facts(sets)
+        return Proposal(kind: kind, role: r.roleName, roleID: r.id, generatedRole: false, actions: f.actions,
+                        dataActions: f.dataActions, notActions: f.notActions, notDataActions: f.notDataActions,
                         scopes: scopes, eligible: false, condition: a.condition, conditionVersion: a.conditionVersion)
     }
 
+    /// What the proposals and the summary read of a role, derived once per role (per thread).
+    struct RoleFacts {
+        var actions: [String], dataActions: [String], notActions: [String], notDataActions: [String]
+        /// Per `RiskCatalog.operations` entry: granted.
+        var risks: [Bool]
+        var privileges: Set<String>
+    }
+
+    func facts(_ sets: RoleSets) -> RoleFacts {
+        let risks = { RiskCatalog.operations.indices.map { grantsRisk(sets, $0) } }
+        // A generated role (listing its operations) has no id of its own yet: its risks derived
+        // each time, its lists not needed (its proposal lists its operations itself).
+        if sets.explicitNames {
+            let r = risks()
+            return RoleFacts(actions: [], dataActions: [], notActions: [], notDataActions: [], risks: r, privileges: privileges(sets, risks: r))
+        }
+        if let hit = factsMemo.value[sets.role.id] { return hit }
+        let r = risks()
+        let f = Self.lists(sets.role, risks: r, privileges: privileges(sets, risks: r))
+        factsMemo.value[sets.role.id] = f
+        return f
+    }
+
+    static func lists(_ r: RoleDefinition, risks: [Bool], privileges: Set<String>) -> RoleFacts {
+        func collect(_ f: (PermissionBlock) -> [String]) -> [String] { sortedNames(Set(r.permissions.flatMap(f))) }
+        return RoleFacts(actions: collect(\.actions), dataActions: collect(\.dataActions), notActions: collect(\.notActions),
+                         notDataActions: collect(\.notDataActions), risks: risks, privileges: privileges)
+    }
+
     /// The catalog operations and the names outside the catalog that were used and that the role grants.
-    func usedSet(_ uses: [AttributedUse], _ role: RoleSets) -> (OperationBitSet, [String: String]) {
+    func usedSet(_ used: Set<String>, _ role: RoleSets) -> (OperationBitSet, [String: String]) {
         var set = OperationBitSet(count: ops.control.count)
         var lit: [String: String] = [:]
-        for name in Set(uses.map(\.action)) {
+        for name in used {
             if let i = ops.index(of: name, plane: .control) {
                 if role.control.contains(i) { set.insert(i) }
             } else if role.grants(name, .control) {
@@ -515,30 +560,33 @@ public struct Recommender: Sendable {
         let pc = proposed?.control ?? OperationBitSet(count: ops.control.count)
         let pd = proposed?.data ?? OperationBitSet(count: ops.data.count)
         rec.operationsRemoved = current.control.subtracting(pc).cardinality + current.data.subtracting(pd).cardinality
+        let before = facts(current), after = proposed.map(facts)
         var risks: [String] = []
-        for (k, r) in RiskCatalog.operations.enumerated() where grantsRisk(current, k) && !(proposed.map { grantsRisk($0, k) } ?? false) {
+        for (k, r) in RiskCatalog.operations.enumerated() where before.risks[k] && !(after?.risks[k] ?? false) {
             risks.append(r.name)
         }
         rec.riskRemoved = risks
         rec.ownerEquivalentRemoved = current.isOwnerLike && !(proposed?.isOwnerLike ?? false)
-        rec.privilegesBefore = privileges(current)
-        rec.privilegesAfter = proposed.map(privileges) ?? []
+        rec.privilegesBefore = before.privileges
+        rec.privilegesAfter = after?.privileges ?? []
     }
 
-    static let secretOperations: [RiskyOperation] = {
+    /// Per `RiskCatalog.operations` entry: a secret or key operation.
+    static let isSecretOperation: [Bool] = {
         let words = ["secret", "listkeys", "/keys/", "listaccountsas", "config/list", "credential"]
-        return RiskCatalog.operations.filter { r in
+        return RiskCatalog.operations.map { r in
             let n: String = r.name.lowercased()
             return words.contains { (w: String) -> Bool in n.contains(w) }
         }
     }()
 
-    /// The privileges the summary counts: role-assignment write, Owner-equivalent, secrets and keys.
-    func privileges(_ s: RoleSets) -> Set<String> {
+    /// The privileges the summary counts: role-assignment write, Owner-equivalent, secrets and keys
+    /// (`risks`: per `RiskCatalog.operations` entry, granted by `s`).
+    func privileges(_ s: RoleSets, risks: [Bool]) -> Set<String> {
         var f = Set<String>()
         if grantsOp(s, "Microsoft.Authorization/roleAssignments/write", .control) { f.insert("rbac") }
         if s.isOwnerLike { f.insert("owner") }
-        if Self.secretOperations.contains(where: { grantsOp(s, $0.name, $0.plane) }) { f.insert("secret") }
+        if risks.indices.contains(where: { Self.isSecretOperation[$0] && risks[$0] }) { f.insert("secret") }
         return f
     }
 
@@ -556,7 +604,9 @@ public struct Recommender: Sendable {
 
     /// A high-weight risky operation the role grants, if any.
     func highRisk(_ s: RoleSets) -> String? {
-        RiskCatalog.operations.first { $0.weight >= RiskCatalog.highWeight && grantsOp(s, $0.name, $0.plane) }?.name
+        let risks = facts(s).risks
+        return RiskCatalog.operations.indices.first { RiskCatalog.operations[$0].weight >= RiskCatalog.highWeight && risks[$0] }
+            .map { RiskCatalog.operations[$0].name }
     }
 
     func exemption(_ a: RoleAssignment, roleName: String) -> String? {
@@ -584,7 +634,17 @@ public struct Recommender: Sendable {
     /// An assignment or its role definition (custom or built-in) created or changed inside the judged window.
     func tooNew(_ a: RoleAssignment, _ role: RoleDefinition, windowStart: Int) -> String? {
         func day(_ iso: String?) -> Int? {
-            guard let iso, iso.count >= 10 else { return nil }
+            guard let iso else { return nil }
+            // `YYYY-MM-DD…` read on the bytes (followed by ASCII, so no character spans the tenth
+            // byte); any other shape as below.
+            let b = iso.utf8.prefix(11)
+            if b.count >= 10, b.allSatisfy({ $0 < 0x80 }), Array(b.prefix(10)).enumerated().allSatisfy({ k, c in
+                k == 4 || k == 7 ? c == UInt8(ascii: "-") : (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+            }) {
+                let n = Array(b.prefix(10)).map { Int($0) - 48 }
+                return CivilDate.days(year: n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3], month: n[5] * 10 + n[6], day: n[8] * 10 + n[9])
+            }
+            guard iso.count >= 10 else { return nil }
             let parts = iso.prefix(10).split(separator: "-")
             guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
             return CivilDate.days(year: y, month: m, day: d)
@@ -651,16 +711,30 @@ public struct Recommender: Sendable {
 
     /// The distinct scopes of the uses (by key, first spelling), sorted.
     func distinctScopes(_ uses: [AttributedUse]) -> [Scope] {
-        var seen: [String: Scope] = [:]
-        for u in uses where seen[u.scope.key] == nil { seen[u.scope.key] = u.scope }
-        return seen.keys.sorted().compactMap { seen[$0] }
+        var seen = Set<String>(), list: [Scope] = []
+        for u in uses where seen.insert(u.scope.key).inserted { list.append(u.scope) }
+        return list.sorted()
     }
 
-    /// The scopes none of whose ancestors is in the set.
+    /// The scopes none of whose ancestors is in the set (in no particular order).
     func minimal(_ set: Set<Scope>) -> [Scope] {
         if set.count == 1 { return Array(set) }
+        // The ancestors of a resource group (`ScopeHierarchy.ancestors`) are its subscription, then
+        // management groups and `/`; a subscription's, management groups and `/`. So in a set of
+        // resource groups and subscriptions only, a resource group goes when its subscription is in.
+        var subscriptions = false
+        if set.allSatisfy({ s in
+            let l = s.level
+            if l == .subscription { subscriptions = true }
+            return l == .resourceGroup || l == .subscription
+        }) {
+            if !subscriptions { return Array(set) }
+            return Array(set.filter { s in
+                s.level == .subscription || !set.contains(ancestors(s).dropFirst().first ?? s)
+            })
+        }
         // (A cycle in bad hierarchy data can bring a scope back among its own ancestors.)
-        return set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } }.sorted()
+        return Array(set.filter { s in !ancestors(s).contains { $0.key != s.key && set.contains($0) } })
     }
 
     /// `hierarchy.ancestors(of:)`, memoized by key for the run.

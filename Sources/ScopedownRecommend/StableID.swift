@@ -15,20 +15,25 @@ enum StableID {
         return z ^ (z >> 31)
     }
 
-    static func hex(_ v: UInt64, _ digits: Int) -> String {
-        let s = String(v, radix: 16)
-        let padded = String(repeating: "0", count: max(0, 16 - s.count)) + s
-        return String(padded.prefix(digits))
+    static func hex(_ v: UInt64, _ digits: Int) -> String { String(decoding: hexDigits(v).prefix(digits), as: UTF8.self) }
+
+    /// The 16 lower-case hex digits of `v`, zero-padded.
+    static func hexDigits(_ v: UInt64) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return (0..<16).map { digits[Int((v >> UInt64(60 - 4 * $0)) & 15)] }
     }
 
     /// A version-4-shaped GUID (lower case) derived from `text`.
     static func guid(_ text: String) -> String {
         let a = fnv(text, basis: 0xCBF2_9CE4_8422_2325), b = fnv(text, basis: 0x8422_2325_CBF2_9CE4)
-        let h = hex(a, 16) + hex(b, 16)
-        let c = Array(h)
-        let variant = "89ab"[String.Index(utf16Offset: Int(b >> 60) & 3, in: "89ab")]
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-4" + String(c[13..<16]) + "-" + String(variant)
-            + String(c[17..<20]) + "-" + String(c[20..<32])
+        let c = hexDigits(a) + hexDigits(b)
+        let variant = Array("89ab".utf8)[Int(b >> 60) & 3]
+        let dash = UInt8(ascii: "-")
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        out += c[0..<8]; out.append(dash); out += c[8..<12]; out.append(dash); out.append(UInt8(ascii: "4")); out += c[13..<16]
+        out.append(dash); out.append(variant); out += c[17..<20]; out.append(dash); out += c[20..<32]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Eight hex digits of `text`'s hash.

@@ -31,6 +31,11 @@ public indirect enum JSON: Sendable, Equatable {
         return out
     }
 
+    /// `render(pretty:indent:)` appended to `out` (no intermediate string per value).
+    public func render(into out: inout String, pretty: Bool, indent: Int) {
+        write(into: &out, pretty: pretty, indent: indent)
+    }
+
     private func write(into out: inout String, pretty: Bool, indent: Int) {
         switch self {
         case .null: out += "null"
@@ -46,31 +51,43 @@ public indirect enum JSON: Sendable, Equatable {
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if pretty { JSON.newline(into: &out, indent: indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            if pretty { JSON.newline(into: &out, indent: indent) }
             out += "]"
         case .object(let members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (k, v)) in members.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if pretty { JSON.newline(into: &out, indent: indent + 1) }
                 JSON.escape(k, into: &out)
                 out += pretty ? ": " : ":"
                 v.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
+            if pretty { JSON.newline(into: &out, indent: indent) }
             out += "}"
         }
     }
+
+    /// A newline and `indent` levels of two-space indentation (the common depths prepared once).
+    static func newline(into out: inout String, indent: Int) {
+        if indent < newlines.count { out += newlines[indent] } else { out += "\n" + String(repeating: "  ", count: indent) }
+    }
+
+    private static let newlines: [String] = (0..<16).map { "\n" + String(repeating: "  ", count: $0) }
 
     static func escape(_ s: String, into out: inout String) {
         out += "\""
         // Fast path: printable ASCII without `"` or `\` is copied as is (what the loop below
         // would produce, scalar by scalar).
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+        func plain(_ c: UInt8) -> Bool { c >= 0x20 && c < 0x7F && c != 0x22 && c != 0x5C }
+        let fast = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            for c in b where !plain(c) { return false }
+            return true
+        } ?? s.utf8.allSatisfy(plain)
+        if fast {
             out += s
             out += "\""
             return

@@ -376,4 +376,33 @@ struct RecommendRenderingTests {
         #expect(csv.contains("evil|<b>"))
         #expect(!csv.contains(",=cmd()"))
     }
+
+    @Test("JSON written in batches on several threads is the one-string rendering, byte for byte")
+    func jsonInBatches() {
+        let sub = Scope("/subscriptions/11111111-0000-4000-8000-000000000001")
+        let role = RoleDefinition(id: "08080808-0000-4000-8000-000000000001", resourceID: "", roleName: "Starter \"q\"", isCustom: true,
+                                  permissions: [PermissionBlock(actions: ["Microsoft.Compute/virtualMachines/start/action"])],
+                                  assignableScopes: [sub])
+        let assignments = (0..<7).map { k in
+            RoleAssignment(id: "0a0a0a0a-0000-4000-8000-00000000000\(k)", resourceID: "", scope: sub, roleDefinitionID: role.id,
+                           principalID: "05050505-0000-4000-8000-00000000000\(k)", principalType: "User")
+        }
+        let snapshot = AuthorizationSnapshot(roleDefinitions: [role], roleAssignments: assignments,
+                                             operations: [CatalogOperation(name: "Microsoft.Compute/virtualMachines/start/action", isDataAction: false)])
+        let r = Recommender(evaluator: Evaluator(snapshot: snapshot), options: RecommendOptions())
+            .run(uses: [], windowFrom: 1_700_000_000, windowTo: 1_700_864_000)
+        let whole = RecommendRendering.json(r).render() + "\n"
+        for batch in [1, 2, 3, 7, 100] {
+            for chunks in [1, 2, 3] {
+                var text = ""
+                RecommendRendering.writeJSON(r, batch: batch, chunks: chunks) { text += $0 }
+                #expect(text == whole, "batch \(batch), chunks \(chunks)")
+            }
+        }
+        var empty = r
+        empty.recommendations = []
+        var text = ""
+        RecommendRendering.writeJSON(empty) { text += $0 }
+        #expect(text == RecommendRendering.json(empty).render() + "\n")
+    }
 }

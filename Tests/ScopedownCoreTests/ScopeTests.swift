@@ -98,3 +98,42 @@ import Testing
         #expect(CivilDate.civil(fromDays: 11_016) == (2000, 2, 29))
     }
 }
+
+/// The byte paths of `Scope` (ASCII text) against the Character-based definitions they replace.
+@Suite struct ScopeBytePathTests {
+    static func level(_ key: String) -> Scope.Level {
+        let s = key.split(separator: "/", omittingEmptySubsequences: true)
+        if s.isEmpty { return .root }
+        if s.count == 3 || s.count == 4, s[0] == "providers", s[1] == "microsoft.management", s[2] == "managementgroups" { return .managementGroup }
+        if s[0] == "subscriptions" {
+            if s.count <= 2 { return .subscription }
+            if s.count <= 4, s[2] == "resourcegroups" { return .resourceGroup }
+        }
+        return .resource
+    }
+
+    static func prefix(_ display: String, _ n: Int, second: String?) -> Scope? {
+        let d = display.split(separator: "/", omittingEmptySubsequences: true)
+        guard d.count >= n, d[0].lowercased() == "subscriptions" else { return nil }
+        if let second, d[2].lowercased() != second { return nil }
+        return Scope("/" + d[0..<n].joined(separator: "/"))
+    }
+
+    @Test("level, subscription id, subscription and resource-group scopes as the Character split gives them")
+    func sameAsCharacterSplit() {
+        let raw = ["/", "/subscriptions", "/subscriptions/S1", "/SUBSCRIPTIONS/s1/ResourceGroups/RG", "/subscriptions/s1/resourcegroups",
+                   "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/w", "/subscriptions/s1/providers/Microsoft.Web/sites/w",
+                   "/providers/Microsoft.Management/managementGroups", "/providers/Microsoft.Management/managementGroups/mg-1",
+                   "/providers/Microsoft.Management/managementGroups/a/b", "/providers/Microsoft.Subscription/subscriptions/S2/resourceGroups/x",
+                   "/subscriptions/s1/resourceGroups/rg\u{301}/x", "/subscriptions/s\u{0301}1/resourceGroups/rg", "/subscriptions/é/resourceGroups/Ünï",
+                   "/subscriptions/s1/resourceGroups/rg /y", "//subscriptions//s1///resourceGroups/rg//", "/tenants/t/x", "/SubScriptions/x/RESOURCEGROUPS/y/z"]
+        for r in raw {
+            let s = Scope(r)
+            #expect(s.level == Self.level(s.key), "\(r)")
+            let segs = s.key.split(separator: "/", omittingEmptySubsequences: true)
+            #expect(s.subscriptionID == (segs.count >= 2 && segs[0] == "subscriptions" ? String(segs[1]) : nil), "\(r)")
+            #expect(s.subscriptionScope?.display == Self.prefix(s.display, 2, second: nil)?.display, "\(r)")
+            #expect(s.resourceGroupScope?.display == Self.prefix(s.display, 4, second: "resourcegroups")?.display, "\(r)")
+        }
+    }
+}

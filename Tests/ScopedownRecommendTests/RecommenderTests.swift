@@ -337,3 +337,30 @@ struct RecommenderTests {
         #expect(Array(a)[14] == "4")
     }
 }
+
+@Suite("recommender: fast paths against their definitions")
+struct RecommenderFastPathTests {
+    @Test("minimal covers equal the scopes none of whose ancestors is in the set, for mixed levels")
+    func minimalCovers() {
+        let mg = ManagementGroup(name: "mg-1", displayName: "mg-1", parentName: nil)
+        let subs = ["11111111-0000-4000-8000-000000000001", "11111111-0000-4000-8000-000000000002"]
+        let snapshot = AuthorizationSnapshot(managementGroups: [mg], subscriptions: subs.map { Subscription(id: $0, displayName: $0, managementGroupID: "mg-1") })
+        let r = Recommender(evaluator: Evaluator(snapshot: snapshot), options: RecommendOptions())
+        var pool: [Scope] = [Scope("/"), Scope("/providers/Microsoft.Management/managementGroups/mg-1")]
+        for s in subs {
+            pool.append(Scope("/subscriptions/\(s)"))
+            for g in ["a", "B"] {
+                pool.append(Scope("/subscriptions/\(s)/resourceGroups/rg-\(g)"))
+                pool.append(Scope("/subscriptions/\(s)/resourceGroups/rg-\(g)/providers/Microsoft.Web/sites/w"))
+            }
+            pool.append(Scope("/subscriptions/\(s)/providers/Microsoft.Web/sites/top"))
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<400 {
+            let set = Set(pool.filter { _ in Bool.random(using: &rng) })
+            guard !set.isEmpty else { continue }
+            let want = set.filter { s in !r.hierarchy.ancestors(of: s).contains { $0.key != s.key && set.contains($0) } }
+            #expect(Set(r.minimal(set)) == want, "\(set.map(\.display).sorted())")
+        }
+    }
+}
