@@ -33,8 +33,11 @@ extension Evaluator {
 
     /// `blastRadius` for callers that ask about many principals of one snapshot: `cache` keeps each
     /// risky operation's role checks, scopes' ancestors and principals' groups across calls.
+    /// `onlyWhereGranted` lists a risky operation only at the scopes where an assignment granting it
+    /// sits (not where it is only inherited): what the diff reports as grown.
     public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
-                            subscriptionsBelow: Bool = true, cache: inout BlastRadiusCache) -> [BlastScope] {
+                            subscriptionsBelow: Bool = true, onlyWhereGranted: Bool = false,
+                            cache: inout BlastRadiusCache) -> [BlastScope] {
         let p = AzureID.guidKey(principal)
         let identities = identities(of: p, cache: &cache.groups)
         var byScope: [Scope: [GrantPath]] = [:]
@@ -76,7 +79,11 @@ extension Evaluator {
             // which they are visited does not matter).
             var paths: [GrantPath?] = Array(repeating: nil, count: grants.count)
             var reached = Set<Int>()
-            for id in grantsAt.keys { for i in scopesUnder[id] ?? [] { reached.insert(i) } }
+            if onlyWhereGranted {
+                for (i, s) in scopes.enumerated() { if let own = scopeIDs[s.key], grantsAt[own] != nil { reached.insert(i) } }
+            } else {
+                for id in grantsAt.keys { for i in scopesUnder[id] ?? [] { reached.insert(i) } }
+            }
             for i in reached {
                 let ids = chainIDs[i]
                 var indices: [Int] = []
@@ -111,6 +118,21 @@ extension Evaluator {
             BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i],
                        subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
         }
+    }
+}
+
+extension Evaluator {
+    /// Whether `blastRadius` lists `risk` as held at `scope` (an allowed decision there, REFERENCE.md
+    /// §2.1), for one scope of the principal's, without computing the others.
+    public func holds(principal: String, risk: RiskyOperation, scope: Scope, cache: inout BlastRadiusCache) -> Bool {
+        let q = cache.query(self, risk)
+        let chain = cache.ancestors[scope.key] ?? ancestorIDs(of: scope)
+        cache.ancestors[scope.key] = chain
+        let p = AzureID.guidKey(principal)
+        let catalogued = cache.queries[q].catalogued ?? false
+        let d = decide(principal: p, memo: &cache.queries[q].memo, catalogued: catalogued, scope: scope, ids: chain,
+                       identities: identities(of: p, cache: &cache.groups))
+        return d.outcome == .allowed
     }
 }
 

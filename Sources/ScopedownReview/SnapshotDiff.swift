@@ -248,11 +248,13 @@ extension SnapshotDiff {
     /// What `p` holds in `new` and did not in `old`: new assignments and newly held risky operations.
     static func growth(of p: String, old: Evaluator, new: Evaluator,
                        oldCache: inout BlastRadiusCache, newCache: inout BlastRadiusCache) -> PrivilegeGrowth? {
-        let before = old.blastRadius(principal: p, subscriptionsBelow: false, cache: &oldCache)
-        let after = new.blastRadius(principal: p, subscriptionsBelow: false, cache: &newCache)
-        var heldBefore = Set<String>(), assignmentsBefore = Set<String>()
+        // Before: the principal's scopes and assignments; whether it held a risk at one of those
+        // scopes is asked only for what `after` lists. After: risks only where they are granted.
+        let before = old.blastRadius(principal: p, risks: [], subscriptionsBelow: false, cache: &oldCache)
+        let after = new.blastRadius(principal: p, subscriptionsBelow: false, onlyWhereGranted: true, cache: &newCache)
+        var scopesBefore = Set<String>(), assignmentsBefore = Set<String>()
         for b in before {
-            for r in b.risky where !r.grants.isEmpty { heldBefore.insert(r.operation.name.lowercased() + "|" + b.scope.key) }
+            scopesBefore.insert(b.scope.key)
             for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
         }
         // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
@@ -269,8 +271,8 @@ extension SnapshotDiff {
                 add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
             }
             // Each new holding once, where it is granted (not again at every scope below it).
-            for r in b.risky where !heldBefore.contains(r.operation.name.lowercased() + "|" + b.scope.key)
-                && r.grants.contains(where: { Scope($0.scope).key == b.scope.key }) {
+            for r in b.risky where r.grants.contains(where: { Scope($0.scope).key == b.scope.key })
+                && !(scopesBefore.contains(b.scope.key) && old.holds(principal: p, risk: r.operation, scope: b.scope, cache: &oldCache)) {
                 add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
             }
         }

@@ -121,12 +121,28 @@ struct EvaluatorDifferentialTests {
             if evaluator.blastRadius(principal: principal, risks: risks, subscriptionsBelow: false) != bare {
                 failures.append("seed \(seed): blast radius of \(principal) differs without the subscriptions below")
             }
-            // One cache for every principal of the tenant gives each the answer it gets alone.
+            // One cache for every principal of the tenant gives each the answer it gets alone;
+            // `onlyWhereGranted` keeps exactly the holdings granted at their own scope; `holds` is
+            // the holding at one scope.
             var blastCache = BlastRadiusCache()
             for p in tenant.principals + [principal] {
                 let alone = evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false)
                 if evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false, cache: &blastCache) != alone {
                     failures.append("seed \(seed): blast radius of \(p) differs with a shared cache")
+                }
+                let granted = alone.map { b -> Evaluator.BlastScope in
+                    var b = b
+                    b.risky = b.risky.filter { r in r.grants.contains { Scope($0.scope).key == b.scope.key } }
+                    return b
+                }
+                if evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false, onlyWhereGranted: true,
+                                         cache: &blastCache) != granted {
+                    failures.append("seed \(seed): blast radius of \(p) where granted differs from the full one filtered")
+                }
+                for b in alone {
+                    for r in risks where evaluator.holds(principal: p, risk: r, scope: b.scope, cache: &blastCache) != b.risky.contains(where: { $0.operation == r }) {
+                        failures.append("seed \(seed): holds(\(p), \(r.name), \(b.scope)) disagrees with the blast radius")
+                    }
                 }
             }
             for b in blast {
