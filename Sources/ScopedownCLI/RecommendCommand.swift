@@ -146,7 +146,11 @@ struct RecommendCommand: ParsableCommand {
             let options = try options()
             let (result, names) = try Self.recommendWithNames(db: db.db, options: options)
             if let out, !emit.isEmpty {
-                try RecommendEmit.write(result, kinds: emit, to: out)
+                let written = try RecommendEmit.write(result, kinds: emit, to: out)
+                // Said on stderr, so that stdout stays the report; nothing to write is not an error
+                // (no change needs a new role, or every assignment is kept).
+                io.errLine(written == 0 ? "nothing to write under \(out): no proposal needs these changes"
+                                        : "wrote \(written) file\(written == 1 ? "" : "s") under \(out)")
             }
             let s = result.summary
             if s.customRoleLimitExceeded && (format == .json || format == .csv) {

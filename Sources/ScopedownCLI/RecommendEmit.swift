@@ -9,7 +9,9 @@ import ScopedownRender
 
 /// Writes the `--emit` files under `--out` (the emitters return the files' text).
 enum RecommendEmit {
-    static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws {
+    /// Returns how many files were written.
+    @discardableResult
+    static func write(_ r: RecommendResult, kinds: [RecommendCommand.Emit], to dir: String) throws -> Int {
         let plan = r.changePlan
         var permissions: [String: [PermissionEntry]] = [:]
         for x in r.recommendations where x.assignment.state == .active && x.proposal.kind != .keep {
@@ -34,5 +36,7 @@ enum RecommendEmit {
                 throw EvaluatorCommandSupport.Failure(message: "cannot write `\(url.path)`: \(error)", help: nil)
             }
         }
+        // The plan and az CLI both write the role files (the same text): count each path once.
+        return Set(files.map(\.0)).count
     }
 }

@@ -127,6 +127,7 @@ struct RecommendCommandTests {
         #expect(files.contains("terraform/main.tf") && files.contains("plan.md") && files.contains("plan.sh"))
         #expect(files.contains { $0.hasPrefix("roles/") && $0.hasSuffix(".json") })
         #expect(files.contains { $0.hasPrefix("bicep/subscription-") && $0.hasSuffix(".bicep") })
+        #expect(r.stderr.contains("wrote \(files.count) files under \(out)"), "\(r.stderr)")
         // The list of files, then each file.
         #expect(try matchesGolden(files.joined(separator: "\n") + "\n", Self.golden + "emit/FILES.txt"))
         for f in files {
