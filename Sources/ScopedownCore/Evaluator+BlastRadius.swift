@@ -128,11 +128,20 @@ extension Evaluator {
         let q = cache.query(self, risk)
         let chain = cache.ancestors[scope.key] ?? ancestorIDs(of: scope)
         cache.ancestors[scope.key] = chain
-        let p = AzureID.guidKey(principal)
-        let catalogued = cache.queries[q].catalogued ?? false
-        let d = decide(principal: p, memo: &cache.queries[q].memo, catalogued: catalogued, scope: scope, ids: chain,
-                       identities: identities(of: p, cache: &cache.groups))
-        return d.outcome == .allowed
+        let identities = identities(of: AzureID.guidKey(principal), cache: &cache.groups)
+        // As `blastRadius` judges one scope: the grants on its chain, its denies, one combination.
+        var granted = false, unconditional = false
+        forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: chain) { ai, _ in
+            guard assignmentCounts[ai] else { return }
+            let c = grantClass(ai, &cache.queries[q].memo)
+            if c != .none { granted = true; if c != .conditional { unconditional = true } }
+        }
+        if !granted { return false }
+        let plane = cache.queries[q].plane
+        let denies = cache.queries[q].memo.key.withUnsafeBufferPointer { op in
+            denyMatches(applicableDenies(chain: chain, scope: scope), identities: identities, op: op, plane: plane)
+        }
+        return Evaluator.combine(granted: true, grantedUnconditionally: unconditional, denies: denies).outcome == .allowed
     }
 }
 
