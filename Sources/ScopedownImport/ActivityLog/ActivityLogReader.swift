@@ -807,14 +807,7 @@ struct ActivityElementSplitter {
             let brackets = Index.pack((lo .== brace) .| (lo .== bracket) .| (lo .== closeBrace) .| (lo .== closeBracket))
                 | Index.pack((hi .== brace) .| (hi .== bracket) .| (hi .== closeBrace) .| (hi .== closeBracket)) << 32
             // bit k: inside a string after byte k (the parity of the quotes up to k)
-            var inside = q
-            inside ^= inside << 1
-            inside ^= inside << 2
-            inside ^= inside << 4
-            inside ^= inside << 8
-            inside ^= inside << 16
-            inside ^= inside << 32
-            inside ^= carry
+            let inside = Index.prefixParity(q) ^ carry
             var structural = brackets & ~inside
             let blockLine = line
             while structural != 0 {

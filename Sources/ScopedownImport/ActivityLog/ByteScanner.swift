@@ -836,6 +836,19 @@ final class ActivityStringIndex {
         ((x & 0x8040_2010_0804_0201) &* 0x0101_0101_0101_0101) >> 56
     }
 
+    /// Bit k: the parity of the set bits of `x` up to and including k (prefix XOR). Applied to a
+    /// block's quote bits, it says which bytes lie inside a string.
+    @inline(__always) static func prefixParity(_ x: UInt64) -> UInt64 {
+        var p = x
+        p ^= p << 1
+        p ^= p << 2
+        p ^= p << 4
+        p ^= p << 8
+        p ^= p << 16
+        p ^= p << 32
+        return p
+    }
+
     /// The 32 lanes of `m` as the low 32 bits. On x86_64, SSE2's `pmovmskb` (baseline on every
     /// x86_64 CPU) through Clang's builtin intrinsics module; elsewhere a multiply per 8 lanes.
     @inline(__always) static func pack(_ m: SIMDMask<SIMD32<Int8>>) -> UInt64 {
@@ -986,14 +999,7 @@ final class ActivityStringIndex {
                 // bit k: inside a string after byte k (the quotes' prefix parity); control characters
                 // outside strings (a pretty-printed record's newlines and indentation) are whitespace
                 // or the walk's error, not the string checks'
-                var inside = q
-                inside ^= inside << 1
-                inside ^= inside << 2
-                inside ^= inside << 4
-                inside ^= inside << 8
-                inside ^= inside << 16
-                inside ^= inside << 32
-                inside ^= 0 &- UInt64(quoteXor.nonzeroBitCount & 1)
+                let inside = Self.prefixParity(q) ^ (0 &- UInt64(quoteXor.nonzeroBitCount & 1))
                 var c = controlBytes & ~escaped & inside
                 if stopAtNewline && controlBytes != 0 {
                     // any newline byte ends the line, escaped or not (lines are cut before parsing)
