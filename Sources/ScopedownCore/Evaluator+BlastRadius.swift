@@ -92,11 +92,8 @@ extension Evaluator {
                 let here = indices.map { grants[$0] }
                 let applicable = deniesAt[i] ?? applicableDenies(chain: ids, scope: scopes[i])
                 deniesAt[i] = applicable
-                let denies = key.withUnsafeBufferPointer { op in
-                    denyMatches(applicable, identities: identities, op: op, plane: opPlane)
-                }
-                let (outcome, conditional) = Evaluator.combine(granted: true, grantedUnconditionally: here.contains { !$0.conditional },
-                                                               denies: denies)
+                let (outcome, conditional) = heldWithDenies(grantedUnconditionally: here.contains { !$0.conditional },
+                                                            applicable: applicable, identities: identities, key: key, plane: opPlane)
                 if outcome != .allowed { continue }
                 // Each granting assignment once (the shortest group path first found); a grant's
                 // path is built once for every scope it reaches.
@@ -137,11 +134,16 @@ extension Evaluator {
             if c != .none { granted = true; if c != .conditional { unconditional = true } }
         }
         if !granted { return false }
-        let plane = cache.queries[q].plane
-        let denies = cache.queries[q].memo.key.withUnsafeBufferPointer { op in
-            denyMatches(applicableDenies(chain: chain, scope: scope), identities: identities, op: op, plane: plane)
-        }
-        return Evaluator.combine(granted: true, grantedUnconditionally: unconditional, denies: denies).outcome == .allowed
+        return heldWithDenies(grantedUnconditionally: unconditional, applicable: applicableDenies(chain: chain, scope: scope),
+                              identities: identities, key: cache.queries[q].memo.key, plane: cache.queries[q].plane).outcome == .allowed
+    }
+
+    /// A risky operation granted on a scope's chain, judged there: the applicable denies matched
+    /// against the principal's identities, then one combination (REFERENCE.md §2.1).
+    func heldWithDenies(grantedUnconditionally: Bool, applicable: [ApplicableDeny], identities: [GroupHop],
+                        key: [UInt8], plane: Plane) -> (outcome: AccessOutcome, conditional: Bool) {
+        let denies = key.withUnsafeBufferPointer { op in denyMatches(applicable, identities: identities, op: op, plane: plane) }
+        return Evaluator.combine(granted: true, grantedUnconditionally: grantedUnconditionally, denies: denies)
     }
 }
 

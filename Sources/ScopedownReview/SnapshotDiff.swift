@@ -271,8 +271,8 @@ extension SnapshotDiff {
                 add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
             }
             // Each new holding once, where it is granted (not again at every scope below it).
-            for r in b.risky where r.grants.contains(where: { Scope($0.scope).key == b.scope.key })
-                && !(scopesBefore.contains(b.scope.key) && old.holds(principal: p, risk: r.operation, scope: b.scope, cache: &oldCache)) {
+            // (`onlyWhereGranted`: every holding listed is granted at its own scope)
+            for r in b.risky where !(scopesBefore.contains(b.scope.key) && old.holds(principal: p, risk: r.operation, scope: b.scope, cache: &oldCache)) {
                 add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
             }
         }

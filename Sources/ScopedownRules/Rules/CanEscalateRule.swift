@@ -237,6 +237,11 @@ struct CanEscalateRule: Rule {
             return e.decide(principal: principal, scope: s.scope, ancestors: s.ancestors, query: &queries[Int(operation)], cache: &groups)
         }
 
+        /// Whether the role of assignment `index` grants the operation (no scope, no denies).
+        mutating func roleGrants(_ e: Evaluator, _ index: Int, _ operation: Int32) -> Bool {
+            e.roleGrant(assignmentIndex: index, query: &queries[Int(operation)]) != .no
+        }
+
         /// Whether the decision allows, and only conditionally, memoized.
         mutating func allowed(_ e: Evaluator, _ who: Int32, _ principal: String, _ operation: Int32, _ scope: Int32) -> (allowed: Bool, conditional: Bool) {
             let k = Key(principal: who, operation: operation, scope: scope)
@@ -287,11 +292,9 @@ struct CanEscalateRule: Rule {
     func identityTakeovers(_ c: RuleContext) -> [Finding] {
         let e = c.evaluator
         if c.managedIdentities.isEmpty { return [] }
-        // Counting assignments by scope key, and one role memo per takeover operation, shared by
-        // every identity.
+        // Counting assignments by scope key; the memo's prepared operations, shared by every identity.
         var byScope: [String: [Int]] = [:]
         for i in c.countingAssignments { byScope[c.snapshot.roleAssignments[i].scope.key, default: []].append(i) }
-        var queries: [String: OperationQuery] = [:]
         var memo = DecisionMemo(e)
         var out: [Finding] = []
         for m in c.managedIdentities.sorted(by: { $0.principalID < $1.principalID }) {
@@ -306,23 +309,20 @@ struct CanEscalateRule: Rule {
             // What acting as the identity adds, per caller: a caller that gains nothing needs no
             // decision about the takeover itself.
             var gainedBy: [String: [Power]] = [:]
-            for op in ops where queries[op.name] == nil { queries[op.name] = e.prepare(operation: op.name, plane: op.plane) }
+            let opIndex = ops.map { memo.operation(e, $0.name, $0.plane) }
             for scope in e.hierarchy.ancestors(of: m.resource) {
                 for i in byScope[scope.key] ?? [] {
                     let a = c.snapshot.roleAssignments[i]
                     guard a.principalID != m.principalID else { continue }
-                    let granting = ops.filter { op in
-                        guard var q = queries[op.name] else { return false }
-                        return e.roleGrant(assignmentIndex: i, query: &q) != .no
-                    }
+                    let granting = ops.indices.filter { memo.roleGrants(e, i, opIndex[$0]) }
                     if granting.isEmpty { continue }
                     let gained = gainedBy[a.principalID] ?? Self.gain(c, caller: a.principalID, powers: powers, memo: &memo)
                     gainedBy[a.principalID] = gained
                     if gained.isEmpty { continue }
-                    for op in granting {
-                        let d = memo.decide(e, a.principalID, memo.operation(e, op.name, op.plane), resource)
+                    for k in granting {
+                        let d = memo.decide(e, a.principalID, opIndex[k], resource)
                         guard d.outcome == .allowed, let g = d.grants.first(where: { $0.path.assignmentID == a.id }) else { continue }
-                        via.append((i, g, op))
+                        via.append((i, g, ops[k]))
                         break
                     }
                 }
