@@ -34,19 +34,34 @@ extension Evaluator {
     /// `blastRadius` for callers that ask about many principals of one snapshot: `cache` keeps each
     /// risky operation's role checks, scopes' ancestors and principals' groups across calls.
     /// `onlyWhereGranted` lists a risky operation only at the scopes where an assignment granting it
-    /// sits (not where it is only inherited): what the diff reports as grown.
+    /// sits (not where it is only inherited): what the diff reports as grown. `only` keeps the
+    /// assignments (indices into `snapshot.roleAssignments`) it accepts, as if the principal held no
+    /// other: the diff judges only what changed.
     public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
                             subscriptionsBelow: Bool = true, onlyWhereGranted: Bool = false,
-                            cache: inout BlastRadiusCache) -> [BlastScope] {
+                            only: ((Int) -> Bool)? = nil, cache: inout BlastRadiusCache) -> [BlastScope] {
         let p = AzureID.guidKey(principal)
         let identities = identities(of: p, cache: &cache.groups)
-        var byScope: [Scope: [GrantPath]] = [:]
+        // The principal's counting assignments, with the identity each is held through: found once
+        // for every operation.
+        var held: [(assignment: Int, identity: Int)] = []
         forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
-            guard assignmentCounts[ai] else { return }
+            if assignmentCounts[ai] && only?(ai) ?? true { held.append((ai, i)) }
+        }
+        var byScope: [Scope: [GrantPath]] = [:]
+        for (ai, i) in held {
             let a = snapshot.roleAssignments[ai]
             byScope[a.scope, default: []].append(path(a, via: identities[i].via))
         }
         let scopes = byScope.keys.sorted()
+        func listed(_ risky: [[RiskHolding]]) -> [BlastScope] {
+            scopes.enumerated().map { i, s in
+                BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID },
+                           risky: risky.isEmpty ? [] : risky[i], subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
+            }
+        }
+        // Only the assignments asked for: no scope's ancestors are needed.
+        if risks.isEmpty { return listed([]) }
         let chainIDs = scopes.map { s in
             if let hit = cache.ancestors[s.key] { return hit }
             let ids = ancestorIDs(of: s)
@@ -64,8 +79,7 @@ extension Evaluator {
             let opPlane = cache.queries[q].plane, catalogued = cache.queries[q].catalogued ?? false
             // The principal's assignments (any scope) whose role grants the operation.
             var grants: [(scope: Int32, conditional: Bool, assignment: Int, via: [String])] = []
-            forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: nil) { ai, i in
-                guard assignmentCounts[ai] else { return }
+            for (ai, i) in held {
                 let c = grantClass(ai, &cache.queries[q].memo)
                 if c != .none { grants.append((assignmentScope[ai], c == .conditional, ai, identities[i].via)) }
             }
@@ -111,10 +125,7 @@ extension Evaluator {
                                             grants: granting.values.sorted { $0.assignmentID < $1.assignmentID }))
             }
         }
-        return scopes.enumerated().map { i, s in
-            BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID }, risky: risky[i],
-                       subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
-        }
+        return listed(risky)
     }
 }
 

@@ -100,6 +100,9 @@ extension SnapshotDiff.AssignmentEntry {
 let ownerRoleID = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 
 extension SnapshotDiff {
+    /// `growthKind` of each operation of `RiskCatalog`, by name.
+    static let catalogKinds = Dictionary(RiskCatalog.operations.map { ($0.name, growthKind($0.name)) }, uniquingKeysWith: { a, _ in a })
+
     /// How a risky operation of `RiskCatalog` ranks as growth.
     static func growthKind(_ op: String) -> GrowthKind {
         let k = op.lowercased()
@@ -120,8 +123,7 @@ extension SnapshotDiff {
                                newFindings: [ReviewFinding]? = nil) -> SnapshotDiff {
         var d = SnapshotDiff()
         let o = old.snapshot, n = new.snapshot
-        let oldRoles = Dictionary(o.roleDefinitions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let newRoles = Dictionary(n.roleDefinitions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let oldRoles = roles(o), newRoles = roles(n)
 
         // Assignments, by id (REFERENCE.md §1.3: an assignment's name is its GUID; it cannot be edited in place).
         let oldIDs = Set(o.roleAssignments.map(\.id)), newIDs = Set(n.roleAssignments.map(\.id))
@@ -136,7 +138,6 @@ extension SnapshotDiff {
         d.removedAssignments = o.roleAssignments.filter { !newIDs.contains($0.id) }.map { entry($0, old, oldRoles) }.sorted(by: order)
 
         // Roles: permissions compared as operations of the new catalog, and as patterns.
-        var changedRoleIDs = Set<String>()
         let assignmentCount = Dictionary(n.roleAssignments.filter { $0.state == .active }.map { ($0.roleDefinitionID, 1) }, uniquingKeysWith: +)
         for (id, nr) in newRoles.sorted(by: { $0.key < $1.key }) {
             guard let or = oldRoles[id] else {
@@ -146,7 +147,6 @@ extension SnapshotDiff {
             if or.permissions == nr.permissions { continue }
             let before = grantedOperations(or, new.operations), after = grantedOperations(nr, new.operations)
             let pb = patterns(or), pa = patterns(nr)
-            changedRoleIDs.insert(id)
             d.changedRoles.append(RoleChange(
                 id: id, name: nr.roleName, custom: nr.isCustom,
                 addedActions: after.control.subtracting(before.control).sorted(), removedActions: before.control.subtracting(after.control).sorted(),
@@ -160,7 +160,7 @@ extension SnapshotDiff {
         d.changedRoles.sort { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
 
         // Privilege growth: only principals something changed for are evaluated (no pass over everyone).
-        d.privilegeGrowth = privilegeGrowth(old: old, new: new, oldIDs: oldIDs, changedRoles: changedRoleIDs)
+        d.privilegeGrowth = privilegeGrowth(old: old, new: new, sameRoles: sameRoles(oldRoles, newRoles))
 
         if let of = oldFindings, let nf = newFindings {
             let ok = Set(of.map(\.key)), nk = Set(nf.map(\.key))
@@ -209,16 +209,88 @@ extension SnapshotDiff {
         return out
     }
 
-    static func privilegeGrowth(old: Evaluator, new: Evaluator, oldIDs: Set<String>, changedRoles: Set<String>) -> [PrivilegeGrowth] {
+    /// Role ids defined in both with the same permissions (the first definition of an id, as the
+    /// evaluator reads them).
+    static func sameRoles(_ old: [String: RoleDefinition], _ new: [String: RoleDefinition]) -> Set<String> {
+        Set(new.keys.filter { id in old[id].map { $0.permissions == new[id]?.permissions } ?? false })
+    }
+
+    static func roles(_ s: AuthorizationSnapshot) -> [String: RoleDefinition] {
+        Dictionary(s.roleDefinitions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// What changed between the snapshots, as privilege growth is judged from it.
+    struct Changes {
+        /// Per assignment of `new`: new, moved, re-conditioned, of a role that is new or whose
+        /// permissions changed, or at a scope whose ancestors or deny assignments changed.
+        var changed: [Bool]
+        /// Principals (GUID keys) with an assignment at a scope whose ancestors or deny assignments
+        /// changed: even their unchanged assignments may grant more.
+        var unsettled: Set<String>
+
+        init(old: Evaluator, new: Evaluator, sameRoles: Set<String>) {
+            let o = old.snapshot, n = new.snapshot
+            struct Key: Hashable {
+                let id: String, state: AssignmentState, scope: String, role: String, principal: String
+                let condition: String?, conditionVersion: String?
+                init(_ a: RoleAssignment) {
+                    (id, state, scope, role, principal) = (a.id, a.state, a.scope.key, a.roleDefinitionID, a.principalID)
+                    (condition, conditionVersion) = (a.condition, a.conditionVersion)
+                }
+            }
+            let before = Set(o.roleAssignments.map(Key.init))
+            changed = n.roleAssignments.map { !(sameRoles.contains($0.roleDefinitionID) && before.contains(Key($0))) }
+            unsettled = []
+            if old.options != new.options {
+                changed = changed.map { _ in true }
+                unsettled = Set(n.roleAssignments.map(\.principalID))
+                return
+            }
+            // A scope's decisions read its ancestors and the deny assignments on them (REFERENCE.md
+            // §2.1, §2.7): where either changed, nothing held there is settled.
+            let oldDenies = Set(o.denyAssignments), newDenies = Set(n.denyAssignments)
+            let sameTree = old.hierarchy.mgParent == new.hierarchy.mgParent && old.hierarchy.mgName == new.hierarchy.mgName
+                && old.hierarchy.subscriptionParent == new.hierarchy.subscriptionParent
+            if oldDenies == newDenies && sameTree { return }
+            let denyScopes = Set(oldDenies.symmetricDifference(newDenies).map(\.scope.key))
+            var affected: [String: Bool] = [:]
+            for (i, a) in n.roleAssignments.enumerated() {
+                let hit = affected[a.scope.key] ?? {
+                    let before = old.hierarchy.ancestors(of: a.scope).map(\.key), after = new.hierarchy.ancestors(of: a.scope).map(\.key)
+                    return before != after || before.contains(where: denyScopes.contains) || after.contains(where: denyScopes.contains)
+                }()
+                affected[a.scope.key] = hit
+                if hit {
+                    changed[i] = true
+                    unsettled.insert(a.principalID)
+                }
+            }
+        }
+    }
+
+    /// `restrict` false judges every candidate on all its assignments (what the restriction to the
+    /// changed ones must agree with).
+    static func privilegeGrowth(old: Evaluator, new: Evaluator, sameRoles: Set<String>, restrict: Bool = true) -> [PrivilegeGrowth] {
         let o = old.snapshot, n = new.snapshot
-        // Who may have grown: holders of new assignments or of changed roles, and new group members.
-        var seeds = Set<String>()
-        for a in n.roleAssignments where !oldIDs.contains(a.id) || changedRoles.contains(a.roleDefinitionID) { seeds.insert(a.principalID) }
+        let changes = Changes(old: old, new: new, sameRoles: sameRoles)
+        // Who may have grown: holders of changed assignments, members added to or removed from a
+        // group (removal can lift a deny assignment), and the unsettled, with their groups' members.
+        var seeds = changes.unsettled
+        for (i, a) in n.roleAssignments.enumerated() where changes.changed[i] { seeds.insert(a.principalID) }
         let oldEdges = Set(o.memberships.map { AzureID.guidKey($0.groupID) + "|" + AzureID.guidKey($0.memberID) })
+        let newEdges = Set(n.memberships.map { AzureID.guidKey($0.groupID) + "|" + AzureID.guidKey($0.memberID) })
+        var left = Set<String>()
         for m in n.memberships where !oldEdges.contains(AzureID.guidKey(m.groupID) + "|" + AzureID.guidKey(m.memberID)) {
             seeds.insert(AzureID.guidKey(m.memberID))
         }
-        let candidates = expandMembers(seeds, n).sorted()
+        for m in o.memberships where !newEdges.contains(AzureID.guidKey(m.groupID) + "|" + AzureID.guidKey(m.memberID)) {
+            left.insert(AzureID.guidKey(m.memberID))
+        }
+        let candidates = expandMembers(seeds, n).union(expandMembers(left, o)).sorted()
+        // Whose growth only its changed assignments can make: in the same groups in both, holding
+        // nothing unsettled. (Any grant of an unchanged assignment was held in `old` too, denied
+        // alike, so a holding it reaches is no growth.)
+        let whole = expandMembers(changes.unsettled, n)
 
         // Each candidate is judged on its own: the list is cut in two, one half per thread, and the
         // sort below fixes the order (it is total: the principal id breaks every tie).
@@ -230,7 +302,11 @@ extension SnapshotDiff {
         DispatchQueue.concurrentPerform(iterations: candidates.count > 1 ? 2 : 1) { part in
             let mine = part == 0 ? candidates[..<cut] : candidates[cut...]
             var oldCache = BlastRadiusCache(), newCache = BlastRadiusCache()
-            let found = mine.compactMap { growth(of: $0, old: old, new: new, oldCache: &oldCache, newCache: &newCache) }
+            let found = mine.compactMap { p -> PrivilegeGrowth? in
+                let restricted = restrict && !whole.contains(p) && old.groups.closure(of: p) == new.groups.closure(of: p)
+                let only: ((Int) -> Bool)? = restricted ? { changes.changed[$0] } : nil
+                return growth(of: p, old: old, new: new, only: only, oldCache: &oldCache, newCache: &newCache)
+            }
             if part == 0 { halves.first = found } else { halves.second = found }
         }
         var out = halves.first + halves.second
@@ -246,15 +322,15 @@ extension SnapshotDiff {
     }
 
     /// What `p` holds in `new` and did not in `old`: new assignments and newly held risky operations.
-    static func growth(of p: String, old: Evaluator, new: Evaluator,
+    /// `only`: the assignments of `new` that may add (`changedAssignments`); nil: all of them.
+    static func growth(of p: String, old: Evaluator, new: Evaluator, only: ((Int) -> Bool)? = nil,
                        oldCache: inout BlastRadiusCache, newCache: inout BlastRadiusCache) -> PrivilegeGrowth? {
-        // Before: the principal's scopes and assignments; whether it held a risk at one of those
-        // scopes is asked only for what `after` lists. After: risks only where they are granted.
+        // Before: the principal's assignments; whether it held a risk is asked only for what `after`
+        // lists. After: risks only where they are granted.
         let before = old.blastRadius(principal: p, risks: [], subscriptionsBelow: false, cache: &oldCache)
-        let after = new.blastRadius(principal: p, subscriptionsBelow: false, onlyWhereGranted: true, cache: &newCache)
-        var scopesBefore = Set<String>(), assignmentsBefore = Set<String>()
+        let after = new.blastRadius(principal: p, subscriptionsBelow: false, onlyWhereGranted: true, only: only, cache: &newCache)
+        var assignmentsBefore = Set<String>()
         for b in before {
-            scopesBefore.insert(b.scope.key)
             for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }
         }
         // Grouped by (kind, scope, conditional): one item lists every role or operation of it.
@@ -270,10 +346,11 @@ extension SnapshotDiff {
             for a in b.assignments where !assignmentsBefore.contains(a.assignmentID) {
                 add(a.roleID == ownerRoleID ? .newOwner : .newAssignment, a.roleName, b.scope, [a.assignmentID], a.conditional)
             }
-            // Each new holding once, where it is granted (not again at every scope below it).
-            // (`onlyWhereGranted`: every holding listed is granted at its own scope)
-            for r in b.risky where !(scopesBefore.contains(b.scope.key) && old.holds(principal: p, risk: r.operation, scope: b.scope, cache: &oldCache)) {
-                add(growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
+            // Each new holding once, where it is granted (not again at every scope below it), and
+            // only if `old` did not hold it there, inherited included (REFERENCE.md §2.7): a new
+            // assignment below an Owner adds no privilege.
+            for r in b.risky where !old.holds(principal: p, risk: r.operation, scope: b.scope, cache: &oldCache) {
+                add(catalogKinds[r.operation.name] ?? growthKind(r.operation.name), r.operation.name, b.scope, r.grants.map(\.assignmentID), r.conditional)
             }
         }
         if groups.isEmpty { return nil }
