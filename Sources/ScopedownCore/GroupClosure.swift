@@ -54,7 +54,7 @@ public struct GroupClosure: Sendable {
     }
 
     /// `ids` and everyone inside any of them, transitively.
-    func withMembers(of ids: Set<String>) -> Set<String> {
+    public func withMembers(of ids: Set<String>) -> Set<String> {
         var out = ids
         var stack = Array(ids)
         while let g = stack.popLast() {

@@ -57,14 +57,56 @@ struct OwnerCountRule: Rule {
         let e = c.evaluator
         var groups = MembershipCache()
         var full = e.decisionQuery(operation: RuleContext.fullControlProbe, plane: .control)
+        var rbac = e.decisionQuery(operation: RuleContext.roleAssignmentsWrite, plane: .control)
+        // A decision at a scope reads the principal's assignments on its chain and the deny
+        // assignments there (REFERENCE.md §2.1, §2.7): two subscriptions whose chains agree on those
+        // levels get the same decision, so management-group owners are decided once, not once per
+        // subscription below them.
+        var levels: [String: Set<String>] = [:], writers: [String: [(id: String, type: String)]] = [:]
+        for i in c.countingAssignments {
+            let a = c.snapshot.roleAssignments[i]
+            levels[a.principalID, default: []].insert(a.scope.key)
+            if c.privilege[i].roleAssignmentsWrite != .no { writers[a.scope.key, default: []].append((a.principalID, a.principalType)) }
+        }
+        let denyLevels = Set(c.snapshot.denyAssignments.map(\.scope.key))
+        var reach: [String: Set<String>] = [:]
+        func levelsOf(_ p: String) -> Set<String> {
+            if let hit = reach[p] { return hit }
+            var l = Set<String>()
+            for id in e.groups.closure(of: p) { l.formUnion(levels[id] ?? []) }
+            reach[p] = l
+            return l
+        }
+        var membersAt: [String: Set<String>] = [:]
+        var decided: [String: AccessDecision?] = [:]
         for s in c.snapshot.subscriptions.sorted(by: { $0.id < $1.id }) {
-            // Owners hold both unconditionally: the holders of role-assignment write (who-can),
-            // then full control decided for each of them (the same decision who-can would make).
-            let rbac = e.whoCan(operation: RuleContext.roleAssignmentsWrite, scope: s.scope, plane: .control, cache: &groups)
             let chain = e.ancestorIDs(of: s.scope)
-            let owners = rbac.principals.filter { !$0.decision.conditional }.compactMap { h -> (id: String, decision: AccessDecision)? in
-                let d = e.decide(principal: h.id, scope: s.scope, ancestors: chain, query: &full, cache: &groups)
-                return d.outcome == .allowed && !d.conditional ? (h.id, d) : nil
+            let keys = e.hierarchy.ancestors(of: s.scope).map(\.key)
+            // Candidates: the holders of role-assignment write on the chain and their groups' members
+            // (who-can's candidates); owners are the non-groups that hold it and full control, both
+            // unconditionally.
+            var candidates = Set<String>()
+            var assignmentKind: [String: PrincipalKind] = [:]
+            for k in keys {
+                guard let w = writers[k] else { continue }
+                for h in w where assignmentKind[h.id] == nil { assignmentKind[h.id] = PrincipalKind.from(h.type) }
+                let m = membersAt[k] ?? e.groups.withMembers(of: Set(w.map(\.id)))
+                membersAt[k] = m
+                candidates.formUnion(m)
+            }
+            var owners: [(id: String, decision: AccessDecision)] = []
+            for id in candidates.sorted() {
+                if e.kind(of: id, assignmentKind: assignmentKind[id]) == .group { continue }
+                let mine = levelsOf(id)
+                let key = id + keys.map { mine.contains($0) || denyLevels.contains($0) ? "|" + $0 : "|" }.joined()
+                let d: AccessDecision? = decided[key] ?? {
+                    let r = e.decide(principal: id, scope: s.scope, ancestors: chain, query: &rbac, cache: &groups)
+                    guard r.outcome == .allowed, !r.conditional else { return nil }
+                    let f = e.decide(principal: id, scope: s.scope, ancestors: chain, query: &full, cache: &groups)
+                    return f.outcome == .allowed && !f.conditional ? f : nil
+                }()
+                decided[key] = d
+                if let d { owners.append((id, d)) }
             }
             guard owners.count > c.config.maxOwners || owners.count < c.config.minOwners else { continue }
             let tooMany = owners.count > c.config.maxOwners
