@@ -87,6 +87,25 @@ extension Evaluator {
                       identities: identities(of: p, cache: &cache))
     }
 
+    /// Whether `decide(principal:scope:ancestors:query:cache:)` allows, and only conditionally,
+    /// without its reasons (grants, removals and denies are not listed): for callers that ask
+    /// often and read only the verdict. The grants on the chain, the denies, one combination
+    /// (REFERENCE.md §2.1), as `holds` judges.
+    public func allows(principal: String, scope: Scope, ancestors chain: [Int32], query: inout OperationQuery,
+                       cache: inout MembershipCache) -> (allowed: Bool, conditional: Bool) {
+        let identities = identities(of: AzureID.guidKey(principal), cache: &cache)
+        var granted = false, unconditional = false
+        forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: chain) { ai, _ in
+            guard assignmentCounts[ai] else { return }
+            let c = grantClass(ai, &query.memo)
+            if c != .none { granted = true; if c != .conditional { unconditional = true } }
+        }
+        if !granted { return (false, false) }
+        let (outcome, conditional) = heldWithDenies(grantedUnconditionally: unconditional, applicable: applicableDenies(chain: chain, scope: scope),
+                                                    identities: identities, key: query.memo.key, plane: query.memo.plane)
+        return (outcome == .allowed, conditional)
+    }
+
     /// `decide` with the operation's role memo and the scope's ancestors computed once (who-can
     /// calls it for many principals).
     func decide(principal p: String, memo: inout RoleMemo, catalogued: Bool, scope: Scope,

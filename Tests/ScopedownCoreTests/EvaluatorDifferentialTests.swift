@@ -51,9 +51,14 @@ struct EvaluatorDifferentialTests {
                 var query = queries[op + "|" + plane.rawValue] ?? evaluator.decisionQuery(operation: op, plane: plane)
                 let viaQuery = evaluator.decide(principal: principal, scope: scope, ancestors: evaluator.ancestorIDs(of: scope),
                                                 query: &query, cache: &groups)
+                let verdict = evaluator.allows(principal: principal, scope: scope, ancestors: evaluator.ancestorIDs(of: scope),
+                                               query: &query, cache: &groups)
                 queries[op + "|" + plane.rawValue] = query
                 if viaQuery != decision {
                     failures.append("seed \(seed): the prepared decision differs for \(principal) \(op) \(plane) \(scope)")
+                }
+                if verdict.allowed != (decision.outcome == .allowed) || verdict.conditional != decision.conditional {
+                    failures.append("seed \(seed): allows \(verdict) differs from the decision \(decision.outcome)/\(decision.conditional) for \(principal) \(op) \(plane) \(scope)")
                 }
                 let actual = ReferenceEvaluator.Result(outcome: decision.outcome, conditional: decision.conditional,
                                                        granting: Set(decision.grantingAssignmentIDs))

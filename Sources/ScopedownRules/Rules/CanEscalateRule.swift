@@ -246,8 +246,8 @@ struct CanEscalateRule: Rule {
         mutating func allowed(_ e: Evaluator, _ who: Int32, _ principal: String, _ operation: Int32, _ scope: Int32) -> (allowed: Bool, conditional: Bool) {
             let k = Key(principal: who, operation: operation, scope: scope)
             if let hit = decided[k] { return hit }
-            let d = decide(e, principal, operation, scope)
-            let v = (d.outcome == .allowed, d.conditional)
+            let s = scopes[Int(scope)]
+            let v = e.allows(principal: principal, scope: s.scope, ancestors: s.ancestors, query: &queries[Int(operation)], cache: &groups)
             decided[k] = v
             return v
         }
