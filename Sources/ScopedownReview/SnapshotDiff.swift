@@ -253,11 +253,25 @@ extension SnapshotDiff {
                 && old.hierarchy.subscriptionParent == new.hierarchy.subscriptionParent
             if oldDenies == newDenies && sameTree { return }
             let denyScopes = Set(oldDenies.symmetricDifference(newDenies).map(\.scope.key))
-            var affected: [String: Bool] = [:]
+            // Whether a scope's chain differs or holds a changed deny: judged once per subscription
+            // (or management group) for the part of the chain above it, and on the key's own
+            // prefixes for the part below (a scope lies within each of its lexical ancestors).
+            func chainHit(_ scope: Scope) -> Bool {
+                let before = old.hierarchy.ancestors(of: scope).map(\.key), after = new.hierarchy.ancestors(of: scope).map(\.key)
+                return before != after || before.contains(where: denyScopes.contains) || after.contains(where: denyScopes.contains)
+            }
+            var anchors: [String: Bool] = [:], affected: [String: Bool] = [:]
             for (i, a) in n.roleAssignments.enumerated() {
                 let hit = affected[a.scope.key] ?? {
-                    let before = old.hierarchy.ancestors(of: a.scope).map(\.key), after = new.hierarchy.ancestors(of: a.scope).map(\.key)
-                    return before != after || before.contains(where: denyScopes.contains) || after.contains(where: denyScopes.contains)
+                    let top: Scope? = a.scope.subscriptionID.map { Scope("/subscriptions/" + $0) }
+                        ?? (a.scope.level == .managementGroup ? a.scope : nil)
+                    guard let top else { return chainHit(a.scope) }
+                    let above = anchors[top.key] ?? chainHit(top)
+                    anchors[top.key] = above
+                    if above { return true }
+                    if denyScopes.isEmpty { return false }
+                    let key = a.scope.key
+                    return key.indices.contains { key[$0] == "/" && denyScopes.contains(String(key[..<$0])) } || denyScopes.contains(key)
                 }()
                 affected[a.scope.key] = hit
                 if hit {
