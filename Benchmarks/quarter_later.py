@@ -1,9 +1,12 @@
 # A quarter later: NEW.db from a copy of OLD.db, edited as a tenant changes in three months (see
 # docs/performance.md, "`diff` and `report` made faster"). Usage: quarter_later.py OLD.db NEW.db [seed]
 # About 1.5% of the assignments removed, 2% added (one in twenty Owner), 50 new users with an
-# assignment each, 3 custom roles widened, 300 new group memberships.
+# assignment each, 3 custom roles widened, 300 new group memberships. With --move, also 5
+# subscriptions moved to other management groups and one management group to another parent.
 import sqlite3, random, sys, uuid, shutil
-old, new, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 7
+move = "--move" in sys.argv
+args = [a for a in sys.argv[1:] if a != "--move"]
+old, new, seed = args[0], args[1], int(args[2]) if len(args) > 2 else 7
 shutil.copyfile(old, new)
 r = random.Random(seed)
 def gid(): return str(uuid.UUID(int=r.getrandbits(128), version=4))
@@ -50,5 +53,16 @@ added = 0
 while groups and added < 300:
     g, u = r.choice(groups), r.choice(users)
     if c.execute("INSERT OR IGNORE INTO group_memberships VALUES(?,?,0,'user',?)", (g, u, imp)).rowcount: added += 1
+moved = ""
+if move:
+    mgs = [x[0] for x in c.execute("SELECT id FROM management_groups ORDER BY id")]
+    subs = c.execute("SELECT id, management_group_id FROM subscriptions ORDER BY id LIMIT 5").fetchall()
+    for i, (sid, mg) in enumerate(subs):
+        others = [m for m in mgs if m != mg]
+        c.execute("UPDATE subscriptions SET management_group_id=? WHERE id=?", (others[i * 7 % len(others)], sid))
+    row = c.execute("SELECT id, parent_id FROM management_groups WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 3").fetchone()
+    if row:
+        c.execute("UPDATE management_groups SET parent_id=? WHERE id=?", ([m for m in mgs if m not in row][0], row[0]))
+    moved = f"; {len(subs)} subscriptions and 1 management group moved"
 c.commit()
-print(f"{n} assignments: removed {len(removed)}, added {n*2//100 + 50}; 3 roles widened; {added} memberships")
+print(f"{n} assignments: removed {len(removed)}, added {n*2//100 + 50}; 3 roles widened; {added} memberships{moved}")

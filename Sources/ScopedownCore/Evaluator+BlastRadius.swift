@@ -34,12 +34,14 @@ extension Evaluator {
     /// `blastRadius` for callers that ask about many principals of one snapshot: `cache` keeps each
     /// risky operation's role checks, scopes' ancestors and principals' groups across calls.
     /// `onlyWhereGranted` lists a risky operation only at the scopes where an assignment granting it
-    /// sits (not where it is only inherited): what the diff reports as grown. `only` keeps the
-    /// assignments (indices into `snapshot.roleAssignments`) it accepts, as if the principal held no
-    /// other: the diff judges only what changed.
+    /// sits (not where it is only inherited): what the diff reports as grown; `listed` narrows that
+    /// to where an assignment it accepts (an index into `snapshot.roleAssignments`) grants it, each
+    /// holding still judged with every grant on its chain. `only` keeps the assignments it accepts,
+    /// as if the principal held no other. (The diff judges only what changed.)
     public func blastRadius(principal: String, risks: [RiskyOperation] = RiskCatalog.operations,
                             subscriptionsBelow: Bool = true, onlyWhereGranted: Bool = false,
-                            only: ((Int) -> Bool)? = nil, cache: inout BlastRadiusCache) -> [BlastScope] {
+                            listed: ((Int) -> Bool)? = nil, only: ((Int) -> Bool)? = nil,
+                            cache: inout BlastRadiusCache) -> [BlastScope] {
         let p = AzureID.guidKey(principal)
         let identities = identities(of: p, cache: &cache.groups)
         // The principal's counting assignments, with the identity each is held through: found once
@@ -54,14 +56,14 @@ extension Evaluator {
             byScope[a.scope, default: []].append(path(a, via: identities[i].via))
         }
         let scopes = byScope.keys.sorted()
-        func listed(_ risky: [[RiskHolding]]) -> [BlastScope] {
+        func answer(_ risky: [[RiskHolding]]) -> [BlastScope] {
             scopes.enumerated().map { i, s in
                 BlastScope(scope: s, assignments: (byScope[s] ?? []).sorted { $0.assignmentID < $1.assignmentID },
                            risky: risky.isEmpty ? [] : risky[i], subscriptions: subscriptionsBelow ? subscriptions(below: s) : [])
             }
         }
         // Only the assignments asked for: no scope's ancestors are needed.
-        if risks.isEmpty { return listed([]) }
+        if risks.isEmpty { return answer([]) }
         let chainIDs = scopes.map { s in
             if let hit = cache.ancestors[s.key] { return hit }
             let ids = ancestorIDs(of: s)
@@ -94,7 +96,10 @@ extension Evaluator {
             var paths: [GrantPath?] = Array(repeating: nil, count: grants.count)
             var reached = Set<Int>()
             if onlyWhereGranted {
-                for (i, s) in scopes.enumerated() { if let own = scopeIDs[s.key], grantsAt[own] != nil { reached.insert(i) } }
+                let sites = listed.map { accept in Set(grants.filter { accept($0.assignment) }.map(\.scope)) }
+                for (i, s) in scopes.enumerated() {
+                    if let own = scopeIDs[s.key], grantsAt[own] != nil, sites?.contains(own) ?? true { reached.insert(i) }
+                }
             } else {
                 for id in grantsAt.keys { for i in scopesUnder[id] ?? [] { reached.insert(i) } }
             }
@@ -125,7 +130,7 @@ extension Evaluator {
                                             grants: granting.values.sorted { $0.assignmentID < $1.assignmentID }))
             }
         }
-        return listed(risky)
+        return answer(risky)
     }
 }
 

@@ -301,10 +301,11 @@ extension SnapshotDiff {
             left.insert(AzureID.guidKey(m.memberID))
         }
         let candidates = expandMembers(seeds, n).union(expandMembers(left, o)).sorted()
-        // Whose growth only its changed assignments can make: in the same groups in both, holding
-        // nothing unsettled. (Any grant of an unchanged assignment was held in `old` too, denied
-        // alike, so a holding it reaches is no growth.)
-        let whole = expandMembers(changes.unsettled, n)
+        // A principal in the same groups in both grows only where a changed assignment sits: a
+        // grant of an unchanged one, at a scope whose chain and denies are the same in both, was
+        // held in `old` too, denied alike. Holding nothing unsettled, its unchanged assignments can
+        // be left out altogether; else they still count on the chains of the scopes listed.
+        let unsettled = expandMembers(changes.unsettled, n)
 
         // Each candidate is judged on its own: the list is cut in two, one half per thread, and the
         // sort below fixes the order (it is total: the principal id breaks every tie).
@@ -317,9 +318,11 @@ extension SnapshotDiff {
             let mine = part == 0 ? candidates[..<cut] : candidates[cut...]
             var oldCache = BlastRadiusCache(), newCache = BlastRadiusCache()
             let found = mine.compactMap { p -> PrivilegeGrowth? in
-                let restricted = restrict && !whole.contains(p) && old.groups.closure(of: p) == new.groups.closure(of: p)
-                let only: ((Int) -> Bool)? = restricted ? { changes.changed[$0] } : nil
-                return growth(of: p, old: old, new: new, only: only, oldCache: &oldCache, newCache: &newCache)
+                let sameGroups = restrict && old.groups.closure(of: p) == new.groups.closure(of: p)
+                let changed: ((Int) -> Bool)? = sameGroups ? { changes.changed[$0] } : nil
+                let settled = !unsettled.contains(p)
+                return growth(of: p, old: old, new: new, listed: settled ? nil : changed, only: settled ? changed : nil,
+                              oldCache: &oldCache, newCache: &newCache)
             }
             if part == 0 { halves.first = found } else { halves.second = found }
         }
@@ -336,13 +339,14 @@ extension SnapshotDiff {
     }
 
     /// What `p` holds in `new` and did not in `old`: new assignments and newly held risky operations.
-    /// `only`: the assignments of `new` that may add (`changedAssignments`); nil: all of them.
-    static func growth(of p: String, old: Evaluator, new: Evaluator, only: ((Int) -> Bool)? = nil,
+    /// `listed` and `only`: as `blastRadius` takes them (the changed assignments of `Changes`);
+    /// nil: every assignment.
+    static func growth(of p: String, old: Evaluator, new: Evaluator, listed: ((Int) -> Bool)? = nil, only: ((Int) -> Bool)? = nil,
                        oldCache: inout BlastRadiusCache, newCache: inout BlastRadiusCache) -> PrivilegeGrowth? {
         // Before: the principal's assignments; whether it held a risk is asked only for what `after`
         // lists. After: risks only where they are granted.
         let before = old.blastRadius(principal: p, risks: [], subscriptionsBelow: false, cache: &oldCache)
-        let after = new.blastRadius(principal: p, subscriptionsBelow: false, onlyWhereGranted: true, only: only, cache: &newCache)
+        let after = new.blastRadius(principal: p, subscriptionsBelow: false, onlyWhereGranted: true, listed: listed, only: only, cache: &newCache)
         var assignmentsBefore = Set<String>()
         for b in before {
             for a in b.assignments { assignmentsBefore.insert(a.assignmentID) }

@@ -144,6 +144,17 @@ struct EvaluatorDifferentialTests {
                                          cache: &blastCache) != granted {
                     failures.append("seed \(seed): blast radius of \(p) where granted differs from the full one filtered")
                 }
+                // `listed`: only where an accepted assignment granting it sits, judged as before.
+                let accepted = Set(tenant.snapshot.roleAssignments.indices.filter { $0 % 2 == 0 }.map { tenant.snapshot.roleAssignments[$0].id })
+                let listedOnly = granted.map { b -> Evaluator.BlastScope in
+                    var b = b
+                    b.risky = b.risky.filter { r in r.grants.contains { Scope($0.scope).key == b.scope.key && accepted.contains($0.assignmentID) } }
+                    return b
+                }
+                if evaluator.blastRadius(principal: p, risks: risks, subscriptionsBelow: false, onlyWhereGranted: true,
+                                         listed: { $0 % 2 == 0 }, cache: &blastCache) != listedOnly {
+                    failures.append("seed \(seed): blast radius of \(p) listed where accepted grants sit differs from the full one filtered")
+                }
                 for b in alone {
                     for r in risks where evaluator.holds(principal: p, risk: r, scope: b.scope, cache: &blastCache) != b.risky.contains(where: { $0.operation == r }) {
                         failures.append("seed \(seed): holds(\(p), \(r.name), \(b.scope)) disagrees with the blast radius")
