@@ -32,10 +32,17 @@ public enum SafeText {
         if let f = v.unicodeScalars.first(where: { $0 != " " }), f == "=" || f == "+" || f == "-" || f == "@" || f == "\t" || f == "\r" {
             v = "'" + v
         }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Judged on scalars, as a CSV reader splits: a comma or quote followed by a combining mark
+        // is one `Character`, but still a separator or a quote to the reader.
+        guard v.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") }) else { return v }
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for u in v.unicodeScalars {
+            if u == "\"" { out.append("\"") }
+            out.append(u)
         }
-        return v
+        out.append("\"")
+        return String(out)
     }
 
     /// Text for HTML element content and attribute values.

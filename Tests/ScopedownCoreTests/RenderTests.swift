@@ -14,6 +14,13 @@ import ScopedownRender
         #expect(SafeText.csvCell("Reader") == "Reader")
     }
 
+    @Test func csvQuotesACommaOrQuoteThatACombiningMarkFollows() {
+        // One `Character` each, but a separator and a quote to a CSV reader.
+        #expect(SafeText.csvCell("a,\u{301}b") == "\"a,\u{301}b\"")
+        #expect(SafeText.csvCell("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
+        #expect(SafeText.csvCell("caf\u{E9}") == "caf\u{E9}")
+    }
+
     @Test func csvCellsAreTerminalSafe() {
         // ESC (CSI and OSC sequences), BEL, other C0/C1 controls and bidi overrides never reach the output.
         #expect(SafeText.csvCell("Owner\u{1B}[31mred\u{1B}[0m") == "Owner[31mred[0m")
