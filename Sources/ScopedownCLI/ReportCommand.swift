@@ -77,9 +77,11 @@ struct ReportCommand: ParsableCommand {
             io.errLine(f.text)
             throw ExitCode(1)
         }
+        // The packs are rendered on another core while the pages are (each reads the model only).
+        let packWork = Concurrent { model.contacts.map { (path: "packs/\($0.slug).csv", text: ReviewPack.render(model, $0)) } }
         let pages = ReviewHTML.render(model, options: .init(rowsPerFile: rowsPerFile, databaseName: Self.baseName(db.db),
                                                             previousName: previous.map(Self.baseName)))
-        let packs = model.contacts.map { (path: "packs/\($0.slug).csv", text: ReviewPack.render(model, $0)) }
+        let packs = packWork.value()
         do {
             try Self.write(folder: out, files: pages.map { ($0.path, $0.text) } + packs.map { ($0.path, $0.text) })
         } catch {
