@@ -141,17 +141,8 @@ extension Evaluator {
         let q = cache.query(self, risk)
         let chain = cache.ancestors[scope.key] ?? ancestorIDs(of: scope)
         cache.ancestors[scope.key] = chain
-        let identities = identities(of: AzureID.guidKey(principal), cache: &cache.groups)
         // As `blastRadius` judges one scope: the grants on its chain, its denies, one combination.
-        var granted = false, unconditional = false
-        forEachApplicable(identityCount: identities.count, key: { identities[$0].group }, chain: chain) { ai, _ in
-            guard assignmentCounts[ai] else { return }
-            let c = grantClass(ai, &cache.queries[q].memo)
-            if c != .none { granted = true; if c != .conditional { unconditional = true } }
-        }
-        if !granted { return false }
-        return heldWithDenies(grantedUnconditionally: unconditional, applicable: applicableDenies(chain: chain, scope: scope),
-                              identities: identities, key: cache.queries[q].memo.key, plane: cache.queries[q].plane).outcome == .allowed
+        return allows(principal: principal, scope: scope, ancestors: chain, query: &cache.queries[q], cache: &cache.groups).allowed
     }
 
     /// A risky operation granted on a scope's chain, judged there: the applicable denies matched
