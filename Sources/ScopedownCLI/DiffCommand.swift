@@ -169,10 +169,10 @@ enum DiffRendering {
     /// Markdown: table cells escaped (`|`, backticks, markup) and terminal-safe.
     static func md(_ s: String) -> String {
         var out = ""
-        for c in SafeText.terminal(s) {
+        for c in SafeText.terminal(s).unicodeScalars {
             switch c {
-            case "|", "`", "*", "_", "[", "]", "<", ">", "\\", "#": out.append("\\"); out.append(c)
-            default: out.append(c)
+            case "|", "`", "*", "_", "[", "]", "<", ">", "\\", "#": out.append("\\"); out.unicodeScalars.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         return out

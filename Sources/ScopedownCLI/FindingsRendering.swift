@@ -84,9 +84,9 @@ enum FindingsRendering {
     /// characters that could start a link, emphasis, code or a new cell backslash-escaped.
     static func markdownCell(_ s: String) -> String {
         var out = ""
-        for ch in SafeText.html(SafeText.terminal(s)) {
-            if "\\`*_[]()|#~!".contains(ch) { out.append("\\") }
-            out.append(ch)
+        for u in SafeText.html(SafeText.terminal(s)).unicodeScalars {
+            if "\\`*_[]()|#~!".unicodeScalars.contains(u) { out.append("\\") }
+            out.unicodeScalars.append(u)
         }
         return out
     }

@@ -269,14 +269,14 @@ enum RecommendRendering {
 
     static func md(_ s: String) -> String {
         var out = ""
-        for c in SafeText.terminal(s) {
+        for c in SafeText.terminal(s).unicodeScalars {
             switch c {
             case "|": out += "\\|"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
             case "`", "*", "_", "[", "]": out += "\\" + String(c)
-            default: out.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         return out

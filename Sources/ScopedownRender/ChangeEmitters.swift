@@ -39,7 +39,9 @@ public enum ChangeEmitters {
 
     static func hcl(_ s: String) -> String {
         var out = ""
-        for c in s {
+        // Scalar by scalar: a quote or backslash followed by a combining mark is one `Character`,
+        // but still a quote or a backslash to the parser.
+        for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
@@ -47,11 +49,11 @@ public enum ChangeEmitters {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if let a = c.asciiValue, a < 0x20 || a == 0x7F {
-                    let h = String(a, radix: 16)
+                if c.value < 0x20 || c.value == 0x7F {
+                    let h = String(c.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
                 } else {
-                    out.append(c)
+                    out.unicodeScalars.append(c)
                 }
             }
         }
@@ -138,7 +140,8 @@ public enum ChangeEmitters {
 
     static func bicep(_ s: String) -> String {
         var out = ""
-        for c in s {
+        // Scalar by scalar, as in `hcl`.
+        for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
             case "'": out += "\\'"
@@ -147,10 +150,10 @@ public enum ChangeEmitters {
             case "\t": out += "\\t"
             case "$": out += "\\$"
             default:
-                if let a = c.asciiValue, a < 0x20 || a == 0x7F {
-                    out += "\\u{" + String(a, radix: 16) + "}"
+                if c.value < 0x20 || c.value == 0x7F {
+                    out += "\\u{" + String(c.value, radix: 16) + "}"
                 } else {
-                    out.append(c)
+                    out.unicodeScalars.append(c)
                 }
             }
         }
@@ -421,10 +424,10 @@ public enum ChangeEmitters {
 
     static func mdText(_ s: String) -> String {
         var out = ""
-        for c in s.replacingControlCharacters() {
+        for c in s.replacingControlCharacters().unicodeScalars {
             switch c {
             case "|", "`", "*", "_", "[", "]", "<", ">", "#": out += "\\" + String(c)
-            default: out.append(c)
+            default: out.unicodeScalars.append(c)
             }
         }
         return out
@@ -434,11 +437,13 @@ public enum ChangeEmitters {
 extension String {
     /// Control characters (line breaks included) as spaces: one-line comments stay one line.
     func replacingControlCharacters() -> String {
-        String(map { c -> Character in
-            if let a = c.asciiValue, a < 0x20 || a == 0x7F { return " " }
-            if c == "\u{2028}" || c == "\u{2029}" || c == "\u{85}" { return " " }
-            return c
-        })
+        // Scalar by scalar: a control character followed by a combining mark is one `Character`.
+        var out = String.UnicodeScalarView()
+        for u in unicodeScalars {
+            let control = u.value < 0x20 || u.value == 0x7F || u == "\u{2028}" || u == "\u{2029}" || u == "\u{85}"
+            out.append(control ? " " : u)
+        }
+        return String(out)
     }
 
     func replacingOccurrences(_ target: String, _ replacement: String) -> String {

@@ -54,7 +54,7 @@ public enum RulesDocument {
 extension String {
     var replacingPipes: String {
         var s = ""
-        for c in self { if c == "|" { s += "\\|" } else { s.append(c) } }
+        for c in unicodeScalars { if c == "|" { s += "\\|" } else { s.unicodeScalars.append(c) } }
         return s
     }
 }

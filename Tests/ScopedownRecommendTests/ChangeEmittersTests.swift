@@ -10,7 +10,9 @@ struct ChangeEmittersTests {
     static let hostile = "evil\"${x}%{y}'$(rm -rf /)`\\\n# \u{1B}[31m"
     static let sub = Scope("/subscriptions/11111111-0000-4000-8000-000000000001")
 
-    static var plan: ChangePlan {
+    static var plan: ChangePlan { plan(hostile) }
+
+    static func plan(_ hostile: String) -> ChangePlan {
         let role = RoleDefinition(id: "22222222-0000-4000-8000-000000000001", resourceID: "", roleName: "scopedown-x-1",
                                   description: hostile, isCustom: true,
                                   permissions: [PermissionBlock(actions: ["Microsoft.Compute/virtualMachines/start/action", hostile])],
@@ -53,6 +55,24 @@ struct ChangeEmittersTests {
         #expect(all.contains(#"'evil"\${x}%{y}\'\$(rm -rf /)`\\\n# \u{1b}[31m'"#))
         #expect(!all.contains("\u{1B}"))
         #expect(all.contains("subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '22222222-0000-4000-8000-000000000001')"))
+    }
+
+    @Test("a quote, backslash or control character followed by a combining mark is escaped all the same")
+    func combiningMarks() throws {
+        // Each is one `Character` with the mark, but a quote, a backslash or ESC to a parser.
+        let text = "a\"\u{301}b\\\u{301}c'\u{301}d\u{1B}\u{301}[31m"
+        let tf = try #require(ChangeEmitters.terraform(Self.plan(text)).first?.1)
+        #expect(tf.contains("\"a\\\"\u{301}b\\\\\u{301}c'\u{301}d\\u001b\u{301}[31m\""))
+        #expect(!tf.contains("\u{1B}"))
+        if HCLCheck.available {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("scopedown-\(UUID().uuidString).tf")
+            try tf.write(to: url, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: url) }
+            #expect(HCLCheck.parses(url.path))
+        }
+        let bicep = ChangeEmitters.bicep(Self.plan(text)).map(\.1).joined()
+        #expect(bicep.contains("'a\"\u{301}b\\\\\u{301}c\\'\u{301}d\\u{1b}\u{301}[31m'"))
+        #expect(!bicep.contains("\u{1B}"))
     }
 
     @Test("the migration plan quotes shell words and keeps the safe order")
