@@ -220,6 +220,9 @@ struct DemoCommand: ParsableCommand {
         let safe = s.unicodeScalars.allSatisfy { c in
             (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "/._-@+:=,".unicodeScalars.contains(c)
         }
-        return safe && !s.isEmpty ? s : "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        if safe && !s.isEmpty { return s }
+        var out = "'"
+        for u in s.unicodeScalars { if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) } }
+        return out + "'"
     }
 }

@@ -446,16 +446,23 @@ extension String {
         return String(out)
     }
 
+    /// Matched scalar by scalar: a quote or `{` followed by a combining mark is one `Character`,
+    /// but still a quote or a brace to a parser.
     func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.firstRange(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
+        let t = Array(target.unicodeScalars), s = Array(unicodeScalars)
+        guard !t.isEmpty else { return self }
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < s.count {
+            if i + t.count <= s.count, s[i..<(i + t.count)].elementsEqual(t) {
+                out.append(contentsOf: replacement.unicodeScalars)
+                i += t.count
+            } else {
+                out.append(s[i])
+                i += 1
+            }
         }
-        return out + rest
+        return String(out)
     }
 
     /// 32 hex digits as a GUID (8-4-4-4-12).

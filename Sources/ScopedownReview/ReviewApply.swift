@@ -120,6 +120,11 @@ public enum ReviewApply {
 
     /// POSIX single quoting: the value verbatim, `'` written as `'\''`; control characters removed.
     static func quote(_ s: String) -> String {
-        "'" + SafeText.terminal(s).split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        // Scalar by scalar: a quote followed by a combining mark is still a quote to the shell.
+        var out = "'"
+        for u in SafeText.terminal(s).unicodeScalars {
+            if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) }
+        }
+        return out + "'"
     }
 }

@@ -70,6 +70,12 @@ struct ChangeEmittersTests {
             defer { try? FileManager.default.removeItem(at: url) }
             #expect(HCLCheck.parses(url.path))
         }
+        // A shell quote that carries a mark still closes the word, so it is escaped.
+        let sh = try #require(Dictionary(ChangeEmitters.plan(Self.plan("x'\u{301}y")), uniquingKeysWith: { a, _ in a })["plan.sh"])
+        #expect(sh.contains("--condition 'x'\\''\u{301}y'"))
+        // A template start whose brace carries a mark is still doubled.
+        let template = try #require(ChangeEmitters.terraform(Self.plan("${\u{301}x}")).first?.1)
+        #expect(template.contains("\"$${\u{301}x}\""))
         let bicep = ChangeEmitters.bicep(Self.plan(text)).map(\.1).joined()
         #expect(bicep.contains("'a\"\u{301}b\\\\\u{301}c\\'\u{301}d\\u{1b}\u{301}[31m'"))
         #expect(!bicep.contains("\u{1B}"))

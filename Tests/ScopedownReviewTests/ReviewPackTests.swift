@@ -36,6 +36,8 @@ import Testing
     @Test func shellQuotingKeepsValuesLiteral() {
         #expect(ReviewApply.quote("it's $(rm -rf /)") == #"'it'\''s $(rm -rf /)'"#)
         #expect(ReviewApply.quote("a\u{1b}[31mb") == "'a[31mb'")
+        // A quote followed by a combining mark is one `Character`, and still a quote to the shell.
+        #expect(ReviewApply.quote("x'\u{301}; rm -rf /") == "'x'\\''\u{301}; rm -rf /'")
     }
 
     @Test func growthKindsRankTheRiskCatalog() {
