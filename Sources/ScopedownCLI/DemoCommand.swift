@@ -220,9 +220,6 @@ struct DemoCommand: ParsableCommand {
         let safe = s.unicodeScalars.allSatisfy { c in
             (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "/._-@+:=,".unicodeScalars.contains(c)
         }
-        if safe && !s.isEmpty { return s }
-        var out = "'"
-        for u in s.unicodeScalars { if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) } }
-        return out + "'"
+        return safe && !s.isEmpty ? s : SafeText.shellQuoted(s)
     }
 }

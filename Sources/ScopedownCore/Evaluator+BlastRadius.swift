@@ -64,12 +64,7 @@ extension Evaluator {
         }
         // Only the assignments asked for: no scope's ancestors are needed.
         if risks.isEmpty { return answer([]) }
-        let chainIDs = scopes.map { s in
-            if let hit = cache.ancestors[s.key] { return hit }
-            let ids = ancestorIDs(of: s)
-            cache.ancestors[s.key] = ids
-            return ids
-        }
+        let chainIDs = scopes.map { cache.chain(self, $0) }
         // Which of the principal's scopes lie at or below each scope id: a grant reaches those.
         var scopesUnder: [Int32: [Int]] = [:]
         for (i, ids) in chainIDs.enumerated() { for id in ids { scopesUnder[id, default: []].append(i) } }
@@ -139,8 +134,7 @@ extension Evaluator {
     /// §2.1), for one scope of the principal's, without computing the others.
     public func holds(principal: String, risk: RiskyOperation, scope: Scope, cache: inout BlastRadiusCache) -> Bool {
         let q = cache.query(self, risk)
-        let chain = cache.ancestors[scope.key] ?? ancestorIDs(of: scope)
-        cache.ancestors[scope.key] = chain
+        let chain = cache.chain(self, scope)
         // As `blastRadius` judges one scope: the grants on its chain, its denies, one combination.
         return allows(principal: principal, scope: scope, ancestors: chain, query: &cache.queries[q], cache: &cache.groups).allowed
     }
@@ -164,6 +158,14 @@ public struct BlastRadiusCache: Sendable {
     var groups = MembershipCache()
 
     public init() {}
+
+    /// `ancestorIDs(of:)`, computed once per scope.
+    mutating func chain(_ e: Evaluator, _ s: Scope) -> [Int32] {
+        if let hit = ancestors[s.key] { return hit }
+        let ids = e.ancestorIDs(of: s)
+        ancestors[s.key] = ids
+        return ids
+    }
 
     mutating func query(_ e: Evaluator, _ r: RiskyOperation) -> Int {
         let k = r.name + "|" + r.plane.rawValue

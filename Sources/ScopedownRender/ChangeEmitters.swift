@@ -304,7 +304,7 @@ public enum ChangeEmitters {
     /// characters, so that no raw control character reaches the script or a terminal showing it.
     static func sh(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) else {
-            return "'" + s.replacingOccurrences("'", "'\\''") + "'"
+            return SafeText.shellQuoted(s)
         }
         var out = "$'"
         for u in s.unicodeScalars {

@@ -45,6 +45,17 @@ public enum SafeText {
         return String(out)
     }
 
+    /// A POSIX shell word in single quotes: the value verbatim, each `'` written as `'\''`. Scalar by
+    /// scalar: a quote followed by a combining mark is one `Character`, but still a quote to the
+    /// shell. Control characters are kept: callers strip or escape them first.
+    public static func shellQuoted(_ s: String) -> String {
+        var out = "'"
+        for u in s.unicodeScalars {
+            if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) }
+        }
+        return out + "'"
+    }
+
     /// Text for HTML element content and attribute values.
     public static func html(_ s: String) -> String {
         var out = ""

@@ -120,11 +120,6 @@ public enum ReviewApply {
 
     /// POSIX single quoting: the value verbatim, `'` written as `'\''`; control characters removed.
     static func quote(_ s: String) -> String {
-        // Scalar by scalar: a quote followed by a combining mark is still a quote to the shell.
-        var out = "'"
-        for u in SafeText.terminal(s).unicodeScalars {
-            if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) }
-        }
-        return out + "'"
+        SafeText.shellQuoted(SafeText.terminal(s))
     }
 }
